@@ -1,0 +1,81 @@
+"""The gateway contract: everything the app asks of AWS, as typed async calls.
+
+``AwsGateway`` (aiobotocore, real HTTP) and ``FakeGateway`` (in memory, for UI tests) both satisfy it.
+Every method raises ``kojan_tui.core.errors.AwsFailure`` and nothing else on failure.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Protocol, runtime_checkable
+
+from kojan_tui.core.models import (
+    CallerIdentity,
+    DbInstance,
+    InsightsResult,
+    LogCursor,
+    LogPage,
+    MetricQuery,
+    MetricSeries,
+    ScalingActivity,
+    ServiceSnapshot,
+    TaskDefinition,
+)
+
+
+@runtime_checkable
+class Gateway(Protocol):
+    read_only: bool
+
+    async def caller_identity(self) -> CallerIdentity: ...
+
+    async def describe_service(self, cluster: str, service: str) -> ServiceSnapshot: ...
+
+    async def describe_task_definition(self, task_definition: str) -> TaskDefinition: ...
+
+    async def list_task_definitions(self, family: str) -> list[str]:
+        """ARNs of the family's ACTIVE revisions, newest first."""
+        ...
+
+    async def describe_db_instance(self, identifier: str) -> DbInstance: ...
+
+    async def get_metric_data(
+        self, queries: Sequence[MetricQuery], start: datetime, end: datetime
+    ) -> dict[str, MetricSeries]:
+        """All queries in ONE GetMetricData call (paged by NextToken only), keyed by query id."""
+        ...
+
+    async def filter_log_events(
+        self,
+        log_group: str,
+        *,
+        start_ms: int,
+        end_ms: int | None = None,
+        pattern: str = "",
+        cursor: LogCursor | None = None,
+        max_pages: int = 10,
+    ) -> LogPage:
+        """Events from ``cursor`` (or ``start_ms``) on, oldest first, each exactly once across calls."""
+        ...
+
+    async def count_log_events(self, log_group: str, *, pattern: str, start_ms: int, end_ms: int) -> int: ...
+
+    async def run_insights_query(
+        self, log_group: str, query: str, *, start: datetime, end: datetime, timeout_s: float = 60.0
+    ) -> InsightsResult: ...
+
+    async def describe_scaling_activities(self, resource_id: str, *, max_results: int = 5) -> list[ScalingActivity]: ...
+
+    async def update_service(
+        self,
+        cluster: str,
+        service: str,
+        *,
+        task_definition: str | None = None,
+        force_new_deployment: bool = False,
+    ) -> ServiceSnapshot:
+        """MUTATES production. Raises AwsFailure(READ_ONLY) when the gateway is read-only."""
+        ...
+
+    async def close(self) -> None: ...

@@ -1,0 +1,38 @@
+"""The small set of failures the UI knows how to show, whatever AWS (or the network) said."""
+
+from __future__ import annotations
+
+from enum import Enum
+
+
+class FailureKind(str, Enum):
+    THROTTLED = "throttled"
+    ACCESS_DENIED = "access denied"
+    NOT_FOUND = "not found"
+    UNAVAILABLE = "unavailable"  # network down, endpoint unreachable, 5xx
+    TIMEOUT = "timeout"
+    CREDENTIALS = "credentials missing or expired"
+    INVALID_REQUEST = "invalid request"  # e.g. a bad filter pattern
+    READ_ONLY = "refused: read-only mode"
+
+
+class AwsFailure(Exception):
+    """A failed AWS call, reduced to what an on-call engineer needs to read.
+
+    ``kind`` drives colour and recovery; ``message`` is one human line; ``code`` is AWS's error code
+    (``ThrottlingException``...) when there was one; ``operation`` names the API call.
+    """
+
+    def __init__(self, kind: FailureKind, message: str, *, code: str = "", operation: str = "") -> None:
+        super().__init__(message)
+        self.kind = kind
+        self.message = message
+        self.code = code
+        self.operation = operation
+
+    def __str__(self) -> str:
+        where = f"{self.operation}: " if self.operation else ""
+        return f"{where}{self.kind.value} — {self.message}"
+
+    def __repr__(self) -> str:
+        return f"AwsFailure({self.kind.name}, {self.message!r}, code={self.code!r}, operation={self.operation!r})"

@@ -1,0 +1,156 @@
+"""Plain dataclasses the gateway returns and the rest of the app consumes.
+
+Nothing here knows about AWS response dicts or Textual: the gateway converts responses into these,
+the core reasons about them, the UI renders them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+
+@dataclass(frozen=True)
+class CallerIdentity:
+    account: str
+    arn: str
+    user_id: str
+
+
+@dataclass(frozen=True)
+class ServiceEvent:
+    id: str
+    created_at: datetime
+    message: str
+
+
+@dataclass(frozen=True)
+class Deployment:
+    id: str
+    status: str  # PRIMARY | ACTIVE | INACTIVE
+    task_definition: str  # full ARN as AWS reports it
+    desired: int
+    running: int
+    pending: int
+    rollout_state: str | None  # IN_PROGRESS | COMPLETED | FAILED (None when AWS gives none)
+    rollout_reason: str | None
+    created_at: datetime | None
+    updated_at: datetime | None
+
+
+@dataclass(frozen=True)
+class ServiceSnapshot:
+    cluster: str
+    name: str
+    status: str  # ACTIVE | DRAINING | INACTIVE
+    desired: int
+    running: int
+    pending: int
+    task_definition: str  # full ARN
+    deployments: tuple[Deployment, ...] = ()
+    events: tuple[ServiceEvent, ...] = ()  # newest first, as AWS returns them
+
+    @property
+    def primary(self) -> Deployment | None:
+        return next((d for d in self.deployments if d.status == "PRIMARY"), None)
+
+
+@dataclass(frozen=True)
+class ContainerDefinition:
+    name: str
+    image: str
+    environment: tuple[tuple[str, str], ...] = ()
+    secrets: tuple[tuple[str, str], ...] = ()  # (name, valueFrom): references, never values
+
+
+@dataclass(frozen=True)
+class TaskDefinition:
+    arn: str
+    family: str
+    revision: int
+    containers: tuple[ContainerDefinition, ...] = ()
+    registered_at: datetime | None = None
+
+
+@dataclass(frozen=True)
+class MetricQuery:
+    """One series of a batched GetMetricData call."""
+
+    id: str  # lowercase letters, digits and _; starts with a letter (GetMetricData's rule)
+    namespace: str
+    metric: str
+    dimensions: tuple[tuple[str, str], ...]
+    stat: str  # Average | Maximum | Sum | p99 | ...
+    period: int  # seconds
+    label: str = ""
+
+
+@dataclass(frozen=True)
+class MetricSeries:
+    id: str
+    label: str
+    timestamps: tuple[datetime, ...]  # oldest first
+    values: tuple[float, ...]
+    status: str = "Complete"  # Complete | PartialData | InternalError
+
+    @property
+    def latest(self) -> float | None:
+        return self.values[-1] if self.values else None
+
+
+@dataclass(frozen=True)
+class LogEvent:
+    event_id: str
+    timestamp_ms: int
+    stream: str
+    message: str
+    ingestion_ms: int = 0
+
+
+@dataclass(frozen=True)
+class LogCursor:
+    """Where a log follow resumes: the newest timestamp seen and the ids already delivered at it.
+
+    FilterLogEvents' start time is inclusive and many events can share a millisecond, so resuming
+    from ``timestamp_ms`` and dropping ``seen_ids`` gives every event exactly once.
+    """
+
+    timestamp_ms: int
+    seen_ids: frozenset[str] = frozenset()
+
+
+@dataclass(frozen=True)
+class LogPage:
+    events: tuple[LogEvent, ...]
+    cursor: LogCursor
+    truncated: bool = False  # True when more pages were left for the next poll
+
+
+@dataclass(frozen=True)
+class InsightsResult:
+    status: str  # Complete | Failed | Cancelled | Timeout | Unknown
+    rows: tuple[dict[str, str], ...] = ()
+    records_matched: float = 0.0
+    records_scanned: float = 0.0
+
+
+@dataclass(frozen=True)
+class ScalingActivity:
+    activity_id: str
+    description: str
+    cause: str
+    status: str
+    start_time: datetime | None
+    end_time: datetime | None = None
+
+
+@dataclass(frozen=True)
+class DbInstance:
+    identifier: str
+    status: str  # available | stopped | ...
+    engine: str
+    engine_version: str
+    instance_class: str
+    allocated_storage_gib: int
+    parameter_groups: tuple[str, ...] = ()
+    security_groups: tuple[str, ...] = ()

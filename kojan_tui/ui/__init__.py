@@ -1,0 +1,1 @@
+"""Textual: the app, its screens and its (passive) widgets."""

@@ -1,0 +1,1 @@
+"""Passive widgets: they render what they are given."""
