@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# The one entry point for a fresh clone: sets up .venv (first run, or when pyproject.toml changes)
+# and then runs what you ask. Usage: ./dev.sh demo [app flags] | test [pytest args] | bench | run [app flags]
+set -euo pipefail
+cd "$(dirname "$0")"
+
+PYTHON=${PYTHON:-python3}
+VENV=.venv
+STAMP=$VENV/.kojan-installed
+
+setup() {
+    if ! "$PYTHON" -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null; then
+        echo "kojan-tui needs Python 3.11 or newer; '$PYTHON' is $("$PYTHON" --version 2>&1). Set PYTHON=/path/to/python3.11." >&2
+        exit 2
+    fi
+    if [ ! -x "$VENV/bin/python" ]; then
+        echo "==> creating $VENV" >&2
+        "$PYTHON" -m venv "$VENV"
+    fi
+    if [ ! -f "$STAMP" ] || [ pyproject.toml -nt "$STAMP" ]; then
+        echo "==> installing kojan-tui and its test tools into $VENV (first run takes a minute)" >&2
+        "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check -e ".[test]"
+        touch "$STAMP"
+    fi
+}
+
+command=${1:-help}
+[ $# -gt 0 ] && shift
+case "$command" in
+    demo)  setup; exec "$VENV/bin/kojan-tui" --demo "$@" ;;
+    run)   setup; exec "$VENV/bin/kojan-tui" "$@" ;;
+    test)  setup; exec "$VENV/bin/python" -m pytest "$@" ;;
+    bench) setup; exec "$VENV/bin/python" -m benchmarks "$@" ;;
+    *)
+        sed -n '2,3p' "$0" | sed 's/^# //'
+        exit 0 ;;
+esac
