@@ -5,7 +5,17 @@ Every other module receives a ``Config``; none reads files or the environment it
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import difflib
+import re
+import sys
+from dataclasses import dataclass, field, fields, is_dataclass, replace
+from pathlib import Path
+from typing import get_type_hints
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - the package needs 3.11, this keeps the loader honest if that changes
+    import tomli as tomllib
 
 
 @dataclass(frozen=True)
@@ -89,3 +99,253 @@ class Config:
     rollback: RollbackTriggers = field(default_factory=RollbackTriggers)
     ui: UiSettings = field(default_factory=UiSettings)
     source: str = "<defaults>"  # the file it came from, for messages
+
+
+# --------------------------------------------------------------------------------------------------
+# Loading: TOML file -> validated Config, with one clear line for every mistake.
+# --------------------------------------------------------------------------------------------------
+
+APP_NAME = "kojan-tui"
+CONFIG_FILENAME = "config.toml"
+# Tables that name one service's resources: all-or-nothing, so a partial table never mixes your
+# service with kojan-map production's defaults (e.g. your cluster with production's log group).
+ALL_KEYS_REQUIRED = {"service"}
+MIN_INTERVAL_S, MAX_INTERVAL_S = 1.0, 3600.0
+MIN_BUFFER_LINES, MAX_BUFFER_LINES = 100, 1_000_000
+_REGION_RE = re.compile(r"^[a-z]{2}(-[a-z]+)+-\d+$")
+_TOML_POSITION_RE = re.compile(r"\s*\(at line (\d+), column (\d+)\)$")
+
+
+class ConfigError(Exception):
+    """A config mistake, told in one line: the file, the line when known, the dotted key, what is wrong."""
+
+    def __init__(self, path: str | Path, key: str, message: str, *, line: int | None = None, subject: str | None = None) -> None:
+        super().__init__(message)
+        self.path = str(path)
+        self.key = key  # dotted, e.g. "thresholds.ecs_cpu_percent.warn"; "" for a TOML syntax error
+        self.message = message
+        self.line = line
+        self.subject = key if subject is None else subject  # what the line names (a table for warn/alert)
+
+    def __str__(self) -> str:
+        where = f"config error in {self.path}" + (f", line {self.line}" if self.line else "")
+        return f"{where}: {self.subject}: {self.message}" if self.subject else f"{where}: {self.message}"
+
+
+@dataclass(frozen=True)
+class ConfigOverrides:
+    """Command-line flags; ``None`` leaves the file's (or the default) value alone.
+
+    ``refresh_seconds`` (``--refresh``) sets ``refresh.metrics_seconds``, the dashboard's refresh;
+    the service, log and error-count intervals keep their configured values.
+    """
+
+    profile: str | None = None
+    region: str | None = None
+    endpoint_url: str | None = None
+    read_only: bool | None = None
+    refresh_seconds: float | None = None
+    theme: str | None = None
+
+
+def user_config_path() -> Path:
+    import platformdirs
+
+    return platformdirs.user_config_path(APP_NAME) / CONFIG_FILENAME
+
+
+def resolve_config_path(explicit: str | None, cwd: Path, *, user_path: Path | None = None) -> Path | None:
+    """``--config PATH`` (must exist), else ``./config.toml``, else the user config dir, else None."""
+    if explicit is not None:
+        path = Path(explicit).expanduser()
+        if not path.is_absolute():
+            path = cwd / path
+        if not path.is_file():
+            raise ConfigError(path, "", "no such file (given with --config)")
+        return path
+    for candidate in (cwd / CONFIG_FILENAME, user_path or user_config_path()):
+        if candidate.is_file():
+            return candidate
+    return None
+
+
+def load_config(path: Path | None, overrides: ConfigOverrides | None = None) -> Config:
+    """Read and validate ``path`` (None: the built-in defaults), then apply the command-line flags."""
+    if path is None:
+        config = Config()
+    else:
+        try:
+            text = Path(path).read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            raise ConfigError(path, "", f"cannot read the file ({exc.__class__.__name__}: {exc})") from None
+        try:
+            data = tomllib.loads(text)
+        except tomllib.TOMLDecodeError as exc:
+            message, line = str(exc), None
+            if match := _TOML_POSITION_RE.search(message):
+                line, message = int(match.group(1)), message[: match.start()] + f" (column {match.group(2)})"
+            raise ConfigError(path, "", f"invalid TOML: {message}", line=line) from None
+        reader = _Reader(Path(path), text)
+        config = reader.build(Config, data, "")
+        config = replace(config, source=str(path))
+        reader.check_consistency(config)
+    return apply_overrides(config, overrides) if overrides else config
+
+
+def apply_overrides(config: Config, overrides: ConfigOverrides) -> Config:
+    """Flags win over the file; each is validated with the same rules as the file's key."""
+    reader = _Reader(Path("command line"), "")
+    aws, refresh, ui = config.aws, config.refresh, config.ui
+    for flag, value, field_name in (("--profile", overrides.profile, "profile"), ("--region", overrides.region, "region"),
+                                    ("--endpoint-url", overrides.endpoint_url, "endpoint_url")):
+        if value is not None:
+            reader.check_value(f"aws.{field_name}", value, shown=flag)
+            aws = replace(aws, **{field_name: value})
+    if overrides.refresh_seconds is not None:
+        reader.check_value("refresh.metrics_seconds", overrides.refresh_seconds, shown="--refresh")
+        refresh = replace(refresh, metrics_seconds=float(overrides.refresh_seconds))
+    if overrides.theme is not None:
+        reader.check_value("ui.theme", overrides.theme, shown="--theme")
+        ui = replace(ui, theme=overrides.theme)
+    if overrides.read_only is not None:
+        ui = replace(ui, read_only=overrides.read_only)
+    return replace(config, aws=aws, refresh=refresh, ui=ui)
+
+
+class _Reader:
+    """Walks the TOML tables along the dataclass tree, converting and checking every value."""
+
+    def __init__(self, path: Path, text: str) -> None:
+        self.path = path
+        self.lines = text.splitlines()
+
+    def fail(self, key: str, message: str, *, subject: str | None = None) -> ConfigError:
+        return ConfigError(self.path, key, message, line=self.line_of(key), subject=subject)
+
+    def build(self, cls: type, table: object, prefix: str):
+        if not isinstance(table, dict):
+            raise self.fail(prefix, f"must be a table, got {_describe(table)}")
+        hints = get_type_hints(cls)
+        names = [f.name for f in fields(cls) if f.name != "source"]
+        for key in table:
+            if key not in names:
+                raise self.fail(_join(prefix, key), "unknown key" + _suggestion(key, names, prefix))
+        kwargs = {}
+        for name in names:
+            dotted = _join(prefix, name)
+            if name not in table:
+                if prefix in ALL_KEYS_REQUIRED or cls is Threshold:
+                    why = "a threshold needs both warn and alert" if cls is Threshold else f"every key of [{prefix}] must be given"
+                    raise self.fail(dotted, f"missing required key ({why})")
+                continue
+            value = table[name]
+            if is_dataclass(hints[name]):
+                kwargs[name] = self.build(hints[name], value, dotted)
+            else:
+                kwargs[name] = self.check_value(dotted, value, hint=hints[name])
+        instance = cls(**kwargs)
+        if cls is Threshold and not instance.warn < instance.alert:
+            raise self.fail(_join(prefix, "warn"), f"warn ({_num(instance.warn)}) must be below alert ({_num(instance.alert)})", subject=prefix)
+        return instance
+
+    def check_value(self, dotted: str, value: object, *, hint: object = None, shown: str | None = None):
+        """Type-check and range-check one value; returns it converted (int -> float where float is meant)."""
+        if hint is None:
+            section, name = dotted.split(".", 1)
+            hint = get_type_hints(_SECTIONS[section])[name]
+        fail = (lambda message: ConfigError(self.path, dotted, message, subject=shown)) if shown else (lambda m: self.fail(dotted, m))
+        expected = {float: "a number", int: "an integer", bool: "true or false", str: "a string"}
+        base = str if hint == (str | None) else hint
+        ok = (isinstance(value, bool) if base is bool else
+              isinstance(value, (int, float)) and not isinstance(value, bool) if base is float else
+              isinstance(value, int) and not isinstance(value, bool) if base is int else
+              isinstance(value, str))
+        if not ok:
+            raise fail(f"must be {expected[base]}, got {_describe(value)}")
+        if base is float:
+            value = float(value)
+        if problem := _range_problem(dotted, value):
+            raise fail(problem)
+        return value
+
+    def check_consistency(self, config: Config) -> None:
+        """Rules across sections: a roll-back trigger (S25) never sits below its S03 alert level."""
+        pairs = (("rollback.memory_percent", config.rollback.memory_percent, "thresholds.ecs_memory_percent.alert", config.thresholds.ecs_memory_percent.alert),
+                 ("rollback.cpu_percent", config.rollback.cpu_percent, "thresholds.ecs_cpu_percent.alert", config.thresholds.ecs_cpu_percent.alert),
+                 ("rollback.all_failing_error_rate_percent", config.rollback.all_failing_error_rate_percent, "thresholds.error_rate_percent.alert", config.thresholds.error_rate_percent.alert))
+        for key, value, other, other_value in pairs:
+            if value < other_value:
+                raise self.fail(key, f"{_num(value)} must not be below {other} ({_num(other_value)})")
+
+    def line_of(self, dotted: str) -> int | None:
+        """Best effort: the line of ``key =`` under its ``[table]``, else the key's own table, else its parent's."""
+        table, _, key = dotted.rpartition(".")
+        current, own_header, parent_header = "", None, None
+        for number, raw in enumerate(self.lines, start=1):
+            line = raw.strip()
+            if line.startswith("[") and not line.startswith("[["):
+                current = line[1:].split("]")[0].strip()
+                own_header = own_header or (number if current == dotted else None)
+                parent_header = parent_header or (number if current == table and table else None)
+            elif key and current == table and re.match(rf"^{re.escape(key)}\s*=", line):
+                return number
+        return own_header or parent_header
+
+
+_SECTIONS = {"aws": AwsSettings, "service": ServiceSettings, "refresh": RefreshSettings, "rollback": RollbackTriggers, "ui": UiSettings}
+
+
+def _range_problem(dotted: str, value: object) -> str | None:
+    section, _, name = dotted.rpartition(".")
+    if isinstance(value, str):
+        if not value.strip():
+            return "must not be empty (leave the key out to use the default)"
+        if dotted == "aws.region" and not _REGION_RE.match(value):
+            return f"{value!r} is not an AWS region name (like ap-northeast-1)"
+        if dotted == "aws.endpoint_url" and not value.startswith(("http://", "https://")):
+            return f"{value!r} must start with http:// or https://"
+        if dotted == "ui.chart_window":
+            from kojan_tui.core.metrics_catalog import WINDOWS  # here: metrics_catalog imports this module
+
+            if value not in WINDOWS:
+                return f"{value!r} is not a chart window; choose one of {', '.join(WINDOWS)}"
+        return None
+    if isinstance(value, bool):
+        return None
+    if section == "refresh" and not MIN_INTERVAL_S <= value <= MAX_INTERVAL_S:
+        return f"must be between {_num(MIN_INTERVAL_S)} and {_num(MAX_INTERVAL_S)} seconds, got {_num(value)}"
+    if dotted in ("aws.connect_timeout", "aws.read_timeout") and not 0 < value <= 300:
+        return f"must be above 0 and at most 300 seconds, got {_num(value)}"
+    if dotted == "aws.max_attempts" and not 1 <= value <= 20:
+        return f"must be between 1 and 20, got {value}"
+    if dotted == "ui.log_buffer_lines" and not MIN_BUFFER_LINES <= value <= MAX_BUFFER_LINES:
+        return f"must be between {MIN_BUFFER_LINES} and {MAX_BUFFER_LINES}, got {value}"
+    if value < 0:
+        return f"must not be negative, got {_num(value)}"
+    if "percent" in dotted and value > 100:
+        return f"is a percentage and must be at most 100, got {_num(value)}"
+    return None
+
+
+def _suggestion(key: str, names: list[str], prefix: str) -> str:
+    close = difflib.get_close_matches(key, names, n=1, cutoff=0.6)
+    if close:
+        return f"; did you mean {_join(prefix, close[0])!r}?"
+    homes = [section for section, cls in _SECTIONS.items() if key in {f.name for f in fields(cls)} and section != prefix]
+    if homes:
+        return f"; it belongs in [{homes[0]}]"
+    return f"; valid keys here: {', '.join(names)}"
+
+
+def _join(prefix: str, key: str) -> str:
+    return f"{prefix}.{key}" if prefix else key
+
+
+def _num(value: float) -> str:
+    return f"{value:g}" if isinstance(value, float) else str(value)
+
+
+def _describe(value: object) -> str:
+    kind = {bool: "a boolean", int: "an integer", float: "a number", str: "a string", list: "an array", dict: "a table"}
+    shown = ("true" if value else "false") if isinstance(value, bool) else "" if isinstance(value, (dict, list)) else repr(value)
+    return f"{kind.get(type(value), type(value).__name__)} {shown}".strip()
