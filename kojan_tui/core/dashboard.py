@@ -1,0 +1,62 @@
+"""What the dashboard shows, computed from the sources' latest data: readings, verdict, S25, alert inputs.
+
+``DashboardData`` is the app's store of the newest good result of each source; ``build_view`` is pure.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from kojan_tui.core.alerts import AlertInput
+from kojan_tui.core.config import Config
+from kojan_tui.core.levels import Level
+from kojan_tui.core.models import CallerIdentity, DbInstance, MetricSeries, ServiceSnapshot, TaskDefinition
+from kojan_tui.core.readings import MetricReading, compute_readings, errors_reading
+from kojan_tui.core.rollback_rules import RollbackReason, rollback_reasons
+from kojan_tui.core.verdict import ServiceVerdict, service_verdict
+
+SERVICE_ACTION = "read the service events and deployments (S01, S16)"
+
+
+@dataclass
+class DashboardData:
+    identity: CallerIdentity | None = None
+    service: ServiceSnapshot | None = None
+    task_definition: TaskDefinition | None = None
+    metrics: dict[str, MetricSeries] = field(default_factory=dict)
+    metrics_period: int = 60
+    db_instance: DbInstance | None = None
+    errors_last_hour: int | None = None
+    db_connection_errors: int | None = None
+
+
+@dataclass(frozen=True)
+class DashboardView:
+    readings: dict[str, MetricReading]  # the six S03 metrics, display order
+    errors: MetricReading  # S02
+    verdict: ServiceVerdict  # S01
+    rollback: tuple[RollbackReason, ...]  # S25; empty when none holds
+
+    def alert_inputs(self) -> list[AlertInput]:
+        items = [
+            AlertInput(r.spec.key, r.spec.title, r.level, r.value_text, r.spec.action)
+            for r in (*self.readings.values(), self.errors)
+        ]
+        verdict_text = "; ".join(self.verdict.reasons) or self.verdict.summary
+        items.append(AlertInput("service", "ECS service", self.verdict.level, verdict_text, SERVICE_ACTION))
+        return items
+
+    @property
+    def worst_metric_level(self) -> Level:
+        return max((r.level for r in self.readings.values()), key=lambda level: level.rank, default=Level.UNKNOWN)
+
+
+def build_view(data: DashboardData, config: Config) -> DashboardView:
+    readings = compute_readings(data.metrics, data.db_instance, config.thresholds)
+    reasons = rollback_reasons(readings, data.db_instance, data.db_connection_errors, config.rollback, data.metrics_period)
+    return DashboardView(
+        readings=readings,
+        errors=errors_reading(data.errors_last_hour, config.thresholds),
+        verdict=service_verdict(data.service),
+        rollback=tuple(reasons),
+    )

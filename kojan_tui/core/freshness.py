@@ -1,0 +1,79 @@
+"""Per-source freshness (last success, last failure and why, age) and the pure polling delay rule.
+
+A source is stale when its newest outcome is a failure; it recovers with its next success.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from kojan_tui.core.errors import AwsFailure, FailureKind
+
+MAX_BACKOFF_FACTOR = 8
+
+
+@dataclass
+class SourceFreshness:
+    name: str
+    last_success: datetime | None = None
+    last_failure: datetime | None = None
+    failure_reason: str = ""
+    failure_kind: FailureKind | None = None
+    consecutive_failures: int = 0
+    polls: int = 0
+
+    def record_success(self, now: datetime) -> None:
+        self.polls += 1
+        self.last_success = now
+        self.consecutive_failures = 0
+
+    def record_failure(self, now: datetime, error: BaseException) -> None:
+        self.polls += 1
+        self.last_failure = now
+        self.consecutive_failures += 1
+        if isinstance(error, AwsFailure):
+            self.failure_kind = error.kind
+            self.failure_reason = error.kind.value
+        else:
+            self.failure_kind = None
+            self.failure_reason = f"internal error: {type(error).__name__}"
+
+    @property
+    def stale(self) -> bool:
+        if self.last_failure is None:
+            return False
+        return self.last_success is None or self.last_failure >= self.last_success
+
+    def age_seconds(self, now: datetime) -> float | None:
+        """Seconds since the data was last fetched successfully; None when it never was."""
+        if self.last_success is None:
+            return None
+        return max(0.0, (now - self.last_success).total_seconds())
+
+    def stale_text(self, now: datetime) -> str | None:
+        """``STALE 42s — throttled`` (or ``STALE never loaded — …``); None when fresh."""
+        if not self.stale:
+            return None
+        age = self.age_seconds(now)
+        return f"STALE {format_age(age) if age is not None else 'never loaded'} — {self.failure_reason}"
+
+
+def format_age(seconds: float) -> str:
+    seconds = int(seconds)
+    if seconds < 120:
+        return f"{seconds}s"
+    if seconds < 7200:
+        return f"{seconds // 60}m"
+    return f"{seconds // 3600}h"
+
+
+def next_delay(interval: float, freshness: SourceFreshness) -> float:
+    """Seconds from the end of one poll to the start of the next.
+
+    The interval as configured; after throttling, doubled per consecutive failure (capped at
+    ``MAX_BACKOFF_FACTOR`` × interval) so a throttled account is not hammered.
+    """
+    if freshness.failure_kind is FailureKind.THROTTLED and freshness.consecutive_failures:
+        return interval * min(MAX_BACKOFF_FACTOR, 2 ** freshness.consecutive_failures)
+    return interval

@@ -1,0 +1,79 @@
+"""The S01 service verdict (healthy or why not) and the labels the service panel shows.
+
+Healthy means: status ACTIVE, running == desired, and the primary deployment's rollout COMPLETED.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from kojan_tui.core.levels import Level
+from kojan_tui.core.models import ServiceSnapshot, TaskDefinition
+
+
+@dataclass(frozen=True)
+class ServiceVerdict:
+    level: Level  # OK healthy · WARNING a rollout is under way · ALERT unhealthy
+    reasons: tuple[str, ...] = ()
+
+    @property
+    def healthy(self) -> bool:
+        return self.level is Level.OK
+
+    @property
+    def summary(self) -> str:
+        if self.level is Level.UNKNOWN:
+            return "UNKNOWN — no service data yet"
+        if self.healthy:
+            return "HEALTHY"
+        word = "DEPLOYING" if self.level is Level.WARNING else "UNHEALTHY"
+        return f"{word} — " + "; ".join(self.reasons)
+
+
+def service_verdict(service: ServiceSnapshot | None) -> ServiceVerdict:
+    """Why the service is not healthy, in the on-call engineer's words.
+
+    A rollout IN_PROGRESS (with nothing else wrong) is a warning, not an alert. When AWS reports no
+    rollout state (deployment controllers other than ECS), a single deployment counts as complete.
+    """
+    if service is None:
+        return ServiceVerdict(Level.UNKNOWN)
+    alerts: list[str] = []
+    warnings: list[str] = []
+    if service.status != "ACTIVE":
+        alerts.append(f"status {service.status}, not ACTIVE")
+    primary = service.primary
+    rolling = False
+    if primary is None:
+        alerts.append("no PRIMARY deployment")
+    elif primary.rollout_state == "FAILED":
+        alerts.append("rollout FAILED" + (f": {primary.rollout_reason}" if primary.rollout_reason else ""))
+    elif primary.rollout_state == "IN_PROGRESS" or (primary.rollout_state is None and len(service.deployments) > 1):
+        rolling = True
+        warnings.append("rollout in progress")
+    elif primary.rollout_state not in (None, "COMPLETED"):
+        alerts.append(f"rollout {primary.rollout_state}")
+    if service.running != service.desired:
+        text = f"{service.running} of {service.desired} tasks running"
+        (warnings if rolling else alerts).append(text)
+    if alerts:
+        return ServiceVerdict(Level.ALERT, tuple(alerts + warnings))
+    if warnings:
+        return ServiceVerdict(Level.WARNING, tuple(warnings))
+    return ServiceVerdict(Level.OK)
+
+
+def task_definition_label(arn: str) -> str:
+    """``arn:aws:ecs:…:task-definition/family:12`` → ``family:12`` (a bare ``family:12`` stays)."""
+    return arn.rsplit("/", 1)[-1] if arn else "?"
+
+
+def image_tag(task_definition: TaskDefinition | None) -> str:
+    """The tag (or short digest) of the first container's image, "?" when unknown."""
+    if task_definition is None or not task_definition.containers:
+        return "?"
+    image = task_definition.containers[0].image
+    if "@" in image:
+        return image.rsplit("@", 1)[1][:19]  # sha256:0123456789ab
+    name = image.rsplit("/", 1)[-1]
+    return name.rsplit(":", 1)[1] if ":" in name else "latest"
