@@ -1,0 +1,84 @@
+"""The bounded ring of log lines a feed keeps, and the follow/pause state of one view onto it.
+
+Lines get absolute indexes (``first_index`` … ``appended - 1``) that survive eviction and clearing,
+so a paused view keeps its place and counts what is waiting without touching the lines.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from itertools import islice
+
+from kojan_tui.core.loglines import LogLine
+
+DEFAULT_BUFFER_LINES = 10_000
+
+
+class LogBuffer:
+    """At most ``maxlen`` lines; the oldest fall off. ``appended`` counts every line ever added."""
+
+    def __init__(self, maxlen: int = DEFAULT_BUFFER_LINES) -> None:
+        if maxlen < 1:
+            raise ValueError(f"a log buffer needs room for at least one line, not {maxlen}")
+        self._lines: deque[LogLine] = deque(maxlen=maxlen)
+        self.appended = 0
+        self.generation = 0  # bumped by clear(): views start over
+
+    @property
+    def maxlen(self) -> int:
+        return self._lines.maxlen or 0
+
+    def __len__(self) -> int:
+        return len(self._lines)
+
+    def __iter__(self) -> Iterator[LogLine]:
+        return iter(self._lines)
+
+    @property
+    def first_index(self) -> int:
+        """Absolute index of the oldest line still held."""
+        return self.appended - len(self._lines)
+
+    def extend(self, lines: Sequence[LogLine]) -> None:
+        self._lines.extend(lines)
+        self.appended += len(lines)
+
+    def clear(self) -> None:
+        self._lines.clear()
+        self.generation += 1
+
+    def at(self, index: int) -> LogLine | None:
+        """The line with absolute ``index``, or None when it was evicted or never existed."""
+        offset = index - self.first_index
+        if 0 <= offset < len(self._lines):
+            return self._lines[offset]
+        return None
+
+    def window(self, start: int, count: int) -> list[LogLine]:
+        """Up to ``count`` lines from absolute index ``start`` on."""
+        offset = max(0, start - self.first_index)
+        if offset < len(self._lines) // 2:
+            return list(islice(self._lines, offset, offset + count))
+        return [self._lines[i] for i in range(offset, min(offset + count, len(self._lines)))]
+
+
+@dataclass
+class FollowState:
+    """One view's follow/pause state: paused views remember ``appended`` when they paused."""
+
+    following: bool = True
+    mark: int = 0
+
+    def pause(self, appended: int) -> None:
+        if self.following:
+            self.following = False
+            self.mark = appended
+
+    def follow(self) -> None:
+        self.following = True
+
+    def pending(self, appended: int) -> int:
+        """How many lines arrived since the view paused."""
+        return 0 if self.following else max(0, appended - self.mark)

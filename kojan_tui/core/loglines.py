@@ -1,0 +1,195 @@
+"""One log event understood: severity, HTTP status, a readable summary of JSON lines, the raw text.
+
+Parsing is cheap and bounded: JSON is only tried on lines that look like an object and are under
+``JSON_LIMIT`` characters; level and status words are only searched in the first ``SCAN_LIMIT``.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from enum import IntEnum
+
+from kojan_tui.core.logtext import decode
+from kojan_tui.core.models import LogEvent
+
+JSON_LIMIT = 64 * 1024
+SCAN_LIMIT = 512
+
+
+class Severity(IntEnum):
+    UNKNOWN = 0
+    DEBUG = 1
+    INFO = 2
+    WARN = 3
+    ERROR = 4
+
+
+_LEVEL_WORDS = {
+    "error": Severity.ERROR, "err": Severity.ERROR, "fatal": Severity.ERROR, "panic": Severity.ERROR,
+    "critical": Severity.ERROR, "crit": Severity.ERROR, "alert": Severity.ERROR, "emerg": Severity.ERROR,
+    "emergency": Severity.ERROR, "severe": Severity.ERROR,
+    "warn": Severity.WARN, "warning": Severity.WARN,
+    "info": Severity.INFO, "notice": Severity.INFO, "information": Severity.INFO,
+    "debug": Severity.DEBUG, "trace": Severity.DEBUG,
+}  # fmt: skip
+_LEVEL_KEYS = ("level", "severity", "lvl", "loglevel", "log.level", "levelname")
+_MESSAGE_KEYS = ("msg", "message", "error", "err")
+_METHOD_KEYS = ("method", "http_method", "httpMethod")
+_PATH_KEYS = ("path", "uri", "url", "route")
+_STATUS_KEYS = ("status", "status_code", "statusCode", "http_status", "code")
+_LATENCY_KEYS = ("latency", "latency_ms", "duration", "duration_ms", "elapsed", "took")
+_REQUEST_KEYS = ("request_id", "requestId", "req_id", "trace_id", "traceId")
+
+WORD_SCAN = 8
+_PUNCTUATION = "[]()<>{}:,;|\"'"
+# Level words recognised as a whole word in upper case (``ERROR``, ``[WARN]``, ``INFO:``).
+_LEVEL_TOKENS = {word.upper(): level for word, level in _LEVEL_WORDS.items() if len(word) > 3}
+_STATUS_FIELD = re.compile(r"(?:status|Status|STATUS)(?:_code|Code)?\"?\s*[=:]\s*\"?([1-5]\d\d)\b")
+_ACCESS_LOG_STATUS = re.compile(r"HTTP/\d(?:\.\d)?\"?\s+([1-5]\d\d)\b")
+
+
+@dataclass(slots=True)
+class LogLine:
+    """A log event ready to show. ``raw`` is the full message as received (never truncated).
+
+    Treat as immutable (not frozen only because frozen construction costs 3x on the ingest path).
+    """
+
+    raw: str
+    timestamp_ms: int = 0
+    stream: str = ""
+    event_id: str = ""
+    severity: Severity = Severity.UNKNOWN
+    http_status: int | None = None
+    summary: str | None = None  # readable form of a JSON line; None for plain text
+
+    @property
+    def http_class(self) -> int | None:
+        """1–5 for 1xx–5xx, None when the line carries no HTTP status."""
+        return self.http_status // 100 if self.http_status is not None else None
+
+    @property
+    def readable(self) -> str:
+        return self.summary if self.summary is not None else self.raw
+
+
+def parse_event(event: LogEvent) -> LogLine:
+    return parse_line(event.message, timestamp_ms=event.timestamp_ms, stream=event.stream, event_id=event.event_id)
+
+
+def parse_line(data: str | bytes, *, timestamp_ms: int = 0, stream: str = "", event_id: str = "") -> LogLine:
+    raw = decode(data)
+    head = raw.lstrip()
+    if head.startswith("{") and len(raw) <= JSON_LIMIT:
+        fields = _json_object(raw)
+        if fields is not None:
+            return _from_json(raw, fields, timestamp_ms, stream, event_id)
+    scan = raw[:SCAN_LIMIT]
+    return LogLine(
+        raw=raw,
+        timestamp_ms=timestamp_ms,
+        stream=stream,
+        event_id=event_id,
+        severity=_text_severity(scan),
+        http_status=_text_status(scan),
+    )
+
+
+def _json_object(raw: str) -> dict | None:
+    try:
+        value = json.loads(raw)
+    except ValueError:  # includes JSONDecodeError and lone surrogates
+        return None
+    return value if isinstance(value, dict) else None
+
+
+_ROLES = {
+    **dict.fromkeys(_LEVEL_KEYS, "level"), **dict.fromkeys(_MESSAGE_KEYS, "message"),
+    **dict.fromkeys(_METHOD_KEYS, "method"), **dict.fromkeys(_PATH_KEYS, "path"),
+    **dict.fromkeys(_STATUS_KEYS, "status"), **dict.fromkeys(_LATENCY_KEYS, "latency"),
+    **dict.fromkeys(_REQUEST_KEYS, "request"),
+}  # fmt: skip
+
+
+def _from_json(raw: str, fields: dict, timestamp_ms: int, stream: str, event_id: str) -> LogLine:
+    found: dict[str, object] = {}
+    for key, value in fields.items():  # one pass; the first key of each role wins
+        role = _ROLES.get(key)
+        if role is not None and role not in found and value is not None and value != "":
+            found[role] = value
+    level = found.get("level")
+    severity = _LEVEL_WORDS.get(str(level).lower(), Severity.UNKNOWN) if level is not None else Severity.UNKNOWN
+    status = _as_status(found["status"]) if "status" in found else None
+    parts: list[str] = []
+    if "message" in found:
+        parts.append(_scalar(found["message"]))
+    request = " ".join(_scalar(found[role]) for role in ("method", "path") if role in found)
+    if status is not None:
+        request = f"{request} → {status}" if request else f"status={status}"
+    if request:
+        parts.append(request)
+    if "latency" in found:
+        parts.append(_latency(found["latency"]))
+    if "request" in found:
+        parts.append(f"req={_scalar(found['request'])}")
+    return LogLine(
+        raw=raw, timestamp_ms=timestamp_ms, stream=stream, event_id=event_id,
+        severity=severity, http_status=status, summary=" · ".join(parts) if parts else None,
+    )  # fmt: skip
+
+
+def _scalar(value) -> str:
+    if isinstance(value, str):
+        return value
+    return json.dumps(value, ensure_ascii=False)
+
+
+def _latency(value) -> str:
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return f"{value:g}ms"
+    return _scalar(value)
+
+
+def _as_status(value) -> int | None:
+    if isinstance(value, bool):
+        return None
+    try:
+        status = int(value)
+    except (TypeError, ValueError):
+        return None
+    return status if 100 <= status <= 599 else None
+
+
+def _text_severity(scan: str) -> Severity:
+    """The level word among the first ``WORD_SCAN`` words (``ERROR``, ``[warn]``, ``level=info``...),
+    else ERROR/WARN when those words appear anywhere in the scanned head."""
+    for token in scan.split(None, WORD_SCAN)[:WORD_SCAN]:
+        word = token.strip(_PUNCTUATION)
+        severity = _LEVEL_TOKENS.get(word)
+        if severity is not None:
+            return severity
+        if "=" in word or ":" in word:
+            key, _, value = word.replace(":", "=", 1).partition("=")
+            if key.lower() in _LEVEL_KEYS:
+                severity = _LEVEL_WORDS.get(value.strip(_PUNCTUATION).lower())
+                if severity is not None:
+                    return severity
+    if "ERROR" in scan or "FATAL" in scan or "PANIC" in scan:
+        return Severity.ERROR
+    if "WARN" in scan:
+        return Severity.WARN
+    return Severity.UNKNOWN
+
+
+def _text_status(scan: str) -> int | None:
+    if "tatus" in scan or "STATUS" in scan:
+        match = _STATUS_FIELD.search(scan)
+        if match:
+            return int(match.group(1))
+    if "HTTP/" in scan:
+        match = _ACCESS_LOG_STATUS.search(scan)
+        if match:
+            return int(match.group(1))
+    return None
