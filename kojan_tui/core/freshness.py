@@ -41,9 +41,7 @@ class SourceFreshness:
 
     @property
     def stale(self) -> bool:
-        if self.last_failure is None:
-            return False
-        return self.last_success is None or self.last_failure >= self.last_success
+        return self.consecutive_failures > 0
 
     def age_seconds(self, now: datetime) -> float | None:
         """Seconds since the data was last fetched successfully; None when it never was."""

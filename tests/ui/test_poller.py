@@ -1,0 +1,113 @@
+"""The poller: never overlapping polls, refresh now, failures marking only their source, recovery."""
+
+import asyncio
+
+from kojan_tui.core.errors import AwsFailure, FailureKind
+from kojan_tui.ui.poller import Poller
+
+from tests.core.builders import NOW
+
+
+class Probe:
+    """A fetch that counts calls and concurrent calls, can be slowed down and made to fail."""
+
+    def __init__(self, delay: float = 0.0):
+        self.delay = delay
+        self.calls = 0
+        self.running = 0
+        self.max_running = 0
+        self.failure: Exception | None = None
+        self.delivered: list[int] = []
+
+    async def fetch(self) -> int:
+        self.calls += 1
+        self.running += 1
+        self.max_running = max(self.max_running, self.running)
+        try:
+            await asyncio.sleep(self.delay)
+            if self.failure:
+                raise self.failure
+            return self.calls
+        finally:
+            self.running -= 1
+
+
+async def test_first_poll_at_start_then_on_interval_only():
+    probe = Probe()
+    poller = Poller(clock=lambda: NOW)
+    poller.register("a", 3600, probe.fetch, probe.delivered.append)
+    poller.start()
+    await poller.refresh_now(wait=True)  # satisfied by the start poll
+    assert probe.delivered == [1]
+    await poller.refresh_now(wait=True)
+    await asyncio.sleep(0.05)
+    await poller.stop()
+    assert probe.delivered == [1, 2]  # the start poll and the refresh; the 1 h interval never came
+
+
+async def test_slow_polls_never_overlap_even_when_refreshed_repeatedly():
+    probe = Probe(delay=0.05)
+    poller = Poller(clock=lambda: NOW)
+    poller.register("slow", 0.01, probe.fetch, probe.delivered.append)
+    poller.start()
+    for _ in range(5):
+        await poller.refresh_now()
+        await asyncio.sleep(0.02)
+    await poller.refresh_now(wait=True)
+    await poller.stop()
+    assert probe.max_running == 1
+    assert probe.calls >= 3
+
+
+async def test_refresh_during_a_poll_polls_once_more_after_it():
+    probe = Probe(delay=0.05)
+    poller = Poller(clock=lambda: NOW)
+    poller.register("a", 3600, probe.fetch, probe.delivered.append)
+    poller.start()
+    await asyncio.sleep(0.01)  # first poll in flight
+    await poller.refresh_now(wait=True)
+    await poller.stop()
+    assert probe.delivered == [1, 2] and probe.max_running == 1
+
+
+async def test_failure_marks_only_its_source_and_recovers():
+    good, bad = Probe(), Probe()
+    seen: list[tuple[str, bool]] = []
+    poller = Poller(clock=lambda: NOW, on_freshness=lambda name, f: seen.append((name, f.stale)))
+    poller.register("good", 3600, good.fetch, good.delivered.append)
+    poller.register("bad", 3600, bad.fetch, bad.delivered.append)
+    bad.failure = AwsFailure(FailureKind.THROTTLED, "Rate exceeded")
+    poller.start()
+    await poller.refresh_now(wait=True)
+    assert poller.freshness("bad").stale and not poller.freshness("good").stale
+    assert poller.freshness("bad").stale_text(NOW) == "STALE never loaded — throttled"
+    assert bad.delivered == []
+    bad.failure = None
+    await poller.refresh_now(["bad"], wait=True)
+    await poller.stop()
+    assert not poller.freshness("bad").stale and bad.delivered
+    assert ("bad", True) in seen and seen[-1] == ("bad", False)
+
+
+async def test_an_internal_error_is_reported_and_the_loop_survives():
+    probe = Probe()
+    errors: list[str] = []
+    poller = Poller(clock=lambda: NOW, on_internal_error=lambda name, e: errors.append(f"{name}:{type(e).__name__}"))
+    poller.register("a", 3600, probe.fetch, lambda value: 1 / 0)
+    poller.start()
+    await poller.refresh_now(wait=True)
+    await poller.refresh_now(wait=True)
+    await poller.stop()
+    assert errors[:2] == ["a:ZeroDivisionError", "a:ZeroDivisionError"]
+    assert poller.freshness("a").failure_reason == "internal error: ZeroDivisionError"
+
+
+async def test_register_while_running_and_unregister():
+    probe = Probe()
+    poller = Poller(clock=lambda: NOW)
+    poller.start()
+    poller.register("late", 3600, probe.fetch, probe.delivered.append)
+    await poller.refresh_now(["late"], wait=True)
+    await poller.unregister("late")
+    assert "late" not in poller.sources and probe.delivered
+    await poller.stop()
