@@ -32,6 +32,16 @@ _VISIBLE.update({code: f"\\u{code:04x}" for code in (0x2028, 0x2029, *range(0x20
 _VISIBLE.update({code: "\ufffd" for code in range(0xD800, 0xE000)})
 
 
+def visible_char(char: str) -> str:
+    """The visible stand-in for one character (itself when it is safe; tabs are not handled here)."""
+    return _VISIBLE.get(ord(char), char)
+
+
+def is_plain(text: str) -> bool:
+    """True when ``text`` is printable ASCII only: one character is one cell, nothing to replace."""
+    return text.isascii() and "\t" not in text and _UNSAFE.search(text) is None
+
+
 def decode(data: str | bytes) -> str:
     """Text from whatever arrived: bytes are decoded as UTF-8 with invalid sequences as ``�``."""
     if isinstance(data, bytes | bytearray | memoryview):

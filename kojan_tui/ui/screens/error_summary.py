@@ -1,0 +1,167 @@
+"""The S04/S05 error summary: the guide's Logs Insights query as a sortable table of messages.
+
+Enter on a row dismisses with that message; the caller (LogScreen) filters the tail to it.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+
+from rich.text import Text
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import DataTable, LoadingIndicator, Static
+
+from kojan_tui.aws.protocol import Gateway
+from kojan_tui.core.errors import AwsFailure
+from kojan_tui.core.logquery import ERROR_SUMMARY_QUERY
+from kojan_tui.core.logtext import make_visible, truncate
+from kojan_tui.core.models import InsightsResult
+
+SUMMARY_HOURS = (1, 24)
+
+
+def summary_rows(result: InsightsResult) -> list[tuple[int, str]]:
+    """(count, message) per Insights row, most frequent first; rows without a message are skipped."""
+    rows: list[tuple[int, str]] = []
+    for row in result.rows:
+        message = row.get("@message")
+        if message is None:
+            continue
+        try:
+            count = int(float(row.get("count()", "0")))
+        except ValueError:
+            count = 0
+        rows.append((count, message))
+    rows.sort(key=lambda r: (-r[0], r[1]))
+    return rows
+
+
+class ErrorSummaryScreen(ModalScreen[str | None]):
+    """``ErrorSummaryScreen(gateway, log_group, hours=1)`` → dismisses with the chosen message or None."""
+
+    DEFAULT_CSS = """
+    ErrorSummaryScreen {
+        align: center middle;
+        & > Vertical {
+            width: 90%;
+            height: 80%;
+            background: $surface;
+            border: thick $primary;
+            padding: 0 1;
+        }
+        #summary-progress { height: auto; color: $text-muted; }
+        #summary-progress.-failed { color: $text-error; }
+        LoadingIndicator { height: 1; }
+        DataTable { height: 1fr; }
+    }
+    """
+
+    BINDINGS = [
+        Binding("escape", "close", "Close"),
+        Binding("h", "toggle_hours", "1 h / 24 h"),
+        Binding("n", "sort('count')", "Sort by count"),
+        Binding("m", "sort('message')", "Sort by message"),
+        Binding("r", "rerun", "Run again"),
+    ]
+
+    def __init__(
+        self, gateway: Gateway, log_group: str, *, hours: int = 1, clock: Callable[[], float] = time.time
+    ) -> None:
+        super().__init__()
+        self.gateway = gateway
+        self.log_group = log_group
+        self.hours = hours
+        self.clock = clock
+        self.rows: list[tuple[int, str]] = []
+        self.sort_by = "count"
+        self._shown: list[tuple[int, str]] = []
+        self.running = False
+        self._started = 0.0
+
+    def compose(self) -> ComposeResult:
+        with Vertical() as box:
+            box.border_title = "Errors by message (Logs Insights)"
+            yield Static(id="summary-progress")
+            yield LoadingIndicator()
+            yield DataTable(cursor_type="row", zebra_stripes=True)
+
+    def on_mount(self) -> None:
+        table = self.query_one(DataTable)
+        table.add_column("count", key="count", width=8)
+        table.add_column("message", key="message")
+        self.set_interval(0.25, self._tick)
+        self.run_query()
+
+    def _tick(self) -> None:
+        if self.running:
+            elapsed = time.monotonic() - self._started
+            self._progress(f"Running the error query over the last {self.hours} h… {elapsed:.0f} s")
+
+    def _progress(self, message: str, *, failed: bool = False) -> None:
+        progress = self.query_one("#summary-progress", Static)
+        progress.set_class(failed, "-failed")
+        progress.update(Text(message))
+
+    @work(exclusive=True, group="error-summary")
+    async def run_query(self) -> None:
+        self.running = True
+        self._started = time.monotonic()
+        self.query_one(LoadingIndicator).display = True
+        self._tick()
+        end = datetime.fromtimestamp(self.clock(), UTC)
+        start = end - timedelta(hours=self.hours)
+        try:
+            result = await self.gateway.run_insights_query(self.log_group, ERROR_SUMMARY_QUERY, start=start, end=end)
+        except AwsFailure as failure:
+            self._progress(f"⚠ {failure.kind.value}: {make_visible(truncate(failure.message, 300))}", failed=True)
+            return
+        finally:
+            self.running = False
+            self.query_one(LoadingIndicator).display = False
+        if result.status != "Complete":
+            self._progress(f"⚠ the query ended {result.status}", failed=True)
+            return
+        self.rows = summary_rows(result)
+        total = sum(count for count, _ in self.rows)
+        self._progress(
+            f"Last {self.hours} h: {total:,} ERROR lines, {len(self.rows):,} distinct messages"
+            f" ({result.records_scanned:,.0f} records scanned) · Enter filters the log to a message"
+        )
+        self._fill()
+
+    def _fill(self) -> None:
+        table = self.query_one(DataTable)
+        table.clear()
+        rows = self.rows if self.sort_by == "count" else sorted(self.rows, key=lambda r: (r[1], -r[0]))
+        for position, (count, message) in enumerate(rows):
+            # Text cells: a DataTable renders plain strings as markup, log text must never be markup.
+            table.add_row(Text(f"{count:,}", justify="right"), Text(make_visible(truncate(message, 500))), key=str(position))
+        self._shown = rows
+        table.focus()
+
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        event.stop()
+        if event.row_key.value is None:
+            return
+        _, message = self._shown[int(event.row_key.value)]
+        self.dismiss(message)
+
+    def action_sort(self, column: str) -> None:
+        self.sort_by = column
+        self._fill()
+
+    def action_toggle_hours(self) -> None:
+        self.hours = SUMMARY_HOURS[(SUMMARY_HOURS.index(self.hours) + 1) % len(SUMMARY_HOURS)] if self.hours in SUMMARY_HOURS else 1
+        self.run_query()
+
+    def action_rerun(self) -> None:
+        self.run_query()
+
+    def action_close(self) -> None:
+        self.dismiss(None)

@@ -1,0 +1,225 @@
+"""Full-screen logs (S02, S04, S06–S08): the shared feed with filter, presets, ranges, copy and save.
+
+The screen decides; the LogView renders the feed's buffer; the app keeps polling the feed.
+"""
+
+from __future__ import annotations
+
+import os
+from datetime import UTC, datetime
+from pathlib import Path
+
+from rich.text import Text
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.screen import Screen
+from textual.widgets import Footer, Input, Static
+
+from kojan_tui.core.errors import AwsFailure
+from kojan_tui.core.logbuffer import LogBuffer
+from kojan_tui.core.logquery import FILTER_PRESETS, TIME_RANGES, parse_time_range, pattern_for_message
+from kojan_tui.core.logtext import make_visible, truncate, without_surrogates
+from kojan_tui.feeds.logs import LogFeed
+from kojan_tui.ui.screens.error_summary import ErrorSummaryScreen
+from kojan_tui.ui.widgets.log_pane import LogStatusLine
+from kojan_tui.ui.widgets.log_view import LogView
+
+RANGE_HINT = "30m · 2h · 3d · 2026-11-28 12:00 · 2026-11-28 12:00..2026-11-28 13:00 (UTC)"
+
+
+def save_lines(buffer: LogBuffer, directory: Path, now: datetime) -> tuple[Path, int]:
+    """Write every buffered line (full raw text) to a new file in ``directory``; never overwrite.
+
+    The file is created exclusively with mode 0600 (logs can hold personal data); the name gets
+    ``-1``, ``-2``… when taken. Raw text is written byte-exact (``surrogateescape``).
+    """
+    stem = f"kojan-logs-{now:%Y%m%d-%H%M%S}"
+    for attempt in range(1000):
+        path = directory / (f"{stem}.log" if attempt == 0 else f"{stem}-{attempt}.log")
+        try:
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        except FileExistsError:
+            continue
+        count = 0
+        with open(fd, "w", encoding="utf-8", errors="surrogateescape", newline="\n") as out:
+            for line in buffer:
+                stamp = datetime.fromtimestamp(line.timestamp_ms / 1000, UTC).isoformat(timespec="milliseconds")
+                out.write(f"{stamp}\t{line.stream}\t{line.raw.rstrip(chr(10))}\n")
+                count += 1
+        return path, count
+    raise FileExistsError(f"no free file name for {stem} in {directory}")
+
+
+class LogScreen(Screen):
+    """``LogScreen(feed)``: the same feed and buffer as the dashboard pane, full screen."""
+
+    DEFAULT_CSS = """
+    LogScreen {
+        & > LogView { height: 1fr; }
+        & > #log-prompt { display: none; border: tall $primary; }
+        & > #log-prompt.-open { display: block; }
+        & > #log-prompt-error { display: none; color: $text-error; background: $error 15%; padding: 0 1; }
+        & > #log-prompt-error.-shown { display: block; }
+    }
+    """
+
+    BINDINGS = [
+        Binding("escape", "back", "Back"),
+        Binding("slash", "edit_filter", "Filter"),
+        *[Binding(p.key, f"preset('{p.key}')", p.label, show=False) for p in FILTER_PRESETS],
+        Binding("x", "clear_filter", "No filter", show=False),
+        Binding("1", "range(0)", "5 min", show=False),
+        Binding("2", "range(1)", "1 h", show=False),
+        Binding("3", "range(2)", "24 h", show=False),
+        Binding("4", "edit_range", "Custom range", show=False),
+        Binding("c", "copy", "Copy line"),
+        Binding("w", "save", "Save"),
+        Binding("s", "error_summary", "Error summary"),
+    ]
+
+    def __init__(self, feed: LogFeed, *, save_dir: Path | None = None, name: str | None = None) -> None:
+        super().__init__(name=name)
+        self.feed = feed
+        self.save_dir = save_dir or Path.cwd()
+        self._prompt_mode = "filter"  # or "range"
+        self._unsubscribe = None
+
+    def compose(self) -> ComposeResult:
+        yield LogView(self.feed.buffer, id="log-screen-view")
+        yield LogStatusLine(id="log-screen-status")
+        yield Static(id="log-prompt-error")
+        yield Input(id="log-prompt")
+        yield Footer()
+
+    @property
+    def view(self) -> LogView:
+        return self.query_one(LogView)
+
+    def on_mount(self) -> None:
+        self._unsubscribe = self.feed.subscribe(lambda feed: self.sync())
+        self.view.focus()
+        self.call_after_refresh(self.sync)
+
+    def on_unmount(self) -> None:
+        if self._unsubscribe is not None:
+            self._unsubscribe()
+
+    def sync(self) -> None:
+        self.view.sync()
+        self.refresh_status()
+
+    def refresh_status(self) -> None:
+        self.query_one(LogStatusLine).show_state(self.feed, self.view)
+
+    def on_log_view_follow_changed(self, event: LogView.FollowChanged) -> None:
+        self.refresh_status()
+
+    # -- the prompt: filter pattern or custom range ---------------------------------------------
+
+    def _open_prompt(self, mode: str, value: str, placeholder: str) -> None:
+        self._prompt_mode = mode
+        prompt = self.query_one("#log-prompt", Input)
+        prompt.placeholder = placeholder
+        prompt.value = value
+        prompt.border_title = "filter pattern (Enter applies, Escape cancels)" if mode == "filter" else "time range"
+        prompt.add_class("-open")
+        prompt.focus()
+
+    def _close_prompt(self) -> None:
+        self.query_one("#log-prompt", Input).remove_class("-open")
+        self._show_error(None)
+        self.view.focus()
+
+    def _show_error(self, message: str | None) -> None:
+        error = self.query_one("#log-prompt-error", Static)
+        error.set_class(message is not None, "-shown")
+        error.update(Text(make_visible(truncate(message or "", 500))))
+
+    @property
+    def prompt_open(self) -> bool:
+        return self.query_one("#log-prompt", Input).has_class("-open")
+
+    def action_edit_filter(self) -> None:
+        self._open_prompt("filter", self.feed.pattern, 'ERROR · "invalid token" · { $.status = 500 }')
+
+    def action_edit_range(self) -> None:
+        self._open_prompt("range", "", RANGE_HINT)
+
+    def action_back(self) -> None:
+        if self.prompt_open:
+            self._close_prompt()
+        else:
+            self.app.pop_screen()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        if self._prompt_mode == "filter":
+            self.apply_filter(event.value)
+            return
+        try:
+            time_range = parse_time_range(event.value)
+        except ValueError as error:
+            self._show_error(str(error))
+            return
+        self._close_prompt()
+        self.feed.set_range(time_range)
+        self.notify(f"Range: {time_range.label}")
+
+    @work(exclusive=True, group="log-filter")
+    async def apply_filter(self, pattern: str) -> None:
+        """Apply ``pattern`` server-side; a refused pattern leaves the previous one and says why."""
+        try:
+            await self.feed.set_filter(pattern)
+        except AwsFailure as failure:
+            if not self.prompt_open:
+                self._open_prompt("filter", pattern, "")
+            self._show_error(f"{failure.kind.value}: {failure.message} — still filtering on: {self.feed.pattern or 'nothing'}")
+            return
+        if self.prompt_open:
+            self._close_prompt()
+        self.notify(f"Filter: {self.feed.pattern or 'none'}")
+
+    def action_preset(self, key: str) -> None:
+        preset = next(p for p in FILTER_PRESETS if p.key == key)
+        self.apply_filter(preset.pattern)
+
+    def action_clear_filter(self) -> None:
+        self.apply_filter("")
+
+    def action_range(self, position: int) -> None:
+        self.feed.set_range(TIME_RANGES[position])
+        self.notify(f"Range: {TIME_RANGES[position].label}")
+
+    # -- copy, save, summary --------------------------------------------------------------------
+
+    def action_copy(self) -> None:
+        line = self.view.cursor_line()
+        if line is None:
+            self.notify("Nothing to copy yet", severity="warning")
+            return
+        self.app.copy_to_clipboard(without_surrogates(line.raw))
+        self.notify(f"Copied one line ({len(line.raw):,} characters)")
+
+    def action_save(self) -> None:
+        try:
+            path, count = save_lines(self.feed.buffer, self.save_dir, datetime.now(UTC))
+        except OSError as error:
+            self.notify(f"Could not save: {error}", severity="error")
+            return
+        self.notify(f"Saved {count:,} lines to {path}", timeout=10)
+
+    def action_error_summary(self) -> None:
+        summary = ErrorSummaryScreen(self.feed.gateway, self.feed.log_group, clock=self.feed.clock)
+        self.app.push_screen(summary, self.filter_to_message)
+
+    def filter_to_message(self, message: str | None) -> None:
+        """The error summary's answer: follow only lines containing that message."""
+        if not message:
+            return
+        try:
+            pattern = pattern_for_message(message)
+        except ValueError as error:
+            self.notify(str(error), severity="warning")
+            return
+        self.apply_filter(pattern)

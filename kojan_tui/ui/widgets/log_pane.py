@@ -1,0 +1,107 @@
+"""The dashboard's log pane: a LogView of a feed's buffer and a one-line status under it.
+
+The pane never calls AWS: it subscribes to the feed and re-renders when the app's poll changed it.
+"""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.containers import Vertical
+from textual.widgets import Static
+
+from kojan_tui.core.logtext import make_visible, truncate
+from kojan_tui.feeds.logs import LogFeed
+from kojan_tui.ui.widgets.log_view import LogView
+
+
+def status_text(feed: LogFeed, view: LogView) -> Text:
+    """``filter · range · following/paused · lines``, plus a catching-up or failure note (plain Text)."""
+    text = Text(no_wrap=True, overflow="ellipsis", end="")
+    text.append("filter ", style="dim")
+    text.append(make_visible(truncate(feed.pattern, 80)) if feed.pattern else "none", style="bold")
+    text.append(f" · {feed.time_range.label} · ")
+    if view.following:
+        text.append("● following", style="bold")
+    else:
+        text.append(f"⏸ paused — {view.pending:,} new lines — End/f to follow", style="reverse")
+    text.append(f" · {len(feed.buffer):,}/{feed.buffer.maxlen:,} lines")
+    if feed.behind:
+        text.append(" · catching up…", style="italic")
+    if feed.last_failure is not None:
+        failure = feed.last_failure
+        text.append(f" · ⚠ {failure.kind.value}: {make_visible(truncate(failure.message, 200))}", style="bold")
+    return text
+
+
+class LogStatusLine(Static):
+    """One line describing what a LogView shows; styled by theme variables."""
+
+    DEFAULT_CSS = """
+    LogStatusLine {
+        height: 1;
+        background: $panel;
+        color: $text;
+        padding: 0 1;
+        &.-paused { background: $warning 30%; }
+        &.-failing { background: $error 30%; }
+    }
+    """
+
+    def show_state(self, feed: LogFeed, view: LogView) -> None:
+        self.set_class(not view.following, "-paused")
+        self.set_class(feed.last_failure is not None, "-failing")
+        self.update(status_text(feed, view))
+
+
+class LogPane(Vertical):
+    """``LogPane(feed)``: the feed's lines, following or paused, with a status line. Focus it to scroll."""
+
+    DEFAULT_CSS = """
+    LogPane {
+        height: 1fr;
+        min-height: 4;
+        & > LogView { height: 1fr; }
+    }
+    """
+
+    def __init__(
+        self, feed: LogFeed, *, show_stream: bool = False, name: str | None = None, id: str | None = None, classes: str | None = None
+    ) -> None:
+        super().__init__(name=name, id=id, classes=classes)
+        self.feed = feed
+        self._show_stream = show_stream
+        self._unsubscribe = None
+
+    def compose(self) -> ComposeResult:
+        view = LogView(self.feed.buffer)
+        view.show_stream = self._show_stream
+        yield view
+        yield LogStatusLine()
+
+    @property
+    def view(self) -> LogView:
+        return self.query_one(LogView)
+
+    def on_mount(self) -> None:
+        self._unsubscribe = self.feed.subscribe(self._feed_changed)
+        self.call_after_refresh(self.sync)
+
+    def on_unmount(self) -> None:
+        if self._unsubscribe is not None:
+            self._unsubscribe()
+            self._unsubscribe = None
+
+    def _feed_changed(self, feed: LogFeed) -> None:
+        self.sync()
+
+    def sync(self) -> None:
+        """Take in whatever the feed's buffer holds now, and refresh the status line."""
+        self.view.sync()
+        self.refresh_status()
+
+    def refresh_status(self) -> None:
+        self.query_one(LogStatusLine).show_state(self.feed, self.view)
+
+    def on_log_view_follow_changed(self, event: LogView.FollowChanged) -> None:
+        self.refresh_status()
