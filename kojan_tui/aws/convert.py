@@ -1,0 +1,166 @@
+"""AWS response dicts → the core dataclasses. Pure functions: no I/O, no botocore imports.
+
+Every timestamp leaves here timezone-aware in UTC, whatever zone botocore parsed it into.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+from kojan_tui.core.models import (
+    ContainerDefinition,
+    DbInstance,
+    Deployment,
+    InsightsResult,
+    LogEvent,
+    MetricQuery,
+    ScalingActivity,
+    ServiceEvent,
+    ServiceSnapshot,
+    TaskDefinition,
+)
+
+MAX_SERVICE_EVENTS = 20
+
+
+def utc(value: object) -> datetime | None:
+    if isinstance(value, datetime):
+        return value.replace(tzinfo=timezone.utc) if value.tzinfo is None else value.astimezone(timezone.utc)
+    if isinstance(value, (int, float)):
+        return datetime.fromtimestamp(value, tz=timezone.utc)
+    return None
+
+
+def arn_name(arn: str) -> str:
+    """The last path segment of an ARN (``.../kojan-map-production`` → ``kojan-map-production``)."""
+    return arn.rsplit("/", 1)[-1] if arn else arn
+
+
+def task_definition_label(arn: str) -> str:
+    """``arn:...:task-definition/kojan-map-business:42`` → ``kojan-map-business:42``."""
+    return arn_name(arn)
+
+
+def service_snapshot(raw: dict, cluster: str) -> ServiceSnapshot:
+    events = sorted(
+        (ServiceEvent(id=str(e.get("id", "")), created_at=utc(e.get("createdAt")) or datetime.min.replace(tzinfo=timezone.utc),
+                      message=str(e.get("message", ""))) for e in raw.get("events", []) or []),
+        key=lambda e: e.created_at,
+        reverse=True,
+    )[:MAX_SERVICE_EVENTS]
+    return ServiceSnapshot(
+        cluster=arn_name(raw.get("clusterArn", "")) or cluster,
+        name=str(raw.get("serviceName", "")),
+        status=str(raw.get("status", "")),
+        desired=int(raw.get("desiredCount", 0) or 0),
+        running=int(raw.get("runningCount", 0) or 0),
+        pending=int(raw.get("pendingCount", 0) or 0),
+        task_definition=str(raw.get("taskDefinition", "")),
+        deployments=tuple(deployment(d) for d in raw.get("deployments", []) or []),
+        events=tuple(events),
+    )
+
+
+def deployment(raw: dict) -> Deployment:
+    return Deployment(
+        id=str(raw.get("id", "")),
+        status=str(raw.get("status", "")),
+        task_definition=str(raw.get("taskDefinition", "")),
+        desired=int(raw.get("desiredCount", 0) or 0),
+        running=int(raw.get("runningCount", 0) or 0),
+        pending=int(raw.get("pendingCount", 0) or 0),
+        rollout_state=raw.get("rolloutState"),
+        rollout_reason=raw.get("rolloutStateReason"),
+        created_at=utc(raw.get("createdAt")),
+        updated_at=utc(raw.get("updatedAt")),
+    )
+
+
+def task_definition(raw: dict) -> TaskDefinition:
+    containers = tuple(
+        ContainerDefinition(
+            name=str(c.get("name", "")),
+            image=str(c.get("image", "")),
+            environment=tuple((str(e.get("name", "")), str(e.get("value", ""))) for e in c.get("environment", []) or []),
+            # Only the reference (an ARN or parameter name) is kept: a secret's value never comes this way.
+            secrets=tuple((str(s.get("name", "")), str(s.get("valueFrom", ""))) for s in c.get("secrets", []) or []),
+        )
+        for c in raw.get("containerDefinitions", []) or []
+    )
+    return TaskDefinition(
+        arn=str(raw.get("taskDefinitionArn", "")),
+        family=str(raw.get("family", "")),
+        revision=int(raw.get("revision", 0) or 0),
+        containers=containers,
+        registered_at=utc(raw.get("registeredAt")),
+    )
+
+
+def task_definition_revision(arn: str) -> tuple[str, int]:
+    family, _, revision = task_definition_label(arn).rpartition(":")
+    return family, int(revision) if revision.isdigit() else 0
+
+
+def db_instance(raw: dict) -> DbInstance:
+    return DbInstance(
+        identifier=str(raw.get("DBInstanceIdentifier", "")),
+        status=str(raw.get("DBInstanceStatus", "")),
+        engine=str(raw.get("Engine", "")),
+        engine_version=str(raw.get("EngineVersion", "")),
+        instance_class=str(raw.get("DBInstanceClass", "")),
+        allocated_storage_gib=int(raw.get("AllocatedStorage", 0) or 0),
+        parameter_groups=tuple(str(g.get("DBParameterGroupName", "")) for g in raw.get("DBParameterGroups", []) or []),
+        security_groups=tuple(str(g.get("VpcSecurityGroupId", "")) for g in raw.get("VpcSecurityGroups", []) or []),
+    )
+
+
+def metric_data_query(query: MetricQuery) -> dict:
+    return {
+        "Id": query.id,
+        "Label": query.label or query.metric,
+        "ReturnData": True,
+        "MetricStat": {
+            "Metric": {
+                "Namespace": query.namespace,
+                "MetricName": query.metric,
+                "Dimensions": [{"Name": name, "Value": value} for name, value in query.dimensions],
+            },
+            "Period": query.period,
+            "Stat": query.stat,
+        },
+    }
+
+
+def log_event(raw: dict) -> LogEvent:
+    return LogEvent(
+        event_id=str(raw.get("eventId", "")),
+        timestamp_ms=int(raw.get("timestamp", 0) or 0),
+        stream=str(raw.get("logStreamName", "")),
+        message=str(raw.get("message", "")),
+        ingestion_ms=int(raw.get("ingestionTime", 0) or 0),
+    )
+
+
+def insights_result(raw: dict) -> InsightsResult:
+    rows = tuple(
+        {str(cell.get("field", "")): str(cell.get("value", "")) for cell in row if cell.get("field") != "@ptr"}
+        for row in raw.get("results", []) or []
+    )
+    stats = raw.get("statistics", {}) or {}
+    return InsightsResult(
+        status=str(raw.get("status", "Unknown")),
+        rows=rows,
+        records_matched=float(stats.get("recordsMatched", 0) or 0),
+        records_scanned=float(stats.get("recordsScanned", 0) or 0),
+    )
+
+
+def scaling_activity(raw: dict) -> ScalingActivity:
+    return ScalingActivity(
+        activity_id=str(raw.get("ActivityId", "")),
+        description=str(raw.get("Description", "")),
+        cause=str(raw.get("Cause", "")),
+        status=str(raw.get("StatusCode", "")),
+        start_time=utc(raw.get("StartTime")),
+        end_time=utc(raw.get("EndTime")),
+    )
