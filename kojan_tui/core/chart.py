@@ -6,6 +6,7 @@ Kinds: ``ok`` / ``warning`` / ``alert`` (a bar, by its own value's level), ``war
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 
 from kojan_tui.core.config import Threshold
@@ -30,10 +31,20 @@ def resample(values: Sequence[float], width: int) -> list[float | None]:
 
 def scale_top(values: Sequence[float], threshold: Threshold, percent: bool) -> float:
     """The value at the top of the chart: room for the data and the alert line."""
-    top = max([*values, threshold.alert, 1e-9]) * 1.15
+    top = nice_ceiling(max([*values, threshold.alert, 1e-9]) * 1.15)
     if percent and max(values, default=0.0) <= 100.0:
         top = min(top, 100.0)
     return top
+
+
+def nice_ceiling(value: float) -> float:
+    """The smallest of 1, 1.2, 1.5, 2, 2.5, 3, 4, 5, 6, 8 × 10^k at or above ``value`` (a readable axis top)."""
+    exponent = math.floor(math.log10(value))
+    for step in (1, 1.2, 1.5, 2, 2.5, 3, 4, 5, 6, 8, 10):
+        candidate = step * 10.0**exponent
+        if candidate >= value * (1 - 1e-12):
+            return candidate
+    return 10.0 ** (exponent + 1)
 
 
 def _merge(cells: list[Run]) -> list[Run]:
@@ -54,10 +65,8 @@ def bar_chart(values: Sequence[float], width: int, height: int, threshold: Thres
     top = top if top > 0 else 1.0
     eighths = [None if v is None else max(0, min(height * 8, round(v / top * height * 8))) for v in columns]
     kinds = [None if v is None else level_for(v, threshold).value for v in columns]
-    line_rows = {
-        _row_of(threshold.alert, top, height): ("alert-line", ALERT_LINE),
-    }
-    line_rows.setdefault(_row_of(threshold.warn, top, height), ("warn-line", WARN_LINE))
+    line_rows = {row: ("alert-line" if value == threshold.alert else "warn-line", ALERT_LINE if value == threshold.alert else WARN_LINE)
+                 for row, value in threshold_rows(threshold, top, height).items()}
     rows: list[list[Run]] = []
     for r in range(height):
         bottom = (height - 1 - r) * 8
@@ -72,6 +81,16 @@ def bar_chart(values: Sequence[float], width: int, height: int, threshold: Thres
             else:
                 cells.append((" ", "blank"))
         rows.append(_merge(cells))
+    return rows
+
+
+def threshold_rows(threshold: Threshold, top: float, height: int) -> dict[int, float]:
+    """Row index (0 = top) → the threshold drawn on it; the alert line wins a shared row."""
+    rows: dict[int, float] = {}
+    for value in (threshold.alert, threshold.warn):
+        row = _row_of(value, top, height)
+        if row is not None:
+            rows.setdefault(row, value)
     return rows
 
 

@@ -1,6 +1,6 @@
 """The bar chart and sparkline: sizes, bar colours by level, threshold lines."""
 
-from kojan_tui.core.chart import ALERT_LINE, WARN_LINE, bar_chart, resample, scale_top, sparkline
+from kojan_tui.core.chart import ALERT_LINE, WARN_LINE, bar_chart, nice_ceiling, resample, scale_top, sparkline
 from kojan_tui.core.config import Threshold
 
 T = Threshold(70, 80)
@@ -35,6 +35,8 @@ def test_sparkline_kinds_and_width():
 
 
 def test_scale_top_keeps_room_for_the_alert_line():
-    assert scale_top([1, 2], T, percent=True) == 80 * 1.15
+    assert scale_top([1, 2], T, percent=True) == 100  # 80 × 1.15 = 92 → 100
     assert scale_top([99], T, percent=True) == 100
-    assert scale_top([2000], Threshold(700, 1000), percent=False) == 2000 * 1.15
+    assert scale_top([2000], Threshold(700, 1000), percent=False) == 2500
+    assert scale_top([0.1], Threshold(0.5, 1), percent=True) == 1.2
+    assert nice_ceiling(0.0042) == 0.005 and nice_ceiling(1150) == 1200

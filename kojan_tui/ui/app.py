@@ -1,0 +1,272 @@
+"""KojanApp: owns the gateway and the poller, keeps the newest data of every source, runs the screens.
+
+Screens read ``app.data`` / ``app.view`` / ``app.alert_state`` and freshness when ``app.data_updated``
+(a Signal carrying the source name) fires. New sources register on ``app.poller``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime, timedelta
+from functools import partial
+from typing import Any, Protocol
+
+from textual import work
+from textual.app import App
+from textual.binding import Binding
+from textual.signal import Signal
+
+from kojan_tui.aws.protocol import Gateway
+from kojan_tui.core import metrics_catalog
+from kojan_tui.core.alerts import AlertTracker, AlertUpdate
+from kojan_tui.core.config import Config
+from kojan_tui.core.dashboard import DashboardData, DashboardView, build_view
+from kojan_tui.core.freshness import SourceFreshness
+from kojan_tui.core.models import CallerIdentity, DbInstance, MetricSeries, ServiceSnapshot, TaskDefinition
+from kojan_tui.ui.commands import KojanCommands
+from kojan_tui.ui.poller import Poller, utc_now
+from kojan_tui.ui.screens.dashboard import DashboardScreen
+from kojan_tui.ui.screens.help import HelpScreen
+from kojan_tui.ui.themes import DEFAULT_THEME, load_themes
+from kojan_tui.ui.widgets.context_bar import AppContext
+
+# Source names on the poller (also the keys of freshness and of ``data_updated``).
+SERVICE, METRICS, DATABASE, ERRORS, IDENTITY = "service", "metrics", "database", "errors", "identity"
+DATABASE_INTERVAL_S = 300.0  # the DB instance (allocated storage, status) changes rarely
+IDENTITY_INTERVAL_S = 3600.0
+DB_CONNECTION_WINDOW = timedelta(minutes=10)  # S25 "database down": recent "database connection" errors
+DB_CONNECTION_PATTERN = '"database connection"'
+
+
+class Demo(Protocol):
+    scenario: str
+
+    def scenarios(self) -> list[Any]: ...  # objects with .name and .description
+
+    def set_scenario(self, name: str) -> None: ...  # blocking HTTP
+
+
+class KojanApp(App[None]):
+    CSS_PATH = "app.tcss"
+    TITLE = "kojan-tui"
+    COMMANDS = App.COMMANDS | {KojanCommands}
+    BINDINGS = [
+        Binding("q", "quit", "Quit"),
+        Binding("r", "refresh", "Refresh now"),
+        Binding("question_mark", "help", "Keys"),
+        Binding("slash", "command_palette", "Commands"),
+        Binding("t", "next_theme", "Theme"),
+        Binding("s", "pick_scenario", "Scenario (demo)"),
+        Binding("tab", "focus_next", "Next panel", show=False),
+        Binding("shift+tab", "focus_previous", "Previous panel", show=False),
+    ]
+
+    def __init__(self, config: Config, gateway: Gateway, *, demo: Demo | None = None,
+                 clock: Callable[[], datetime] | None = None) -> None:
+        super().__init__()
+        self.config = config
+        self.gateway = gateway
+        self.demo = demo
+        self.now: Callable[[], datetime] = clock or utc_now
+        self.data = DashboardData()
+        self.window = config.ui.chart_window if config.ui.chart_window in metrics_catalog.WINDOWS else "1h"
+        self.data.metrics_period = metrics_catalog.WINDOWS[self.window].period
+        self.view: DashboardView = build_view(self.data, config)
+        self.alerts = AlertTracker()
+        self.alert_state = AlertUpdate((), ())
+        self.data_updated: Signal[str] = Signal(self, "data-updated")
+        self.poller = Poller(clock=self.now, on_freshness=self._source_polled, on_internal_error=self._internal_error)
+        self.kojan_themes = load_themes()
+        for theme in self.kojan_themes.values():
+            self.register_theme(theme)
+        self.theme = config.ui.theme if config.ui.theme in self.available_themes else DEFAULT_THEME
+        self._register_sources()
+
+    # ---- sources -------------------------------------------------------------------------------
+
+    def _register_sources(self) -> None:
+        refresh = self.config.refresh
+        self.poller.register(IDENTITY, IDENTITY_INTERVAL_S, self.gateway.caller_identity, self._got_identity)
+        self.poller.register(SERVICE, refresh.service_seconds, self._fetch_service, self._got_service)
+        self.poller.register(METRICS, refresh.metrics_seconds, self._fetch_metrics, self._got_metrics)
+        self.poller.register(DATABASE, DATABASE_INTERVAL_S, self._fetch_db, self._got_db)
+        self.poller.register(ERRORS, refresh.errors_seconds, self._fetch_errors, self._got_errors)
+
+    async def _fetch_service(self) -> tuple[ServiceSnapshot, TaskDefinition | None]:
+        service = await self.gateway.describe_service(self.config.service.cluster, self.config.service.name)
+        task_definition = self.data.task_definition
+        if task_definition is None or task_definition.arn != service.task_definition:
+            task_definition = await self.gateway.describe_task_definition(service.task_definition)
+        return service, task_definition
+
+    async def _fetch_metrics(self) -> tuple[int, dict[str, MetricSeries]]:
+        window = metrics_catalog.WINDOWS[self.window]
+        end = self.now()
+        queries = metrics_catalog.s03_queries(self.config.service, window.period)
+        return window.period, await self.gateway.get_metric_data(queries, end - timedelta(seconds=window.seconds), end)
+
+    async def _fetch_db(self) -> DbInstance:
+        return await self.gateway.describe_db_instance(self.config.service.db_instance)
+
+    async def _fetch_errors(self) -> tuple[int, int]:
+        end = self.now()
+        end_ms = int(end.timestamp() * 1000)
+        group = self.config.service.log_group
+        errors = await self.gateway.count_log_events(group, pattern="ERROR", start_ms=end_ms - 3_600_000, end_ms=end_ms)
+        db_errors = await self.gateway.count_log_events(
+            group, pattern=DB_CONNECTION_PATTERN, start_ms=end_ms - int(DB_CONNECTION_WINDOW.total_seconds() * 1000), end_ms=end_ms
+        )
+        return errors, db_errors
+
+    def _got_identity(self, identity: CallerIdentity) -> None:
+        self.data.identity = identity
+
+    def _got_service(self, result: tuple[ServiceSnapshot, TaskDefinition | None]) -> None:
+        self.data.service, self.data.task_definition = result
+        self._rebuild()
+
+    def _got_metrics(self, result: tuple[int, dict[str, MetricSeries]]) -> None:
+        self.data.metrics_period, self.data.metrics = result
+        self._rebuild()
+
+    def _got_db(self, db: DbInstance) -> None:
+        self.data.db_instance = db
+        self._rebuild()
+
+    def _got_errors(self, result: tuple[int, int]) -> None:
+        self.data.errors_last_hour, self.data.db_connection_errors = result
+        self._rebuild()
+
+    def _rebuild(self) -> None:
+        """Recompute the view; ring and notify for alerts that just fired and new S25 reasons."""
+        before = {r.code for r in self.view.rollback}
+        self.view = build_view(self.data, self.config)
+        self.alert_state = self.alerts.update(self.view.alert_inputs(), self.now())
+        new_rollback = [r for r in self.view.rollback if r.code not in before]
+        if not (self.alert_state.fired or new_rollback):
+            return
+        if self.config.ui.bell:
+            self.bell()
+        if self.config.ui.notify:
+            for reason in new_rollback:
+                self.notify(reason.text, title="ROLL BACK NOW (S25)", severity="error", markup=False)
+            for alert in self.alert_state.fired:
+                self.notify(f"{alert.title}: {alert.value_text} — {alert.action}", title="Alert", severity="error", markup=False)
+
+    def _source_polled(self, name: str, freshness: SourceFreshness) -> None:
+        self.data_updated.publish(name)
+
+    def _internal_error(self, name: str, error: BaseException) -> None:
+        self.log.error(f"source {name}: {error!r}")
+        self.notify(f"{name}: internal error {type(error).__name__} (see the log)", severity="error", markup=False)
+
+    def stale_text(self, name: str) -> str | None:
+        """``STALE 42s — throttled`` for a source whose newest poll failed, else None."""
+        source = self.poller.sources.get(name)
+        return source.freshness.stale_text(self.now()) if source else None
+
+    def context(self) -> AppContext:
+        identity = self.data.identity
+        return AppContext(
+            profile=self.config.aws.profile, account=identity.account if identity else None, region=self.config.aws.region,
+            cluster=self.config.service.cluster, service=self.config.service.name,
+            read_only=self.config.ui.read_only or getattr(self.gateway, "read_only", False),
+            demo_scenario=self.demo.scenario if self.demo else None, window=self.window,
+            clock_text=f"{self.now():%H:%M:%S} UTC",
+        )
+
+    # ---- lifecycle -----------------------------------------------------------------------------
+
+    def on_mount(self) -> None:
+        self.push_screen(DashboardScreen())
+        self.poller.start()
+
+    async def on_unmount(self) -> None:
+        await self.poller.stop()
+        await self.gateway.close()
+
+    # ---- actions -------------------------------------------------------------------------------
+
+    async def action_refresh(self) -> None:
+        await self.poller.refresh_now()
+
+    async def action_set_window(self, name: str) -> None:
+        if name not in metrics_catalog.WINDOWS or name == self.window:
+            return
+        self.window = name
+        self.data_updated.publish(METRICS)
+        await self.poller.refresh_now([METRICS])
+
+    def action_help(self) -> None:
+        if isinstance(self.screen, HelpScreen):
+            return
+        self.push_screen(HelpScreen(self.key_list()))
+
+    def key_list(self) -> list[tuple[str, str]]:
+        """Every binding active on the current screen (app's included), as (key, description)."""
+        rows: dict[tuple[str, str], list[str]] = {}
+        for active in self.screen.active_bindings.values():
+            if not active.enabled:
+                continue
+            binding = active.binding
+            keys = rows.setdefault((binding.action, binding.description or binding.action), [])
+            display = self.get_key_display(binding)
+            if display not in keys:
+                keys.append(display)
+        listed = [(", ".join(keys), description) for (_, description), keys in rows.items()]
+        return sorted(listed, key=lambda row: row[1].lower())
+
+    def action_next_theme(self) -> None:
+        names = list(self.kojan_themes)
+        index = names.index(self.theme) if self.theme in names else -1
+        self.theme = names[(index + 1) % len(names)]
+        self.notify(f"theme {self.theme}", timeout=2, markup=False)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "pick_scenario":
+            return self.demo is not None
+        return True
+
+    def action_pick_scenario(self) -> None:
+        if self.demo is None:
+            return
+        self.search_commands(
+            [(f"{s.name} — {s.description}", partial(self.switch_scenario, s.name)) for s in self.demo.scenarios()],
+            placeholder="Demo scenario…",
+        )
+
+    def switch_scenario(self, name: str) -> None:
+        self._set_scenario(name)
+
+    @work(thread=True, exclusive=True, group="demo-scenario")
+    def _set_scenario(self, name: str) -> None:
+        """Blocking HTTP to the embedded AWS, in a thread; then refresh every source."""
+        assert self.demo is not None
+        self.demo.set_scenario(name)
+        self.call_from_thread(self._scenario_switched, name)
+
+    async def _scenario_switched(self, name: str) -> None:
+        self.notify(f"demo scenario: {name}", timeout=3, markup=False)
+        self.data_updated.publish("demo")
+        await self.poller.refresh_now()
+
+    def palette_commands(self) -> list[tuple[str, str, Callable[[], Any]]]:
+        """(title, help, callback) for the command palette: every screen and action."""
+        commands: list[tuple[str, str, Callable[[], Any]]] = [
+            ("Dashboard", "The live dashboard", lambda: self.switch_to_dashboard()),
+            ("Keys (help)", "Every key of this screen", self.action_help),
+            ("Refresh now", "Poll every source at once", self.action_refresh),
+        ]
+        for name in metrics_catalog.WINDOWS:
+            commands.append((f"Chart window: {name}", f"Charts over the last {name}", partial(self.action_set_window, name)))
+        for name in self.kojan_themes:
+            commands.append((f"Theme: {name}", "Switch the colour theme", partial(setattr, self, "theme", name)))
+        if self.demo is not None:
+            for scenario in self.demo.scenarios():
+                commands.append((f"Demo scenario: {scenario.name}", scenario.description, partial(self.switch_scenario, scenario.name)))
+        commands.append(("Quit", "Leave kojan-tui", self.action_quit))
+        return commands
+
+    def switch_to_dashboard(self) -> None:
+        while len(self.screen_stack) > 2 and not isinstance(self.screen, DashboardScreen):
+            self.pop_screen()

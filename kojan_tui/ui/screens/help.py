@@ -1,0 +1,38 @@
+"""The keys screen: every binding active on the screen below, generated from the bindings themselves."""
+
+from __future__ import annotations
+
+from rich.table import Table
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Static
+
+
+class HelpScreen(ModalScreen[None]):
+    BINDINGS = [Binding("escape,question_mark,q", "dismiss", "Close")]
+
+    DEFAULT_CSS = """
+    HelpScreen { align: center middle; }
+    HelpScreen > VerticalScroll {
+        width: 72; max-width: 95%; height: auto; max-height: 90%;
+        background: $surface; border: round $primary; border-title-color: $primary; padding: 0 1;
+    }
+    """
+
+    def __init__(self, keys: list[tuple[str, str]]) -> None:
+        """``keys``: (key as displayed, what it does), in the order to show."""
+        super().__init__()
+        self.keys = keys
+
+    def compose(self) -> ComposeResult:
+        table = Table.grid(padding=(0, 2))
+        table.add_column(style="bold", no_wrap=True)
+        table.add_column()
+        for key, description in self.keys:
+            table.add_row(Text(key), Text(description))
+        scroll = VerticalScroll(Static(table, id="help-keys"), Static(Text("escape, ? or q closes this screen", style="dim")))
+        scroll.border_title = "Keys"
+        yield scroll

@@ -1,0 +1,61 @@
+"""The top line: which AWS (profile/account, region), which service, chart window, READ-ONLY / DEMO badges."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from rich.text import Text
+from textual.widget import Widget
+
+
+@dataclass(frozen=True)
+class AppContext:
+    profile: str | None
+    account: str | None
+    region: str
+    cluster: str
+    service: str
+    read_only: bool
+    demo_scenario: str | None  # None: not a demo
+    window: str
+    clock_text: str = ""
+
+
+class ContextBar(Widget):
+    COMPONENT_CLASSES = {"context-bar--badge", "context-bar--demo", "context-bar--muted", "context-bar--name"}
+
+    DEFAULT_CSS = """
+    ContextBar { dock: top; height: auto; max-height: 2; padding: 0 1; background: $panel; color: $foreground; }
+    ContextBar > .context-bar--name { color: $primary; text-style: bold; }
+    ContextBar > .context-bar--muted { color: $text-muted; }
+    ContextBar > .context-bar--badge { color: $text; background: $warning-muted; text-style: bold; }
+    ContextBar > .context-bar--demo { color: $text; background: $accent-muted; text-style: bold; }
+    """
+
+    def __init__(self, *, id: str | None = "context-bar") -> None:
+        super().__init__(id=id)
+        self.context: AppContext | None = None
+
+    def show(self, context: AppContext) -> None:
+        self.context = context
+        self.refresh()
+
+    def render(self) -> Text:
+        c = self.context
+        if c is None:
+            return Text(" kojan-tui")
+        style = self.get_component_rich_style
+        line = Text()
+        if c.read_only:
+            line.append(" READ-ONLY ", style=style("context-bar--badge"))
+            line.append(" ")
+        if c.demo_scenario is not None:
+            line.append(f" DEMO: {c.demo_scenario} ", style=style("context-bar--demo"))
+            line.append(" ")
+        line.append(f"{c.cluster}/{c.service}", style=style("context-bar--name"))
+        identity = f"account {c.account or '…'}" + (f" (profile {c.profile})" if c.profile else "")
+        for part in (c.region, identity, f"chart {c.window}", c.clock_text):
+            if part:
+                line.append(" │ ", style=style("context-bar--muted"))
+                line.append(part)
+        return line

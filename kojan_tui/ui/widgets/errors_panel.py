@@ -1,0 +1,55 @@
+"""S02: how many ERROR lines the service logged in the last hour, with its level."""
+
+from __future__ import annotations
+
+from rich.console import Group, RenderableType
+from rich.text import Text
+
+from kojan_tui.core.levels import Level
+from kojan_tui.core.readings import MetricReading
+from kojan_tui.ui.widgets.status_base import StatusWidget
+
+
+class ErrorsPanel(StatusWidget):
+    DEFAULT_CSS = """
+    ErrorsPanel { height: 6; }
+    ErrorsPanel.-compact { height: 1; border: none; padding: 0 1 0 0; background: $background; }
+    ErrorsPanel.-compact:focus { background: $boost; }
+    """
+
+    def __init__(self, *, id: str | None = "errors-panel") -> None:
+        super().__init__(id=id)
+        self.reading: MetricReading | None = None
+        self.compact = False
+        self.border_title = "ERROR lines, last hour (S02)"
+
+    def show(self, reading: MetricReading) -> None:
+        self.reading = reading
+        self.set_level_class(reading.level)
+        self.refresh()
+
+    def set_compact(self, compact: bool) -> None:
+        self.compact = compact
+        self.set_class(compact, "-compact")
+        self.refresh()
+
+    def render(self) -> RenderableType:
+        reading = self.reading
+        level = reading.level if reading else Level.UNKNOWN
+        value = reading.value_text if reading else "loading…"
+        if self.compact:
+            line = Text.assemble((f"{'errors/h':<9}", self.style_for("muted")), self.marker(level))
+            line.pad_right(9 - len(level.marker))
+            line.append(f"{value:>11}", style=self.style_for("strong"))
+            if self.stale_text:
+                line.append(" STALE", style=self.style_for("stale"))
+            return line
+        lines: list[RenderableType] = [Text.assemble((value, self.style_for("strong")), "  ", self.marker(level))]
+        if reading:
+            lines.append(Text(f"warn >{reading.threshold.warn:g}  alert >{reading.threshold.alert:g}", style=self.style_for("muted")))
+            if level in (Level.WARNING, Level.ALERT):
+                lines.append(Text.assemble(("▶ ", self.style_for(level.value)), (reading.spec.action, self.style_for("strong"))))
+        stale = self.stale_line()
+        if stale:
+            lines.append(stale)
+        return Group(*lines)

@@ -1,0 +1,96 @@
+"""S01/S16: the ECS service — verdict, counts, task definition and image tag, deployments, last events."""
+
+from __future__ import annotations
+
+from rich.console import Group, RenderableType
+from rich.text import Text
+
+from kojan_tui.core.levels import Level
+from kojan_tui.core.models import ServiceSnapshot, TaskDefinition
+from kojan_tui.core.verdict import ServiceVerdict, image_tag, task_definition_label
+from kojan_tui.ui.widgets.status_base import StatusWidget, visible
+
+MAX_DEPLOYMENTS = 3
+MAX_EVENTS = 5
+
+
+class ServicePanel(StatusWidget):
+    DEFAULT_CSS = """
+    ServicePanel { height: 1fr; }
+    ServicePanel.-compact { height: 2; border: none; padding: 0 1 0 0; background: $background; }
+    ServicePanel.-compact:focus { background: $boost; }
+    """
+
+    def __init__(self, *, id: str | None = "service-panel") -> None:
+        super().__init__(id=id)
+        self.service: ServiceSnapshot | None = None
+        self.task_definition: TaskDefinition | None = None
+        self.verdict = ServiceVerdict(Level.UNKNOWN)
+        self.compact = False
+        self.border_title = "ECS service"
+
+    def show(self, service: ServiceSnapshot | None, task_definition: TaskDefinition | None, verdict: ServiceVerdict) -> None:
+        self.service, self.task_definition, self.verdict = service, task_definition, verdict
+        if service is not None:
+            self.border_title = f"ECS service {service.name}"
+        self.set_level_class(verdict.level)
+        self.refresh()
+
+    def set_compact(self, compact: bool) -> None:
+        self.compact = compact
+        self.set_class(compact, "-compact")
+        self.refresh()
+
+    def _verdict_line(self) -> Text:
+        line = Text.assemble(self.marker(self.verdict.level), " ")
+        line.append(visible(self.verdict.summary))
+        line.stylize(self.style_for(self.verdict.level.value), len(self.verdict.level.marker))
+        return line
+
+    def _counts(self) -> Text:
+        s = self.service
+        if s is None:
+            return Text("waiting for DescribeServices…", style=self.style_for("muted"))
+        td = task_definition_label(s.task_definition)
+        if self.compact:
+            line = Text.assemble(
+                visible(s.status), " ", (f"{s.running}/{s.desired}", self.style_for("strong")), f" running, {s.pending} pending · ",
+                visible(td), " · ", visible(image_tag(self.task_definition)),
+            )
+            line.no_wrap, line.overflow = True, "ellipsis"
+            return line
+        return Text.assemble(
+            ("status ", self.style_for("muted")), visible(s.status),
+            ("  running ", self.style_for("muted")), (f"{s.running}/{s.desired}", self.style_for("strong")),
+            ("  pending ", self.style_for("muted")), str(s.pending),
+            ("\ntask def ", self.style_for("muted")), visible(td),
+            ("  image ", self.style_for("muted")), visible(image_tag(self.task_definition)),
+        )
+
+    def render(self) -> RenderableType:
+        if self.compact:
+            head = self._verdict_line()
+            if self.stale_text:
+                head.append(f"  {self.stale_text}", style=self.style_for("stale"))
+            return Group(head, self._counts())
+        lines: list[RenderableType] = [self._verdict_line(), self._counts()]
+        if self.service is not None:
+            lines.append(Text("Deployments", style=self.style_for("muted")))
+            for d in self.service.deployments[:MAX_DEPLOYMENTS]:
+                state = d.rollout_state or "-"
+                kind = {"COMPLETED": "ok", "IN_PROGRESS": "warning", "FAILED": "alert"}.get(state, "muted")
+                lines.append(Text.assemble(
+                    f" {d.status:<8} ", visible(task_definition_label(d.task_definition)),
+                    f"  {d.running}/{d.desired} ", (state, self.style_for(kind)),
+                    visible(f"  {d.rollout_reason}") if d.rollout_reason else "",
+                ))
+            lines.append(Text("Events", style=self.style_for("muted")))
+            for event in self.service.events[:MAX_EVENTS]:
+                stamp = event.created_at.strftime("%H:%M:%S")
+                line = Text(f" {stamp} ", style=self.style_for("muted")) + visible(event.message)
+                line.no_wrap, line.overflow = True, "ellipsis"
+                lines.append(line)
+        stale = self.stale_line()
+        if stale:
+            lines.insert(1, stale)
+        return Group(*lines)

@@ -1,0 +1,80 @@
+"""The base of the dashboard's passive panels: level styles from theme variables, markers, stale text.
+
+Every colour comes from a component class whose CSS uses theme variables ($success, $warning, $error…).
+"""
+
+from __future__ import annotations
+
+from rich.style import Style
+from rich.text import Text
+from textual.widget import Widget
+
+from kojan_tui.core.levels import Level
+
+_CONTROL = {c: f"^{chr(c + 64)}" for c in range(32)} | {127: "^?"}
+
+
+def visible(untrusted: str) -> Text:
+    """AWS-supplied text as plain ``Text``: never markup, control characters shown as ``^X``."""
+    return Text(untrusted.translate(_CONTROL))
+
+
+class StatusWidget(Widget):
+    """A focusable panel that renders only what it was given (``show``/``set_stale``)."""
+
+    can_focus = True
+
+    COMPONENT_CLASSES = {
+        "status--ok", "status--warning", "status--alert", "status--unknown",
+        "status--warn-line", "status--alert-line", "status--muted", "status--stale", "status--strong",
+    }
+
+    DEFAULT_CSS = """
+    StatusWidget {
+        background: $surface;
+        border: round $panel-lighten-2;
+        border-title-color: $foreground;
+        border-title-style: bold;
+        padding: 0 1;
+    }
+    StatusWidget:focus { border: round $primary; }
+    StatusWidget.-level-warning { border: round $warning; }
+    StatusWidget.-level-alert { border: heavy $error; }
+    StatusWidget.-level-warning:focus, StatusWidget.-level-alert:focus { border-title-color: $primary; }
+    StatusWidget > .status--ok { color: $success; text-style: bold; }
+    StatusWidget > .status--warning { color: $warning; text-style: bold; }
+    StatusWidget > .status--alert { color: $error; text-style: bold; }
+    StatusWidget > .status--unknown { color: $text-muted; }
+    StatusWidget > .status--warn-line { color: $warning; }
+    StatusWidget > .status--alert-line { color: $error; }
+    StatusWidget > .status--muted { color: $text-muted; }
+    StatusWidget > .status--stale { color: $text-error; background: $error-muted; text-style: bold; }
+    StatusWidget > .status--strong { color: $foreground; text-style: bold; }
+    """
+
+    def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
+        super().__init__(id=id, classes=classes)
+        self.stale_text: str | None = None
+
+    def style_for(self, kind: str) -> Style:
+        """The theme style of a level or chart kind (``ok``, ``alert``, ``warn-line``, ``muted``…)."""
+        kind = "unknown" if kind == "blank" else kind
+        return self.get_component_rich_style(f"status--{kind}", partial=True)
+
+    def marker(self, level: Level) -> Text:
+        """``✖ ALERT`` etc., coloured by level: readable with colour and without."""
+        return Text(level.marker, style=self.style_for(level.value))
+
+    def set_level_class(self, level: Level) -> None:
+        for name in Level:
+            self.set_class(name is level, f"-level-{name.value}")
+
+    def set_stale(self, text: str | None) -> None:
+        """Show ``STALE 42s — throttled`` (or nothing) on this panel."""
+        if text != self.stale_text:
+            self.stale_text = text
+            self.set_class(text is not None, "-stale")
+            self.refresh()
+
+    def stale_line(self) -> Text | None:
+        return Text(f" {self.stale_text} ", style=self.style_for("stale")) if self.stale_text else None
