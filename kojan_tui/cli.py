@@ -1,0 +1,210 @@
+"""The ``kojan-tui`` command: parse flags, load the config, then check AWS, list scenarios or run the app.
+
+Config mistakes end with one line and exit status 2; anything unexpected with one line and status 1
+(``KOJAN_DEBUG=1`` shows the traceback). The gateway is closed and the demo AWS stopped on every path.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import sys
+import traceback
+from dataclasses import replace
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from kojan_tui import __version__
+from kojan_tui.core.config import Config, ConfigError, ConfigOverrides, load_config, resolve_config_path
+
+if TYPE_CHECKING:
+    from kojan_tui.aws.gateway import AwsGateway
+
+DEMO_CREDENTIALS = ("demo", "demo")  # the embedded AWS accepts any; the user's real ones are never sent to it
+EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+
+EXAMPLES = """\
+examples:
+  kojan-tui --demo                                   the dashboard against a simulated kojan-map (no AWS needed)
+  kojan-tui --demo --scenario db-outage              ... with the database down (S08)
+  kojan-tui --demo --list-scenarios                  what the demo can simulate
+  kojan-tui --profile prod --read-only               production, with every mutating action refused
+  kojan-tui --check                                  smoke test: credentials, region, the service's counts; exit 0/1
+  kojan-tui --config ~/kojan.toml --theme kojan-light
+
+config: --config PATH, else ./config.toml, else {user_config}; flags override it.
+AWS_PROFILE and AWS_ENDPOINT_URL work as in the aws CLI when neither the config nor a flag sets them.
+"""
+
+
+def build_parser() -> argparse.ArgumentParser:
+    from kojan_tui.core.config import user_config_path
+
+    parser = argparse.ArgumentParser(
+        prog="kojan-tui",
+        description="A live terminal console for the on-call engineers of the kojan-map business backend\n"
+        "(ECS service, ALB, RDS, CloudWatch Logs): health, S03 thresholds, logs and errors, one key away.",
+        epilog=EXAMPLES.format(user_config=user_config_path()),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("--config", metavar="PATH", help="the config file (default: ./config.toml, else the user config dir)")
+    parser.add_argument("--profile", help="AWS profile to use (overrides aws.profile and AWS_PROFILE)")
+    parser.add_argument("--region", help="AWS region (overrides aws.region)")
+    parser.add_argument("--endpoint-url", metavar="URL", help="send AWS calls here (overrides aws.endpoint_url and AWS_ENDPOINT_URL)")
+    parser.add_argument("--read-only", action="store_true", default=None, help="refuse every mutating action (rollback, redeploy)")
+    parser.add_argument("--refresh", type=float, metavar="SECONDS", help="dashboard metrics refresh interval (refresh.metrics_seconds)")
+    parser.add_argument("--theme", metavar="NAME", help="colour theme, e.g. kojan-dark, kojan-light (overrides ui.theme)")
+    parser.add_argument("--demo", action="store_true", help="run against an embedded, simulated AWS on 127.0.0.1 (dummy credentials)")
+    parser.add_argument("--scenario", metavar="NAME", help="with --demo: the scenario to start in (default: healthy)")
+    parser.add_argument("--list-scenarios", action="store_true", help="with --demo: list the demo scenarios and exit")
+    parser.add_argument("--check", action="store_true", help="call STS and describe-services once, print what was found, exit 0 or 1")
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+        if (args.scenario or args.list_scenarios) and not args.demo:
+            parser.error("--scenario and --list-scenarios need --demo")
+    except SystemExit as exit_:  # --help, --version, usage errors: argparse already printed
+        return exit_.code if isinstance(exit_.code, int) else EXIT_OK
+    try:
+        return _run(args)
+    except ConfigError as error:
+        print(error, file=sys.stderr)
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        return 130
+    except Exception as error:  # noqa: BLE001 - the last line of defence: one line, not a traceback
+        if os.environ.get("KOJAN_DEBUG") == "1":
+            traceback.print_exc()
+        else:
+            print(f"kojan-tui: unexpected error: {type(error).__name__}: {error} (KOJAN_DEBUG=1 shows the traceback)", file=sys.stderr)
+        return EXIT_FAILED
+
+
+def _run(args: argparse.Namespace) -> int:
+    if args.list_scenarios:
+        return _list_scenarios()
+    path = resolve_config_path(args.config, Path.cwd())
+    overrides = ConfigOverrides(profile=args.profile, region=args.region, endpoint_url=args.endpoint_url,
+                                read_only=args.read_only, refresh_seconds=args.refresh, theme=args.theme)
+    config = load_config(path, overrides)
+    demo: Any = None
+    try:
+        static_credentials = None
+        if args.demo:
+            demo = _start_demo(args.scenario or "healthy", config)
+            if demo is None:
+                return EXIT_USAGE
+            config = replace(config, aws=replace(config.aws, endpoint_url=demo.endpoint_url, profile=None))
+            static_credentials = DEMO_CREDENTIALS
+        gateway = _make_gateway(config, static_credentials, demo=demo is not None)
+        if args.check:
+            return asyncio.run(_check(config, gateway, demo))
+        return _run_app(config, gateway, demo)
+    finally:
+        if demo is not None:
+            demo.stop()
+
+
+def _safe(text: object) -> str:
+    """AWS-provided text made safe for a terminal: control characters shown, not obeyed."""
+    return "".join(ch if ch.isprintable() else repr(ch)[1:-1] for ch in str(text))
+
+
+def _list_scenarios() -> int:
+    from kojan_tui.demo.scenarios import SCENARIOS
+
+    width = max(len(name) for name in SCENARIOS)
+    for name, scenario in SCENARIOS.items():
+        print(f"{name:<{width}}  {scenario.description}")
+    return EXIT_OK
+
+
+def _start_demo(scenario: str, config: Config) -> Any:
+    from kojan_tui.demo.embedded import EmbeddedAws
+    from kojan_tui.demo.scenarios import SCENARIOS
+
+    if scenario not in SCENARIOS:
+        print(f"kojan-tui: unknown scenario {scenario!r}; choose one of: {', '.join(SCENARIOS)}", file=sys.stderr)
+        return None
+    print(f"starting the embedded demo AWS (scenario {scenario})…", file=sys.stderr)
+    demo = EmbeddedAws(scenario, config)
+    demo.start()
+    return demo
+
+
+def _make_gateway(config: Config, static_credentials: tuple[str, str] | None, *, demo: bool) -> AwsGateway:
+    from kojan_tui.aws.gateway import AwsGateway
+    from kojan_tui.core.audit import AuditTrail, default_audit_path
+
+    audit_path = default_audit_path()
+    if demo:  # demo actions never mix with the record of real ones
+        audit_path = audit_path.with_name("audit-demo.jsonl")
+    return AwsGateway(config.aws, read_only=config.ui.read_only, static_credentials=static_credentials, audit=AuditTrail(audit_path))
+
+
+def _run_app(config: Config, gateway: AwsGateway, demo: Any) -> int:
+    from kojan_tui.ui.app import KojanApp
+
+    app = KojanApp(config, gateway, demo=demo)
+
+    async def run() -> None:
+        try:
+            await app.run_async()
+        finally:
+            await gateway.close()
+
+    asyncio.run(run())
+    return app.return_code or EXIT_OK
+
+
+async def _check(config: Config, gateway: AwsGateway, demo: Any) -> int:
+    """The on-call smoke test: who am I, where am I pointing, and is the service there and healthy?"""
+    from kojan_tui.aws.convert import task_definition_label
+    from kojan_tui.core.errors import AwsFailure
+
+    aws, service = config.aws, config.service
+    lines = [f"kojan-tui {__version__} check",
+             f"  config      {config.source if config.source != '<defaults>' else 'none found: built-in defaults'}",
+             f"  region      {aws.region}"]
+    if demo is not None:
+        lines.append(f"  endpoint    {aws.endpoint_url} (embedded demo AWS, dummy credentials; scenario {demo.scenario})")
+    else:
+        env_endpoint = os.environ.get("AWS_ENDPOINT_URL")
+        endpoint = aws.endpoint_url or (f"{env_endpoint} (from AWS_ENDPOINT_URL)" if env_endpoint else "AWS")
+        profile = aws.profile or (f"{os.environ['AWS_PROFILE']} (from AWS_PROFILE)" if os.environ.get("AWS_PROFILE") else "default credential chain")
+        lines += [f"  endpoint    {endpoint}", f"  profile     {profile}"]
+    lines.append(f"  mode        {'read-only' if config.ui.read_only else 'read-write'}")
+    ok = True
+    try:
+        try:
+            identity = await gateway.caller_identity()
+            lines += [f"  account     {identity.account}", f"  identity    {identity.arn}"]
+        except AwsFailure as failure:
+            ok = False
+            lines.append(f"  identity    FAILED {failure}")
+        try:
+            snap = await gateway.describe_service(service.cluster, service.name)
+            healthy = snap.status == "ACTIVE" and snap.running == snap.desired
+            primary = snap.primary
+            lines += [
+                f"  service     {snap.cluster}/{snap.name}: {snap.status}",
+                f"  tasks       running {snap.running} / desired {snap.desired}, pending {snap.pending}"
+                f" ({'healthy' if healthy else 'NOT healthy: running != desired' if snap.status == 'ACTIVE' else 'NOT healthy'})",
+                f"  task def    {task_definition_label(snap.task_definition)}",
+            ]
+            if primary is not None and primary.rollout_state:
+                lines.append(f"  rollout     {primary.rollout_state}")
+        except AwsFailure as failure:
+            ok = False
+            lines.append(f"  service     {service.cluster}/{service.name}: FAILED {failure}")
+    finally:
+        await gateway.close()
+    lines.append("result      OK" if ok else "result      FAILED")
+    print("\n".join(_safe(line) for line in lines))
+    return EXIT_OK if ok else EXIT_FAILED
