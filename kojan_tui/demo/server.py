@@ -102,7 +102,7 @@ def main(argv: list[str] | None = None) -> int:
     server = make_server(args.host, args.port, app, threaded=True, request_handler=MotoRequestHandler)
     host = f"[{args.host}]" if ":" in args.host else args.host
     endpoint = f"http://{host}:{server.server_port}"
-    threading.Thread(target=server.serve_forever, name="kojan-demo-http", daemon=True).start()
+    threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.1}, name="kojan-demo-http", daemon=True).start()
 
     stop = threading.Event()
     for sig in (signal.SIGTERM, signal.SIGINT):
@@ -115,11 +115,10 @@ def main(argv: list[str] | None = None) -> int:
     print(f"READY {endpoint}", flush=True)
     print(f"kojan-tui demo AWS: scenario {world.scenario_name}, tick {args.tick}s, ready in {time.monotonic() - started:.2f}s, "
           f"max RSS {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024} MiB", file=sys.stderr, flush=True)
-    while not stop.wait(0.5):
+    while not stop.wait(0.1):
         pass
     simulator.stop()
-    server.shutdown()
-    server.server_close()
+    server.server_close()  # the daemon serving thread dies with the process; the port is free at exit
     return 0
 
 

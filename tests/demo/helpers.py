@@ -1,0 +1,61 @@
+"""Shared helpers for the embedded-AWS tests: boto3 clients (playing the AWS CLI) and polling."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+from typing import Any, TypeVar
+
+import boto3
+from botocore.config import Config as BotoConfig
+
+from kojan_tui.core.config import ServiceSettings
+from kojan_tui.core.metrics_catalog import s03_queries
+from kojan_tui.demo.embedded import EmbeddedAws
+
+REGION = "ap-northeast-1"
+SERVICE = ServiceSettings()
+T = TypeVar("T")
+
+
+def client(aws: EmbeddedAws, name: str) -> Any:
+    return boto3.client(
+        name, endpoint_url=aws.endpoint_url, region_name=REGION, aws_access_key_id="testing", aws_secret_access_key="testing",
+        config=BotoConfig(retries={"max_attempts": 1}),
+    )
+
+
+def wait_for(condition: Callable[[], T], timeout: float = 15.0, interval: float = 0.1, what: str = "condition") -> T:
+    """Poll ``condition`` until it returns something truthy; fail with ``what`` after ``timeout`` seconds."""
+    deadline = time.monotonic() + timeout
+    while True:
+        value = condition()
+        if value:
+            return value
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out after {timeout}s waiting for {what}")
+        time.sleep(interval)
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+def s03_since(cloudwatch: Any, since: datetime, period: int = 60) -> dict[str, list[float]]:
+    """Every S03 series (the dashboard's own queries) from ``since`` to now, oldest value first.
+
+    ``period`` below 60 keeps buckets from starting before ``since`` (CloudWatch rounds longer periods
+    down to the minute), so a scenario's symptom is not diluted by what came before it.
+    """
+    queries = [
+        {"Id": q.id, "MetricStat": {"Metric": {"Namespace": q.namespace, "MetricName": q.metric, "Dimensions": [{"Name": n, "Value": v} for n, v in q.dimensions]}, "Period": period, "Stat": q.stat}}
+        for q in s03_queries(SERVICE, period)
+    ]
+    start = since.replace(microsecond=0)
+    response = cloudwatch.get_metric_data(MetricDataQueries=queries, StartTime=start, EndTime=utcnow() + timedelta(seconds=1), ScanBy="TimestampAscending")
+    return {r["Id"]: r["Values"] for r in response["MetricDataResults"]}
+
+
+def ticks(aws: EmbeddedAws) -> int:
+    return int(aws.status()["ticks"])

@@ -1,0 +1,69 @@
+"""ECS rollouts: a rollback and a forced deployment roll out tick by tick and complete as AWS reports it."""
+
+from __future__ import annotations
+
+from tests.demo.helpers import client, wait_for
+
+CLUSTER, SERVICE = "kojan-map-production", "kojan-map-business"
+
+
+def describe(ecs):
+    return ecs.describe_services(cluster=CLUSTER, services=[SERVICE])["services"][0]
+
+
+def completed(ecs):
+    service = describe(ecs)
+    deployments = service["deployments"]
+    return service if len(deployments) == 1 and deployments[0]["rolloutState"] == "COMPLETED" else None
+
+
+def test_rollback_to_the_previous_revision_rolls_out_and_completes(demo_world):
+    ecs = client(demo_world, "ecs")
+    before = describe(ecs)
+    old_id = before["deployments"][0]["id"]
+    ecs.update_service(cluster=CLUSTER, service=SERVICE, taskDefinition="kojan-map-business:2")
+
+    # while it rolls out: two deployments, counts moving from the old to the new one
+    seen_counts = set()
+
+    def moving():
+        service = describe(ecs)
+        by_status = {d["status"]: d for d in service["deployments"]}
+        if "ACTIVE" in by_status:
+            seen_counts.add((by_status["PRIMARY"]["runningCount"], by_status["ACTIVE"]["runningCount"]))
+        return service if len(service["deployments"]) == 1 and service["deployments"][0]["rolloutState"] == "COMPLETED" else None
+
+    service = wait_for(moving, timeout=20, interval=0.05, what="the rollback to complete")
+    assert (0, 2) in seen_counts and any(new >= 1 for new, _ in seen_counts)  # new tasks came up while old ones ran
+    primary = service["deployments"][0]
+    assert primary["id"] != old_id and primary["status"] == "PRIMARY"
+    assert primary["taskDefinition"] == service["taskDefinition"] == before["taskDefinition"][:-1] + "2"
+    assert (service["runningCount"], service["desiredCount"], service["pendingCount"]) == (2, 2, 0)
+    messages = [e["message"] for e in service["events"]]
+    assert messages[0] == "(service kojan-map-business) has reached a steady state."
+    assert messages[1] == f"(service kojan-map-business) deployment {primary['id']} deployment completed."
+    assert sum("has started 1 tasks: (task " in m for m in messages[:10]) == 2
+    assert sum("has stopped 1 running tasks: (task " in m for m in messages[:10]) == 2
+    assert primary["rolloutStateReason"] == f"ECS deployment {primary['id']} completed."
+
+
+def test_force_new_deployment_replaces_the_tasks_on_the_same_revision(demo_world):
+    ecs, logs = client(demo_world, "ecs"), client(demo_world, "logs")
+    before = describe(ecs)
+    streams_before = {s["logStreamName"] for s in logs.describe_log_streams(logGroupName="/ecs/kojan-map-business")["logStreams"]}
+    started = ecs.update_service(cluster=CLUSTER, service=SERVICE, forceNewDeployment=True)["service"]
+    assert [d["status"] for d in started["deployments"]] == ["PRIMARY", "ACTIVE"]
+    assert started["deployments"][0]["rolloutState"] == "IN_PROGRESS"
+    service = wait_for(lambda: completed(ecs), timeout=20, what="the forced deployment to complete")
+    assert service["taskDefinition"] == before["taskDefinition"]
+    assert service["deployments"][0]["id"] == started["deployments"][0]["id"] != before["deployments"][0]["id"]
+    new_tasks = {m.split("(task ")[1].rstrip(").") for m in (e["message"] for e in service["events"][:8]) if "has started" in m}
+    streams_after = {s["logStreamName"] for s in logs.describe_log_streams(logGroupName="/ecs/kojan-map-business")["logStreams"]}
+    assert {f"ecs/business/{t}" for t in new_tasks} <= streams_after - streams_before  # new tasks log to new streams
+
+
+def test_scaling_the_desired_count_starts_tasks(demo_world):
+    ecs = client(demo_world, "ecs")
+    ecs.update_service(cluster=CLUSTER, service=SERVICE, desiredCount=3)
+    service = wait_for(lambda: (s := describe(ecs))["runningCount"] == 3 and s, timeout=10, what="a third running task")
+    assert service["deployments"][0]["desiredCount"] == 3 and len(service["deployments"]) == 1
