@@ -55,6 +55,7 @@ class KojanApp(App[None]):
         Binding("r", "refresh", "Refresh now"),
         Binding("question_mark", "help", "Keys"),
         Binding("slash", "command_palette", "Commands"),
+        Binding("ctrl+p", "command_palette", "Commands", show=False),
         Binding("t", "next_theme", "Theme"),
         Binding("s", "pick_scenario", "Scenario (demo)"),
         Binding("tab", "focus_next", "Next panel", show=False),
@@ -204,17 +205,21 @@ class KojanApp(App[None]):
 
     def key_list(self) -> list[tuple[str, str]]:
         """Every binding active on the current screen (app's included), as (key, description)."""
-        rows: dict[tuple[str, str], list[str]] = {}
+        own = {b.action: b.description for b in self.BINDINGS if isinstance(b, Binding)}
+        rows: dict[str, tuple[list[str], str]] = {}
         for active in self.screen.active_bindings.values():
             if not active.enabled:
                 continue
             binding = active.binding
-            keys = rows.setdefault((binding.action, binding.description or binding.action), [])
+            action = binding.action.removeprefix("app.")
+            description = own.get(action) or binding.description or action
+            if binding.tooltip:
+                description = f"{description} — {binding.tooltip}"
+            keys, description = rows.setdefault(action, ([], description))
             display = self.get_key_display(binding)
             if display not in keys:
                 keys.append(display)
-        listed = [(", ".join(keys), description) for (_, description), keys in rows.items()]
-        return sorted(listed, key=lambda row: row[1].lower())
+        return [(", ".join(keys), description) for keys, description in rows.values()]
 
     def action_next_theme(self) -> None:
         names = list(self.kojan_themes)

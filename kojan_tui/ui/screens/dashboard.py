@@ -38,9 +38,9 @@ def is_compact(width: int, height: int) -> bool:
 class DashboardScreen(Screen[None]):
     AUTO_FOCUS = "#service-panel"
     BINDINGS = [
-        Binding("1", "app.set_window('1h')", "1h"),
-        Binding("2", "app.set_window('3h')", "3h"),
-        Binding("3", "app.set_window('24h')", "24h"),
+        Binding("1", "app.set_window('1h')", "1h", tooltip="charts over the last hour"),
+        Binding("2", "app.set_window('3h')", "3h", tooltip="charts over the last 3 hours"),
+        Binding("3", "app.set_window('24h')", "24h", tooltip="charts over the last 24 hours"),
         Binding("left,up", "app.focus_previous", "Previous panel", show=False),
         Binding("right,down", "app.focus_next", "Next panel", show=False),
     ]

@@ -1,0 +1,55 @@
+"""Builds a FakeGateway with a healthy kojan-map world, a KojanApp on it with a frozen clock, and helpers."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from rich.console import Group
+from rich.text import Text
+from textual.pilot import Pilot
+
+from kojan_tui.aws.fake import FakeGateway
+from kojan_tui.core.config import Config
+from kojan_tui.core.models import LogEvent
+from kojan_tui.ui.app import KojanApp
+
+from tests.core import builders as b
+
+
+def healthy_fake() -> FakeGateway:
+    fake = FakeGateway()
+    fake.service = b.service()
+    fake.task_definitions = {b.TD_ARN: b.task_definition()}
+    fake.db_instance = b.db_instance()
+    fake.metrics = b.healthy_metrics()
+    return fake
+
+
+def quiet_config(**ui) -> Config:
+    """The default config without bell and toasts (tests that want them say so)."""
+    config = Config()
+    return replace(config, ui=replace(config.ui, **({"bell": False, "notify": False} | ui)))
+
+
+def make_app(fake: FakeGateway | None = None, config: Config | None = None, **kwargs) -> KojanApp:
+    return KojanApp(config or quiet_config(), fake or healthy_fake(), clock=lambda: b.NOW, **kwargs)
+
+
+async def refresh(app: KojanApp, pilot: Pilot, names: list[str] | None = None) -> None:
+    """Poll (all or the named sources) to completion and let the screen repaint."""
+    await app.poller.refresh_now(names, wait=True)
+    await pilot.pause()
+
+
+def error_lines(n: int, text: str = "ERROR request failed") -> list[LogEvent]:
+    now_ms = int(b.NOW.timestamp() * 1000)
+    return [LogEvent(f"e{i}", now_ms - 1000 * (i + 1), "ecs/business/1", text) for i in range(n)]
+
+
+def plain(renderable) -> str:
+    """The text of what a widget's ``render()`` returned (Text or a Group of Texts)."""
+    if isinstance(renderable, Text):
+        return renderable.plain
+    if isinstance(renderable, Group):
+        return "\n".join(plain(r) for r in renderable.renderables)
+    return str(renderable)

@@ -1,0 +1,214 @@
+"""The dashboard's behaviour: S25 banner, stale marking and recovery, one GetMetricData per refresh,
+never-overlapping polls, chart windows, bell and notifications, untrusted text, closing the gateway."""
+
+import asyncio
+
+import pytest
+
+from kojan_tui.aws.fake import FakeGateway
+from kojan_tui.core import metrics_catalog as q
+from kojan_tui.core.errors import AwsFailure, FailureKind
+from kojan_tui.core.models import ServiceEvent
+from kojan_tui.ui.widgets.alert_bar import AlertBar
+from kojan_tui.ui.widgets.context_bar import ContextBar
+from kojan_tui.ui.widgets.errors_panel import ErrorsPanel
+from kojan_tui.ui.widgets.metric_panel import MetricPanel
+from kojan_tui.ui.widgets.rollback_banner import RollbackBanner
+from kojan_tui.ui.widgets.service_panel import ServicePanel
+
+from tests.core import builders as b
+from tests.ui.harness import error_lines, healthy_fake, make_app, plain, quiet_config, refresh
+
+
+def s25_world(condition: str) -> FakeGateway:
+    fake = healthy_fake()
+    if condition == "all_failing":
+        fake.metrics[q.ALB_5XX] = b.flat(q.ALB_5XX, 1000)
+    elif condition == "db_down":
+        fake.db_instance = b.db_instance("stopped")
+    elif condition == "db_connection":
+        fake.metrics[q.ALB_5XX] = b.flat(q.ALB_5XX, 1000)
+        fake.log_events = error_lines(5, "ERROR database connection refused: dial tcp 10.0.3.7:3306")
+    elif condition == "memory":
+        fake.metrics[q.ECS_MEMORY] = b.flat(q.ECS_MEMORY, 96)
+    elif condition == "cpu":
+        fake.metrics[q.ECS_CPU] = b.series(q.ECS_CPU, [40] * 50 + [100] * 10)
+    return fake
+
+
+@pytest.mark.parametrize(
+    ("condition", "words"),
+    [
+        ("all_failing", "every request is failing"),
+        ("db_down", "RDS kojan-map-db is stopped"),
+        ("db_connection", "\"database connection\" errors"),
+        ("memory", "ECS memory 96.0 % > 95 %"),
+        ("cpu", "ECS CPU ≥ 99 % for 10 min"),
+    ],
+)
+async def test_rollback_banner_for_each_s25_condition(condition, words):
+    fake = healthy_fake()
+    app = make_app(fake)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await refresh(app, pilot)
+        banner = app.screen.query_one(RollbackBanner)
+        assert not banner.display
+        world = s25_world(condition)
+        fake.metrics, fake.db_instance, fake.log_events = world.metrics, world.db_instance, world.log_events
+        await refresh(app, pilot)
+        assert banner.display and banner.region.height > 0
+        text = plain(banner.render())
+        assert "ROLL BACK NOW" in text and words in text
+        fake.metrics, fake.db_instance, fake.log_events = b.healthy_metrics(), b.db_instance(), []
+        await refresh(app, pilot)
+        assert not banner.display
+
+
+async def test_a_failing_source_marks_only_its_panels_stale_and_recovers():
+    fake = healthy_fake()
+    app = make_app(fake)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await refresh(app, pilot)
+        panels = list(app.screen.query(MetricPanel))
+        assert all(p.stale_text is None for p in panels)
+        fake.failures["get_metric_data"] = AwsFailure(FailureKind.THROTTLED, "Rate exceeded", operation="GetMetricData")
+        await refresh(app, pilot)
+        assert all(p.stale_text == "STALE 0s — throttled" for p in panels)
+        assert all("STALE 0s — throttled" in plain(p.render()) for p in panels)
+        assert all("✓ OK" in plain(p.render()) for p in panels)  # the last good data stays on screen
+        assert app.screen.query_one(ServicePanel).stale_text is None
+        assert app.screen.query_one(ErrorsPanel).stale_text is None
+        del fake.failures["get_metric_data"]
+        await refresh(app, pilot, ["metrics"])
+        assert all(p.stale_text is None for p in panels)
+
+
+async def test_service_failure_marks_the_service_panel_only():
+    fake = healthy_fake()
+    app = make_app(fake)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await refresh(app, pilot)
+        fake.failures["describe_service"] = AwsFailure(FailureKind.ACCESS_DENIED, "no ecs:DescribeServices")
+        await refresh(app, pilot)
+        service = app.screen.query_one(ServicePanel)
+        assert service.stale_text == "STALE 0s — access denied" and "STALE" in plain(service.render())
+        assert all(p.stale_text is None for p in app.screen.query(MetricPanel))
+        del fake.failures["describe_service"]
+        await refresh(app, pilot, ["service"])
+        assert service.stale_text is None
+
+
+async def test_one_refresh_makes_exactly_one_get_metric_data_call_for_all_seven_series():
+    fake = healthy_fake()
+    app = make_app(fake)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await refresh(app, pilot)
+        before = fake.calls["get_metric_data"]
+        source = app.poller.sources["metrics"]
+        polls = source.completed
+        await pilot.press("r")
+        async with source.done:
+            await source.done.wait_for(lambda: source.completed > polls)
+        await asyncio.sleep(0.05)
+        assert fake.calls["get_metric_data"] == before + 1
+        assert {query.id for query in fake.metric_calls[-1]} == {
+            q.P99_LATENCY, q.ALB_5XX, q.ALB_REQUESTS, q.ECS_CPU, q.ECS_MEMORY, q.RDS_CPU, q.RDS_FREE_STORAGE,
+        }
+
+
+class CountingFake(FakeGateway):
+    """Counts how many GetMetricData calls run at the same time."""
+
+    def __init__(self):
+        super().__init__()
+        self.running = self.max_running = 0
+
+    async def get_metric_data(self, queries, start, end):
+        self.running += 1
+        self.max_running = max(self.max_running, self.running)
+        try:
+            return await super().get_metric_data(queries, start, end)
+        finally:
+            self.running -= 1
+
+
+async def test_slow_metrics_polls_never_overlap_however_often_refresh_is_pressed():
+    fake = CountingFake()
+    world = healthy_fake()
+    fake.service, fake.task_definitions, fake.db_instance, fake.metrics = world.service, world.task_definitions, world.db_instance, world.metrics
+    fake.delays["get_metric_data"] = 0.15
+    app = make_app(fake)
+    async with app.run_test(size=(160, 48)) as pilot:
+        for _ in range(6):
+            await pilot.press("r")
+            await asyncio.sleep(0.03)
+        await app.poller.refresh_now(["metrics"], wait=True)
+        assert fake.max_running == 1
+        # the start poll + at most one per press + the final refresh's: never a pile-up of parallel calls
+        assert 2 <= fake.calls["get_metric_data"] <= 1 + 6 + 2
+
+
+async def test_chart_window_keys_change_the_query_period_and_the_label():
+    fake = healthy_fake()
+    app = make_app(fake)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await refresh(app, pilot)
+        assert fake.metric_calls[-1][0].period == 60
+        await pilot.press("3")
+        await refresh(app, pilot, ["metrics"])
+        assert app.window == "24h" and fake.metric_calls[-1][0].period == 300
+        assert "-24h" in plain(app.screen.query_one("#metric-ecs_cpu_percent", MetricPanel).render())
+        assert "chart 24h" in app.screen.query_one(ContextBar).render().plain
+        await pilot.press("2")
+        await refresh(app, pilot, ["metrics"])
+        assert app.window == "3h" and fake.metric_calls[-1][0].period == 60
+
+
+async def test_new_alert_rings_the_bell_and_notifies_once():
+    fake = healthy_fake()
+    app = make_app(fake, config=quiet_config(bell=True, notify=True))
+    bells: list[int] = []
+    app.bell = lambda: bells.append(1)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await refresh(app, pilot)
+        assert bells == [] and not app._notifications
+        fake.metrics[q.ECS_CPU] = b.flat(q.ECS_CPU, 90)
+        await refresh(app, pilot)
+        assert bells == [1]
+        assert any("ECS CPU" in n.message and "consider scaling" in n.message for n in app._notifications)
+        await refresh(app, pilot)
+        assert bells == [1]  # still the same alert: no second bell
+        bar = app.screen.query_one(AlertBar)
+        assert "ECS CPU 90.0 %" in plain(bar.render()) and "since 13:00:00" in plain(bar.render())
+
+
+async def test_bell_and_notify_can_be_turned_off():
+    fake = healthy_fake()
+    fake.metrics[q.ECS_CPU] = b.flat(q.ECS_CPU, 90)
+    app = make_app(fake)  # quiet_config: bell and notify off
+    bells: list[int] = []
+    app.bell = lambda: bells.append(1)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await refresh(app, pilot)
+        assert app.alert_state.active and bells == [] and not app._notifications
+
+
+async def test_aws_text_is_never_markup_and_control_characters_show():
+    fake = healthy_fake()
+    hostile = "[bold red]fake[/] [link=http://x]y[/link] \x1b[31mred\x07"
+    fake.service = b.service(events=(ServiceEvent("e9", b.NOW, hostile),))
+    app = make_app(fake)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await refresh(app, pilot)
+        text = plain(app.screen.query_one(ServicePanel).render())
+        assert "[bold red]fake[/] [link=http://x]y[/link] ^[[31mred^G" in text
+
+
+async def test_the_app_closes_the_gateway_on_exit():
+    fake = healthy_fake()
+    app = make_app(fake)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await refresh(app, pilot)
+        await pilot.press("q")
+    assert fake.calls["close"] == 1
+    assert all(s.task is None for s in app.poller.sources.values())

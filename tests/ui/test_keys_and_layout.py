@@ -1,0 +1,183 @@
+"""Keyboard (help lists every binding, palette reaches every action), demo scenarios, compact vs wide."""
+
+import asyncio
+from dataclasses import dataclass
+
+from textual.command import CommandPalette
+
+from kojan_tui.ui.app import KojanApp
+from kojan_tui.ui.screens.dashboard import DashboardScreen
+from kojan_tui.ui.screens.help import HelpScreen
+from kojan_tui.ui.widgets.context_bar import ContextBar
+from kojan_tui.ui.widgets.metric_panel import MetricPanel
+from kojan_tui.ui.widgets.service_panel import ServicePanel
+
+from tests.ui.harness import make_app, plain, refresh
+
+
+def help_text(screen: HelpScreen) -> str:
+    return "\n".join(f"{key} {description}" for key, description in screen.keys)
+
+
+async def test_help_lists_every_binding_of_the_app_and_the_dashboard():
+    app = make_app()
+    async with app.run_test(size=(100, 40)) as pilot:
+        await pilot.press("question_mark")
+        await pilot.pause()
+        assert isinstance(app.screen, HelpScreen)
+        text = help_text(app.screen)
+        for binding in [*KojanApp.BINDINGS, *DashboardScreen.BINDINGS]:
+            if binding.action == "pick_scenario":
+                continue  # demo only: absent without a demo (see the demo test)
+            assert binding.description in text, binding
+        for key in ("q", "r", "?", "/", "1", "2", "3", "tab", "^p"):
+            assert any(key in keys.split(", ") for keys, _ in app.screen.keys), key
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, DashboardScreen)
+
+
+async def test_slash_opens_the_palette_and_it_reaches_every_action():
+    app = make_app()
+    async with app.run_test(size=(100, 40)) as pilot:
+        titles = [title for title, _, _ in app.palette_commands()]
+        for expected in ("Dashboard", "Keys (help)", "Refresh now", "Chart window: 24h", "Theme: kojan-light", "Quit"):
+            assert expected in titles
+        await pilot.press("slash")
+        await pilot.pause()
+        assert isinstance(app.screen, CommandPalette)
+        await pilot.press(*"24h")
+        await pilot.pause(0.3)
+        await pilot.press("enter")
+        await pilot.pause(0.2)
+        assert app.window == "24h"
+
+
+async def test_theme_key_and_palette_switch_themes():
+    app = make_app()
+    async with app.run_test(size=(100, 40)) as pilot:
+        assert app.theme == "kojan-dark"
+        await pilot.press("t")
+        await pilot.pause()
+        assert app.theme == "kojan-high-contrast"
+        await pilot.pause()
+        panel = app.screen.query_one(ServicePanel)
+        assert panel.rich_style.bgcolor.triplet.hex.upper() == "#000000"
+        assert panel.style_for("alert").color.triplet.hex.upper() == "#FF0000"
+        command = dict((t, cb) for t, _, cb in app.palette_commands())["Theme: kojan-light"]
+        command()
+        await pilot.pause()
+        assert app.theme == "kojan-light" and not app.current_theme.dark
+        assert panel.rich_style.bgcolor.triplet.hex.upper() == "#F7F8FA"
+        assert panel.style_for("alert").color.triplet.hex.upper() == "#C0262D"
+
+
+async def test_theme_from_config_and_unknown_theme_falls_back():
+    from tests.ui.harness import quiet_config
+
+    assert make_app(config=quiet_config(theme="kojan-high-contrast")).theme == "kojan-high-contrast"
+    assert make_app(config=quiet_config(theme="no-such-theme")).theme == "kojan-dark"
+
+
+async def test_compact_layout_at_80x24_shows_all_six_levels_and_the_verdict():
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await refresh(app, pilot)
+        screen = app.screen
+        assert screen.has_class("-compact")
+        panels = list(screen.query(MetricPanel))
+        assert len(panels) == 6
+        for panel in panels:
+            assert panel.region.height == 1 and panel.region.width > 0  # visible, one line
+            assert panel.region.bottom <= 24 and "✓ OK" in plain(panel.render())
+        service = screen.query_one(ServicePanel)
+        assert service.region.height >= 1 and "HEALTHY" in plain(service.render())
+        assert screen.query_one("#log-slot").region.height >= 3
+
+
+async def test_wide_layout_at_160x48_shows_charts_and_switches_on_resize():
+    app = make_app()
+    async with app.run_test(size=(160, 48)) as pilot:
+        await refresh(app, pilot)
+        assert app.screen.has_class("-wide")
+        panel = app.screen.query_one("#metric-ecs_cpu_percent", MetricPanel)
+        assert panel.region.height >= 8
+        text = plain(panel.render())
+        assert "-1h" in text and "now" in text and "█" in text and "━" in text  # bars and the alert line
+        await pilot.resize_terminal(80, 24)
+        await pilot.pause()
+        assert app.screen.has_class("-compact") and panel.region.height == 1
+        await pilot.resize_terminal(160, 48)
+        await pilot.pause()
+        assert app.screen.has_class("-wide")
+
+
+async def test_focus_moves_between_panels_with_tab_and_arrows():
+    app = make_app()
+    async with app.run_test(size=(160, 48)) as pilot:
+        await pilot.pause()
+        assert app.focused is app.screen.query_one(ServicePanel)
+        seen = {app.focused.id}
+        for key in ("tab", "down", "right", "tab"):
+            await pilot.press(key)
+            seen.add(app.focused.id)
+        assert len(seen) == 5
+        await pilot.press("shift+tab", "up", "left", "shift+tab")
+        assert app.focused is app.screen.query_one(ServicePanel)
+
+
+@dataclass
+class Scenario:
+    name: str
+    description: str
+
+
+class FakeDemo:
+    def __init__(self):
+        self.scenario = "healthy"
+        self.calls: list[str] = []
+
+    def scenarios(self):
+        return [Scenario("healthy", "all green"), Scenario("memory-leak", "memory climbs")]
+
+    def set_scenario(self, name: str) -> None:
+        self.calls.append(name)
+        self.scenario = name
+
+
+async def test_demo_badge_and_scenario_switch_in_a_thread():
+    demo = FakeDemo()
+    app = make_app(demo=demo)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await refresh(app, pilot)
+        bar = app.screen.query_one(ContextBar)
+        assert "DEMO: healthy" in bar.render().plain
+        assert "Demo scenario: memory-leak" in [t for t, _, _ in app.palette_commands()]
+        await pilot.press("s")
+        await pilot.pause()
+        assert isinstance(app.screen, CommandPalette)
+        await pilot.press(*"memory")
+        await pilot.pause(0.3)
+        await pilot.press("enter")
+        for _ in range(50):
+            if demo.calls:
+                break
+            await asyncio.sleep(0.02)
+        await pilot.pause(0.1)
+        assert demo.calls == ["memory-leak"]
+        assert "DEMO: memory-leak" in bar.render().plain
+
+
+async def test_scenario_key_is_inert_without_a_demo_and_read_only_badge_shows():
+    from tests.ui.harness import healthy_fake
+
+    fake = healthy_fake()
+    fake.read_only = True
+    app = make_app(fake)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await refresh(app, pilot)
+        await pilot.press("s")
+        await pilot.pause()
+        assert isinstance(app.screen, DashboardScreen)
+        text = app.screen.query_one(ContextBar).render().plain
+        assert "READ-ONLY" in text and "DEMO" not in text and "account 123456789012" in text
