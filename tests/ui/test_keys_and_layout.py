@@ -15,6 +15,12 @@ from kojan_tui.ui.widgets.service_panel import ServicePanel
 from tests.ui.harness import make_app, plain, refresh
 
 
+def near(triplet, hex_colour: str) -> bool:
+    """Theme colours pass through Textual's colour system, which may shift a channel by one."""
+    want = [int(hex_colour[i : i + 2], 16) for i in (1, 3, 5)]
+    return all(abs(a - b) <= 2 for a, b in zip(triplet, want))
+
+
 def help_text(screen: HelpScreen) -> str:
     return "\n".join(f"{key} {description}" for key, description in screen.keys)
 
@@ -63,13 +69,13 @@ async def test_theme_key_and_palette_switch_themes():
         await pilot.pause()
         panel = app.screen.query_one(ServicePanel)
         assert panel.rich_style.bgcolor.triplet.hex.upper() == "#000000"
-        assert panel.style_for("alert").color.triplet.hex.upper() == "#FF0000"
+        assert near(panel.style_for("alert").color.triplet, "#FF0000")
         command = dict((t, cb) for t, _, cb in app.palette_commands())["Theme: kojan-light"]
         command()
         await pilot.pause()
         assert app.theme == "kojan-light" and not app.current_theme.dark
         assert panel.rich_style.bgcolor.triplet.hex.upper() == "#F7F8FA"
-        assert panel.style_for("alert").color.triplet.hex.upper() == "#C0262D"
+        assert near(panel.style_for("alert").color.triplet, "#C0262D")
 
 
 async def test_theme_from_config_and_unknown_theme_falls_back():
