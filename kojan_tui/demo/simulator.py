@@ -22,9 +22,11 @@ from kojan_tui.demo.scenarios import Effects
 from kojan_tui.demo.world import MEMORY_BASELINE, RETENTION_SECONDS, SimTask, World
 
 BASE_RPS = 18.0  # requests per second across the service at the daily peak
+MIN_REQUESTS_PER_TICK = 6.0  # with very short test ticks, still enough requests for rates and percentiles
 MAX_LATENCY_SAMPLES = 120  # per tick: plenty for a p99 per minute, bounded memory
 PRUNE_EVERY_SECONDS = 300.0
 GIB = 1024**3
+FRESH_TASK_LEAK_FACTOR = 0.08  # memory-leak: a task started after the switch needs ~10 simulated minutes to reach 85 %
 
 
 def diurnal_factor(epoch: float) -> float:
@@ -62,7 +64,7 @@ class Simulator:
         return median * math.exp(sigma * self.world.rng.gauss(0, 1))
 
     def requests_this_tick(self, seconds: float, at: float) -> int:
-        mean = BASE_RPS * diurnal_factor(at) * seconds
+        mean = max(BASE_RPS * diurnal_factor(at) * seconds, MIN_REQUESTS_PER_TICK)
         return max(0, round(mean * self.world.rng.uniform(0.85, 1.15)))
 
     # -- publishing ------------------------------------------------------------------------
@@ -120,7 +122,10 @@ class Simulator:
         for task in list(running):
             effects = per_task[task.task_id]
             if effects.memory_growth_per_tick > 0:
-                task.memory_percent += effects.memory_growth_per_tick * rng.uniform(0.8, 1.2)
+                # tasks that were up before the leak showed have leaked for hours and climb fast; fresh ones slowly
+                fresh = task.started_at >= world.scenario_since
+                growth = effects.memory_growth_per_tick * (FRESH_TASK_LEAK_FACTOR if fresh else 1.0)
+                task.memory_percent += growth * rng.uniform(0.8, 1.2)
             else:
                 task.memory_percent += (MEMORY_BASELINE - task.memory_percent) * 0.2 + rng.uniform(-0.6, 0.6)
             if task.memory_percent >= 100 and service is not None:

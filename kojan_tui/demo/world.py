@@ -47,6 +47,7 @@ class World:
     rds_used_percent: float = 58.0
     allocated_storage_gib: int = ALLOCATED_STORAGE_GIB
     scenario_ticks: int = 0  # ticks since the scenario was switched
+    scenario_since: float = 0.0  # epoch seconds of the switch
     ticks: int = 0
     high_cpu_ticks: int = 0
     low_cpu_ticks: int = 0
@@ -66,6 +67,7 @@ class World:
             if name != self.scenario_name:
                 self.scenario_name = name
                 self.scenario_ticks = 0
+                self.scenario_since = self.now()
 
     def new_task_id(self) -> str:
         return "%032x" % self.rng.getrandbits(128)

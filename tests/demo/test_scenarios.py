@@ -1,0 +1,150 @@
+"""Each scenario shows its symptom within its first simulated minute (12 ticks of the default 5 s).
+
+Symptoms are read the way the product reads them: the S03 queries of ``metrics_catalog`` compared with
+the alert thresholds of ``Config``, or the guide's log patterns via FilterLogEvents.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+
+from kojan_tui.core.config import Thresholds
+from kojan_tui.demo.scenarios import SCENARIOS
+from tests.demo.helpers import client, s03_since, ticks, utcnow, wait_for
+
+FIRST_MINUTE_TICKS = 12  # 60 s of simulated time at the default 5 s tick
+LIMITS = Thresholds()
+GIB = 1024**3
+
+
+def error_rate_percent(series):
+    requests = sum(series["alb_requests"])
+    return 100.0 * sum(series["alb_5xx"]) / requests if requests else 0.0
+
+
+def log_lines(aws, pattern, since):
+    events = client(aws, "logs").filter_log_events(logGroupName="/ecs/kojan-map-business", filterPattern=pattern, startTime=int(since.timestamp() * 1000))["events"]
+    return [e["message"] for e in events]
+
+
+def within_first_minute(aws, symptom, what):
+    """Switch-relative: poll ``symptom`` and require it before the scenario's 12th tick has passed."""
+    start = ticks(aws)
+    result = wait_for(symptom, timeout=FIRST_MINUTE_TICKS * aws.tick_seconds + 8, interval=0.1, what=what)
+    assert ticks(aws) - start <= FIRST_MINUTE_TICKS + 2, f"{what} took more than a simulated minute"
+    return result
+
+
+def switch(aws, name):
+    """Switch and return the first whole second after it: every tick from then on runs the new scenario."""
+    aws.set_scenario(name)
+    assert aws.scenario == name
+    now = utcnow()
+    return now.replace(microsecond=0) + timedelta(seconds=1)
+
+
+def test_every_scenario_has_a_name_and_a_one_line_description():
+    assert list(SCENARIOS) == ["healthy", "auth-errors", "db-outage", "memory-leak", "high-latency", "cpu-saturation", "storage-full", "bad-deploy"]
+    assert all(s.name == key and s.description and "\n" not in s.description for key, s in SCENARIOS.items())
+
+
+def test_healthy_stays_below_every_threshold(demo_world):
+    since = utcnow()
+    start = ticks(demo_world)
+    wait_for(lambda: ticks(demo_world) - start >= FIRST_MINUTE_TICKS, what="a simulated minute")
+    series = s03_since(client(demo_world, "cloudwatch"), since, period=5)
+    assert series["alb_requests"] and max(series["p99_latency"]) * 1000 < LIMITS.p99_latency_ms.alert
+    assert error_rate_percent(series) < LIMITS.error_rate_percent.alert
+    assert max(series["ecs_cpu"]) < LIMITS.ecs_cpu_percent.alert and max(series["ecs_memory"]) < LIMITS.ecs_memory_percent.alert
+    assert max(series["rds_cpu"]) < LIMITS.rds_cpu_percent.alert
+    assert min(series["rds_free_storage"]) > 100 * GIB * (1 - LIMITS.rds_storage_used_percent.alert / 100)
+    assert log_lines(demo_world, "ERROR", since) == []
+
+
+def test_auth_errors_fill_the_logs_with_invalid_token(demo_world):
+    since = switch(demo_world, "auth-errors")
+    lines = within_first_minute(demo_world, lambda: log_lines(demo_world, '"invalid token"', since), "'invalid token' lines")
+    assert any('"status":401' in line or '"status":403' in line for line in log_lines(demo_world, "request completed", since))
+    assert all("invalid token" in line for line in lines)
+
+
+def test_db_outage_fails_every_request_with_database_connection_errors(demo_world):
+    since = switch(demo_world, "db-outage")
+    within_first_minute(demo_world, lambda: log_lines(demo_world, '"database connection"', since), "'database connection' lines")
+    series = within_first_minute(
+        demo_world, lambda: (s := s03_since(client(demo_world, "cloudwatch"), since, period=5))["alb_requests"] and s, "5XX datapoints"
+    )
+    assert error_rate_percent(series) > 99.0  # S25: every API call returns 500
+
+
+def test_memory_leak_climbs_past_the_threshold_and_a_forced_deployment_resets_it(demo_world):
+    cloudwatch, ecs = client(demo_world, "cloudwatch"), client(demo_world, "ecs")
+    since = switch(demo_world, "memory-leak")
+    within_first_minute(
+        demo_world, lambda: max(s03_since(cloudwatch, since, period=5)["ecs_memory"] or [0]) > LIMITS.ecs_memory_percent.alert, "memory above 85 %"
+    )
+    ecs.update_service(cluster="kojan-map-production", service="kojan-map-business", forceNewDeployment=True)
+    wait_for(lambda: (d := ecs.describe_services(cluster="kojan-map-production", services=["kojan-map-business"])["services"][0]["deployments"])
+             and len(d) == 1 and d[0]["rolloutState"] == "COMPLETED", timeout=20, what="the forced deployment")
+    after = utcnow().replace(microsecond=0) + timedelta(seconds=1)
+    fresh = wait_for(lambda: s03_since(cloudwatch, after, period=1)["ecs_memory"], what="memory of the new tasks")
+    assert max(fresh) < LIMITS.ecs_memory_percent.warn  # new tasks start from the baseline and leak slowly
+
+
+def test_memory_leak_ends_in_tasks_killed_for_memory(demo_world):
+    ecs = client(demo_world, "ecs")
+    switch(demo_world, "memory-leak")
+    events = wait_for(
+        lambda: [e for e in ecs.describe_services(cluster="kojan-map-production", services=["kojan-map-business"])["services"][0]["events"] if "OutOfMemoryError" in e["message"]],
+        timeout=20, what="a task stopped for memory",
+    )
+    assert events[0]["message"].startswith("(service kojan-map-business) has stopped 1 running tasks: (task ")
+
+
+def test_high_latency_pushes_p99_over_a_second(demo_world):
+    since = switch(demo_world, "high-latency")
+    within_first_minute(
+        demo_world, lambda: max(s03_since(client(demo_world, "cloudwatch"), since, period=5)["p99_latency"] or [0]) * 1000 > LIMITS.p99_latency_ms.alert,
+        "p99 above 1000 ms",
+    )
+
+
+def test_cpu_saturation_pins_cpu_and_autoscaling_scales_out(demo_world):
+    since = switch(demo_world, "cpu-saturation")
+    within_first_minute(
+        demo_world, lambda: (cpu := s03_since(client(demo_world, "cloudwatch"), since, period=5)["ecs_cpu"]) and min(cpu) > 99.0, "CPU at 100 %"
+    )
+    activities = within_first_minute(
+        demo_world,
+        lambda: [a for a in client(demo_world, "application-autoscaling").describe_scaling_activities(ServiceNamespace="ecs")["ScalingActivities"]
+                 if a["Description"] == "Setting desired count to 4."],
+        "a scale-out activity",
+    )
+    assert activities[0]["StartTime"] >= since.replace(microsecond=0)
+
+
+def test_storage_full_uses_more_than_90_percent_of_the_allocated_storage(demo_world):
+    allocated = client(demo_world, "rds").describe_db_instances(DBInstanceIdentifier="kojan-map-db")["DBInstances"][0]["AllocatedStorage"] * GIB
+    since = switch(demo_world, "storage-full")
+
+    def used_percent():
+        free = s03_since(client(demo_world, "cloudwatch"), since, period=5)["rds_free_storage"]
+        return free and 100 * (1 - min(free) / allocated) > LIMITS.rds_storage_used_percent.alert
+
+    within_first_minute(demo_world, used_percent, "storage above 90 %")
+
+
+def test_bad_deploy_fails_on_the_newest_revision_and_recovers_after_rollback(demo_world):
+    ecs, cloudwatch = client(demo_world, "ecs"), client(demo_world, "cloudwatch")
+    since = switch(demo_world, "bad-deploy")
+    within_first_minute(demo_world, lambda: error_rate_percent(s03_since(cloudwatch, since, period=5)) > LIMITS.error_rate_percent.alert, "5XX above 1 %")
+    assert any("panic recovered" in line for line in log_lines(demo_world, "ERROR", since))
+    ecs.update_service(cluster="kojan-map-production", service="kojan-map-business", taskDefinition="kojan-map-business:2")
+    wait_for(lambda: (d := ecs.describe_services(cluster="kojan-map-production", services=["kojan-map-business"])["services"][0]["deployments"])
+             and len(d) == 1 and d[0]["rolloutState"] == "COMPLETED", timeout=20, what="the rollback")
+    recovered = utcnow()
+    start = ticks(demo_world)
+    wait_for(lambda: ticks(demo_world) - start >= 6, what="six ticks after the rollback")
+    assert error_rate_percent(s03_since(cloudwatch, recovered, period=5)) == 0.0
+    assert not any("panic recovered" in line for line in log_lines(demo_world, "ERROR", recovered))
