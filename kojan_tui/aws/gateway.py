@@ -118,6 +118,7 @@ class AwsGateway:
 
     async def close(self) -> None:
         stack, self._stack, self._clients = self._stack, None, {}
+        self._lock = asyncio.Lock()  # a closed gateway may be reopened in another event loop
         if stack is not None:
             try:
                 await stack.aclose()
