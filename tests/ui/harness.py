@@ -53,3 +53,16 @@ def plain(renderable) -> str:
     if isinstance(renderable, Group):
         return "\n".join(plain(r) for r in renderable.renderables)
     return str(renderable)
+
+
+def alert_fake() -> FakeGateway:
+    """A bad hour: CPU and memory climbing into alert, p99 in warning, a task missing, 12 ERROR lines."""
+    from kojan_tui.core import metrics_catalog as q
+
+    fake = healthy_fake()
+    fake.metrics[q.ECS_CPU] = b.series(q.ECS_CPU, [30] * 40 + [60 + i * 2 for i in range(20)])
+    fake.metrics[q.ECS_MEMORY] = b.series(q.ECS_MEMORY, [50] * 30 + [70 + i * 0.6 for i in range(30)])
+    fake.metrics[q.P99_LATENCY] = b.series(q.P99_LATENCY, [0.2] * 50 + [0.9] * 10)
+    fake.service = b.service(running=1, desired=2)
+    fake.log_events = error_lines(12)
+    return fake

@@ -62,7 +62,7 @@ class DashboardScreen(Screen[None]):
                     yield MetricPanel(spec)
         with Container(id="log-slot"):
             yield from self.compose_log_slot()
-        yield Footer()
+        yield Footer(show_command_palette=False)
 
     def compose_log_slot(self) -> ComposeResult:
         """What fills ``#log-slot``. LAYOUT STAND-IN ONLY: replaced by helper D's LogPane at integration."""

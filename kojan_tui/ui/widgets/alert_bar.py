@@ -44,8 +44,8 @@ class AlertBar(StatusWidget):
             age = f" ({format_age((self.now - alert.since).total_seconds())})" if self.now else ""
             line = Text.assemble(
                 self.marker(alert.level), " ", (alert.title, self.style_for("strong")), " ", visible(alert.value_text),
-                (f"  since {alert.since:%H:%M:%S}{age}", self.style_for("muted")),
                 ("  ▶ ", self.style_for(alert.level.value)), alert.action,
+                (f"  since {alert.since:%H:%M:%S}{age}", self.style_for("muted")),
             )
             line.no_wrap, line.overflow = True, "ellipsis"
             lines.append(line)
