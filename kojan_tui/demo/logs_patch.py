@@ -10,7 +10,7 @@ import heapq
 import json
 import re
 from bisect import bisect_left, bisect_right
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from moto.core.exceptions import JsonRESTError
@@ -81,6 +81,10 @@ def _window(events: list[Any], start: int | None, end: int | None) -> list[Any]:
     return events[lo:hi]
 
 
+def _keyed(stream_name: str, events: list[Any]) -> Iterator[tuple[int, int, str, Any]]:
+    return ((e.timestamp, e.event_id, stream_name, e) for e in events)
+
+
 def filter_log_events(
     self: Any, log_group_name: str, log_stream_names: list[str], start_time: int | None, end_time: int | None,
     limit: int | None, next_token: str | None, filter_pattern: str | None, interleaved: bool,
@@ -99,9 +103,7 @@ def filter_log_events(
             raise InvalidParameterException("The specified nextToken is invalid.") from None
         start_time = max(start_time or 0, after[0])
     streams = [s for name, s in list(self.streams.items()) if not log_stream_names or name in log_stream_names]
-    per_stream = [
-        ((e.timestamp, e.event_id, s.log_stream_name, e) for e in _window(s.events, start_time, end_time)) for s in streams
-    ]
+    per_stream = [_keyed(s.log_stream_name, _window(s.events, start_time, end_time)) for s in streams]
     page: list[dict[str, Any]] = []
     token = None
     for ts, event_id, stream_name, event in heapq.merge(*per_stream, key=lambda item: (item[0], item[1])):
