@@ -1,5 +1,6 @@
 """Behaviour moto cannot provoke, against a small AWS-speaking HTTP stub on 127.0.0.1: a Logs Insights query
-that never finishes (StopQuery on timeout and on cancellation) and throttling (adaptive retries, then THROTTLED)."""
+that never finishes (StopQuery on timeout and on cancellation), throttling (adaptive retries, then THROTTLED)
+and FilterLogEvents' empty scan pages."""
 
 from __future__ import annotations
 
@@ -20,6 +21,8 @@ class StubAws(BaseHTTPRequestHandler):
     """Answers the JSON-protocol calls the tests need; records every X-Amz-Target it is sent."""
 
     calls: list[str] = []
+    filter_pages: list[dict] = []  # FilterLogEvents answers, in order; when empty: an empty page with a token
+
 
     def do_POST(self) -> None:  # noqa: N802 - http.server's naming
         self.rfile.read(int(self.headers.get("Content-Length", 0)))
@@ -30,6 +33,7 @@ class StubAws(BaseHTTPRequestHandler):
             "GetQueryResults": (200, {"status": "Running", "results": [[{"field": "@message", "value": "partial"}]],
                                       "statistics": {"recordsMatched": 1.0, "recordsScanned": 50.0}}),
             "StopQuery": (200, {"success": True}),
+            "FilterLogEvents": (200, StubAws.filter_pages.pop(0) if StubAws.filter_pages else {"events": [], "nextToken": "more"}),
         }.get(target, (400, {"__type": "ThrottlingException", "message": "Rate exceeded"}))
         payload = json.dumps(body).encode()
         self.send_response(status)
@@ -47,6 +51,7 @@ def stub_endpoint(monkeypatch):
     monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
     monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
     StubAws.calls = []
+    StubAws.filter_pages = []
     server = ThreadingHTTPServer(("127.0.0.1", 0), StubAws)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
@@ -86,3 +91,25 @@ async def test_throttling_is_retried_then_reported(stub_endpoint):
         assert gw.requests["DescribeServices"] == 2  # adaptive mode retried once: max_attempts counts every try
     assert caught.value.kind is FailureKind.THROTTLED and caught.value.code == "ThrottlingException"
     assert StubAws.calls == ["DescribeServices", "DescribeServices"]
+
+
+def stub_events(*ids: int) -> list[dict]:
+    return [{"eventId": str(i), "timestamp": 1_000 + i, "logStreamName": "s", "message": f"line {i}", "ingestionTime": 2_000} for i in ids]
+
+
+async def test_empty_scan_pages_do_not_use_up_the_page_budget(stub_endpoint):
+    StubAws.filter_pages = [{"events": [], "nextToken": "t1"}, {"events": [], "nextToken": "t2"},
+                            {"events": stub_events(1, 2), "nextToken": "t3"}, {"events": stub_events(3)}]
+    async with AwsGateway(fast_settings(stub_endpoint)) as gw:
+        first = await gw.filter_log_events("/ecs/kojan-map-business", start_ms=0, max_pages=1)
+        assert [e.message for e in first.events] == ["line 1", "line 2"] and first.truncated
+        assert gw.requests["FilterLogEvents"] == 3
+        second = await gw.filter_log_events("/ecs/kojan-map-business", start_ms=0, cursor=first.cursor, max_pages=1)
+    assert [e.message for e in second.events] == ["line 3"] and not second.truncated
+
+
+async def test_a_scan_that_never_ends_is_bounded(stub_endpoint):
+    async with AwsGateway(fast_settings(stub_endpoint)) as gw:
+        page = await gw.filter_log_events("/ecs/kojan-map-business", start_ms=0, max_pages=2)
+        assert page.events == () and page.truncated
+        assert gw.requests["FilterLogEvents"] == 8  # EMPTY_PAGE_FACTOR (4) x max_pages

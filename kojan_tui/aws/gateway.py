@@ -43,6 +43,7 @@ from kojan_tui.core.models import (
 MAX_METRIC_QUERIES = 500  # GetMetricData's limit per request
 MAX_METRIC_PAGES = 20
 MAX_COUNT_PAGES = 20
+EMPTY_PAGE_FACTOR = 4  # FilterLogEvents requests per call at most this many times max_pages
 MAX_TASK_DEFINITION_PAGES = 10
 INSIGHTS_FIRST_POLL_S, INSIGHTS_MAX_POLL_S = 0.2, 2.0
 INSIGHTS_DONE = {"Complete", "Failed", "Cancelled", "Timeout", "Unknown"}
@@ -217,8 +218,8 @@ class AwsGateway:
     ) -> LogPage:
         """Events from ``cursor`` (or ``start_ms``) on, oldest first, each exactly once across calls.
 
-        At most ``max_pages`` requests; ``truncated`` says more remain, and the next call with the
-        returned cursor continues where this one stopped.
+        At most ``max_pages`` pages of events (and a bounded number of empty pages); ``truncated`` says
+        more remain, and the next call with the returned cursor continues where this one stopped.
         """
         cursor = cursor or logcursor.start_cursor(start_ms)
         params: dict[str, Any] = {"logGroupName": log_group, "startTime": cursor.timestamp_ms, "interleaved": True}
@@ -230,9 +231,15 @@ class AwsGateway:
             params["limit"] = self.page_size
         fetched = []
         token = None
-        for _ in range(max(1, max_pages)):
+        pages = requests = 0
+        # AWS may answer empty pages (with a nextToken) while it scans: they do not count as pages, but
+        # the requests per call stay bounded.
+        while pages < max(1, max_pages) and requests < EMPTY_PAGE_FACTOR * max(1, max_pages):
             raw = await self._call("logs", "FilterLogEvents", **params, **({"nextToken": token} if token else {}))
-            fetched += [convert.log_event(e) for e in raw.get("events", []) or []]
+            requests += 1
+            page = [convert.log_event(e) for e in raw.get("events", []) or []]
+            pages += bool(page)
+            fetched += page
             token = raw.get("nextToken")
             if not token:
                 break
@@ -244,15 +251,15 @@ class AwsGateway:
         params: dict[str, Any] = {"logGroupName": log_group, "startTime": start_ms, "endTime": end_ms, "interleaved": True}
         if pattern:
             params["filterPattern"] = pattern
-        ids: set[str] = set()
+        count = 0
         token = None
         for _ in range(MAX_COUNT_PAGES):
             raw = await self._call("logs", "FilterLogEvents", **params, **({"nextToken": token} if token else {}))
-            ids.update(str(e.get("eventId", "")) for e in raw.get("events", []) or [])
+            count += len(raw.get("events", []) or [])  # pages never overlap: a count needs no ids kept
             token = raw.get("nextToken")
             if not token:
                 break
-        return len(ids)
+        return count
 
     async def run_insights_query(
         self, log_group: str, query: str, *, start: datetime, end: datetime, timeout_s: float = 60.0
