@@ -97,9 +97,9 @@ def _run(args: argparse.Namespace) -> int:
     try:
         static_credentials = None
         if args.demo:
-            demo = _start_demo(args.scenario or "healthy", config)
+            demo, code = _start_demo(args.scenario or "healthy", config)
             if demo is None:
-                return EXIT_USAGE
+                return code
             config = replace(config, aws=replace(config.aws, endpoint_url=demo.endpoint_url, profile=None))
             static_credentials = DEMO_CREDENTIALS
         gateway = _make_gateway(config, static_credentials, demo=demo is not None)
@@ -125,17 +125,24 @@ def _list_scenarios() -> int:
     return EXIT_OK
 
 
-def _start_demo(scenario: str, config: Config) -> Any:
+def _start_demo(scenario: str, config: Config) -> tuple[Any, int]:
+    """The running embedded AWS and 0, or None and the exit status after saying why in one line."""
     from kojan_tui.demo.embedded import EmbeddedAws
     from kojan_tui.demo.scenarios import SCENARIOS
 
     if scenario not in SCENARIOS:
         print(f"kojan-tui: unknown scenario {scenario!r}; choose one of: {', '.join(SCENARIOS)}", file=sys.stderr)
-        return None
+        return None, EXIT_USAGE
     print(f"starting the embedded demo AWS (scenario {scenario})…", file=sys.stderr)
     demo = EmbeddedAws(scenario, config)
-    demo.start()
-    return demo
+    try:
+        demo.start()
+    except Exception as error:  # noqa: BLE001 - say why in one line; start() has already cleaned up
+        demo.stop()
+        last = str(error).strip().splitlines()[-1:] or [type(error).__name__]
+        print(f"kojan-tui: the embedded demo AWS did not start: {_safe(last[0])}", file=sys.stderr)
+        return None, EXIT_FAILED
+    return demo, EXIT_OK
 
 
 def _make_gateway(config: Config, static_credentials: tuple[str, str] | None, *, demo: bool) -> AwsGateway:

@@ -214,3 +214,18 @@ def test_check_against_the_embedded_demo(tmp_path):
     assert result.returncode == 0, result.stdout + result.stderr
     assert "(embedded demo AWS, dummy credentials; scenario healthy)" in result.stdout
     assert "running 2 / desired 2" in result.stdout
+
+
+def test_demo_that_cannot_start_is_one_line_and_exit_1(monkeypatch, tmp_path, capsys):
+    import kojan_tui.demo.embedded as embedded
+
+    class BrokenDemo(RecordingDemo):
+        def start(self) -> str:
+            raise embedded.EmbeddedAwsError("the embedded AWS exited with code 1 before it was ready: Traceback...\nOSError: no ports")
+
+    RecordingDemo.instances.clear()
+    monkeypatch.setattr(embedded, "EmbeddedAws", BrokenDemo)
+    monkeypatch.chdir(tmp_path)
+    assert cli.main(["--demo", "--check"]) == 1
+    assert capsys.readouterr().err.strip().splitlines()[-1] == "kojan-tui: the embedded demo AWS did not start: OSError: no ports"
+    assert RecordingDemo.instances[0].stopped

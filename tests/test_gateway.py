@@ -277,3 +277,30 @@ def test_metric_query_ids_must_be_unique():
     with pytest.raises(AwsFailure) as caught:
         asyncio.run(gw.get_metric_data([q, q], datetime.now(timezone.utc), datetime.now(timezone.utc)))
     assert caught.value.kind is FailureKind.INVALID_REQUEST
+
+
+async def test_aws_profile_works_as_in_the_aws_cli_and_the_setting_wins(moto_endpoint, monkeypatch, tmp_path):
+    """AWS_PROFILE picks the profile (here: its endpoint_url and keys); settings.profile (--profile) beats it."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        dead = f"http://127.0.0.1:{s.getsockname()[1]}"
+    config_file = tmp_path / "aws_config"
+    config_file.write_text(
+        f"[profile oncall]\nregion = {REGION}\nendpoint_url = {moto_endpoint}\naws_access_key_id = a\naws_secret_access_key = b\n\n"
+        f"[profile broken]\nregion = {REGION}\nendpoint_url = {dead}\naws_access_key_id = a\naws_secret_access_key = b\n"
+    )
+    for var in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"):
+        monkeypatch.delenv(var, raising=False)
+    monkeypatch.setenv("AWS_CONFIG_FILE", str(config_file))
+    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(tmp_path / "none"))
+    no_endpoint = fast_settings(moto_endpoint, endpoint_url=None)
+    monkeypatch.setenv("AWS_PROFILE", "oncall")
+    async with AwsGateway(no_endpoint) as gw:
+        assert (await gw.caller_identity()).account == "123456789012"
+    monkeypatch.setenv("AWS_PROFILE", "broken")
+    async with AwsGateway(no_endpoint) as gw:
+        with pytest.raises(AwsFailure) as caught:
+            await gw.caller_identity()
+        assert caught.value.kind is FailureKind.UNAVAILABLE
+    async with AwsGateway(fast_settings(moto_endpoint, endpoint_url=None, profile="oncall")) as gw:
+        assert (await gw.caller_identity()).account == "123456789012"
