@@ -1,7 +1,8 @@
 """One log event understood: severity, HTTP status, a readable summary of JSON lines, the raw text.
 
-Parsing is cheap and bounded: JSON is only tried on lines that look like an object and are under
-``JSON_LIMIT`` characters; level and status words are only searched in the first ``SCAN_LIMIT``.
+Parsing is lazy (on first look), cheap and bounded: JSON is only tried on lines that look like an
+object and are under ``JSON_LIMIT`` characters; level and status words are searched in the first
+``SCAN_LIMIT`` only.
 """
 
 from __future__ import annotations
@@ -50,51 +51,92 @@ _STATUS_FIELD = re.compile(r"(?:status|Status|STATUS)(?:_code|Code)?\"?\s*[=:]\s
 _ACCESS_LOG_STATUS = re.compile(r"HTTP/\d(?:\.\d)?\"?\s+([1-5]\d\d)\b")
 
 
-@dataclass(slots=True)
-class LogLine:
-    """A log event ready to show. ``raw`` is the full message as received (never truncated).
+@dataclass(frozen=True, slots=True)
+class LineDetails:
+    """What parsing a line's text finds."""
 
-    Treat as immutable (not frozen only because frozen construction costs 3x on the ingest path).
-    """
-
-    raw: str
-    timestamp_ms: int = 0
-    stream: str = ""
-    event_id: str = ""
     severity: Severity = Severity.UNKNOWN
     http_status: int | None = None
     summary: str | None = None  # readable form of a JSON line; None for plain text
 
+
+class LogLine:
+    """A log event ready to show. ``raw`` is the full message as received (never truncated).
+
+    Details (severity, HTTP status, JSON summary) are parsed on first use and kept: a view only
+    ever looks at the lines on screen, so a burst of 10 000 lines costs 10 000 cheap objects, and
+    the parsing of the few dozen that get shown. Treat instances as immutable.
+    """
+
+    __slots__ = ("raw", "timestamp_ms", "stream", "event_id", "_details")
+
+    def __init__(self, raw: str, timestamp_ms: int = 0, stream: str = "", event_id: str = "") -> None:
+        self.raw = raw
+        self.timestamp_ms = timestamp_ms
+        self.stream = stream
+        self.event_id = event_id
+        self._details: LineDetails | None = None
+
+    @property
+    def details(self) -> LineDetails:
+        details = self._details
+        if details is None:
+            details = self._details = parse_details(self.raw)
+        return details
+
+    @property
+    def severity(self) -> Severity:
+        return self.details.severity
+
+    @property
+    def http_status(self) -> int | None:
+        return self.details.http_status
+
+    @property
+    def summary(self) -> str | None:
+        return self.details.summary
+
     @property
     def http_class(self) -> int | None:
         """1–5 for 1xx–5xx, None when the line carries no HTTP status."""
-        return self.http_status // 100 if self.http_status is not None else None
+        status = self.details.http_status
+        return status // 100 if status is not None else None
 
     @property
     def readable(self) -> str:
-        return self.summary if self.summary is not None else self.raw
+        summary = self.details.summary
+        return summary if summary is not None else self.raw
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, LogLine):
+            return NotImplemented
+        return (self.raw, self.timestamp_ms, self.stream, self.event_id) == (
+            other.raw, other.timestamp_ms, other.stream, other.event_id,
+        )  # fmt: skip
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        return f"LogLine(raw={self.raw[:80]!r}, timestamp_ms={self.timestamp_ms}, stream={self.stream!r}, event_id={self.event_id!r})"
 
 
 def parse_event(event: LogEvent) -> LogLine:
-    return parse_line(event.message, timestamp_ms=event.timestamp_ms, stream=event.stream, event_id=event.event_id)
+    return LogLine(decode(event.message), event.timestamp_ms, event.stream, event.event_id)
 
 
 def parse_line(data: str | bytes, *, timestamp_ms: int = 0, stream: str = "", event_id: str = "") -> LogLine:
-    raw = decode(data)
-    head = raw.lstrip()
-    if head.startswith("{") and len(raw) <= JSON_LIMIT:
-        fields = _json_object(raw)
-        if fields is not None:
-            return _from_json(raw, fields, timestamp_ms, stream, event_id)
+    return LogLine(decode(data), timestamp_ms, stream, event_id)
+
+
+def parse_details(raw: str) -> LineDetails:
+    """Severity, HTTP status and (for JSON objects) a readable summary of one line's text."""
+    if raw[:1] == "{" or raw.lstrip()[:1] == "{":
+        if len(raw) <= JSON_LIMIT:
+            fields = _json_object(raw)
+            if fields is not None:
+                return _from_json(fields)
     scan = raw[:SCAN_LIMIT]
-    return LogLine(
-        raw=raw,
-        timestamp_ms=timestamp_ms,
-        stream=stream,
-        event_id=event_id,
-        severity=_text_severity(scan),
-        http_status=_text_status(scan),
-    )
+    return LineDetails(severity=_text_severity(scan), http_status=_text_status(scan))
 
 
 def _json_object(raw: str) -> dict | None:
@@ -113,7 +155,7 @@ _ROLES = {
 }  # fmt: skip
 
 
-def _from_json(raw: str, fields: dict, timestamp_ms: int, stream: str, event_id: str) -> LogLine:
+def _from_json(fields: dict) -> LineDetails:
     found: dict[str, object] = {}
     for key, value in fields.items():  # one pass; the first key of each role wins
         role = _ROLES.get(key)
@@ -127,17 +169,14 @@ def _from_json(raw: str, fields: dict, timestamp_ms: int, stream: str, event_id:
         parts.append(_scalar(found["message"]))
     request = " ".join(_scalar(found[role]) for role in ("method", "path") if role in found)
     if status is not None:
-        request = f"{request} → {status}" if request else f"status={status}"
+        request = f"{request} {status}" if request else f"status={status}"
     if request:
         parts.append(request)
     if "latency" in found:
         parts.append(_latency(found["latency"]))
     if "request" in found:
         parts.append(f"req={_scalar(found['request'])}")
-    return LogLine(
-        raw=raw, timestamp_ms=timestamp_ms, stream=stream, event_id=event_id,
-        severity=severity, http_status=status, summary=" · ".join(parts) if parts else None,
-    )  # fmt: skip
+    return LineDetails(severity=severity, http_status=status, summary=" · ".join(parts) if parts else None)
 
 
 def _scalar(value) -> str:

@@ -51,7 +51,7 @@ def test_severity_and_status(line, severity, status):
 def test_json_summary_has_the_key_fields_and_raw_stays():
     raw = '{"level":"error","msg":"token expired","method":"POST","path":"/auth/login","status":401,"latency_ms":3.5,"request_id":"r-9","extra":1}'
     line = parse_line(raw, timestamp_ms=5, stream="s", event_id="e")
-    assert line.summary == "token expired · POST /auth/login → 401 · 3.5ms · req=r-9"
+    assert line.summary == "token expired · POST /auth/login 401 · 3.5ms · req=r-9"
     assert line.raw == raw and line.readable == line.summary and line.http_class == 4
 
 

@@ -126,3 +126,22 @@ async def test_j_toggles_raw_json():
         assert '{"level":"info","msg":"hello","status":200}' in rows(view)[0]
         await pilot.press("j")
         assert "hello · status=200" in rows(view)[0]
+
+
+async def test_a_flood_of_polls_is_coalesced_into_few_repaints_and_none_is_lost(monkeypatch):
+    monkeypatch.setattr(LogView, "sync_interval", 0.2)
+    gateway, feed, app = setup(0)
+    async with app.run_test(size=(80, 12)) as pilot:
+        view = app.query_one(LogView)
+        synced = []
+        original = view._apply_sync
+        monkeypatch.setattr(view, "_apply_sync", lambda: (synced.append(1), original()))
+        view._last_sync = 0.0
+        for n in range(20):
+            gateway.log_events.append(event(n, f"burst {n}"))
+            await feed.poll()
+        assert len(synced) == 1  # the first applied at once, the rest wait for the timer
+        assert "burst 19" not in rows(view)[-1]
+        await pilot.pause(0.35)
+        assert len(synced) == 2
+        assert "burst 19" in rows(view)[-1]

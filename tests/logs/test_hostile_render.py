@@ -120,7 +120,7 @@ async def test_cjk_and_emoji_keep_alignment():
 async def test_json_lines_readable_and_raw_one_key_away():
     line = '{"level":"error","msg":"db [bold]down[/bold]","method":"GET","path":"/api/spots","status":500,"latency_ms":12,"request_id":"r-1"}'
     strips, width = await rendered([line])
-    assert "ERROR db [bold]down[/bold] · GET /api/spots → 500 · 12ms · req=r-1" in strips[0].text
+    assert "ERROR db [bold]down[/bold] · GET /api/spots 500 · 12ms · req=r-1" in strips[0].text
     strips_raw, _ = await rendered([line], raw_mode=True)
     assert '{"level":"error","msg":"db [bold]down[/bold]"' in strips_raw[0].text
 

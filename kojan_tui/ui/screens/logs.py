@@ -106,13 +106,15 @@ class LogScreen(Screen):
             self._unsubscribe()
 
     def sync(self) -> None:
-        self.view.sync()
-        self.refresh_status()
+        self.view.sync()  # the status line follows on LogView.Synced
 
     def refresh_status(self) -> None:
         self.query_one(LogStatusLine).show_state(self.feed, self.view)
 
     def on_log_view_follow_changed(self, event: LogView.FollowChanged) -> None:
+        self.refresh_status()
+
+    def on_log_view_synced(self, event: LogView.Synced) -> None:
         self.refresh_status()
 
     # -- the prompt: filter pattern or custom range ---------------------------------------------

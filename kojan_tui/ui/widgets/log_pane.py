@@ -8,7 +8,7 @@ from __future__ import annotations
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Vertical
-from textual.widgets import Static
+from textual.widget import Widget
 
 from kojan_tui.core.logtext import make_visible, truncate
 from kojan_tui.feeds.logs import LogFeed
@@ -34,8 +34,11 @@ def status_text(feed: LogFeed, view: LogView) -> Text:
     return text
 
 
-class LogStatusLine(Static):
-    """One line describing what a LogView shows; styled by theme variables."""
+class LogStatusLine(Widget):
+    """One line describing what a LogView shows; styled by theme variables.
+
+    A plain Widget (not Static): a new text repaints one line and never asks for a new layout.
+    """
 
     DEFAULT_CSS = """
     LogStatusLine {
@@ -48,10 +51,20 @@ class LogStatusLine(Static):
     }
     """
 
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self._text = Text()
+
+    def render(self) -> Text:
+        return self._text
+
     def show_state(self, feed: LogFeed, view: LogView) -> None:
         self.set_class(not view.following, "-paused")
         self.set_class(feed.last_failure is not None, "-failing")
-        self.update(status_text(feed, view))
+        text = status_text(feed, view)
+        if text != self._text:
+            self._text = text
+            self.refresh()
 
 
 class LogPane(Vertical):
@@ -96,12 +109,14 @@ class LogPane(Vertical):
         self.sync()
 
     def sync(self) -> None:
-        """Take in whatever the feed's buffer holds now, and refresh the status line."""
-        self.view.sync()
-        self.refresh_status()
+        """Take in whatever the feed's buffer holds now (the status line follows)."""
+        self.view.sync()  # the status line follows on LogView.Synced
 
     def refresh_status(self) -> None:
         self.query_one(LogStatusLine).show_state(self.feed, self.view)
 
     def on_log_view_follow_changed(self, event: LogView.FollowChanged) -> None:
+        self.refresh_status()
+
+    def on_log_view_synced(self, event: LogView.Synced) -> None:
         self.refresh_status()

@@ -1,0 +1,225 @@
+"""Log pane benchmark (headless): ingest rate, key latency under a 10 000 lines/s flood, flat memory.
+
+Run: ``.venv/bin/python -m benchmarks.bench_logs`` (add ``--quick`` for a short smoke run).
+Lines go the real way — LogFeed.poll() → parse → LogBuffer → LogPane/LogView sync → render — from
+an in-memory gateway that hands out pre-made pages, so AWS and the network are not measured.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import gc
+import os
+import statistics
+import time
+
+from textual import events
+from textual.app import App, ComposeResult
+
+from kojan_tui.core.loglines import parse_details
+from kojan_tui.core.models import LogCursor, LogEvent, LogPage
+from kojan_tui.feeds.logs import LogFeed
+from kojan_tui.ui.widgets.log_pane import LogPane
+from kojan_tui.ui.widgets.log_view import LogView
+
+SIZE = (160, 50)
+BUFFER_LINES = 10_000
+START_MS = 1_795_867_200_000
+
+
+def message(n: int) -> str:
+    """A realistic mix: Go text logs, JSON access logs, an error now and then."""
+    kind = n % 4
+    if kind == 0:
+        return f'{{"time":"2026-11-28T12:00:00Z","level":"info","msg":"request","method":"GET","path":"/api/spots/{n}","status":200,"latency_ms":{n % 97},"request_id":"r-{n:x}"}}'
+    if kind == 1:
+        return f"2026/11/28 12:00:00 INFO GET /api/spots/{n} status=200 latency={n % 89}ms request_id=r-{n:x}"
+    if kind == 2:
+        return f'{{"level":"warn","msg":"slow query","query":"SELECT * FROM spots WHERE id = {n}","duration_ms":{1000 + n % 500}}}'
+    return f"2026/11/28 12:00:01 ERROR database connection refused: dial tcp 10.0.1.5:3306 (attempt {n})"
+
+
+class BenchGateway:
+    """Just enough Gateway for LogFeed.poll(): each call returns the next ``batch`` events."""
+
+    read_only = True
+
+    def __init__(self, batch: int, *, pooled: int = 0) -> None:
+        self.batch = batch
+        self.sent = 0
+        # pooled: pre-build that many pages and hand them out in turn, so making events is not timed
+        self.pool = [self._make(n * batch) for n in range(pooled)]
+
+    def _make(self, first: int) -> tuple[LogEvent, ...]:
+        return tuple(
+            LogEvent(f"e{n}", START_MS + n, f"ecs/business/task{n % 3}", message(n)) for n in range(first, first + self.batch)
+        )
+
+    async def filter_log_events(self, log_group, *, start_ms, end_ms=None, pattern="", cursor=None, max_pages=10) -> LogPage:
+        events = self.pool[(self.sent // self.batch) % len(self.pool)] if self.pool else self._make(self.sent)
+        self.sent += self.batch
+        return LogPage(events=events, cursor=LogCursor(START_MS + self.sent - 1, frozenset({f"e{self.sent - 1}"})))
+
+
+class BenchApp(App):
+    def __init__(self, feed: LogFeed) -> None:
+        super().__init__()
+        self.feed = feed
+
+    def compose(self) -> ComposeResult:
+        yield LogPane(self.feed, show_stream=True)
+
+
+def rss_mib() -> float:
+    try:
+        with open("/proc/self/statm") as statm:
+            return int(statm.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20
+    except OSError:  # not Linux: peak RSS is the best the stdlib offers
+        import resource
+
+        return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def render_visible(view: LogView) -> None:
+    for y in range(view.size.height):
+        view.render_line(y)
+
+
+def bench_parse(count: int) -> float:
+    texts = [message(n) for n in range(count)]
+    started = time.perf_counter()
+    for text in texts:
+        parse_details(text)
+    return count / (time.perf_counter() - started)
+
+
+async def bench_ingest(total: int, batch: int) -> float:
+    feed = LogFeed(BenchGateway(batch, pooled=50), "/bench", buffer_lines=BUFFER_LINES)
+    app = BenchApp(feed)
+    async with app.run_test(size=SIZE) as pilot:
+        view = app.query_one(LogView)
+        await pilot.pause()
+        started = time.perf_counter()
+        for _ in range(total // batch):
+            await feed.poll()  # parse + buffer + pane sync
+            render_visible(view)  # the page a frame would show
+        await pilot.pause()  # and one real frame through the compositor
+        elapsed = time.perf_counter() - started
+        assert view.following and len(feed.buffer) == BUFFER_LINES
+    return total // batch * batch / elapsed
+
+
+KEY_ACTIONS = {
+    "up": "cursor_up", "down": "cursor_down", "pageup": "page_up", "pagedown": "page_down",
+    "j": "toggle_raw", "f": "toggle_follow", "end": "follow",
+}  # fmt: skip
+
+
+async def bench_keys(presses: int, rate: int) -> tuple[float, float, float, float]:
+    """Key latency (ms, p50/p99/max) while ``rate`` lines/s arrive, and the rate achieved.
+
+    Latency is from the key event entering the app (as the terminal driver posts it) until its
+    action ran and the next frame was painted. (Pilot.press waits for the app to go idle, which a
+    flooded app never does, so keys are posted directly.)
+    """
+    tick = 0.01
+    feed = LogFeed(BenchGateway(int(rate * tick)), "/bench", buffer_lines=BUFFER_LINES)
+    app = BenchApp(feed)
+    latencies: list[float] = []
+    async with app.run_test(size=SIZE) as pilot:
+        view = app.query_one(LogView)
+        view.focus()
+        painted = asyncio.Event()
+        for action in KEY_ACTIONS.values():
+            original = getattr(view, f"action_{action}")
+
+            def instrumented(*args, _original=original) -> None:
+                _original(*args)
+                view.refresh()
+                view.call_after_refresh(painted.set)
+
+            setattr(view, f"action_{action}", instrumented)
+        stop = asyncio.Event()
+
+        async def flood() -> None:
+            next_at = time.perf_counter()
+            while not stop.is_set():
+                await feed.poll()
+                next_at += tick
+                await asyncio.sleep(max(0.0, next_at - time.perf_counter()))
+
+        flooding = asyncio.create_task(flood())
+        await asyncio.sleep(1.5)  # let the buffer fill
+        keys = ["up", "up", "pageup", "down", "j", "j", "end", "f", "f", "pagedown", "end"]
+        started_lines, started = feed.buffer.appended, time.perf_counter()
+        for n in range(presses):
+            key = keys[n % len(keys)]
+            painted.clear()
+            before = time.perf_counter()
+            app.post_message(events.Key(key, key if len(key) == 1 else None))
+            await asyncio.wait_for(painted.wait(), timeout=10)
+            latencies.append((time.perf_counter() - before) * 1000)
+            await asyncio.sleep(0.02)  # a fast typist: 50 keys/s
+        achieved = (feed.buffer.appended - started_lines) / (time.perf_counter() - started)
+        stop.set()
+        await flooding
+        await pilot.pause()
+    latencies.sort()
+    p99 = latencies[min(len(latencies) - 1, int(len(latencies) * 0.99))]
+    return statistics.median(latencies), p99, latencies[-1], achieved
+
+
+async def bench_memory(total: int, batch: int) -> tuple[float, float, int]:
+    """RSS (MiB) when the buffer first filled and after ``total`` lines, through a mounted pane."""
+    feed = LogFeed(BenchGateway(batch), "/bench", buffer_lines=BUFFER_LINES)
+    app = BenchApp(feed)
+    async with app.run_test(size=SIZE) as pilot:
+        view = app.query_one(LogView)
+        await pilot.pause()
+        filled = None
+        while feed.buffer.appended < total:
+            await feed.poll()
+            render_visible(view)
+            if filled is None and feed.buffer.appended >= BUFFER_LINES * 2:  # full, and turned over once
+                await pilot.pause()
+                gc.collect()
+                filled = rss_mib()
+            if feed.buffer.appended % 100_000 < batch:
+                await pilot.pause()
+        await pilot.pause()
+        gc.collect()
+        after = rss_mib()
+        assert len(feed.buffer) == BUFFER_LINES
+        return filled or 0.0, after, feed.buffer.appended
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="a short smoke run (numbers not meaningful)")
+    args = parser.parse_args()
+    scale = 10 if args.quick else 1
+
+    parse_rate = bench_parse(200_000 // scale)
+    ingest_rate = asyncio.run(bench_ingest(500_000 // scale, 1_000))
+    p50, p99, worst, achieved = asyncio.run(bench_keys(400 // scale, 10_000))
+    filled, after, lines = asyncio.run(bench_memory(1_000_000 // scale, 1_000))
+
+    rows = [
+        ("eager parse of every line", f"{parse_rate:,.0f} lines/s", ""),
+        ("ingest into the pane", f"{ingest_rate:,.0f} lines/s", "≥ 100,000 lines/s"),
+        ("key latency p50", f"{p50:.1f} ms", ""),
+        ("key latency p99", f"{p99:.1f} ms", "< 50 ms"),
+        ("key latency max", f"{worst:.1f} ms", ""),
+        ("  …while lines arrive at", f"{achieved:,.0f} lines/s", "10,000 lines/s"),
+        (f"RSS, buffer ({BUFFER_LINES:,}) full", f"{filled:.1f} MiB", ""),
+        (f"RSS after {lines:,} lines", f"{after:.1f} MiB", f"Δ {after - filled:+.1f} MiB (flat: within a few MiB)"),
+    ]
+    width = max(len(r[0]) for r in rows)
+    print(f"{'measure':<{width}}  {'result':>18}  target")
+    for name, value, target in rows:
+        print(f"{name:<{width}}  {value:>18}  {target}")
+
+
+if __name__ == "__main__":
+    main()
