@@ -68,6 +68,7 @@ class KojanApp(App[None]):
         self.config = config
         self.gateway = gateway
         self.demo = demo
+        self.demo_scenario: str | None = "…" if demo is not None else None  # cached: demo.scenario is HTTP
         self.now: Callable[[], datetime] = clock or utc_now
         self.data = DashboardData()
         self.window = config.ui.chart_window if config.ui.chart_window in metrics_catalog.WINDOWS else "1h"
@@ -172,7 +173,7 @@ class KojanApp(App[None]):
             profile=self.config.aws.profile, account=identity.account if identity else None, region=self.config.aws.region,
             cluster=self.config.service.cluster, service=self.config.service.name,
             read_only=self.config.ui.read_only or getattr(self.gateway, "read_only", False),
-            demo_scenario=self.demo.scenario if self.demo else None, window=self.window,
+            demo_scenario=self.demo_scenario, window=self.window,
             clock_text=f"{self.now():%H:%M:%S} UTC",
         )
 
@@ -181,6 +182,22 @@ class KojanApp(App[None]):
     def on_mount(self) -> None:
         self.push_screen(DashboardScreen())
         self.poller.start()
+        if self.demo is not None:
+            self._read_scenario()
+
+    @work(thread=True, group="demo-scenario")
+    def _read_scenario(self) -> None:
+        """``demo.scenario`` asks the embedded AWS over HTTP: never on the event loop."""
+        assert self.demo is not None
+        try:
+            name = self.demo.scenario
+        except Exception as error:
+            name = f"? ({type(error).__name__})"
+        self.call_from_thread(self._scenario_known, name)
+
+    def _scenario_known(self, name: str) -> None:
+        self.demo_scenario = name
+        self.data_updated.publish("demo")
 
     async def on_unmount(self) -> None:
         await self.poller.stop()
@@ -247,10 +264,15 @@ class KojanApp(App[None]):
     def _set_scenario(self, name: str) -> None:
         """Blocking HTTP to the embedded AWS, in a thread; then refresh every source."""
         assert self.demo is not None
-        self.demo.set_scenario(name)
+        try:
+            self.demo.set_scenario(name)
+        except Exception as error:  # the embedded AWS gone or refusing: say so, keep running
+            self.call_from_thread(self.notify, f"demo scenario {name}: {error}", severity="error", markup=False)
+            return
         self.call_from_thread(self._scenario_switched, name)
 
     async def _scenario_switched(self, name: str) -> None:
+        self.demo_scenario = name
         self.notify(f"demo scenario: {name}", timeout=3, markup=False)
         self.data_updated.publish("demo")
         await self.poller.refresh_now()

@@ -187,3 +187,19 @@ async def test_scenario_key_is_inert_without_a_demo_and_read_only_badge_shows():
         assert isinstance(app.screen, DashboardScreen)
         text = app.screen.query_one(ContextBar).render().plain
         assert "READ-ONLY" in text and "DEMO" not in text and "account 123456789012" in text
+
+
+class BrokenDemo(FakeDemo):
+    def set_scenario(self, name: str) -> None:
+        raise ConnectionError("embedded AWS not answering")
+
+
+async def test_a_failing_demo_switch_is_reported_not_fatal():
+    app = make_app(demo=BrokenDemo())
+    async with app.run_test(size=(160, 48)) as pilot:
+        await refresh(app, pilot)
+        app.switch_scenario("memory-leak")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert app.is_running and app.demo_scenario == "healthy"
+        assert any("embedded AWS not answering" in n.message for n in app._notifications)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import timezone
+
 from rich.console import Group, RenderableType
 from rich.text import Text
 
@@ -86,7 +88,8 @@ class ServicePanel(StatusWidget):
                 ))
             lines.append(Text("Events", style=self.style_for("muted")))
             for event in self.service.events[:MAX_EVENTS]:
-                stamp = event.created_at.strftime("%H:%M:%S")
+                when = event.created_at.astimezone(timezone.utc) if event.created_at.tzinfo else event.created_at
+                stamp = when.strftime("%H:%M:%S")
                 line = Text(f" {stamp} ", style=self.style_for("muted")) + visible(event.message)
                 line.no_wrap, line.overflow = True, "ellipsis"
                 lines.append(line)
