@@ -20,6 +20,7 @@ from kojan_tui.aws.protocol import Gateway
 from kojan_tui.core import metrics_catalog
 from kojan_tui.core.alerts import AlertTracker, AlertUpdate
 from kojan_tui.core.config import Config
+from kojan_tui.core.errors import AwsFailure
 from kojan_tui.core.dashboard import DashboardData, DashboardView, build_view
 from kojan_tui.core.freshness import SourceFreshness
 from kojan_tui.core.models import CallerIdentity, DbInstance, MetricSeries, ServiceSnapshot, TaskDefinition
@@ -98,7 +99,11 @@ class KojanApp(App[None]):
         service = await self.gateway.describe_service(self.config.service.cluster, self.config.service.name)
         task_definition = self.data.task_definition
         if task_definition is None or task_definition.arn != service.task_definition:
-            task_definition = await self.gateway.describe_task_definition(service.task_definition)
+            try:  # only when the service's task definition changed; the image tag is a detail
+                task_definition = await self.gateway.describe_task_definition(service.task_definition)
+            except AwsFailure as failure:
+                self.log.warning(f"describe_task_definition: {failure}")
+                task_definition = None
         return service, task_definition
 
     async def _fetch_metrics(self) -> tuple[int, dict[str, MetricSeries]]:

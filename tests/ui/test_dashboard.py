@@ -2,6 +2,7 @@
 never-overlapping polls, chart windows, bell and notifications, untrusted text, closing the gateway."""
 
 import asyncio
+from dataclasses import replace
 
 import pytest
 
@@ -212,3 +213,19 @@ async def test_the_app_closes_the_gateway_on_exit():
         await pilot.press("q")
     assert fake.calls["close"] == 1
     assert all(s.task is None for s in app.poller.sources.values())
+
+
+async def test_task_definition_is_described_only_when_it_changes_and_its_failure_is_not_fatal():
+    fake = healthy_fake()
+    app = make_app(fake)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await refresh(app, pilot)
+        await refresh(app, pilot, ["service"])
+        assert fake.calls["describe_task_definition"] == 1 and fake.calls["describe_service"] >= 2
+        new_arn = b.TD_ARN.replace(":42", ":43")
+        fake.service = replace(b.service(), task_definition=new_arn)
+        fake.failures["describe_task_definition"] = AwsFailure(FailureKind.ACCESS_DENIED, "no ecs:DescribeTaskDefinition")
+        await refresh(app, pilot, ["service"])
+        panel = app.screen.query_one(ServicePanel)
+        assert panel.stale_text is None
+        assert "kojan-map-business:43" in plain(panel.render()) and "image ?" in plain(panel.render())
