@@ -13,7 +13,7 @@ from dataclasses import dataclass, field, replace
 class Effects:
     """What one task experiences during a tick (the healthy values are the defaults)."""
 
-    error_rate: float = 0.001  # share of requests answered 5xx
+    error_rate: float = 0.0  # share of requests answered 5xx (healthy: none, as S02 expects)
     auth_fail_rate: float = 0.004  # share answered 401/403
     latency_median_ms: float = 38.0
     latency_tail_ms: float = 240.0  # roughly the p99
