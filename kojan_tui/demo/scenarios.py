@@ -42,7 +42,7 @@ HEALTHY = Effects()
 SCENARIOS: dict[str, Scenario] = {
     s.name: s
     for s in (
-        Scenario("healthy", "Everything normal: a few ms of latency, no 5XX, steady CPU and memory."),
+        Scenario("healthy", "Everything normal: tens of ms of latency, no 5XX, steady CPU and memory."),
         Scenario(
             "auth-errors",
             "S07: a quarter of requests fail with 401/403 and the logs fill with 'invalid token'.",
@@ -70,8 +70,8 @@ SCENARIOS: dict[str, Scenario] = {
         ),
         Scenario(
             "storage-full",
-            "RDS storage more than 90 % used; writes start to fail as it fills.",
-            replace(HEALTHY, rds_used_percent=96.5, error_kind="storage"),
+            "RDS storage more than 90 % used; some writes fail with 'The table is full'.",
+            replace(HEALTHY, rds_used_percent=96.5, error_rate=0.02, error_kind="storage"),
         ),
         Scenario(
             "bad-deploy",

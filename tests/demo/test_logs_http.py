@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+import uuid
 
 import pytest
 from botocore.exceptions import ClientError
@@ -61,3 +62,23 @@ def test_insights_refuses_what_it_does_not_support(demo_world):
         logs.start_query(logGroupName=GROUP, startTime=int(time.time()) - 60, endTime=int(time.time()), queryString="fields @message | parse @message '* *' as a, b")
     assert caught.value.response["Error"]["Code"] == "MalformedQueryException"
     assert "not supported by the kojan-tui demo" in caught.value.response["Error"]["Message"]
+
+
+def test_equal_timestamps_across_streams_page_exactly_once(demo_world):
+    logs = client(demo_world, "logs")
+    group = f"/kojan-test/equal-timestamps-{uuid.uuid4().hex[:8]}"
+    logs.create_log_group(logGroupName=group)
+    at = int(time.time() * 1000) - 5000
+    for stream in ("b", "a"):
+        logs.create_log_stream(logGroupName=group, logStreamName=stream)
+        logs.put_log_events(logGroupName=group, logStreamName=stream, logEvents=[{"timestamp": at, "message": f"{stream}{i}"} for i in range(5)])
+    seen, token = [], None
+    while True:
+        page = logs.filter_log_events(logGroupName=group, startTime=at, limit=3, **({"nextToken": token} if token else {}))
+        seen.extend(page["events"])
+        token = page.get("nextToken")
+        if not token:
+            break
+    assert sorted(e["message"] for e in seen) == sorted(f"{s}{i}" for s in "ab" for i in range(5))
+    assert len({e["eventId"] for e in seen}) == 10
+    assert [int(e["eventId"]) for e in seen] == sorted(int(e["eventId"]) for e in seen)
