@@ -82,7 +82,8 @@ def main(argv: list[str] | None = None) -> int:
         if os.environ.get("KOJAN_DEBUG") == "1":
             traceback.print_exc()
         else:
-            print(f"kojan-tui: unexpected error: {type(error).__name__}: {error} (KOJAN_DEBUG=1 shows the traceback)", file=sys.stderr)
+            one_line = _safe(" ".join(str(error).split()))
+            print(f"kojan-tui: unexpected error: {type(error).__name__}: {one_line} (KOJAN_DEBUG=1 shows the traceback)", file=sys.stderr)
         return EXIT_FAILED
 
 

@@ -102,7 +102,7 @@ def test_unexpected_errors_are_one_line_unless_debugging(monkeypatch, capsys, tm
     monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path))
 
     def explode(*_args, **_kwargs):
-        raise RuntimeError("disk on fire")
+        raise RuntimeError("disk\non fire")
 
     monkeypatch.setattr(cli, "load_config", explode)
     monkeypatch.delenv("KOJAN_DEBUG", raising=False)
