@@ -13,7 +13,8 @@ from kojan_tui.core.verdict import ServiceVerdict, image_tag, task_definition_la
 from kojan_tui.ui.widgets.status_base import StatusWidget, visible
 
 MAX_DEPLOYMENTS = 3
-MAX_EVENTS = 5
+MIN_EVENTS = 3
+MAX_EVENTS = 20  # as many of AWS's newest events as fit
 
 
 class ServicePanel(StatusWidget):
@@ -81,13 +82,16 @@ class ServicePanel(StatusWidget):
             for d in self.service.deployments[:MAX_DEPLOYMENTS]:
                 state = d.rollout_state or "-"
                 kind = {"COMPLETED": "ok", "IN_PROGRESS": "warning", "FAILED": "alert"}.get(state, "muted")
-                lines.append(Text.assemble(
+                line = Text.assemble(
                     f" {d.status:<8} ", visible(task_definition_label(d.task_definition)),
                     f"  {d.running}/{d.desired} ", (state, self.style_for(kind)),
                     visible(f"  {d.rollout_reason}") if d.rollout_reason else "",
-                ))
+                )
+                line.no_wrap, line.overflow = True, "ellipsis"
+                lines.append(line)
             lines.append(Text("Events", style=self.style_for("muted")))
-            for event in self.service.events[:MAX_EVENTS]:
+            room = self.content_size.height - len(lines) - (1 if self.stale_text else 0)
+            for event in self.service.events[: max(MIN_EVENTS, min(MAX_EVENTS, room))]:
                 when = event.created_at.astimezone(timezone.utc) if event.created_at.tzinfo else event.created_at
                 stamp = when.strftime("%H:%M:%S")
                 line = Text(f" {stamp} ", style=self.style_for("muted")) + visible(event.message)
