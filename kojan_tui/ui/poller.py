@@ -95,6 +95,8 @@ class Poller:
         A source busy polling finishes that poll, then polls once more at once (its data may predate
         the request, e.g. a chart window change), never twice in parallel.
         """
+        if wait and not self._running:
+            raise RuntimeError("refresh_now(wait=True) before start(): nothing would ever poll")
         chosen = [self.sources[n] for n in (names if names is not None else list(self.sources))]
         targets = {s.name: s.completed + (2 if s.in_flight else 1) for s in chosen}
         for source in chosen:

@@ -111,3 +111,12 @@ async def test_register_while_running_and_unregister():
     await poller.unregister("late")
     assert "late" not in poller.sources and probe.delivered
     await poller.stop()
+
+
+async def test_waiting_on_a_poller_that_was_never_started_fails_fast():
+    import pytest
+
+    poller = Poller(clock=lambda: NOW)
+    poller.register("a", 3600, Probe().fetch, lambda value: None)
+    with pytest.raises(RuntimeError, match="before start"):
+        await poller.refresh_now(wait=True)
