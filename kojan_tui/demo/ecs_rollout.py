@@ -89,7 +89,9 @@ def stop_task(world: World, service: Any, task: SimTask, reason: str = "") -> No
     if reason:
         add_event(service, f"has stopped 1 running tasks: (task {task.task_id}). Reason: {reason}")
     else:
-        add_event(service, f"has begun draining connections on 1 tasks.")
+        add_event(service, "has begun draining connections on 1 tasks.")
+        if world.target_group_arn:
+            add_event(service, f"deregistered 1 targets in (target-group {world.target_group_arn})")
         add_event(service, f"has stopped 1 running tasks: (task {task.task_id}).")
     service.__dict__["_kojan_steady"] = False
 
@@ -116,6 +118,8 @@ def step(world: World) -> None:
             task.ticks_in_state += 1
             if task.state == "PENDING" and task.ticks_in_state >= PENDING_TICKS:
                 task.state, task.ticks_in_state = "RUNNING", 0
+                if world.target_group_arn:
+                    add_event(service, f"registered 1 targets in (target-group {world.target_group_arn})")
         mine = [t for t in world.tasks if t.deployment_id == primary["id"]]
         old = [t for t in world.tasks if t.deployment_id != primary["id"]]
         if len(mine) < service.desired_count:

@@ -47,6 +47,7 @@ def build_world(world: World, simulator: Any, endpoint: str) -> None:
     ids = seed_world(endpoint, world.config)
     world.task_definitions = ids["task_definitions"]
     world.scalable_resource_id = ids["scalable_resource_id"]
+    world.target_group_arn = ids["tg_arn"]
     seed_scan_findings(world)
     now = world.now()
     scaling.seed_history(world, now)

@@ -43,6 +43,7 @@ class World:
     tasks: list[SimTask] = field(default_factory=list)
     task_definitions: list[str] = field(default_factory=list)  # ARNs, oldest first
     scalable_resource_id: str = ""
+    target_group_arn: str = ""  # named in the register/deregister service events
     scaling_activities: list[dict[str, Any]] = field(default_factory=list)  # newest first
     rds_used_percent: float = 58.0
     allocated_storage_gib: int = ALLOCATED_STORAGE_GIB

@@ -42,8 +42,11 @@ def test_rollback_to_the_previous_revision_rolls_out_and_completes(demo_world):
     messages = [e["message"] for e in service["events"]]
     assert messages[0] == "(service kojan-map-business) has reached a steady state."
     assert messages[1] == f"(service kojan-map-business) deployment {primary['id']} deployment completed."
-    assert sum("has started 1 tasks: (task " in m for m in messages[:10]) == 2
-    assert sum("has stopped 1 running tasks: (task " in m for m in messages[:10]) == 2
+    rollout = messages[: next(i for i, m in enumerate(messages) if i > 1 and "has reached a steady state" in m)]
+    assert sum("has started 1 tasks: (task " in m for m in rollout) == 2
+    assert sum("has stopped 1 running tasks: (task " in m for m in rollout) == 2
+    assert sum(m.startswith("(service kojan-map-business) registered 1 targets in (target-group arn:aws:elasticloadbalancing:") for m in rollout) == 2
+    assert sum("deregistered 1 targets in (target-group " in m for m in rollout) == 2
     assert primary["rolloutStateReason"] == f"ECS deployment {primary['id']} completed."
 
 
@@ -57,7 +60,8 @@ def test_force_new_deployment_replaces_the_tasks_on_the_same_revision(demo_world
     service = wait_for(lambda: completed(ecs), timeout=20, what="the forced deployment to complete")
     assert service["taskDefinition"] == before["taskDefinition"]
     assert service["deployments"][0]["id"] == started["deployments"][0]["id"] != before["deployments"][0]["id"]
-    new_tasks = {m.split("(task ")[1].rstrip(").") for m in (e["message"] for e in service["events"][:8]) if "has started" in m}
+    new_tasks = {m.split("(task ")[1].rstrip(").") for m in (e["message"] for e in service["events"][:14]) if "has started" in m}
+    assert len(new_tasks) == 2
     streams_after = {s["logStreamName"] for s in logs.describe_log_streams(logGroupName="/ecs/kojan-map-business")["logStreams"]}
     assert {f"ecs/business/{t}" for t in new_tasks} <= streams_after - streams_before  # new tasks log to new streams
 
