@@ -11,11 +11,11 @@ import argparse
 import asyncio
 import gc
 import os
-import statistics
 import time
 
 from textual import events
 from textual.app import App, ComposeResult
+from textual.geometry import Region
 
 from kojan_tui.core.loglines import parse_details
 from kojan_tui.core.models import LogCursor, LogEvent, LogPage
@@ -116,27 +116,30 @@ KEY_ACTIONS = {
 }  # fmt: skip
 
 
-async def bench_keys(presses: int, rate: int) -> tuple[float, float, float, float]:
-    """Key latency (ms, p50/p99/max) while ``rate`` lines/s arrive, and the rate achieved.
+async def bench_keys(presses: int, rate: int) -> tuple[list[float], list[float], float]:
+    """Key latencies (ms) while ``rate`` lines/s arrive: to the action run, and to the next frame.
 
-    Latency is from the key event entering the app (as the terminal driver posts it) until its
-    action ran and the next frame was painted. (Pilot.press waits for the app to go idle, which a
-    flooded app never does, so keys are posted directly.)
+    Keys are posted as the terminal driver posts them (Pilot.press waits for the app to go idle,
+    which a flooded app never does). "Handled" ends when the key's action has run; "painted" ends
+    when the frame showing its effect has been composed (Textual paints at most 60 times a second).
     """
     tick = 0.01
     feed = LogFeed(BenchGateway(int(rate * tick)), "/bench", buffer_lines=BUFFER_LINES)
     app = BenchApp(feed)
-    latencies: list[float] = []
+    handled: list[float] = []
+    painted_ms: list[float] = []
     async with app.run_test(size=SIZE) as pilot:
         view = app.query_one(LogView)
         view.focus()
         painted = asyncio.Event()
+        acted: list[float] = []
         for action in KEY_ACTIONS.values():
             original = getattr(view, f"action_{action}")
 
             def instrumented(*args, _original=original) -> None:
                 _original(*args)
-                view.refresh()
+                acted.append(time.perf_counter())
+                view.refresh(Region(0, 0, 1, 1))  # so a key with no visible effect still ends at a frame
                 view.call_after_refresh(painted.set)
 
             setattr(view, f"action_{action}", instrumented)
@@ -159,15 +162,19 @@ async def bench_keys(presses: int, rate: int) -> tuple[float, float, float, floa
             before = time.perf_counter()
             app.post_message(events.Key(key, key if len(key) == 1 else None))
             await asyncio.wait_for(painted.wait(), timeout=10)
-            latencies.append((time.perf_counter() - before) * 1000)
-            await asyncio.sleep(0.02)  # a fast typist: 50 keys/s
+            painted_ms.append((time.perf_counter() - before) * 1000)
+            handled.append((acted[-1] - before) * 1000)
+            await asyncio.sleep(0.05)  # a fast typist: about 15 keys/s
         achieved = (feed.buffer.appended - started_lines) / (time.perf_counter() - started)
         stop.set()
         await flooding
         await pilot.pause()
-    latencies.sort()
-    p99 = latencies[min(len(latencies) - 1, int(len(latencies) * 0.99))]
-    return statistics.median(latencies), p99, latencies[-1], achieved
+    return handled, painted_ms, achieved
+
+
+def percentile(values: list[float], fraction: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(len(ordered) * fraction))]
 
 
 async def bench_memory(total: int, batch: int) -> tuple[float, float, int]:
@@ -202,16 +209,15 @@ def main() -> None:
 
     parse_rate = bench_parse(200_000 // scale)
     ingest_rate = asyncio.run(bench_ingest(500_000 // scale, 1_000))
-    p50, p99, worst, achieved = asyncio.run(bench_keys(400 // scale, 10_000))
+    handled, painted, achieved = asyncio.run(bench_keys(400 // scale, 10_000))
     filled, after, lines = asyncio.run(bench_memory(1_000_000 // scale, 1_000))
 
     rows = [
-        ("eager parse of every line", f"{parse_rate:,.0f} lines/s", ""),
+        ("eager parse of every line", f"{parse_rate:,.0f} lines/s", "(the pane parses lazily: only shown lines)"),
         ("ingest into the pane", f"{ingest_rate:,.0f} lines/s", "≥ 100,000 lines/s"),
-        ("key latency p50", f"{p50:.1f} ms", ""),
-        ("key latency p99", f"{p99:.1f} ms", "< 50 ms"),
-        ("key latency max", f"{worst:.1f} ms", ""),
-        ("  …while lines arrive at", f"{achieved:,.0f} lines/s", "10,000 lines/s"),
+        ("key → handled p50 / p99", f"{percentile(handled, 0.5):.1f} / {percentile(handled, 0.99):.1f} ms", "p99 < 50 ms"),
+        ("key → painted p50 / p99", f"{percentile(painted, 0.5):.1f} / {percentile(painted, 0.99):.1f} ms", "p99 < 50 ms"),
+        ("  …keys pressed / lines arriving", f"{len(handled)} / {achieved:,.0f} per s", "10,000 lines/s"),
         (f"RSS, buffer ({BUFFER_LINES:,}) full", f"{filled:.1f} MiB", ""),
         (f"RSS after {lines:,} lines", f"{after:.1f} MiB", f"Δ {after - filled:+.1f} MiB (flat: within a few MiB)"),
     ]

@@ -16,52 +16,70 @@ from kojan_tui.core.loglines import LogLine
 DEFAULT_BUFFER_LINES = 10_000
 
 
+Row = tuple[str, int, str, str]  # (raw, timestamp_ms, stream, event_id)
+
+
 class LogBuffer:
-    """At most ``maxlen`` lines; the oldest fall off. ``appended`` counts every line ever added."""
+    """At most ``maxlen`` lines; the oldest fall off. ``appended`` counts every line ever added.
+
+    Lines are held as plain tuples of str/int, which Python's cyclic GC stops tracking: a full
+    buffer adds nothing to collection pauses, however fast lines churn. ``LogLine`` objects are
+    made on access (cheap; views only touch what is on screen).
+    """
 
     def __init__(self, maxlen: int = DEFAULT_BUFFER_LINES) -> None:
         if maxlen < 1:
             raise ValueError(f"a log buffer needs room for at least one line, not {maxlen}")
-        self._lines: deque[LogLine] = deque(maxlen=maxlen)
+        self._rows: deque[Row] = deque(maxlen=maxlen)
         self.appended = 0
         self.generation = 0  # bumped by clear(): views start over
 
     @property
     def maxlen(self) -> int:
-        return self._lines.maxlen or 0
+        return self._rows.maxlen or 0
 
     def __len__(self) -> int:
-        return len(self._lines)
+        return len(self._rows)
 
     def __iter__(self) -> Iterator[LogLine]:
-        return iter(self._lines)
+        return (LogLine(*row) for row in list(self._rows))
 
     @property
     def first_index(self) -> int:
         """Absolute index of the oldest line still held."""
-        return self.appended - len(self._lines)
+        return self.appended - len(self._rows)
 
     def extend(self, lines: Sequence[LogLine]) -> None:
-        self._lines.extend(lines)
+        self._rows.extend([(line.raw, line.timestamp_ms, line.stream, line.event_id) for line in lines])
         self.appended += len(lines)
 
+    def extend_rows(self, rows: Sequence[Row]) -> None:
+        """Add lines given as ``(raw, timestamp_ms, stream, event_id)`` tuples (the feed's fast path)."""
+        self._rows.extend(rows)
+        self.appended += len(rows)
+
     def clear(self) -> None:
-        self._lines.clear()
+        self._rows.clear()
         self.generation += 1
+
+    def holds(self, index: int) -> bool:
+        return 0 <= index - self.first_index < len(self._rows)
 
     def at(self, index: int) -> LogLine | None:
         """The line with absolute ``index``, or None when it was evicted or never existed."""
         offset = index - self.first_index
-        if 0 <= offset < len(self._lines):
-            return self._lines[offset]
+        if 0 <= offset < len(self._rows):
+            return LogLine(*self._rows[offset])
         return None
 
     def window(self, start: int, count: int) -> list[LogLine]:
         """Up to ``count`` lines from absolute index ``start`` on."""
         offset = max(0, start - self.first_index)
-        if offset < len(self._lines) // 2:
-            return list(islice(self._lines, offset, offset + count))
-        return [self._lines[i] for i in range(offset, min(offset + count, len(self._lines)))]
+        if offset < len(self._rows) // 2:
+            rows = list(islice(self._rows, offset, offset + count))
+        else:
+            rows = [self._rows[i] for i in range(offset, min(offset + count, len(self._rows)))]
+        return [LogLine(*row) for row in rows]
 
 
 @dataclass

@@ -13,7 +13,8 @@ from kojan_tui.aws.protocol import Gateway
 from kojan_tui.core import logcursor
 from kojan_tui.core.errors import AwsFailure
 from kojan_tui.core.logbuffer import DEFAULT_BUFFER_LINES, LogBuffer
-from kojan_tui.core.loglines import LogLine, parse_event
+from kojan_tui.core.loglines import LogLine
+from kojan_tui.core.logtext import decode
 from kojan_tui.core.logquery import LAST_5_MIN, TimeRange
 from kojan_tui.core.models import LogCursor, LogEvent
 
@@ -103,12 +104,12 @@ class LogFeed:
 
     def _ingest(self, events: tuple[LogEvent, ...]) -> list[LogLine]:
         keep = self.buffer.maxlen
-        if len(events) > keep:  # only the newest fit: do not parse what would be evicted at once
+        if len(events) > keep:  # only the newest fit: do not decode what would be evicted at once
             self.skipped += len(events) - keep
             events = events[-keep:]
-        lines = [parse_event(event) for event in events]
-        self.buffer.extend(lines)
-        return lines
+        rows = [(decode(e.message), e.timestamp_ms, e.stream, e.event_id) for e in events]
+        self.buffer.extend_rows(rows)
+        return [LogLine(*row) for row in rows]
 
     # -- what to follow -------------------------------------------------------------------------
 
