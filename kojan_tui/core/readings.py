@@ -27,8 +27,8 @@ class MetricSpec:
     decimals: int = 1
 
 
-P99 = MetricSpec("p99_latency_ms", "ALB p99 response time", "p99", "ms", "check logs, check DB connection", 0)
-ERROR_RATE = MetricSpec("error_rate_percent", "ALB 5XX error rate", "5XX", "%", "check logs, debug", 2)
+P99 = MetricSpec("p99_latency_ms", "ALB p99 latency", "p99", "ms", "check logs, check DB connection", 0)
+ERROR_RATE = MetricSpec("error_rate_percent", "ALB 5XX rate", "5XX", "%", "check logs, debug", 2)
 ECS_CPU = MetricSpec("ecs_cpu_percent", "ECS CPU", "ECS CPU", "%", "consider scaling")
 ECS_MEMORY = MetricSpec("ecs_memory_percent", "ECS memory", "ECS mem", "%", "investigate a memory leak")
 RDS_CPU = MetricSpec("rds_cpu_percent", "RDS CPU", "RDS CPU", "%", "optimise queries")

@@ -79,18 +79,23 @@ class MetricPanel(StatusWidget):
         lines: list[RenderableType] = [self._headline()]
         breached = reading is not None and reading.level in (Level.WARNING, Level.ALERT)
         stale = self.stale_line()
-        action_lines = -(-(len(reading.spec.action) + 2) // max(1, width)) if breached else 0
+        action = self._action_line() if breached else None
+        action_lines = len(action.wrap(self.app.console, max(1, width))) if action is not None else 0
         reserved = 1 + action_lines + (1 if stale else 0) + 1  # headline, action, stale, x axis
         chart_height = height - reserved
         if reading and reading.values and chart_height >= 2 and width > AXIS_WIDTH + 4:
             lines.extend(self._chart(reading, width - AXIS_WIDTH, chart_height))
         elif chart_height >= 1:
             lines.append(Text(reading.note if reading and reading.note else "no datapoints in this window", style=self.style_for("muted")))
-        if breached:
-            lines.append(Text.assemble(("▶ ", self.style_for(reading.level.value)), (reading.spec.action, self.style_for("strong"))))
+        if action is not None:
+            lines.append(action)
         if stale:
             lines.append(stale)
         return Group(*lines)
+
+    def _action_line(self) -> Text:
+        assert self.reading is not None
+        return Text.assemble(("▶ ", self.style_for(self.reading.level.value)), (self.spec.action, self.style_for("strong")))
 
     def _chart(self, reading: MetricReading, width: int, height: int) -> list[Text]:
         top = scale_top(reading.values, reading.threshold, self.spec.unit == "%")
