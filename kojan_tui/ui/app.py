@@ -83,6 +83,9 @@ class KojanApp(App[None]):
         for theme in self.kojan_themes.values():
             self.register_theme(theme)
         self.theme = config.ui.theme if config.ui.theme in self.available_themes else DEFAULT_THEME
+        self._startup_warnings: list[str] = []
+        if self.theme != config.ui.theme:
+            self._startup_warnings.append(f"unknown theme {config.ui.theme!r}; using {DEFAULT_THEME} (known: {', '.join(self.kojan_themes)})")
         self._register_sources()
 
     # ---- sources -------------------------------------------------------------------------------
@@ -187,6 +190,8 @@ class KojanApp(App[None]):
     def on_mount(self) -> None:
         self.push_screen(DashboardScreen())
         self.poller.start()
+        for warning in self._startup_warnings:
+            self.notify(warning, severity="warning", markup=False)
         if self.demo is not None:
             self._read_scenario()
 

@@ -82,7 +82,11 @@ async def test_theme_from_config_and_unknown_theme_falls_back():
     from tests.ui.harness import quiet_config
 
     assert make_app(config=quiet_config(theme="kojan-high-contrast")).theme == "kojan-high-contrast"
-    assert make_app(config=quiet_config(theme="no-such-theme")).theme == "kojan-dark"
+    app = make_app(config=quiet_config(theme="no-such-theme"))
+    assert app.theme == "kojan-dark"
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        assert any("unknown theme 'no-such-theme'" in n.message for n in app._notifications)
 
 
 async def test_compact_layout_at_80x24_shows_all_six_levels_and_the_verdict():
