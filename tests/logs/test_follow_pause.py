@@ -145,3 +145,20 @@ async def test_a_flood_of_polls_is_coalesced_into_few_repaints_and_none_is_lost(
         await pilot.pause(0.35)
         assert len(synced) == 2
         assert "burst 19" in rows(view)[-1]
+
+
+async def test_a_new_range_starts_over_following():
+    from kojan_tui.core.logquery import LAST_HOUR
+
+    gateway, feed, app = setup(200)
+    async with app.run_test(size=(80, 12)) as pilot:
+        await poll(pilot, feed)
+        view = app.query_one(LogView)
+        view.focus()
+        await pilot.press("pageup")
+        assert not view.following
+        feed.set_range(LAST_HOUR)
+        await poll(pilot, feed)
+        assert view.following and view.cursor_index is None
+        assert "line 199" in rows(view)[-1]
+        assert "last 1 h" in status(app) and "● following" in status(app)

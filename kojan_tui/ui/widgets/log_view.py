@@ -225,10 +225,14 @@ class LogView(ScrollView, can_focus=True):
         if self._sync_timer is not None:
             self._sync_timer.stop()
             self._sync_timer = None
-        if self.buffer.generation != self._generation:
+        if self.buffer.generation != self._generation:  # a new filter or range: start over, following
             self._generation = self.buffer.generation
             self._strips.clear()
             self.cursor_index = None
+            self._first_seen = self.buffer.first_index
+            if not self.following:
+                self.follow_state.follow()
+                self.post_message(self.FollowChanged(self, True))
         evicted = self.buffer.first_index - self._first_seen
         self._first_seen = self.buffer.first_index
         self.virtual_size = Size(self.size.width, len(self.buffer))
