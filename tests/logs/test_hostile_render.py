@@ -139,3 +139,30 @@ async def test_hostile_stream_names_are_made_visible():
         await poll(pilot, feed)
         text = app.query_one(LogView).render_line(0).text
         assert "ecs/␛[1m" in text and "\x1b" not in text
+
+
+async def test_combining_marks_zwj_emoji_and_a_megabyte_of_cjk_stay_bounded_and_aligned():
+    zalgo = "z" + "\u0301\u0336" * 200_000 + " end"
+    family = "family 👨\u200d👩\u200d👧 and flag 🇯🇵 done"
+    cjk = "漢" * 1_000_000
+    started = time.perf_counter()
+    strips, width = await rendered([zalgo, family, cjk])
+    for strip in strips:
+        assert strip.cell_length == width
+        assert cell_len(strip.text) == width
+    assert "… [+" in strips[0].text
+    assert "family" in strips[1].text
+    assert f"[+{1_000_000 - strips[2].text.count('漢'):,} chars]" in strips[2].text
+    assert time.perf_counter() - started < 5
+
+
+async def test_wide_stream_names_keep_the_columns_aligned():
+    gateway = FakeGateway()
+    gateway.log_events = [event(1, "first", stream="ecs/ログ出力タスク"), event(2, "second", stream="ecs/plain-task")]
+    feed = LogFeed(gateway, "/g", buffer_lines=10, clock=lambda: NOW_S)
+    app = PaneApp(feed)
+    async with app.run_test(size=(80, 6)) as pilot:
+        await poll(pilot, feed)
+        view = app.query_one(LogView)
+        first, second = view.render_line(0).text, view.render_line(1).text
+        assert cell_len(first[: first.index("first")]) == cell_len(second[: second.index("second")])

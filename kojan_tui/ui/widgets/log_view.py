@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from time import monotonic
 
-from rich.cells import cell_len
+from rich.cells import cell_len, set_cell_size
 from rich.style import Style
 from rich.segment import Segment
 from textual.binding import Binding
@@ -45,8 +45,13 @@ def clock_text(timestamp_ms: int) -> str:
 
 
 def stream_tag(stream: str) -> str:
-    """The last ``STREAM_WIDTH`` characters of the stream name (ECS task ids differ at the end)."""
-    return logtext.make_visible(stream[-STREAM_WIDTH:]).ljust(STREAM_WIDTH)[-STREAM_WIDTH:]
+    """The last ``STREAM_WIDTH`` cells of the stream name (ECS task ids differ at the end)."""
+    tag = logtext.make_visible(stream[-STREAM_WIDTH:])[-STREAM_WIDTH:]
+    if tag.isascii():
+        return tag.ljust(STREAM_WIDTH)
+    while cell_len(tag) > STREAM_WIDTH:  # wide characters: drop from the left until it fits
+        tag = tag[1:]
+    return set_cell_size(tag, STREAM_WIDTH)
 
 
 def fit_message(text: str, cells: int, limit: int = logtext.DISPLAY_LIMIT) -> str:
