@@ -373,7 +373,9 @@ class LogView(ScrollView, can_focus=True):
             line = self.buffer.at(index)
             if line is None:
                 return Strip.blank(width, self._base_style())
-            strip = self._strips[key] = self._render_log_line(line, width, selected, self._base_style())
+            strip = self._render_log_line(line, width, selected, self._base_style())
+            if not self.following:  # following a flood, rows are painted once: caching only feeds the GC
+                self._strips[key] = strip
         return strip
 
     def _render_log_line(self, line: LogLine, width: int, selected: bool, base: Style) -> Strip:
