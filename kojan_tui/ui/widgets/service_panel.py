@@ -94,7 +94,8 @@ class ServicePanel(StatusWidget):
             for event in self.service.events[: max(MIN_EVENTS, min(MAX_EVENTS, room))]:
                 when = event.created_at.astimezone(timezone.utc) if event.created_at.tzinfo else event.created_at
                 stamp = when.strftime("%H:%M:%S")
-                line = Text(f" {stamp} ", style=self.style_for("muted")) + visible(event.message)
+                message = event.message.removeprefix(f"(service {self.service.name}) ")  # AWS repeats the name
+                line = Text(f" {stamp} ", style=self.style_for("muted")) + visible(message)
                 line.no_wrap, line.overflow = True, "ellipsis"
                 lines.append(line)
         stale = self.stale_line()
