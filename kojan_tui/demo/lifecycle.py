@@ -12,9 +12,8 @@ from moto.logs.models import logs_backends
 from kojan_tui.demo import cloudwatch_patch, ecs_rollout, scaling
 from kojan_tui.demo.scenarios import DEFAULT_SCENARIO
 from kojan_tui.demo.seed import seed_world
-from kojan_tui.demo.world import World
+from kojan_tui.demo.world import SERVICE_AGE_SECONDS, World
 
-SERVICE_AGE_SECONDS = 2.5 * 3600  # the running tasks started this long before the demo did
 
 SCAN_FINDINGS = [  # real Go advisories affecting the Go 1.22 toolchain and x/net the image was built with
     ("CVE-2024-24790", "CRITICAL", "stdlib", "1.22.3", "net/netip: Is4In6 and similar methods misclassify IPv4-mapped IPv6 addresses."),
@@ -50,6 +49,7 @@ def build_world(world: World, simulator: Any, endpoint: str) -> None:
     world.target_group_arn = ids["tg_arn"]
     seed_scan_findings(world)
     now = world.now()
+    world.scenario_since = now  # the tasks that are up now were up before the scenario began
     scaling.seed_history(world, now)
     ecs_rollout.settle(world, world.task_definitions[-1], when=now - SERVICE_AGE_SECONDS)
     simulator.backfill(now)
@@ -68,6 +68,7 @@ def reset_world(world: World, simulator: Any, scenario: str = DEFAULT_SCENARIO) 
         service = ecs_rollout.world_service(world)
         service.events = []
         now = world.now()
+        world.scenario_since = now
         world.scaling_activities = []
         scaling.seed_history(world, now)
         ecs_rollout.settle(world, ecs_rollout.latest_task_definition(world), when=now - SERVICE_AGE_SECONDS)

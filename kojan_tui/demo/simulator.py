@@ -15,11 +15,12 @@ from typing import Any
 
 from moto.cloudwatch.models import cloudwatch_backends
 from moto.logs.models import logs_backends
+from moto.rds.models import rds_backends
 
 from kojan_tui.core import metrics_catalog as catalog
 from kojan_tui.demo import cloudwatch_patch, ecs_rollout, logs_patch, loglines, scaling
 from kojan_tui.demo.scenarios import Effects
-from kojan_tui.demo.world import MEMORY_BASELINE, RETENTION_SECONDS, SimTask, World
+from kojan_tui.demo.world import MEMORY_BASELINE, RETENTION_SECONDS, SERVICE_AGE_SECONDS, SimTask, World
 
 BASE_RPS = 18.0  # requests per second across the service at the daily peak
 MIN_REQUESTS_PER_TICK = 6.0  # with very short test ticks, still enough requests for rates and percentiles
@@ -133,6 +134,7 @@ class Simulator:
                 running.remove(task)
         self.autoscale(now, running, per_task)
         shared = scenario.effects
+        self.set_db_status("rebooting" if shared.error_kind == "database" else "available")
         world.rds_used_percent += (shared.rds_used_percent - world.rds_used_percent) * 0.35
         if service is not None:
             ecs_rollout.recount(world, service)
@@ -210,18 +212,33 @@ class Simulator:
             requests = round(BASE_RPS * factor * span * rng.uniform(0.9, 1.1))
             latencies = [round(self.latency_ms(healthy) * (1 + 0.3 * factor) / 1000.0, 4) for _ in range(60)]
             cpu = [round(healthy.cpu_percent * (0.5 + factor) + rng.uniform(-3, 3), 2) for _ in range(2)]
-            memory = [round(MEMORY_BASELINE + rng.uniform(-2, 3), 2) for _ in range(2)]
+            memory = [round(self.backfilled_memory(at, now) + rng.uniform(-2, 3), 2) for _ in range(2)]
             used = self.world.rds_used_percent - (now - at) / 86400 * 0.4
             self.publish(at, requests=requests, errors=0, auth=round(requests * 0.004), latencies_s=latencies, cpu=cpu, memory=memory,
                          rds_cpu=round(healthy.rds_cpu_percent * (0.6 + 0.6 * factor) + rng.uniform(-2, 2), 2), rds_used_percent=used)
         running = [t for t in self.world.tasks if t.state == "RUNNING"]
         for task in running:
+            task.memory_percent = self.backfilled_memory(now, now)
             lines: list[tuple[int, str]] = []
             for k in range(90):
                 at = now - 900 + k * 10 + rng.uniform(0, 10)
                 status = 401 if rng.random() < 0.01 else 200
                 lines.extend((int(at * 1000), text) for text in loglines.request_line(rng, int(at * 1000), status, self.latency_ms(healthy)))
             self.write_logs(task, lines)
+
+    def backfilled_memory(self, at: float, now: float) -> float:
+        """Flat, except when starting in memory-leak: each generation of tasks climbed until replaced (S09)."""
+        if self.world.scenario_name != "memory-leak":
+            return MEMORY_BASELINE
+        deployed = now - SERVICE_AGE_SECONDS  # the running tasks replaced the previous ones then
+        born, life = (deployed, SERVICE_AGE_SECONDS) if at >= deployed else (now - 24 * 3600, 24 * 3600 - SERVICE_AGE_SECONDS)
+        return MEMORY_BASELINE + (at - born) / life * (36.0 if at >= deployed else 45.0)
+
+    def set_db_status(self, status: str) -> None:
+        """db-outage reboots the instance (S08's first check finds it); otherwise it is available."""
+        instance = rds_backends[self.world.account_id][self.world.region].databases.get(self.world.config.service.db_instance)
+        if instance is not None and instance.status != status:
+            instance.status = status
 
     # -- thread ----------------------------------------------------------------------------
     def run(self) -> None:

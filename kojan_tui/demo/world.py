@@ -18,6 +18,7 @@ from kojan_tui.demo.seed import ACCOUNT_ID, ALLOCATED_STORAGE_GIB
 
 MEMORY_BASELINE = 42.0  # % of the task's 1 GiB a fresh task settles at
 RETENTION_SECONDS = 25 * 3600  # metrics and log events older than this are pruned
+SERVICE_AGE_SECONDS = 2.5 * 3600  # the running tasks started this long before the demo did
 
 
 @dataclass

@@ -76,6 +76,23 @@ def test_db_outage_fails_every_request_with_database_connection_errors(demo_worl
         demo_world, lambda: (s := s03_since(client(demo_world, "cloudwatch"), since, period=5))["alb_requests"] and s, "5XX datapoints"
     )
     assert error_rate_percent(series) > 99.0  # S25: every API call returns 500
+    rds = client(demo_world, "rds")
+    wait_for(lambda: rds.describe_db_instances(DBInstanceIdentifier="kojan-map-db")["DBInstances"][0]["DBInstanceStatus"] == "rebooting",
+             what="S08's first check: the instance is not available")
+
+
+def test_starting_in_memory_leak_shows_the_s09_climb_in_the_last_24_hours(demo_world):
+    demo_world.reset("memory-leak")
+    now = utcnow()
+    points = client(demo_world, "cloudwatch").get_metric_statistics(
+        Namespace="AWS/ECS", MetricName="MemoryUtilization",
+        Dimensions=[{"Name": "ServiceName", "Value": "kojan-map-business"}, {"Name": "ClusterName", "Value": "kojan-map-production"}],
+        StartTime=now - timedelta(hours=24), EndTime=now, Period=300, Statistics=["Maximum"],
+    )["Datapoints"]
+    values = [p["Maximum"] for p in sorted(points, key=lambda p: p["Timestamp"])]
+    assert values[0] < 50 and max(values[:-40]) > 80  # the previous tasks climbed all day...
+    assert min(values[-28:-24]) < 50  # ...until the deployment 2.5 h ago replaced them...
+    assert values[-2] > LIMITS.ecs_memory_percent.warn  # ...and the new ones are climbing again
 
 
 def test_memory_leak_climbs_past_the_threshold_and_a_forced_deployment_resets_it(demo_world):
