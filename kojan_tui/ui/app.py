@@ -240,7 +240,7 @@ class KojanApp(App[None]):
             binding = active.binding
             action = binding.action.removeprefix("app.")
             description = own.get(action) or binding.description or action
-            if binding.tooltip:
+            if binding.tooltip and not binding.tooltip.lower().startswith(description.lower()):
                 description = f"{description} — {binding.tooltip}"
             keys, description = rows.setdefault(action, ([], description))
             display = self.get_key_display(binding)

@@ -102,6 +102,7 @@ async def test_compact_layout_at_80x24_shows_all_six_levels_and_the_verdict():
             assert panel.region.bottom <= 24 and "✓ OK" in plain(panel.render())
         service = screen.query_one(ServicePanel)
         assert service.region.height >= 1 and "HEALTHY" in plain(service.render())
+        assert service.region.width >= 78  # the full width: no wide-layout cap in compact mode
         assert screen.query_one("#log-slot").region.height >= 3
 
 
