@@ -63,9 +63,15 @@ class BenchGateway:
 
 
 class BenchApp(App):
+    freeze_gc = False  # --gc-freeze: what an app can do after start-up to shorten full collections
+
     def __init__(self, feed: LogFeed) -> None:
         super().__init__()
         self.feed = feed
+
+    def on_mount(self) -> None:
+        if self.freeze_gc:
+            gc.freeze()
 
     def compose(self) -> ComposeResult:
         yield LogPane(self.feed, show_stream=True)
@@ -204,7 +210,9 @@ async def bench_memory(total: int, batch: int) -> tuple[float, float, int]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="a short smoke run (numbers not meaningful)")
+    parser.add_argument("--gc-freeze", action="store_true", help="gc.freeze() once the app has started")
     args = parser.parse_args()
+    BenchApp.freeze_gc = args.gc_freeze
     scale = 10 if args.quick else 1
 
     parse_rate = bench_parse(200_000 // scale)
