@@ -33,7 +33,7 @@ from kojan_tui.ui.widgets.context_bar import AppContext
 
 # Source names on the poller (also the keys of freshness and of ``data_updated``).
 SERVICE, METRICS, DATABASE, ERRORS, IDENTITY = "service", "metrics", "database", "errors", "identity"
-DATABASE_INTERVAL_S = 300.0  # the DB instance (allocated storage, status) changes rarely
+DATABASE_INTERVAL_S = 60.0  # size changes rarely, but its status is an S25 "database down" signal
 IDENTITY_INTERVAL_S = 3600.0
 DB_CONNECTION_WINDOW = timedelta(minutes=10)  # S25 "database down": recent "database connection" errors
 DB_CONNECTION_PATTERN = '"database connection"'
