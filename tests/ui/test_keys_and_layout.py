@@ -183,9 +183,14 @@ async def test_demo_badge_and_scenario_switch_in_a_thread():
 async def test_scenario_key_is_inert_without_a_demo_and_read_only_badge_shows():
     from tests.ui.harness import healthy_fake
 
+    from dataclasses import replace
+
+    from tests.ui.harness import quiet_config
+
     fake = healthy_fake()
     fake.read_only = True
-    app = make_app(fake)
+    config = quiet_config()
+    app = make_app(fake, config=replace(config, aws=replace(config.aws, profile="kojan-prod")))
     async with app.run_test(size=(160, 48)) as pilot:
         await refresh(app, pilot)
         await pilot.press("s")
@@ -193,7 +198,8 @@ async def test_scenario_key_is_inert_without_a_demo_and_read_only_badge_shows():
         assert isinstance(app.screen, DashboardScreen)
         assert all(description != "Scenario (demo)" for _, description in app.key_list())
         text = app.screen.query_one(ContextBar).render().plain
-        assert "READ-ONLY" in text and "DEMO" not in text and "account 123456789012" in text
+        assert "READ-ONLY" in text and "DEMO" not in text and "account 123456789012 (profile kojan-prod)" in text
+        assert "ap-northeast-1" in text and "kojan-map-production/kojan-map-business" in text
 
 
 class BrokenDemo(FakeDemo):
