@@ -229,3 +229,27 @@ async def test_task_definition_is_described_only_when_it_changes_and_its_failure
         panel = app.screen.query_one(ServicePanel)
         assert panel.stale_text is None
         assert "kojan-map-business:43" in plain(panel.render()) and "image ?" in plain(panel.render())
+
+
+async def test_stale_panels_recover_by_themselves_on_the_next_scheduled_poll():
+    from kojan_tui.core.config import RefreshSettings
+
+    fake = healthy_fake()
+    config = replace(quiet_config(), refresh=RefreshSettings(metrics_seconds=0.05))
+    app = make_app(fake, config=config)
+    async with app.run_test(size=(160, 48)) as pilot:
+        panel = app.screen.query_one("#metric-ecs_cpu_percent", MetricPanel)
+
+        async def until(condition) -> bool:
+            for _ in range(100):
+                await pilot.pause(0.02)
+                if condition():
+                    return True
+            return False
+
+        assert await until(lambda: panel.reading is not None and panel.reading.latest == 30)
+        fake.failures["get_metric_data"] = AwsFailure(FailureKind.UNAVAILABLE, "connection refused")
+        assert await until(lambda: panel.stale_text is not None)
+        assert panel.stale_text.endswith("— unavailable")
+        del fake.failures["get_metric_data"]
+        assert await until(lambda: panel.stale_text is None)  # no key pressed: the poller's own schedule
