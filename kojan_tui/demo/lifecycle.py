@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import resource
+import sys
 from typing import Any
 
 from moto.cloudwatch.models import cloudwatch_backends
@@ -86,5 +86,15 @@ def world_status(world: World, simulator: Any) -> dict[str, Any]:
         "metric_datapoints": store.datapoint_count(),
         "log_events": sum(len(s.events) for s in group.streams.values()) if group else 0,
         "log_streams": len(group.streams) if group else 0,
-        "max_rss_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024,
+        "max_rss_mib": max_rss_mib(),
     }
+
+
+def max_rss_mib() -> int | None:
+    """The server's peak resident memory (None where the platform cannot tell)."""
+    try:
+        import resource
+    except ImportError:  # Windows
+        return None
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss  # KiB on Linux, bytes on macOS
+    return peak // (1024 * 1024) if sys.platform == "darwin" else peak // 1024

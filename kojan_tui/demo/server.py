@@ -9,7 +9,6 @@ from __future__ import annotations
 import argparse
 import logging
 import os
-import resource
 import signal
 import stat
 import sys
@@ -115,7 +114,7 @@ def main(argv: list[str] | None = None) -> int:
     simulator.start()
     print(f"READY {endpoint}", flush=True)
     print(f"kojan-tui demo AWS: scenario {world.scenario_name}, tick {args.tick}s, ready in {time.monotonic() - started:.2f}s, "
-          f"max RSS {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024} MiB", file=sys.stderr, flush=True)
+          f"max RSS {lifecycle.max_rss_mib()} MiB", file=sys.stderr, flush=True)
     while not stop.wait(0.1):
         pass
     simulator.stop()

@@ -242,11 +242,15 @@ class Simulator:
 
     # -- thread ----------------------------------------------------------------------------
     def run(self) -> None:
+        failures = 0
         while not self.stop_event.wait(self.world.tick_seconds):
             try:
                 self.tick()
-            except Exception:  # noqa: BLE001 - a bad tick must not kill the world; say why on stderr
-                traceback.print_exc(file=sys.stderr)
+            except Exception:  # noqa: BLE001 - a bad tick must not kill the world; say why on stderr, boundedly
+                failures += 1
+                if failures <= 3 or failures % 1000 == 0:
+                    print(f"kojan-tui demo: simulator tick failed ({failures} so far)", file=sys.stderr)
+                    traceback.print_exc(file=sys.stderr)
 
     def start(self) -> None:
         self._thread = threading.Thread(target=self.run, name="kojan-demo-simulator", daemon=True)
