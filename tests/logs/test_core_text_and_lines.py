@@ -112,7 +112,7 @@ def test_pattern_for_message_quotes_a_matchable_term():
 def test_clock_text_is_utc_hh_mm_ss_millis():
     from datetime import UTC, datetime
 
-    from kojan_tui.ui.widgets.log_view import clock_text
+    from kojan_tui.ui.widgets.log_row import clock_text
 
     for stamp in (0, 1_795_867_200_123, 1_795_910_399_999, 86_399_999):
         moment = datetime.fromtimestamp(stamp / 1000, UTC)

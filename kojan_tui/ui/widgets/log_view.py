@@ -1,4 +1,4 @@
-"""A virtual, follow-or-pause view of a LogBuffer: renders only the visible lines, as plain Text.
+"""A virtual, follow-or-pause view of a LogBuffer: renders only the visible lines, as plain text.
 
 Nothing in a line is interpreted: no markup, no ANSI; control characters are shown as stand-ins.
 Scrolling up (or moving the cursor) pauses; End or ``f`` follows again. ``j`` shows raw lines.
@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from time import monotonic
 
-from rich.cells import cell_len, set_cell_size
+from rich.cells import cell_len
 from rich.style import Style
 from rich.segment import Segment
 from textual.binding import Binding
@@ -20,11 +20,10 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 from textual.timer import Timer
 
-from kojan_tui.core import logtext
 from kojan_tui.core.logbuffer import FollowState, LogBuffer
 from kojan_tui.core.loglines import LogLine, Severity
+from kojan_tui.ui.widgets.log_row import clock_text, fit_message, stream_tag
 
-STREAM_WIDTH = 8
 _LEVEL_LABEL = {
     Severity.ERROR: "ERROR", Severity.WARN: "WARN ", Severity.INFO: "INFO ",
     Severity.DEBUG: "DEBUG", Severity.UNKNOWN: "     ",
@@ -34,63 +33,6 @@ _LEVEL_CLASS = {
     Severity.ERROR: "log-view--error", Severity.WARN: "log-view--warn",
     Severity.INFO: "log-view--info", Severity.DEBUG: "log-view--debug",
 }  # fmt: skip
-
-
-def clock_text(timestamp_ms: int) -> str:
-    """``HH:MM:SS.mmm`` in UTC, the time zone of CloudWatch and of the guide (plain arithmetic: fast)."""
-    seconds, millis = divmod(timestamp_ms, 1000)
-    minutes, second = divmod(seconds, 60)
-    hours, minute = divmod(minutes, 60)
-    return f"{hours % 24:02d}:{minute:02d}:{second:02d}.{millis:03d}"
-
-
-def stream_tag(stream: str) -> str:
-    """The last ``STREAM_WIDTH`` cells of the stream name (ECS task ids differ at the end)."""
-    tag = logtext.make_visible(stream[-STREAM_WIDTH:])[-STREAM_WIDTH:]
-    if tag.isascii():
-        return tag.ljust(STREAM_WIDTH)
-    while cell_len(tag) > STREAM_WIDTH:  # wide characters: drop from the left until it fits
-        tag = tag[1:]
-    return set_cell_size(tag, STREAM_WIDTH)
-
-
-def fit_message(text: str, cells: int, limit: int = logtext.DISPLAY_LIMIT) -> str:
-    """``text`` made visible in at most ``cells`` cells; when cut, ends with ``… [+N chars]``.
-
-    N counts characters of ``text`` not shown. Wide characters (CJK, emoji) take two cells and are
-    never split. Work is O(cells), whatever the length of ``text`` (a 1 MB line costs no more).
-    """
-    if cells <= 0:
-        return ""
-    if text.endswith("\n"):
-        text = text.rstrip("\r\n")
-    head = text[:cells]
-    if len(text) <= cells:
-        visible = logtext.make_visible(head)
-        if len(visible) <= cells and (visible.isascii() or cell_len(visible) <= cells):
-            return visible
-    elif logtext.is_plain(head):  # the common long line: ASCII, one character per cell
-        keep = cells - len(f"… [+{len(text):,} chars]")  # the marker can only get shorter
-        if keep <= 0:
-            return f"… [+{len(text):,} chars]"[:cells]
-        return f"{text[:keep]}… [+{len(text) - keep:,} chars]"
-    marker_room = len(f"… [+{len(text):,} chars]")
-    room = max(0, cells - marker_room)
-    out: list[str] = []
-    used = 0
-    consumed = 0
-    for char in text[: room * 2 + 64]:  # zero-width characters consume no cell: bound the walk
-        piece = " " * (logtext.TAB_SIZE - used % logtext.TAB_SIZE) if char == "\t" else logtext.visible_char(char)
-        width = len(piece) if piece.isascii() else cell_len(piece)
-        if used + width > room:
-            break
-        out.append(piece)
-        used += width
-        consumed += 1
-    hidden = len(text) - consumed
-    if hidden == 0:
-        return "".join(out)
-    return "".join(out) + f"… [+{hidden:,} chars]"
 
 
 class LogView(ScrollView, can_focus=True):
@@ -405,7 +347,7 @@ class LogView(ScrollView, can_focus=True):
         if self.show_stream:
             pieces.append((f"{stream_tag(line.stream)} ", style("log-view--stream", cursor)))
         pieces.append((f"{level} ", style(level_class or status_class, cursor)))
-        used = sum(len(text) for text, _ in pieces)
+        used = sum(len(text) if text.isascii() else cell_len(text) for text, _ in pieces)
         message = fit_message(line.raw if self.raw_mode else line.readable, width - used)
         used += len(message) if message.isascii() else cell_len(message)
         if used < width:
