@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from kojan_tui.demo import cloudwatch_patch, ecs_rollout, logs_patch, scaling
+from kojan_tui.demo import cloudwatch_patch, ecs_listing, ecs_rollout, logs_patch, scaling
 from kojan_tui.demo.world import World
 
 
@@ -10,4 +10,5 @@ def apply_all(world: World) -> None:
     cloudwatch_patch.apply()  # percentiles, an indexed metric store
     logs_patch.apply()  # interleaved paged FilterLogEvents, Logs Insights
     ecs_rollout.apply(world)  # deployments that roll out
+    ecs_listing.apply()  # ListTaskDefinitions prefix and sort
     scaling.apply(world)  # DescribeScalingActivities

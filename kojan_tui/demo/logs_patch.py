@@ -181,6 +181,14 @@ def get_query_results_handler(self: Any) -> str:
     return json.dumps(self.logs_backend.queries[query_id].to_result_json())
 
 
+def stop_query_handler(self: Any) -> str:
+    """StopQuery: the demo runs each query to completion at StartQuery, so there is never one to stop."""
+    query_id = self._get_param("queryId")
+    if query_id not in self.logs_backend.queries:
+        raise ResourceNotFoundException("Query does not exist.")
+    return json.dumps({"success": False})
+
+
 def prune_group(group: Any, before_ms: int, keep_streams: set[str]) -> int:
     """Drop events older than ``before_ms`` and emptied streams not in ``keep_streams``; returns events dropped."""
     dropped = 0
@@ -200,3 +208,4 @@ def apply() -> None:
     logs_models.LogStream.put_log_events = put_log_events
     logs_models.LogsBackend.start_query = start_query
     logs_responses.LogsResponse.get_query_results = get_query_results_handler
+    logs_responses.LogsResponse.stop_query = stop_query_handler
