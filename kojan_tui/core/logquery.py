@@ -88,11 +88,12 @@ def _utc_ms(text: str) -> int:
 def pattern_for_message(message: str, max_chars: int = 200) -> str:
     """A quoted CloudWatch filter term matching lines that contain ``message`` (from the error summary).
 
-    Filter terms cannot hold a double quote or span lines, so the term is the longest leading run of
-    ``message`` without them (control characters end it too), cut at ``max_chars``.
+    A term cannot hold a double quote or span lines, so it is the longest run of ``message`` free of
+    quotes and control characters (for a JSON line that is usually its message text), cut at
+    ``max_chars``.
     """
-    run = re.split(r'["\x00-\x1f\x7f]', message.strip(), maxsplit=1)[0].strip()
-    run = run[:max_chars].strip()
+    runs = [run.strip() for run in re.split(r'["\x00-\x1f\x7f]', message)]
+    run = max(runs, key=len)[:max_chars].strip()
     if not run:
         raise ValueError("this message has no text a filter pattern can match")
     return f'"{run}"'

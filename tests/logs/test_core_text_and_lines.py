@@ -105,6 +105,8 @@ def test_time_ranges():
 def test_pattern_for_message_quotes_a_matchable_term():
     assert pattern_for_message("  ERROR database connection refused\n") == '"ERROR database connection refused"'
     assert pattern_for_message('ERROR bad "quoted" thing') == '"ERROR bad"'
+    json_line = '{"level":"error","msg":"database connection refused","status":500}'
+    assert pattern_for_message(json_line) == '"database connection refused"'
     with pytest.raises(ValueError):
         pattern_for_message('"')
 
