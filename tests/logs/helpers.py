@@ -48,3 +48,26 @@ async def poll(pilot, feed: LogFeed) -> list:
     lines = await feed.poll()
     await pilot.pause()
     return lines
+
+
+class PollingPaneApp(PaneApp):
+    """The integration contract in miniature: a loop awaits ``feed.poll()``, re-armed when it ends."""
+
+    def __init__(self, feed: LogFeed, *, interval_s: float = 0.02) -> None:
+        super().__init__(feed)
+        self.interval_s = interval_s
+
+    def on_mount(self) -> None:
+        self.run_worker(self._poll_forever(), exclusive=False, group="log-poll")
+
+    async def _poll_forever(self) -> None:
+        import asyncio
+
+        from kojan_tui.core.errors import AwsFailure
+
+        while True:
+            try:
+                await self.feed.poll()
+            except AwsFailure:
+                pass  # the feed records it; the pane's status line shows it
+            await asyncio.sleep(0 if self.feed.behind else self.interval_s)

@@ -162,3 +162,37 @@ async def test_a_new_range_starts_over_following():
         assert view.following and view.cursor_index is None
         assert "line 199" in rows(view)[-1]
         assert "last 1 h" in status(app) and "● following" in status(app)
+
+
+async def test_an_app_polling_on_its_interval_feeds_the_pane_and_shows_failures():
+    import asyncio
+
+    from kojan_tui.core.errors import AwsFailure, FailureKind
+
+    from .helpers import PollingPaneApp
+
+    gateway = FakeGateway()
+    gateway.page_size = 5
+    gateway.log_events = [event(n, f"line {n}") for n in range(40)]
+    feed = LogFeed(gateway, "/g", buffer_lines=100, max_pages=1, clock=lambda: NOW_S)
+    app = PollingPaneApp(feed)
+
+    async def until(condition) -> None:
+        for _ in range(200):
+            if condition():
+                return
+            await asyncio.sleep(0.01)
+        raise AssertionError("condition never became true")
+
+    async with app.run_test(size=(80, 12)) as pilot:
+        view = app.query_one(LogView)
+        await until(lambda: len(feed.buffer) == 40)  # 8 bounded polls, back to back while behind
+        await pilot.pause()
+        assert "line 39" in rows(view)[-1]
+        gateway.log_events.append(event(100, "arrived later"))
+        await until(lambda: "arrived later" in rows(view)[-1])
+        gateway.failures["filter_log_events"] = AwsFailure(FailureKind.THROTTLED, "Rate exceeded")
+        await until(lambda: "⚠ throttled: Rate exceeded" in status(app))
+        del gateway.failures["filter_log_events"]
+        await until(lambda: "⚠" not in status(app))
+        assert [line.raw for line in feed.buffer].count("arrived later") == 1

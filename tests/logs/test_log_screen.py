@@ -83,8 +83,11 @@ async def test_invalid_filter_shows_the_service_message_and_keeps_the_previous(t
         await pilot.press("escape")
         assert not app.screen.prompt_open
         assert isinstance(app.screen, LogScreen)
+        assert len(feed._listeners) == 1
         await pilot.press("escape")
+        await pilot.pause()
         assert not isinstance(app.screen, LogScreen)
+        assert feed._listeners == []  # a closed screen no longer listens to the feed
 
 
 async def test_presets_and_clear(tmp_path):
