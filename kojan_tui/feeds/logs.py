@@ -14,8 +14,8 @@ from kojan_tui.core import logcursor
 from kojan_tui.core.errors import AwsFailure
 from kojan_tui.core.logbuffer import DEFAULT_BUFFER_LINES, LogBuffer
 from kojan_tui.core.loglines import LogLine
-from kojan_tui.core.logtext import decode
 from kojan_tui.core.logquery import LAST_5_MIN, TimeRange
+from kojan_tui.core.logtext import decode
 from kojan_tui.core.models import LogCursor, LogEvent
 
 FeedListener = Callable[["LogFeed"], None]
