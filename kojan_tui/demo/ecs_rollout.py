@@ -7,6 +7,7 @@ COMPLETED, the old one disappears and the service events read as AWS writes them
 
 from __future__ import annotations
 
+import sys
 import uuid
 from datetime import UTC, datetime
 from typing import Any
@@ -14,6 +15,7 @@ from typing import Any
 from moto.ecs import models as ecs_models
 from moto.logs.models import logs_backends
 
+from kojan_tui.demo import ecs_tasks
 from kojan_tui.demo.world import SimTask, World
 
 PENDING_TICKS = 2  # provisioning + health checks before a task counts as RUNNING
@@ -75,6 +77,7 @@ def launch_task(world: World, service: Any, deployment: dict[str, Any], state: s
     task = SimTask(world.new_task_id(), deployment["taskDefinition"], deployment["id"], when or world.now(), state)
     task.cpu_jitter = world.rng.uniform(-3, 3)
     world.tasks.append(task)
+    _mirror(ecs_tasks.add, world, service, task)
     logs = logs_backends[world.account_id][world.region]
     group = world.config.service.log_group
     if group in logs.groups and world.log_stream_for(task.task_id) not in logs.groups[group].streams:
@@ -84,8 +87,17 @@ def launch_task(world: World, service: Any, deployment: dict[str, Any], state: s
     return task
 
 
+def _mirror(action: Any, *args: Any) -> None:
+    """Keep moto's task list in step; a failure there must never stop the simulated service."""
+    try:
+        action(*args)
+    except Exception as exc:  # noqa: BLE001
+        print(f"kojan-tui demo: could not mirror an ECS task into moto: {exc!r}", file=sys.stderr)
+
+
 def stop_task(world: World, service: Any, task: SimTask, reason: str = "") -> None:
     world.tasks.remove(task)
+    _mirror(ecs_tasks.remove, world, task)
     if reason:
         add_event(service, f"has stopped 1 running tasks: (task {task.task_id}). Reason: {reason}")
     else:
@@ -118,6 +130,7 @@ def step(world: World) -> None:
             task.ticks_in_state += 1
             if task.state == "PENDING" and task.ticks_in_state >= PENDING_TICKS:
                 task.state, task.ticks_in_state = "RUNNING", 0
+                _mirror(ecs_tasks.sync, world, service, task)
                 if world.target_group_arn:
                     add_event(service, f"registered 1 targets in (target-group {world.target_group_arn})")
         mine = [t for t in world.tasks if t.deployment_id == primary["id"]]
@@ -146,6 +159,8 @@ def settle(world: World, task_definition: str, when: float | None = None) -> Non
     """Put the service straight into a steady state on ``task_definition`` (seeding and test resets)."""
     service = world_service(world)
     with world.lock:
+        for task in world.tasks:
+            _mirror(ecs_tasks.remove, world, task)
         world.tasks.clear()
         deployment = new_deployment(world, service, task_definition, when)
         deployment.update(rolloutState="COMPLETED", rolloutStateReason=f"ECS deployment {deployment['id']} completed.")

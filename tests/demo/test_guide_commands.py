@@ -16,6 +16,12 @@ def test_s01_health_check_shows_running_equal_to_desired(demo_world):
     assert service["taskDefinition"].startswith("arn:aws:ecs:ap-northeast-1:123456789012:task-definition/kojan-map-business:")
     assert service["taskDefinition"].endswith(":3")
     assert service["events"][0]["message"] == "(service kojan-map-business) has reached a steady state."
+    ecs = client(demo_world, "ecs")
+    arns = ecs.list_tasks(cluster="kojan-map-production", serviceName="kojan-map-business")["taskArns"]
+    for _ in range(2):  # moto's own tasks walk towards STOPPED each time they are described; these stay up
+        tasks = ecs.describe_tasks(cluster="kojan-map-production", tasks=arns)["tasks"]
+        assert [(t["lastStatus"], t["group"]) for t in tasks] == [("RUNNING", "service:kojan-map-business")] * 2
+    assert all(t["taskDefinitionArn"] == service["taskDefinition"] for t in tasks)
 
 
 def test_s04_hourly_error_summary_finds_errors_only_when_there_are_some(demo_world):

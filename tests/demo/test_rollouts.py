@@ -64,6 +64,11 @@ def test_force_new_deployment_replaces_the_tasks_on_the_same_revision(demo_world
     assert len(new_tasks) == 2
     streams_after = {s["logStreamName"] for s in logs.describe_log_streams(logGroupName="/ecs/kojan-map-business")["logStreams"]}
     assert {f"ecs/business/{t}" for t in new_tasks} <= streams_after - streams_before  # new tasks log to new streams
+    arns = ecs.list_tasks(cluster=CLUSTER, serviceName=SERVICE)["taskArns"]
+    tasks = ecs.describe_tasks(cluster=CLUSTER, tasks=arns)["tasks"]
+    assert {t["taskArn"].rsplit("/", 1)[1] for t in tasks} == new_tasks  # the replaced tasks are gone
+    assert all(t["lastStatus"] == "RUNNING" and t["healthStatus"] == "HEALTHY" for t in tasks)
+    assert {t["startedBy"] for t in tasks} == {service["deployments"][0]["id"]}
 
 
 def test_scaling_the_desired_count_starts_tasks(demo_world):

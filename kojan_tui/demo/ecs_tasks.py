@@ -1,0 +1,91 @@
+"""Mirror the simulated tasks into moto's ECS so ``list-tasks`` / ``describe-tasks`` show the running service.
+
+moto's tasks walk towards STOPPED whenever they are described; these stay in the state the simulator gives.
+"""
+
+from __future__ import annotations
+
+import copy
+import uuid
+from datetime import UTC, datetime
+from typing import Any
+
+from moto.ecs import models as ecs_models
+
+from kojan_tui.demo.world import SimTask, World
+
+
+class SimulatedEcsTask(ecs_models.Task):
+    """A moto Task whose status is set by the simulator, not advanced by DescribeTasks."""
+
+    def advance(self) -> None:
+        return None
+
+    @property
+    def status(self) -> str | None:
+        return self.__dict__.get("_kojan_status", "PROVISIONING")
+
+    @status.setter
+    def status(self, value: str | None) -> None:
+        self.__dict__["_kojan_status"] = value
+
+
+def _utc(epoch: float) -> datetime:
+    return datetime.fromtimestamp(epoch, UTC).replace(tzinfo=None)
+
+
+def add(world: World, service: Any, task: SimTask) -> None:
+    backend = ecs_models.ecs_backends[world.account_id][world.region]
+    cluster = backend.clusters[service.cluster_name]
+    definition = copy.copy(backend.describe_task_definition(task.task_definition))
+    definition.network_mode = None  # moto's own awsvpc path fails (its ENI lacks private_dns_name): attach by hand
+    mirrored = SimulatedEcsTask(
+        cluster, definition, None, None, backend, group=f"service:{service.name}", launch_type="FARGATE",
+        started_by=task.deployment_id, platform_version="1.4.0",
+    )
+    subnets = (service.network_configuration or {}).get("awsvpcConfiguration", {}).get("subnets") or ["subnet-demo"]
+    digits = int(task.task_id[:4], 16)
+    mirrored.network_configuration = service.network_configuration
+    mirrored.attachments = [{
+        "id": str(uuid.UUID(task.task_id)), "type": "ElasticNetworkInterface", "status": "ATTACHED",
+        "details": [{"name": "subnetId", "value": subnets[digits % len(subnets)]},
+                    {"name": "privateIPv4Address", "value": f"10.0.{1 + digits % len(subnets)}.{10 + digits % 240}"}],
+    }]
+    mirrored.id = task.task_id
+    mirrored.status = "PENDING"
+    mirrored.desired_status = "RUNNING"
+    mirrored.created_at = _utc(task.started_at)
+    mirrored.cpu, mirrored.memory, mirrored.connectivity = "512", "1024", "CONNECTED"
+    mirrored.availability_zone = "ap-northeast-1a" if int(task.task_id[-1], 16) % 2 else "ap-northeast-1c"
+    backend.tasks.setdefault(cluster.name, {})[mirrored.task_arn] = mirrored
+    sync(world, service, task)
+
+
+def _find(world: World, task: SimTask) -> tuple[dict[str, Any], str] | None:
+    backend = ecs_models.ecs_backends[world.account_id][world.region]
+    for tasks in backend.tasks.values():
+        for arn, mirrored in tasks.items():
+            if isinstance(mirrored, SimulatedEcsTask) and mirrored.id == task.task_id:
+                return tasks, arn
+    return None
+
+
+def sync(world: World, service: Any, task: SimTask) -> None:
+    """Follow the simulator: RUNNING (healthy, started now or at the task's start) once it says so."""
+    found = _find(world, task)
+    if found is None:
+        return
+    mirrored = found[0][found[1]]
+    mirrored.status = task.state
+    if task.state == "RUNNING" and getattr(mirrored, "started_at", None) is None:
+        mirrored.started_at = _utc(min(world.now(), task.started_at + 30))  # ~30 s to pull the image and start
+        mirrored.health_status = "HEALTHY"
+
+
+def remove(world: World, task: SimTask) -> None:
+    """Stopped tasks leave moto at once, so nothing accumulates."""
+    found = _find(world, task)
+    if found is None:
+        return
+    tasks, arn = found
+    tasks.pop(arn)
