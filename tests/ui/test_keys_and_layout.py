@@ -76,6 +76,8 @@ async def test_theme_key_and_palette_switch_themes():
         assert app.theme == "kojan-light" and not app.current_theme.dark
         assert panel.rich_style.bgcolor.triplet.hex.upper() == "#F7F8FA"
         assert near(panel.style_for("alert").color.triplet, "#C0262D")
+        muted = panel.style_for("muted")  # muted text must stay visible on a light background
+        assert sum(muted.color.triplet) < sum(muted.bgcolor.triplet) - 150
 
 
 async def test_theme_from_config_and_unknown_theme_falls_back():

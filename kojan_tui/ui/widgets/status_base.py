@@ -32,7 +32,7 @@ class StatusWidget(Widget):
     DEFAULT_CSS = """
     StatusWidget {
         background: $surface;
-        border: round $panel-lighten-2;
+        border: round $foreground 30%;
         border-title-color: $foreground;
         border-title-style: bold;
         padding: 0 1;
@@ -59,7 +59,8 @@ class StatusWidget(Widget):
     def style_for(self, kind: str) -> Style:
         """The theme style of a level or chart kind (``ok``, ``alert``, ``warn-line``, ``muted``…)."""
         kind = "unknown" if kind == "blank" else kind
-        return self.get_component_rich_style(f"status--{kind}", partial=True)
+        # Not partial: a partial style drops alpha blending, and "$text-muted" (auto 60 %) turns white.
+        return self.get_component_rich_style(f"status--{kind}")
 
     def marker(self, level: Level) -> Text:
         """``✖ ALERT`` etc., coloured by level: readable with colour and without."""
