@@ -116,7 +116,9 @@ class LogPane(Vertical):
         self.query_one(LogStatusLine).show_state(self.feed, self.view)
 
     def on_log_view_follow_changed(self, event: LogView.FollowChanged) -> None:
+        event.stop()
         self.refresh_status()
 
     def on_log_view_synced(self, event: LogView.Synced) -> None:
+        event.stop()  # ten a second under a flood: no need to bubble them up to the app
         self.refresh_status()
