@@ -55,7 +55,9 @@ def put_metric_data(self: Any, namespace: str, metric_data: list[dict[str, Any]]
             store.put(key, t, values, unit)
         elif member.get("StatisticValues"):
             s = member["StatisticValues"]
-            store.put_statistic_set(key, t, float(s["Sum"]), float(s["SampleCount"]), float(s["Minimum"]), float(s["Maximum"]), unit)
+            store.put_statistic_set(
+                key, t, float(s["Sum"]), float(s["SampleCount"]), float(s["Minimum"]), float(s["Maximum"]), unit
+            )
         else:
             store.put(key, t, [float(member.get("Value", 0))], unit)
         if key not in known:  # one representative datum per series keeps moto's ListMetrics working
@@ -82,7 +84,9 @@ def get_metric_data(
         stat_spec = query["MetricStat"]
         stat, period = stat_spec["Stat"], int(stat_spec["Period"])
         if not is_supported_stat(stat):
-            raise InvalidParameterValue(f"The value {stat} for parameter MetricDataQueries.member.{n}.MetricStat.Stat is not valid.")
+            raise InvalidParameterValue(
+                f"The value {stat} for parameter MetricDataQueries.member.{n}.MetricStat.Stat is not valid."
+            )
         metric = stat_spec["Metric"]
         key = series_key(metric["Namespace"], metric["MetricName"], _dims(metric.get("Dimensions")))
         buckets = store.buckets(key, [stat], _query_start(start_time, period), end, period, stat_spec.get("Unit"))
@@ -106,7 +110,13 @@ def get_metric_data(
             raise InvalidParameterValue("Metrics Insights queries are not supported by the kojan-tui demo.")
         values, timestamps = parse_expression(query["Expression"], results)
         returned.append(
-            {"id": query["Id"], "label": query.get("Label") or query["Id"], "values": values, "timestamps": timestamps, "status_code": "Complete"}
+            {
+                "id": query["Id"],
+                "label": query.get("Label") or query["Id"],
+                "values": values,
+                "timestamps": timestamps,
+                "status_code": "Complete",
+            }
         )
     return returned
 
@@ -130,7 +140,9 @@ def get_metric_statistics_with_extended(
             raise InvalidParameterValue(f"The value {stat} for parameter ExtendedStatistics is not valid.")
     key = series_key(namespace, metric_name, _dims(dimensions))
     datapoints = []
-    for t, values, series_unit in store_of(backend).buckets(key, [*statistics, *extended], _query_start(start_time, period), to_epoch(end_time), period, unit):
+    for t, values, series_unit in store_of(backend).buckets(
+        key, [*statistics, *extended], _query_start(start_time, period), to_epoch(end_time), period, unit
+    ):
         point: dict[str, Any] = {"Timestamp": to_naive_utc(t), "Unit": series_unit or "None"}
         point.update({s: values[s] for s in statistics})
         if extended:

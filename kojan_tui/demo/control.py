@@ -40,7 +40,7 @@ class ControlApp:
             return self._reply(start_response, 403, {"error": "the control API answers 127.0.0.1 only"})
         try:
             body = self._body(environ) if method == "POST" else {}
-            route = (method, path[len(PREFIX):].rstrip("/"))
+            route = (method, path[len(PREFIX) :].rstrip("/"))
             if route == ("GET", "scenario"):
                 return self._reply(start_response, 200, self._scenario_view())
             if route == ("POST", "scenario"):
@@ -56,7 +56,10 @@ class ControlApp:
             return self._reply(start_response, 400, {"error": str(exc), "scenarios": list(SCENARIOS)})
 
     def _scenario_view(self) -> dict[str, Any]:
-        return {"scenario": self.handlers.scenario(), "scenarios": [{"name": s.name, "description": s.description} for s in SCENARIOS.values()]}
+        return {
+            "scenario": self.handlers.scenario(),
+            "scenarios": [{"name": s.name, "description": s.description} for s in SCENARIOS.values()],
+        }
 
     @staticmethod
     def _scenario_name(body: dict[str, Any], key: str, default: str | None = None) -> str:

@@ -16,7 +16,9 @@ def list_task_definitions(self: Any) -> ActionResult:
     status = self._get_param("status", "ACTIVE")
     descending = (self._get_param("sort") or "ASC").upper() == "DESC"
     definitions = [
-        td for revisions in self.ecs_backend.task_definitions.values() for td in revisions.values()
+        td
+        for revisions in self.ecs_backend.task_definitions.values()
+        for td in revisions.values()
         if td.family.startswith(prefix) and td.status == status
     ]
     definitions.sort(key=lambda td: (td.family, td.revision), reverse=descending)

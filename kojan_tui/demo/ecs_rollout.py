@@ -52,12 +52,21 @@ def add_event(service: Any, message: str, when: float | None = None) -> None:
 def new_deployment(world: World, service: Any, task_definition: str, when: float | None = None) -> dict[str, Any]:
     deployment_id = world.new_deployment_id()
     return {
-        "id": deployment_id, "status": "PRIMARY", "taskDefinition": task_definition,
-        "desiredCount": service.desired_count, "pendingCount": 0, "runningCount": 0, "failedTasks": 0,
-        "createdAt": _utc(when), "updatedAt": _utc(when), "launchType": service.launch_type or "FARGATE",
-        "platformVersion": "1.4.0", "platformFamily": "Linux",
+        "id": deployment_id,
+        "status": "PRIMARY",
+        "taskDefinition": task_definition,
+        "desiredCount": service.desired_count,
+        "pendingCount": 0,
+        "runningCount": 0,
+        "failedTasks": 0,
+        "createdAt": _utc(when),
+        "updatedAt": _utc(when),
+        "launchType": service.launch_type or "FARGATE",
+        "platformVersion": "1.4.0",
+        "platformFamily": "Linux",
         "networkConfiguration": getattr(service, "network_configuration", None) or None,
-        "rolloutState": "IN_PROGRESS", "rolloutStateReason": f"ECS deployment {deployment_id} in progress.",
+        "rolloutState": "IN_PROGRESS",
+        "rolloutStateReason": f"ECS deployment {deployment_id} in progress.",
     }
 
 
@@ -73,7 +82,14 @@ def start_deployment(world: World, service: Any, task_definition: str) -> dict[s
         return deployment
 
 
-def launch_task(world: World, service: Any, deployment: dict[str, Any], state: str = "PENDING", when: float | None = None, log_event: bool = True) -> SimTask:
+def launch_task(
+    world: World,
+    service: Any,
+    deployment: dict[str, Any],
+    state: str = "PENDING",
+    when: float | None = None,
+    log_event: bool = True,
+) -> SimTask:
     task = SimTask(world.new_task_id(), deployment["taskDefinition"], deployment["id"], when or world.now(), state)
     task.cpu_jitter = world.rng.uniform(-3, 3)
     world.tasks.append(task)

@@ -40,17 +40,30 @@ def add(world: World, service: Any, task: SimTask) -> None:
     definition = copy.copy(backend.describe_task_definition(task.task_definition))
     definition.network_mode = None  # moto's own awsvpc path fails (its ENI lacks private_dns_name): attach by hand
     mirrored = SimulatedEcsTask(
-        cluster, definition, None, None, backend, group=f"service:{service.name}", launch_type="FARGATE",
-        started_by=task.deployment_id, platform_version="1.4.0",
+        cluster,
+        definition,
+        None,
+        None,
+        backend,
+        group=f"service:{service.name}",
+        launch_type="FARGATE",
+        started_by=task.deployment_id,
+        platform_version="1.4.0",
     )
     subnets = (service.network_configuration or {}).get("awsvpcConfiguration", {}).get("subnets") or ["subnet-demo"]
     digits = int(task.task_id[:4], 16)
     mirrored.network_configuration = service.network_configuration
-    mirrored.attachments = [{
-        "id": str(uuid.UUID(task.task_id)), "type": "ElasticNetworkInterface", "status": "ATTACHED",
-        "details": [{"name": "subnetId", "value": subnets[digits % len(subnets)]},
-                    {"name": "privateIPv4Address", "value": f"10.0.{1 + digits % len(subnets)}.{10 + digits % 240}"}],
-    }]
+    mirrored.attachments = [
+        {
+            "id": str(uuid.UUID(task.task_id)),
+            "type": "ElasticNetworkInterface",
+            "status": "ATTACHED",
+            "details": [
+                {"name": "subnetId", "value": subnets[digits % len(subnets)]},
+                {"name": "privateIPv4Address", "value": f"10.0.{1 + digits % len(subnets)}.{10 + digits % 240}"},
+            ],
+        }
+    ]
     mirrored.id = task.task_id
     mirrored.status = "PENDING"
     mirrored.desired_status = "RUNNING"

@@ -25,7 +25,14 @@ from kojan_tui.demo.scenarios import SCENARIOS, Scenario
 
 DUMMY_KEY_ID = "kojan-demo"  # moto accepts any credentials; these never reach AWS
 DUMMY_SECRET = "kojan-demo-secret"
-_STRIPPED_ENV = ("AWS_PROFILE", "AWS_DEFAULT_PROFILE", "AWS_ENDPOINT_URL", "AWS_CONFIG_FILE", "AWS_SHARED_CREDENTIALS_FILE", "AWS_SESSION_TOKEN")
+_STRIPPED_ENV = (
+    "AWS_PROFILE",
+    "AWS_DEFAULT_PROFILE",
+    "AWS_ENDPOINT_URL",
+    "AWS_CONFIG_FILE",
+    "AWS_SHARED_CREDENTIALS_FILE",
+    "AWS_SESSION_TOKEN",
+)
 
 
 class EmbeddedAwsError(RuntimeError):
@@ -33,7 +40,9 @@ class EmbeddedAwsError(RuntimeError):
 
 
 class EmbeddedAws:
-    def __init__(self, scenario: str = "healthy", config: Config | None = None, *, tick_seconds: float = 5.0, startup_timeout: float = 60.0):
+    def __init__(
+        self, scenario: str = "healthy", config: Config | None = None, *, tick_seconds: float = 5.0, startup_timeout: float = 60.0
+    ):
         if scenario not in SCENARIOS:
             raise ValueError(f"unknown scenario {scenario!r}; known: {', '.join(SCENARIOS)}")
         self.config = config or Config()
@@ -50,8 +59,19 @@ class EmbeddedAws:
         if self._process is not None:
             return self.endpoint_url
         command = [
-            sys.executable, "-m", "kojan_tui.demo.server", "--port", "0", "--scenario", self._scenario,
-            "--tick", repr(self.tick_seconds), "--config-json", config_to_json(self.config), "--stdin-watch", "on",
+            sys.executable,
+            "-m",
+            "kojan_tui.demo.server",
+            "--port",
+            "0",
+            "--scenario",
+            self._scenario,
+            "--tick",
+            repr(self.tick_seconds),
+            "--config-json",
+            config_to_json(self.config),
+            "--stdin-watch",
+            "on",
         ]
         env = {k: v for k, v in os.environ.items() if k not in _STRIPPED_ENV and not k.startswith("AWS_ENDPOINT_URL_")}
         self._stderr = tempfile.TemporaryFile()
@@ -165,17 +185,24 @@ class EmbeddedAws:
     def client_env(self) -> dict[str, str]:
         """Environment for an AWS client (or the AWS CLI) pointed at this world, with dummy credentials."""
         return {
-            "AWS_ENDPOINT_URL": self.endpoint_url, "AWS_ACCESS_KEY_ID": DUMMY_KEY_ID, "AWS_SECRET_ACCESS_KEY": DUMMY_SECRET,
-            "AWS_DEFAULT_REGION": self.config.aws.region, "AWS_REGION": self.config.aws.region,
+            "AWS_ENDPOINT_URL": self.endpoint_url,
+            "AWS_ACCESS_KEY_ID": DUMMY_KEY_ID,
+            "AWS_SECRET_ACCESS_KEY": DUMMY_SECRET,
+            "AWS_DEFAULT_REGION": self.config.aws.region,
+            "AWS_REGION": self.config.aws.region,
         }
 
     def _control(self, method: str, path: str, body: dict[str, Any] | None = None, timeout: float = 5.0) -> dict[str, Any]:
         data = json.dumps(body).encode() if body is not None else None
-        request = urllib.request.Request(f"{self.endpoint_url}/_kojan/{path}", data=data, method=method, headers={"Content-Type": "application/json"})
+        request = urllib.request.Request(
+            f"{self.endpoint_url}/_kojan/{path}", data=data, method=method, headers={"Content-Type": "application/json"}
+        )
         try:
             with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310 - our own loopback URL
                 return json.loads(response.read())
         except urllib.error.HTTPError as exc:
-            raise EmbeddedAwsError(f"control API {method} /_kojan/{path}: {exc.code} {exc.read().decode(errors='replace')}") from None
+            raise EmbeddedAwsError(
+                f"control API {method} /_kojan/{path}: {exc.code} {exc.read().decode(errors='replace')}"
+            ) from None
         except OSError as exc:
             raise EmbeddedAwsError(f"control API {method} /_kojan/{path}: {exc}") from None

@@ -57,8 +57,12 @@ def split_commands(query: str) -> list[str]:
     return [p for p in parts if p]
 
 
-_FILTER = re.compile(r"^filter\s+(@?[\w.]+)\s+(not\s+)?like\s+(/(?P<re>(?:\\/|[^/])*)/|\"(?P<dq>[^\"]*)\"|'(?P<sq>[^']*)')\s*$", re.I)
-_STATS = re.compile(r"^stats\s+count\(\s*\*?\s*\)(?:\s+as\s+(?P<alias>\w+))?(?:\s+by\s+(?P<by>[@\w.]+(?:\s*,\s*[@\w.]+)*))?\s*$", re.I)
+_FILTER = re.compile(
+    r"^filter\s+(@?[\w.]+)\s+(not\s+)?like\s+(/(?P<re>(?:\\/|[^/])*)/|\"(?P<dq>[^\"]*)\"|'(?P<sq>[^']*)')\s*$", re.I
+)
+_STATS = re.compile(
+    r"^stats\s+count\(\s*\*?\s*\)(?:\s+as\s+(?P<alias>\w+))?(?:\s+by\s+(?P<by>[@\w.]+(?:\s*,\s*[@\w.]+)*))?\s*$", re.I
+)
 _SORT = re.compile(r"^sort\s+(?P<field>[@\w.()*]+)(?:\s+(?P<dir>asc|desc))?\s*$", re.I)
 _LIMIT = re.compile(r"^limit\s+(\d+)\s*$", re.I)
 _FIELDS = re.compile(r"^fields\s+(.+)$", re.I)
@@ -74,7 +78,11 @@ def parse(query: str) -> Plan:
             plan.fields.extend(names)
         elif m := _FILTER.match(command):
             text = m.group("re")
-            pattern = re.compile(text.replace("\\/", "/")) if text is not None else re.compile(re.escape(m.group("dq") if m.group("dq") is not None else m.group("sq")))
+            pattern = (
+                re.compile(text.replace("\\/", "/"))
+                if text is not None
+                else re.compile(re.escape(m.group("dq") if m.group("dq") is not None else m.group("sq")))
+            )
             plan.filters.append((m.group(1), bool(m.group(2)), pattern))
         elif m := _STATS.match(command):
             plan.stats_alias = m.group("alias") or "count()"

@@ -14,10 +14,21 @@ from kojan_tui.demo.scenarios import DEFAULT_SCENARIO
 from kojan_tui.demo.seed import seed_world
 from kojan_tui.demo.world import SERVICE_AGE_SECONDS, World
 
-
 SCAN_FINDINGS = [  # real Go advisories affecting the Go 1.22 toolchain and x/net the image was built with
-    ("CVE-2024-24790", "CRITICAL", "stdlib", "1.22.3", "net/netip: Is4In6 and similar methods misclassify IPv4-mapped IPv6 addresses."),
-    ("CVE-2023-45288", "HIGH", "golang.org/x/net", "0.21.0", "net/http2: an attacker can exhaust CPU with excessive CONTINUATION frames."),
+    (
+        "CVE-2024-24790",
+        "CRITICAL",
+        "stdlib",
+        "1.22.3",
+        "net/netip: Is4In6 and similar methods misclassify IPv4-mapped IPv6 addresses.",
+    ),
+    (
+        "CVE-2023-45288",
+        "HIGH",
+        "golang.org/x/net",
+        "0.21.0",
+        "net/http2: an attacker can exhaust CPU with excessive CONTINUATION frames.",
+    ),
     ("CVE-2024-34156", "HIGH", "stdlib", "1.22.3", "encoding/gob: deeply nested structures exhaust the stack."),
     ("CVE-2024-24791", "MEDIUM", "stdlib", "1.22.3", "net/http: a server may mishandle 100-continue responses from a backend."),
 ]
@@ -26,19 +37,28 @@ SCAN_FINDINGS = [  # real Go advisories affecting the Go 1.22 toolchain and x/ne
 def seed_scan_findings(world: World, image_digest_tag: str = "latest") -> None:
     repo = world.config.service.ecr_repository
     findings = [
-        {"name": cve, "uri": f"https://nvd.nist.gov/vuln/detail/{cve}", "severity": sev, "description": desc,
-         "attributes": [{"key": "package_name", "value": pkg}, {"key": "package_version", "value": ver}]}
+        {
+            "name": cve,
+            "uri": f"https://nvd.nist.gov/vuln/detail/{cve}",
+            "severity": sev,
+            "description": desc,
+            "attributes": [{"key": "package_name", "value": pkg}, {"key": "package_version", "value": ver}],
+        }
         for cve, sev, pkg, ver, desc in SCAN_FINDINGS
     ]
     counts: dict[str, int] = {}
     for f in findings:
         counts[f["severity"]] = counts.get(f["severity"], 0) + 1
     backend = ecr_backends[world.account_id][world.region]
-    backend.scan_finding_results.append({
-        "registryId": world.account_id, "repositoryName": repo, "imageId": {"imageTag": image_digest_tag},
-        "imageScanStatus": {"status": "COMPLETE", "description": "The scan was completed successfully."},
-        "imageScanFindings": {"findings": findings, "findingSeverityCounts": counts},
-    })
+    backend.scan_finding_results.append(
+        {
+            "registryId": world.account_id,
+            "repositoryName": repo,
+            "imageId": {"imageTag": image_digest_tag},
+            "imageScanStatus": {"status": "COMPLETE", "description": "The scan was completed successfully."},
+            "imageScanFindings": {"findings": findings, "findingSeverityCounts": counts},
+        }
+    )
 
 
 def build_world(world: World, simulator: Any, endpoint: str) -> None:

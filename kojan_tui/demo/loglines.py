@@ -50,7 +50,11 @@ def pick_endpoint(rng: random.Random) -> tuple[str, str]:
 
 def request_id(rng: random.Random) -> str:
     return "%08x-%04x-4%03x-%04x-%012x" % (
-        rng.getrandbits(32), rng.getrandbits(16), rng.getrandbits(12), 0x8000 | rng.getrandbits(14), rng.getrandbits(48)
+        rng.getrandbits(32),
+        rng.getrandbits(16),
+        rng.getrandbits(12),
+        0x8000 | rng.getrandbits(14),
+        rng.getrandbits(48),
     )
 
 
@@ -78,8 +82,15 @@ def request_line(rng: random.Random, epoch_ms: int, status: int, latency_ms: flo
     level = "ERROR" if status >= 500 else "WARN" if status >= 400 else "INFO"
     out.append(
         line(
-            epoch_ms, level, "request completed", method=method, path=path, status=status,
-            latency_ms=round(latency_ms, 1), request_id=rid, remote_ip=f"203.0.113.{rng.randint(2, 254)}",
+            epoch_ms,
+            level,
+            "request completed",
+            method=method,
+            path=path,
+            status=status,
+            latency_ms=round(latency_ms, 1),
+            request_id=rid,
+            remote_ip=f"203.0.113.{rng.randint(2, 254)}",
         )
     )
     return out

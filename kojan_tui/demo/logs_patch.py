@@ -41,12 +41,17 @@ def compile_filter(pattern: str | None) -> Callable[[str], bool]:
     if m := _JSON_CMP.match(text):
         return _json_comparison(m.group(1), m.group(2), m.group(3) if m.group(3) is not None else m.group(4))
     if text[0] in "{[":
-        raise InvalidParameterException(f"The filter pattern '{text}' is not supported by the kojan-tui demo (terms, quoted phrases and one-comparison JSON patterns are).")
+        raise InvalidParameterException(
+            f"The filter pattern '{text}' is not supported by the kojan-tui demo "
+            "(terms, quoted phrases and one-comparison JSON patterns are)."
+        )
     required, optional, excluded = [], [], []
     for sign, quoted, bare in _TERM.findall(text):
         term = quoted.replace('\\"', '"') if quoted else bare
         (optional if sign == "?" else excluded if sign == "-" else required).append(term)
-    return lambda m: all(t in m for t in required) and (not optional or any(t in m for t in optional)) and not any(t in m for t in excluded)
+    return lambda m: (
+        all(t in m for t in required) and (not optional or any(t in m for t in optional)) and not any(t in m for t in excluded)
+    )
 
 
 def _json_comparison(path: str, op: str, raw: str) -> Callable[[str], bool]:
@@ -86,8 +91,15 @@ def _keyed(stream_name: str, events: list[Any]) -> Iterator[tuple[int, int, str,
 
 
 def filter_log_events(
-    self: Any, log_group_name: str, log_stream_names: list[str], start_time: int | None, end_time: int | None,
-    limit: int | None, next_token: str | None, filter_pattern: str | None, interleaved: bool,
+    self: Any,
+    log_group_name: str,
+    log_stream_names: list[str],
+    start_time: int | None,
+    end_time: int | None,
+    limit: int | None,
+    next_token: str | None,
+    filter_pattern: str | None,
+    interleaved: bool,
 ) -> tuple[list[dict[str, Any]], str | None, list[dict[str, Any]]]:
     """Events of all streams merged by (timestamp, event id); the token resumes after the last one returned."""
     limit = min(limit or MAX_LIMIT, MAX_LIMIT)
@@ -115,7 +127,15 @@ def filter_log_events(
             last = page[-1]
             token = f"{log_group_name}@{last['timestamp']}@{last['eventId']}"
             break
-        page.append({"logStreamName": stream_name, "timestamp": ts, "message": event.message, "ingestionTime": event.ingestion_time, "eventId": str(event_id)})
+        page.append(
+            {
+                "logStreamName": stream_name,
+                "timestamp": ts,
+                "message": event.message,
+                "ingestionTime": event.ingestion_time,
+                "eventId": str(event_id),
+            }
+        )
     return page, token, []
 
 
@@ -126,7 +146,9 @@ def put_log_events(self: Any, log_events: list[dict[str, Any]]) -> str:
     """moto appends as given; keep each stream sorted by time so windows can bisect."""
     result = _original_put(self, log_events)
     events = self.events
-    if len(events) > len(log_events) and any(events[i].timestamp > events[i + 1].timestamp for i in range(len(events) - len(log_events) - 1, len(events) - 1)):
+    if len(events) > len(log_events) and any(
+        events[i].timestamp > events[i + 1].timestamp for i in range(len(events) - len(log_events) - 1, len(events) - 1)
+    ):
         self.events = sorted(events, key=lambda e: e.timestamp)
     return result
 
@@ -143,18 +165,30 @@ class InsightsQuery:
         start_ms, end_ms = start_s * 1000, end_s * 1000 + 999
         records = (
             insights.Record(e.timestamp, s.log_stream_name, e.message, g.name)
-            for g in groups for s in list(g.streams.values()) for e in _window(s.events, start_ms, end_ms)
+            for g in groups
+            for s in list(g.streams.values())
+            for e in _window(s.events, start_ms, end_ms)
         )
         self.outcome = insights.execute(plan, records)
 
     def to_json(self, log_group_name: str) -> dict[str, Any]:
-        return {"queryId": self.query_id, "queryString": self.query, "status": self.status, "createTime": int(self.create_time.timestamp() * 1000), "logGroupName": log_group_name}
+        return {
+            "queryId": self.query_id,
+            "queryString": self.query,
+            "status": self.status,
+            "createTime": int(self.create_time.timestamp() * 1000),
+            "logGroupName": log_group_name,
+        }
 
     def to_result_json(self) -> dict[str, Any]:
         o = self.outcome
         return {
             "results": [[{"field": f, "value": v} for f, v in row] for row in o.rows],
-            "statistics": {"recordsMatched": float(o.records_matched), "recordsScanned": float(o.records_scanned), "bytesScanned": float(o.bytes_scanned)},
+            "statistics": {
+                "recordsMatched": float(o.records_matched),
+                "recordsScanned": float(o.records_scanned),
+                "bytesScanned": float(o.bytes_scanned),
+            },
             "status": self.status,
         }
 

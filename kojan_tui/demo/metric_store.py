@@ -26,7 +26,9 @@ def is_supported_stat(stat: str) -> bool:
     return stat in BASIC_STATS or parse_percentile(stat) is not None
 
 
-def compute_stat(stat: str, values: Sequence[float], aggregates: Sequence[tuple[float, float, float, float]] = ()) -> float | None:
+def compute_stat(
+    stat: str, values: Sequence[float], aggregates: Sequence[tuple[float, float, float, float]] = ()
+) -> float | None:
     """One statistic over raw ``values`` plus statistic sets ``(sum, count, min, max)``; None when empty."""
     count = len(values) + sum(a[1] for a in aggregates)
     if not count:
@@ -95,7 +97,9 @@ class MetricStore:
             if unit:
                 series.unit = unit
 
-    def put_statistic_set(self, key: SeriesKey, t: float, total: float, count: float, low: float, high: float, unit: str | None = None) -> None:
+    def put_statistic_set(
+        self, key: SeriesKey, t: float, total: float, count: float, low: float, high: float, unit: str | None = None
+    ) -> None:
         with self._lock:
             series = self._series.setdefault(key, Series())
             insort(series.aggregates, (t, total, count, low, high))

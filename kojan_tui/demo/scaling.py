@@ -50,8 +50,10 @@ def describe_scaling_activities(self: Any) -> str:
     max_results = int(self._get_param("MaxResults") or 50)
     start = int(self._get_param("NextToken") or 0)
     activities = [
-        a for a in (_world.scaling_activities if _world else [])
-        if a["ServiceNamespace"] == namespace and (not resource_id or a["ResourceId"] == resource_id)
+        a
+        for a in (_world.scaling_activities if _world else [])
+        if a["ServiceNamespace"] == namespace
+        and (not resource_id or a["ResourceId"] == resource_id)
         and (not dimension or a["ScalableDimension"] == dimension)
     ]
     page = activities[start : start + max_results]

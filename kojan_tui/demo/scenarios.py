@@ -51,7 +51,9 @@ SCENARIOS: dict[str, Scenario] = {
         Scenario(
             "db-outage",
             "S08: the database is unreachable: 'database connection' errors, 500 on every endpoint.",
-            replace(HEALTHY, error_rate=1.0, latency_median_ms=1800, latency_tail_ms=5000, rds_cpu_percent=2.0, error_kind="database"),
+            replace(
+                HEALTHY, error_rate=1.0, latency_median_ms=1800, latency_tail_ms=5000, rds_cpu_percent=2.0, error_kind="database"
+            ),
         ),
         Scenario(
             "memory-leak",

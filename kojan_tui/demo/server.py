@@ -30,7 +30,9 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--scenario", default=DEFAULT_SCENARIO, choices=list(SCENARIOS), help="the scenario to start in")
     parser.add_argument("--tick", type=float, default=5.0, help="simulator tick in seconds")
     parser.add_argument("--config-json", default=None, help="the kojan-tui Config as JSON (default: the production names)")
-    parser.add_argument("--stdin-watch", choices=("auto", "on", "off"), default="auto", help="exit when stdin closes (auto: when stdin is a pipe)")
+    parser.add_argument(
+        "--stdin-watch", choices=("auto", "on", "off"), default="auto", help="exit when stdin closes (auto: when stdin is a pipe)"
+    )
     args = parser.parse_args(argv)
     if not is_loopback(args.host):
         parser.error(f"--host {args.host}: the embedded AWS listens on loopback addresses only")
@@ -87,9 +89,8 @@ def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     logging.getLogger("werkzeug").setLevel(logging.ERROR)  # no access log: stdout carries READY only
     os.environ.setdefault("MOTO_EC2_LOAD_DEFAULT_AMIS", "false")  # ~0.4 s less startup; the demo runs no instances
-    from werkzeug.serving import make_server
-
     from moto.moto_server.werkzeug_app import DomainDispatcherApplication, MotoRequestHandler, create_backend_app
+    from werkzeug.serving import make_server
 
     from kojan_tui.demo import fidelity, lifecycle
     from kojan_tui.demo.simulator import Simulator
@@ -113,8 +114,12 @@ def main(argv: list[str] | None = None) -> int:
     lifecycle.build_world(world, simulator, endpoint)
     simulator.start()
     print(f"READY {endpoint}", flush=True)
-    print(f"kojan-tui demo AWS: scenario {world.scenario_name}, tick {args.tick}s, ready in {time.monotonic() - started:.2f}s, "
-          f"max RSS {lifecycle.max_rss_mib()} MiB", file=sys.stderr, flush=True)
+    print(
+        f"kojan-tui demo AWS: scenario {world.scenario_name}, tick {args.tick}s, ready in {time.monotonic() - started:.2f}s, "
+        f"max RSS {lifecycle.max_rss_mib()} MiB",
+        file=sys.stderr,
+        flush=True,
+    )
     while not stop.wait(0.1):
         pass
     simulator.stop()

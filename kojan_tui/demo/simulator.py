@@ -18,7 +18,7 @@ from moto.logs.models import logs_backends
 from moto.rds.models import rds_backends
 
 from kojan_tui.core import metrics_catalog as catalog
-from kojan_tui.demo import cloudwatch_patch, ecs_rollout, logs_patch, loglines, scaling
+from kojan_tui.demo import cloudwatch_patch, ecs_rollout, loglines, logs_patch, scaling
 from kojan_tui.demo.scenarios import Effects
 from kojan_tui.demo.world import MEMORY_BASELINE, RETENTION_SECONDS, SERVICE_AGE_SECONDS, SimTask, World
 
@@ -33,7 +33,7 @@ FRESH_TASK_LEAK_FACTOR = 0.08  # memory-leak: a task started after the switch ne
 def diurnal_factor(epoch: float) -> float:
     """Traffic by hour in Japan (UTC+9): quiet at night, a peak around midday and evening."""
     hour = ((epoch / 3600.0) + 9) % 24
-    return 0.25 + 0.75 * max(0.0, math.sin(math.pi * (hour - 6) / 18)) if 6 <= hour else 0.25
+    return 0.25 + 0.75 * max(0.0, math.sin(math.pi * (hour - 6) / 18)) if hour >= 6 else 0.25
 
 
 def _dims(pairs: tuple[tuple[str, str], ...]) -> list[dict[str, str]]:
@@ -47,7 +47,11 @@ class Simulator:
         self._thread: threading.Thread | None = None
         self._last_prune = 0.0
         service = world.config.service
-        self.alb, self.ecs, self.rds = _dims(catalog.alb_dimensions(service)), _dims(catalog.ecs_dimensions(service)), _dims(catalog.rds_dimensions(service))
+        self.alb, self.ecs, self.rds = (
+            _dims(catalog.alb_dimensions(service)),
+            _dims(catalog.ecs_dimensions(service)),
+            _dims(catalog.rds_dimensions(service)),
+        )
 
     # -- backends --------------------------------------------------------------------------
     @property
@@ -72,27 +76,77 @@ class Simulator:
     def put_metrics(self, namespace: str, data: list[dict[str, Any]]) -> None:
         self.cloudwatch.put_metric_data(namespace, data)
 
-    def publish(self, at: float, *, requests: int, errors: int, auth: int, latencies_s: list[float], cpu: list[float], memory: list[float], rds_cpu: float, rds_used_percent: float) -> None:
+    def publish(
+        self,
+        at: float,
+        *,
+        requests: int,
+        errors: int,
+        auth: int,
+        latencies_s: list[float],
+        cpu: list[float],
+        memory: list[float],
+        rds_cpu: float,
+        rds_used_percent: float,
+    ) -> None:
         ts = datetime.fromtimestamp(at, UTC).replace(tzinfo=None)
         alb = [
             {"MetricName": "RequestCount", "Dimensions": self.alb, "Timestamp": ts, "Value": float(requests), "Unit": "Count"},
-            {"MetricName": "HTTPCode_Target_5XX_Count", "Dimensions": self.alb, "Timestamp": ts, "Value": float(errors), "Unit": "Count"},
-            {"MetricName": "HTTPCode_Target_4XX_Count", "Dimensions": self.alb, "Timestamp": ts, "Value": float(auth), "Unit": "Count"},
-            {"MetricName": "HTTPCode_Target_2XX_Count", "Dimensions": self.alb, "Timestamp": ts, "Value": float(requests - errors - auth), "Unit": "Count"},
+            {
+                "MetricName": "HTTPCode_Target_5XX_Count",
+                "Dimensions": self.alb,
+                "Timestamp": ts,
+                "Value": float(errors),
+                "Unit": "Count",
+            },
+            {
+                "MetricName": "HTTPCode_Target_4XX_Count",
+                "Dimensions": self.alb,
+                "Timestamp": ts,
+                "Value": float(auth),
+                "Unit": "Count",
+            },
+            {
+                "MetricName": "HTTPCode_Target_2XX_Count",
+                "Dimensions": self.alb,
+                "Timestamp": ts,
+                "Value": float(requests - errors - auth),
+                "Unit": "Count",
+            },
         ]
         if latencies_s:
-            alb.append({"MetricName": "TargetResponseTime", "Dimensions": self.alb, "Timestamp": ts, "Values": latencies_s, "Unit": "Seconds"})
+            alb.append(
+                {
+                    "MetricName": "TargetResponseTime",
+                    "Dimensions": self.alb,
+                    "Timestamp": ts,
+                    "Values": latencies_s,
+                    "Unit": "Seconds",
+                }
+            )
         self.put_metrics("AWS/ApplicationELB", alb)
         if cpu:
-            self.put_metrics("AWS/ECS", [
-                {"MetricName": "CPUUtilization", "Dimensions": self.ecs, "Timestamp": ts, "Values": cpu, "Unit": "Percent"},
-                {"MetricName": "MemoryUtilization", "Dimensions": self.ecs, "Timestamp": ts, "Values": memory, "Unit": "Percent"},
-            ])
+            self.put_metrics(
+                "AWS/ECS",
+                [
+                    {"MetricName": "CPUUtilization", "Dimensions": self.ecs, "Timestamp": ts, "Values": cpu, "Unit": "Percent"},
+                    {
+                        "MetricName": "MemoryUtilization",
+                        "Dimensions": self.ecs,
+                        "Timestamp": ts,
+                        "Values": memory,
+                        "Unit": "Percent",
+                    },
+                ],
+            )
         free = self.world.allocated_storage_gib * GIB * (1 - rds_used_percent / 100)
-        self.put_metrics("AWS/RDS", [
-            {"MetricName": "CPUUtilization", "Dimensions": self.rds, "Timestamp": ts, "Value": rds_cpu, "Unit": "Percent"},
-            {"MetricName": "FreeStorageSpace", "Dimensions": self.rds, "Timestamp": ts, "Value": free, "Unit": "Bytes"},
-        ])
+        self.put_metrics(
+            "AWS/RDS",
+            [
+                {"MetricName": "CPUUtilization", "Dimensions": self.rds, "Timestamp": ts, "Value": rds_cpu, "Unit": "Percent"},
+                {"MetricName": "FreeStorageSpace", "Dimensions": self.rds, "Timestamp": ts, "Value": free, "Unit": "Bytes"},
+            ],
+        )
 
     def write_logs(self, task: SimTask, lines: list[tuple[int, str]]) -> None:
         group = self.world.config.service.log_group
@@ -149,18 +203,40 @@ class Simulator:
             for _ in range(n):
                 latency = self.latency_ms(effects)
                 r = rng.random()
-                status = 500 if r < effects.error_rate else (rng.choice((401, 403)) if effects.error_kind == "auth" else 401) if r < effects.error_rate + effects.auth_fail_rate else 200
+                status = (
+                    500
+                    if r < effects.error_rate
+                    else (rng.choice((401, 403)) if effects.error_kind == "auth" else 401)
+                    if r < effects.error_rate + effects.auth_fail_rate
+                    else 200
+                )
                 errors += status >= 500
                 auth += status in (401, 403)
                 outcomes.append((status, latency))
                 if len(latencies) < MAX_LATENCY_SAMPLES:
                     latencies.append(round(latency / 1000.0, 4))
-            cpu_now = effects.cpu_percent if effects.cpu_percent >= 100 else effects.cpu_percent * (0.5 + diurnal_factor(now)) + task.cpu_jitter
-            cpu.append(round(min(100.0, max(0.5, cpu_now + rng.uniform(-2, 2) if cpu_now < 100 else rng.uniform(99.4, 100.0))), 2))
+            cpu_now = (
+                effects.cpu_percent
+                if effects.cpu_percent >= 100
+                else effects.cpu_percent * (0.5 + diurnal_factor(now)) + task.cpu_jitter
+            )
+            cpu.append(
+                round(min(100.0, max(0.5, cpu_now + rng.uniform(-2, 2) if cpu_now < 100 else rng.uniform(99.4, 100.0))), 2)
+            )
             memory.append(round(min(100.0, task.memory_percent), 2))
             self.write_logs(task, self.log_lines(now, seconds, outcomes, effects))
         rds_cpu = max(0.5, shared.rds_cpu_percent * (0.6 + 0.6 * diurnal_factor(now)) + rng.uniform(-2, 2))
-        self.publish(now, requests=total, errors=errors, auth=auth, latencies_s=latencies, cpu=cpu, memory=memory, rds_cpu=round(rds_cpu, 2), rds_used_percent=world.rds_used_percent)
+        self.publish(
+            now,
+            requests=total,
+            errors=errors,
+            auth=auth,
+            latencies_s=latencies,
+            cpu=cpu,
+            memory=memory,
+            rds_cpu=round(rds_cpu, 2),
+            rds_used_percent=world.rds_used_percent,
+        )
         if now - self._last_prune >= PRUNE_EVERY_SECONDS:
             self.prune(now)
 
@@ -188,7 +264,13 @@ class Simulator:
         avg = sum(per_task[t.task_id].cpu_percent for t in running) / len(running)
         world.high_cpu_ticks = world.high_cpu_ticks + 1 if avg >= 90 else 0
         world.low_cpu_ticks = world.low_cpu_ticks + 1 if avg < 50 else 0
-        target = 4 if world.high_cpu_ticks >= 3 and service.desired_count < 4 else 2 if world.low_cpu_ticks >= 6 and service.desired_count > 2 else None
+        target = (
+            4
+            if world.high_cpu_ticks >= 3 and service.desired_count < 4
+            else 2
+            if world.low_cpu_ticks >= 6 and service.desired_count > 2
+            else None
+        )
         if target is not None:
             scaling.record_activity(world, target, service.desired_count, now)
             service.desired_count = target
@@ -214,8 +296,17 @@ class Simulator:
             cpu = [round(healthy.cpu_percent * (0.5 + factor) + rng.uniform(-3, 3), 2) for _ in range(2)]
             memory = [round(self.backfilled_memory(at, now) + rng.uniform(-2, 3), 2) for _ in range(2)]
             used = self.world.rds_used_percent - (now - at) / 86400 * 0.4
-            self.publish(at, requests=requests, errors=0, auth=round(requests * 0.004), latencies_s=latencies, cpu=cpu, memory=memory,
-                         rds_cpu=round(healthy.rds_cpu_percent * (0.6 + 0.6 * factor) + rng.uniform(-2, 2), 2), rds_used_percent=used)
+            self.publish(
+                at,
+                requests=requests,
+                errors=0,
+                auth=round(requests * 0.004),
+                latencies_s=latencies,
+                cpu=cpu,
+                memory=memory,
+                rds_cpu=round(healthy.rds_cpu_percent * (0.6 + 0.6 * factor) + rng.uniform(-2, 2), 2),
+                rds_used_percent=used,
+            )
         running = [t for t in self.world.tasks if t.state == "RUNNING"]
         for task in running:
             task.memory_percent = self.backfilled_memory(now, now)
@@ -223,7 +314,10 @@ class Simulator:
             for k in range(90):
                 at = now - 900 + k * 10 + rng.uniform(0, 10)
                 status = 401 if rng.random() < 0.01 else 200
-                lines.extend((int(at * 1000), text) for text in loglines.request_line(rng, int(at * 1000), status, self.latency_ms(healthy)))
+                lines.extend(
+                    (int(at * 1000), text)
+                    for text in loglines.request_line(rng, int(at * 1000), status, self.latency_ms(healthy))
+                )
             self.write_logs(task, lines)
 
     def backfilled_memory(self, at: float, now: float) -> float:

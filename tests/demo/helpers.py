@@ -21,7 +21,11 @@ T = TypeVar("T")
 
 def client(aws: EmbeddedAws, name: str) -> Any:
     return boto3.client(
-        name, endpoint_url=aws.endpoint_url, region_name=REGION, aws_access_key_id="testing", aws_secret_access_key="testing",
+        name,
+        endpoint_url=aws.endpoint_url,
+        region_name=REGION,
+        aws_access_key_id="testing",
+        aws_secret_access_key="testing",
         config=BotoConfig(retries={"max_attempts": 1}),
     )
 
@@ -49,11 +53,24 @@ def s03_since(cloudwatch: Any, since: datetime, period: int = 60) -> dict[str, l
     down to the minute), so a scenario's symptom is not diluted by what came before it.
     """
     queries = [
-        {"Id": q.id, "MetricStat": {"Metric": {"Namespace": q.namespace, "MetricName": q.metric, "Dimensions": [{"Name": n, "Value": v} for n, v in q.dimensions]}, "Period": period, "Stat": q.stat}}
+        {
+            "Id": q.id,
+            "MetricStat": {
+                "Metric": {
+                    "Namespace": q.namespace,
+                    "MetricName": q.metric,
+                    "Dimensions": [{"Name": n, "Value": v} for n, v in q.dimensions],
+                },
+                "Period": period,
+                "Stat": q.stat,
+            },
+        }
         for q in s03_queries(SERVICE, period)
     ]
     start = since.replace(microsecond=0)
-    response = cloudwatch.get_metric_data(MetricDataQueries=queries, StartTime=start, EndTime=utcnow() + timedelta(seconds=1), ScanBy="TimestampAscending")
+    response = cloudwatch.get_metric_data(
+        MetricDataQueries=queries, StartTime=start, EndTime=utcnow() + timedelta(seconds=1), ScanBy="TimestampAscending"
+    )
     return {r["Id"]: r["Values"] for r in response["MetricDataResults"]}
 
 

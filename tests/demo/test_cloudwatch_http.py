@@ -17,7 +17,10 @@ DIMS = [{"Name": "LoadBalancer", "Value": "app/percentile-test/1"}]
 def put_known_samples(cloudwatch, at):
     half = len(KNOWN) // 2
     for chunk in (KNOWN[:half], KNOWN[half:]):  # two calls, as a real publisher batches
-        cloudwatch.put_metric_data(Namespace="Kojan/Test", MetricData=[{"MetricName": "Latency", "Dimensions": DIMS, "Timestamp": at, "Values": chunk, "Unit": "Seconds"}])
+        cloudwatch.put_metric_data(
+            Namespace="Kojan/Test",
+            MetricData=[{"MetricName": "Latency", "Dimensions": DIMS, "Timestamp": at, "Values": chunk, "Unit": "Seconds"}],
+        )
 
 
 def test_get_metric_data_computes_p99_from_the_published_samples(demo_world):
@@ -26,8 +29,14 @@ def test_get_metric_data_computes_p99_from_the_published_samples(demo_world):
     put_known_samples(cloudwatch, at)
     stat = lambda s: {"Metric": {"Namespace": "Kojan/Test", "MetricName": "Latency", "Dimensions": DIMS}, "Period": 60, "Stat": s}  # noqa: E731
     results = cloudwatch.get_metric_data(
-        MetricDataQueries=[{"Id": "p99", "MetricStat": stat("p99")}, {"Id": "p50", "MetricStat": stat("p50")}, {"Id": "p999", "MetricStat": stat("p99.9")}, {"Id": "n", "MetricStat": stat("SampleCount")}],
-        StartTime=at - timedelta(minutes=5), EndTime=at + timedelta(minutes=5),
+        MetricDataQueries=[
+            {"Id": "p99", "MetricStat": stat("p99")},
+            {"Id": "p50", "MetricStat": stat("p50")},
+            {"Id": "p999", "MetricStat": stat("p99.9")},
+            {"Id": "n", "MetricStat": stat("SampleCount")},
+        ],
+        StartTime=at - timedelta(minutes=5),
+        EndTime=at + timedelta(minutes=5),
     )["MetricDataResults"]
     values = {r["Id"]: r["Values"] for r in results}
     assert values == {"p99": [2.5], "p50": [0.051], "p999": [3.0], "n": [102.0]}
@@ -40,8 +49,14 @@ def test_get_metric_statistics_returns_extended_statistics(demo_world):
     at = (utcnow() - timedelta(minutes=10)).replace(second=30, microsecond=0)
     put_known_samples(cloudwatch, at)
     points = cloudwatch.get_metric_statistics(
-        Namespace="Kojan/Test", MetricName="Latency", Dimensions=DIMS, StartTime=at - timedelta(minutes=5), EndTime=at + timedelta(minutes=5),
-        Period=60, Statistics=["Maximum"], ExtendedStatistics=["p99", "p90"],
+        Namespace="Kojan/Test",
+        MetricName="Latency",
+        Dimensions=DIMS,
+        StartTime=at - timedelta(minutes=5),
+        EndTime=at + timedelta(minutes=5),
+        Period=60,
+        Statistics=["Maximum"],
+        ExtendedStatistics=["p99", "p90"],
     )["Datapoints"]
     assert len(points) == 1
     assert points[0]["ExtendedStatistics"] == {"p99": 2.5, "p90": 0.092} and points[0]["Maximum"] == 3.0
@@ -59,7 +74,17 @@ def test_an_invalid_statistic_is_a_client_error(demo_world):
     now = utcnow()
     with pytest.raises(ClientError) as caught:
         cloudwatch.get_metric_data(
-            MetricDataQueries=[{"Id": "x", "MetricStat": {"Metric": {"Namespace": "AWS/ECS", "MetricName": "CPUUtilization"}, "Period": 60, "Stat": "tm99"}}],
-            StartTime=now - timedelta(minutes=5), EndTime=now,
+            MetricDataQueries=[
+                {
+                    "Id": "x",
+                    "MetricStat": {
+                        "Metric": {"Namespace": "AWS/ECS", "MetricName": "CPUUtilization"},
+                        "Period": 60,
+                        "Stat": "tm99",
+                    },
+                }
+            ],
+            StartTime=now - timedelta(minutes=5),
+            EndTime=now,
         )
     assert caught.value.response["Error"]["Code"] == "InvalidParameterValue"

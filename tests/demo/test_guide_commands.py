@@ -7,11 +7,16 @@ from datetime import timedelta
 
 from tests.demo.helpers import SERVICE, client, utcnow, wait_for
 
-ALB_DIMENSIONS = [{"Name": "TargetGroup", "Value": SERVICE.target_group}, {"Name": "LoadBalancer", "Value": SERVICE.load_balancer}]
+ALB_DIMENSIONS = [
+    {"Name": "TargetGroup", "Value": SERVICE.target_group},
+    {"Name": "LoadBalancer", "Value": SERVICE.load_balancer},
+]
 
 
 def test_s01_health_check_shows_running_equal_to_desired(demo_world):
-    service = client(demo_world, "ecs").describe_services(cluster="kojan-map-production", services=["kojan-map-business"])["services"][0]
+    service = client(demo_world, "ecs").describe_services(cluster="kojan-map-production", services=["kojan-map-business"])[
+        "services"
+    ][0]
     assert (service["runningCount"], service["desiredCount"], service["status"]) == (2, 2, "ACTIVE")
     assert service["taskDefinition"].startswith("arn:aws:ecs:ap-northeast-1:123456789012:task-definition/kojan-map-business:")
     assert service["taskDefinition"].endswith(":3")
@@ -43,9 +48,16 @@ def test_s04_hourly_error_summary_finds_errors_only_when_there_are_some(demo_wor
 def test_s09_memory_maximum_over_24_hours_at_5_minutes(demo_world):
     now = utcnow()
     points = client(demo_world, "cloudwatch").get_metric_statistics(
-        Namespace="AWS/ECS", MetricName="MemoryUtilization",
-        Dimensions=[{"Name": "ServiceName", "Value": "kojan-map-business"}, {"Name": "ClusterName", "Value": "kojan-map-production"}],
-        StartTime=now - timedelta(hours=24), EndTime=now, Period=300, Statistics=["Maximum"],
+        Namespace="AWS/ECS",
+        MetricName="MemoryUtilization",
+        Dimensions=[
+            {"Name": "ServiceName", "Value": "kojan-map-business"},
+            {"Name": "ClusterName", "Value": "kojan-map-production"},
+        ],
+        StartTime=now - timedelta(hours=24),
+        EndTime=now,
+        Period=300,
+        Statistics=["Maximum"],
     )["Datapoints"]
     assert len(points) >= 280  # a full day of 5-minute points from the backfill
     assert all(30 < p["Maximum"] < 60 and p["Unit"] == "Percent" for p in points)
@@ -54,8 +66,13 @@ def test_s09_memory_maximum_over_24_hours_at_5_minutes(demo_world):
 def test_s10_target_response_time_average_and_maximum_per_minute(demo_world):
     now = utcnow()
     points = client(demo_world, "cloudwatch").get_metric_statistics(
-        Namespace="AWS/ApplicationELB", MetricName="TargetResponseTime", Dimensions=ALB_DIMENSIONS,
-        StartTime=now - timedelta(hours=1), EndTime=now, Period=60, Statistics=["Average", "Maximum"],
+        Namespace="AWS/ApplicationELB",
+        MetricName="TargetResponseTime",
+        Dimensions=ALB_DIMENSIONS,
+        StartTime=now - timedelta(hours=1),
+        EndTime=now,
+        Period=60,
+        Statistics=["Average", "Maximum"],
     )["Datapoints"]
     assert len(points) >= 58
     assert all(0 < p["Average"] <= p["Maximum"] and p["Average"] < 0.5 for p in points)  # seconds, as ALB reports
@@ -73,7 +90,9 @@ def test_s16_scaling_activities_and_counts(demo_world):
 
 def test_s26_rollback_command_starts_a_deployment_of_the_previous_revision(demo_world):
     ecs = client(demo_world, "ecs")
-    service = ecs.update_service(cluster="kojan-map-production", service="kojan-map-business", taskDefinition="kojan-map-business:2")["service"]
+    service = ecs.update_service(
+        cluster="kojan-map-production", service="kojan-map-business", taskDefinition="kojan-map-business:2"
+    )["service"]
     primary = [d for d in service["deployments"] if d["status"] == "PRIMARY"]
     assert len(primary) == 1 and primary[0]["taskDefinition"].endswith("task-definition/kojan-map-business:2")
     assert primary[0]["rolloutState"] == "IN_PROGRESS"
@@ -83,14 +102,22 @@ def test_s26_rollback_command_starts_a_deployment_of_the_previous_revision(demo_
 def test_seeded_resources_the_guide_checks(demo_world):
     secret = client(demo_world, "secretsmanager").get_secret_value(SecretId="/kojan-map/business/jwt-secret")["SecretString"]
     assert len(secret) >= 32
-    listed = client(demo_world, "secretsmanager").list_secrets(Filters=[{"Key": "name", "Values": ["/kojan-map/business/"]}])["SecretList"]
+    listed = client(demo_world, "secretsmanager").list_secrets(Filters=[{"Key": "name", "Values": ["/kojan-map/business/"]}])[
+        "SecretList"
+    ]
     assert {s["Name"] for s in listed} >= {"/kojan-map/business/jwt-secret", "/kojan-map/business/db-password"}
-    findings = client(demo_world, "ecr").describe_image_scan_findings(repositoryName="kojan-map/business", imageId={"imageTag": "latest"})
+    findings = client(demo_world, "ecr").describe_image_scan_findings(
+        repositoryName="kojan-map/business", imageId={"imageTag": "latest"}
+    )
     assert findings["imageScanFindings"]["findingSeverityCounts"] == {"CRITICAL": 1, "HIGH": 2, "MEDIUM": 1}
     db = client(demo_world, "rds").describe_db_instances(DBInstanceIdentifier="kojan-map-db")["DBInstances"][0]
     assert (db["Engine"], db["EngineVersion"][:3], db["AllocatedStorage"]) == ("mysql", "8.0", 100)
-    params = client(demo_world, "rds").describe_db_parameters(DBParameterGroupName=db["DBParameterGroups"][0]["DBParameterGroupName"])["Parameters"]
-    assert {"ParameterName": "slow_query_log", "ParameterValue": "1"}.items() <= next(p for p in params if p["ParameterName"] == "slow_query_log").items()
+    params = client(demo_world, "rds").describe_db_parameters(
+        DBParameterGroupName=db["DBParameterGroups"][0]["DBParameterGroupName"]
+    )["Parameters"]
+    assert {"ParameterName": "slow_query_log", "ParameterValue": "1"}.items() <= next(
+        p for p in params if p["ParameterName"] == "slow_query_log"
+    ).items()
     revisions = client(demo_world, "ecs").list_task_definitions(familyPrefix="kojan-map-business")["taskDefinitionArns"]
     assert [r[-1] for r in revisions] == ["1", "2", "3"]
     td = client(demo_world, "ecs").describe_task_definition(taskDefinition="kojan-map-business")["taskDefinition"]
@@ -99,5 +126,7 @@ def test_seeded_resources_the_guide_checks(demo_world):
     assert all(s["valueFrom"].startswith("arn:aws:secretsmanager:") for s in container["secrets"])
     keys = [o["Key"] for o in client(demo_world, "s3").list_objects_v2(Bucket="kojan-map-alb-logs")["Contents"]]
     assert len(keys) == 3 and all(k.startswith("AWSLogs/123456789012/elasticloadbalancing/") for k in keys)
-    groups = client(demo_world, "ec2").describe_security_groups(Filters=[{"Name": "group-name", "Values": ["kojan-map-db-sg"]}])["SecurityGroups"]
+    groups = client(demo_world, "ec2").describe_security_groups(Filters=[{"Name": "group-name", "Values": ["kojan-map-db-sg"]}])[
+        "SecurityGroups"
+    ]
     assert groups[0]["IpPermissions"][0]["FromPort"] == 3306

@@ -28,14 +28,18 @@ def test_the_guides_s05_query_counts_errors_by_message():
 
 
 def test_filter_sort_limit_and_fields():
-    outcome = execute(parse("fields @timestamp, @message, @logStream | filter @message like 'ERROR' | sort @timestamp asc | limit 2"), RECORDS)
+    outcome = execute(
+        parse("fields @timestamp, @message, @logStream | filter @message like 'ERROR' | sort @timestamp asc | limit 2"), RECORDS
+    )
     assert [dict(r)["@logStream"] for r in outcome.rows] == ["s1", "s1"]
     assert dict(outcome.rows[0])["@timestamp"] == "1970-01-01 00:00:01.000"
     assert [f for f, _ in outcome.rows[0]] == ["@timestamp", "@message", "@logStream"]
 
 
 def test_not_like_count_without_by_and_json_fields():
-    assert [dict(r) for r in execute(parse("filter @message not like /ERROR/ | stats count() as n"), RECORDS).rows] == [{"n": "2"}]
+    assert [dict(r) for r in execute(parse("filter @message not like /ERROR/ | stats count() as n"), RECORDS).rows] == [
+        {"n": "2"}
+    ]
     by_level = [dict(r) for r in execute(parse("stats count(*) by level"), RECORDS).rows]
     assert by_level[0] == {"level": "ERROR", "count()": "3"}
 
@@ -45,7 +49,10 @@ def test_regex_with_a_pipe_stays_one_command():
     assert execute(parse("filter @message like /WARN|ERROR/ | stats count()"), RECORDS).rows == [[("count()", "4")]]
 
 
-@pytest.mark.parametrize("query", ["parse @message 'x * y' as a", "stats avg(latency) by bin(5m)", "fields @message | dedup @message", "filter status >= 500"])
+@pytest.mark.parametrize(
+    "query",
+    ["parse @message 'x * y' as a", "stats avg(latency) by bin(5m)", "fields @message | dedup @message", "filter status >= 500"],
+)
 def test_unsupported_queries_say_so(query):
     with pytest.raises(UnsupportedQuery, match="not supported by the kojan-tui demo"):
         parse(query)

@@ -29,7 +29,9 @@ def test_percentile_of_nothing_is_none_and_out_of_range_is_an_error():
         percentile([1.0], 101)
 
 
-@pytest.mark.parametrize(("stat", "expected"), [("p99", 99.0), ("p50", 50.0), ("p99.9", 99.9), ("p99.99", 99.99), ("p0", 0.0), ("p100", 100.0)])
+@pytest.mark.parametrize(
+    ("stat", "expected"), [("p99", 99.0), ("p50", 50.0), ("p99.9", 99.9), ("p99.99", 99.99), ("p0", 0.0), ("p100", 100.0)]
+)
 def test_parse_percentile_accepts_cloudwatch_forms(stat, expected):
     assert parse_percentile(stat) == expected
 

@@ -8,7 +8,9 @@ from kojan_tui.demo.logs_patch import prune_group
 
 
 def stream(*timestamps: int) -> SimpleNamespace:
-    return SimpleNamespace(events=[SimpleNamespace(timestamp=t, message="x" * 10) for t in timestamps], stored_bytes=10 * len(timestamps))
+    return SimpleNamespace(
+        events=[SimpleNamespace(timestamp=t, message="x" * 10) for t in timestamps], stored_bytes=10 * len(timestamps)
+    )
 
 
 def test_prune_drops_old_events_and_emptied_streams_of_stopped_tasks():

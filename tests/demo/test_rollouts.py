@@ -45,7 +45,13 @@ def test_rollback_to_the_previous_revision_rolls_out_and_completes(demo_world):
     rollout = messages[: next(i for i, m in enumerate(messages) if i > 1 and "has reached a steady state" in m)]
     assert sum("has started 1 tasks: (task " in m for m in rollout) == 2
     assert sum("has stopped 1 running tasks: (task " in m for m in rollout) == 2
-    assert sum(m.startswith("(service kojan-map-business) registered 1 targets in (target-group arn:aws:elasticloadbalancing:") for m in rollout) == 2
+    assert (
+        sum(
+            m.startswith("(service kojan-map-business) registered 1 targets in (target-group arn:aws:elasticloadbalancing:")
+            for m in rollout
+        )
+        == 2
+    )
     assert sum("deregistered 1 targets in (target-group " in m for m in rollout) == 2
     assert primary["rolloutStateReason"] == f"ECS deployment {primary['id']} completed."
 

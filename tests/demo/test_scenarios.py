@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-
 from kojan_tui.core.config import Thresholds
 from kojan_tui.demo.scenarios import SCENARIOS
 from tests.demo.helpers import client, s03_since, ticks, utcnow, wait_for
@@ -24,7 +23,9 @@ def error_rate_percent(series):
 
 
 def log_lines(aws, pattern, since):
-    events = client(aws, "logs").filter_log_events(logGroupName="/ecs/kojan-map-business", filterPattern=pattern, startTime=int(since.timestamp() * 1000))["events"]
+    events = client(aws, "logs").filter_log_events(
+        logGroupName="/ecs/kojan-map-business", filterPattern=pattern, startTime=int(since.timestamp() * 1000)
+    )["events"]
     return [e["message"] for e in events]
 
 
@@ -45,7 +46,16 @@ def switch(aws, name):
 
 
 def test_every_scenario_has_a_name_and_a_one_line_description():
-    assert list(SCENARIOS) == ["healthy", "auth-errors", "db-outage", "memory-leak", "high-latency", "cpu-saturation", "storage-full", "bad-deploy"]
+    assert list(SCENARIOS) == [
+        "healthy",
+        "auth-errors",
+        "db-outage",
+        "memory-leak",
+        "high-latency",
+        "cpu-saturation",
+        "storage-full",
+        "bad-deploy",
+    ]
     assert all(s.name == key and s.description and "\n" not in s.description for key, s in SCENARIOS.items())
 
 
@@ -73,21 +83,34 @@ def test_db_outage_fails_every_request_with_database_connection_errors(demo_worl
     since = switch(demo_world, "db-outage")
     within_first_minute(demo_world, lambda: log_lines(demo_world, '"database connection"', since), "'database connection' lines")
     series = within_first_minute(
-        demo_world, lambda: (s := s03_since(client(demo_world, "cloudwatch"), since, period=5))["alb_requests"] and s, "5XX datapoints"
+        demo_world,
+        lambda: (s := s03_since(client(demo_world, "cloudwatch"), since, period=5))["alb_requests"] and s,
+        "5XX datapoints",
     )
     assert error_rate_percent(series) > 99.0  # S25: every API call returns 500
     rds = client(demo_world, "rds")
-    wait_for(lambda: rds.describe_db_instances(DBInstanceIdentifier="kojan-map-db")["DBInstances"][0]["DBInstanceStatus"] == "rebooting",
-             what="S08's first check: the instance is not available")
+    wait_for(
+        lambda: (
+            rds.describe_db_instances(DBInstanceIdentifier="kojan-map-db")["DBInstances"][0]["DBInstanceStatus"] == "rebooting"
+        ),
+        what="S08's first check: the instance is not available",
+    )
 
 
 def test_starting_in_memory_leak_shows_the_s09_climb_in_the_last_24_hours(demo_world):
     demo_world.reset("memory-leak")
     now = utcnow()
     points = client(demo_world, "cloudwatch").get_metric_statistics(
-        Namespace="AWS/ECS", MetricName="MemoryUtilization",
-        Dimensions=[{"Name": "ServiceName", "Value": "kojan-map-business"}, {"Name": "ClusterName", "Value": "kojan-map-production"}],
-        StartTime=now - timedelta(hours=24), EndTime=now, Period=300, Statistics=["Maximum"],
+        Namespace="AWS/ECS",
+        MetricName="MemoryUtilization",
+        Dimensions=[
+            {"Name": "ServiceName", "Value": "kojan-map-business"},
+            {"Name": "ClusterName", "Value": "kojan-map-production"},
+        ],
+        StartTime=now - timedelta(hours=24),
+        EndTime=now,
+        Period=300,
+        Statistics=["Maximum"],
     )["Datapoints"]
     values = [p["Maximum"] for p in sorted(points, key=lambda p: p["Timestamp"])]
     assert values[0] < 50 and max(values[:-40]) > 80  # the previous tasks climbed all day...
@@ -99,11 +122,24 @@ def test_memory_leak_climbs_past_the_threshold_and_a_forced_deployment_resets_it
     cloudwatch, ecs = client(demo_world, "cloudwatch"), client(demo_world, "ecs")
     since = switch(demo_world, "memory-leak")
     within_first_minute(
-        demo_world, lambda: max(s03_since(cloudwatch, since, period=5)["ecs_memory"] or [0]) > LIMITS.ecs_memory_percent.alert, "memory above 85 %"
+        demo_world,
+        lambda: max(s03_since(cloudwatch, since, period=5)["ecs_memory"] or [0]) > LIMITS.ecs_memory_percent.alert,
+        "memory above 85 %",
     )
     ecs.update_service(cluster="kojan-map-production", service="kojan-map-business", forceNewDeployment=True)
-    wait_for(lambda: (d := ecs.describe_services(cluster="kojan-map-production", services=["kojan-map-business"])["services"][0]["deployments"])
-             and len(d) == 1 and d[0]["rolloutState"] == "COMPLETED", timeout=20, what="the forced deployment")
+    wait_for(
+        lambda: (
+            (
+                d := ecs.describe_services(cluster="kojan-map-production", services=["kojan-map-business"])["services"][0][
+                    "deployments"
+                ]
+            )
+            and len(d) == 1
+            and d[0]["rolloutState"] == "COMPLETED"
+        ),
+        timeout=20,
+        what="the forced deployment",
+    )
     after = utcnow().replace(microsecond=0) + timedelta(seconds=1)
     fresh = wait_for(lambda: s03_since(cloudwatch, after, period=1)["ecs_memory"], what="memory of the new tasks")
     assert max(fresh) < LIMITS.ecs_memory_percent.warn  # new tasks start from the baseline and leak slowly
@@ -113,8 +149,15 @@ def test_memory_leak_ends_in_tasks_killed_for_memory(demo_world):
     ecs = client(demo_world, "ecs")
     switch(demo_world, "memory-leak")
     events = wait_for(
-        lambda: [e for e in ecs.describe_services(cluster="kojan-map-production", services=["kojan-map-business"])["services"][0]["events"] if "OutOfMemoryError" in e["message"]],
-        timeout=20, what="a task stopped for memory",
+        lambda: [
+            e
+            for e in ecs.describe_services(cluster="kojan-map-production", services=["kojan-map-business"])["services"][0][
+                "events"
+            ]
+            if "OutOfMemoryError" in e["message"]
+        ],
+        timeout=20,
+        what="a task stopped for memory",
     )
     assert events[0]["message"].startswith("(service kojan-map-business) has stopped 1 running tasks: (task ")
 
@@ -122,7 +165,11 @@ def test_memory_leak_ends_in_tasks_killed_for_memory(demo_world):
 def test_high_latency_pushes_p99_over_a_second(demo_world):
     since = switch(demo_world, "high-latency")
     within_first_minute(
-        demo_world, lambda: max(s03_since(client(demo_world, "cloudwatch"), since, period=5)["p99_latency"] or [0]) * 1000 > LIMITS.p99_latency_ms.alert,
+        demo_world,
+        lambda: (
+            max(s03_since(client(demo_world, "cloudwatch"), since, period=5)["p99_latency"] or [0]) * 1000
+            > LIMITS.p99_latency_ms.alert
+        ),
         "p99 above 1000 ms",
     )
 
@@ -131,19 +178,29 @@ def test_cpu_saturation_pins_cpu_and_autoscaling_scales_out(demo_world):
     before = utcnow()
     since = switch(demo_world, "cpu-saturation")
     within_first_minute(
-        demo_world, lambda: (cpu := s03_since(client(demo_world, "cloudwatch"), since, period=5)["ecs_cpu"]) and min(cpu) > 99.0, "CPU at 100 %"
+        demo_world,
+        lambda: (cpu := s03_since(client(demo_world, "cloudwatch"), since, period=5)["ecs_cpu"]) and min(cpu) > 99.0,
+        "CPU at 100 %",
     )
     activities = within_first_minute(
         demo_world,
-        lambda: [a for a in client(demo_world, "application-autoscaling").describe_scaling_activities(ServiceNamespace="ecs")["ScalingActivities"]
-                 if a["Description"] == "Setting desired count to 4."],
+        lambda: [
+            a
+            for a in client(demo_world, "application-autoscaling").describe_scaling_activities(ServiceNamespace="ecs")[
+                "ScalingActivities"
+            ]
+            if a["Description"] == "Setting desired count to 4."
+        ],
         "a scale-out activity",
     )
     assert activities[0]["StartTime"] >= before.replace(microsecond=0)
 
 
 def test_storage_full_uses_more_than_90_percent_of_the_allocated_storage(demo_world):
-    allocated = client(demo_world, "rds").describe_db_instances(DBInstanceIdentifier="kojan-map-db")["DBInstances"][0]["AllocatedStorage"] * GIB
+    allocated = (
+        client(demo_world, "rds").describe_db_instances(DBInstanceIdentifier="kojan-map-db")["DBInstances"][0]["AllocatedStorage"]
+        * GIB
+    )
     since = switch(demo_world, "storage-full")
 
     def used_percent():
@@ -156,11 +213,26 @@ def test_storage_full_uses_more_than_90_percent_of_the_allocated_storage(demo_wo
 def test_bad_deploy_fails_on_the_newest_revision_and_recovers_after_rollback(demo_world):
     ecs, cloudwatch = client(demo_world, "ecs"), client(demo_world, "cloudwatch")
     since = switch(demo_world, "bad-deploy")
-    within_first_minute(demo_world, lambda: error_rate_percent(s03_since(cloudwatch, since, period=5)) > LIMITS.error_rate_percent.alert, "5XX above 1 %")
+    within_first_minute(
+        demo_world,
+        lambda: error_rate_percent(s03_since(cloudwatch, since, period=5)) > LIMITS.error_rate_percent.alert,
+        "5XX above 1 %",
+    )
     within_first_minute(demo_world, lambda: log_lines(demo_world, '"panic recovered"', since), "'panic recovered' lines")
     ecs.update_service(cluster="kojan-map-production", service="kojan-map-business", taskDefinition="kojan-map-business:2")
-    wait_for(lambda: (d := ecs.describe_services(cluster="kojan-map-production", services=["kojan-map-business"])["services"][0]["deployments"])
-             and len(d) == 1 and d[0]["rolloutState"] == "COMPLETED", timeout=20, what="the rollback")
+    wait_for(
+        lambda: (
+            (
+                d := ecs.describe_services(cluster="kojan-map-production", services=["kojan-map-business"])["services"][0][
+                    "deployments"
+                ]
+            )
+            and len(d) == 1
+            and d[0]["rolloutState"] == "COMPLETED"
+        ),
+        timeout=20,
+        what="the rollback",
+    )
     recovered = utcnow().replace(microsecond=0) + timedelta(seconds=1)  # whole seconds after the last old task
     start = ticks(demo_world)
     wait_for(lambda: ticks(demo_world) - start >= 6, what="six ticks after the rollback")
