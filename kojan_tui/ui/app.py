@@ -169,7 +169,7 @@ class KojanApp(App[None]):
     def _internal_error(self, name: str, error: BaseException) -> None:
         self.log.error(f"source {name}: {error!r}")
         if self.poller.freshness(name).consecutive_failures == 1:  # once per run of failures, not every poll
-                self.notify(f"{name}: internal error {type(error).__name__} (see the log)", severity="error", markup=False)
+            self.notify(f"{name}: internal error {type(error).__name__} (see the log)", severity="error", markup=False)
 
     def stale_text(self, name: str) -> str | None:
         """``STALE 42s — throttled`` for a source whose newest poll failed, else None."""
