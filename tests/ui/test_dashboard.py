@@ -253,3 +253,25 @@ async def test_stale_panels_recover_by_themselves_on_the_next_scheduled_poll():
         assert panel.stale_text.endswith("— unavailable")
         del fake.failures["get_metric_data"]
         assert await until(lambda: panel.stale_text is None)  # no key pressed: the poller's own schedule
+
+
+async def test_a_new_source_registers_on_the_app_poller_and_a_bug_in_it_is_notified_once():
+    app = make_app()
+    delivered: list[int] = []
+
+    async def fetch() -> int:
+        return 7
+
+    async def broken() -> int:
+        raise KeyError("bug")
+
+    async with app.run_test(size=(160, 48)) as pilot:
+        app.poller.register("extra", 3600, fetch, delivered.append)
+        app.poller.register("buggy", 3600, broken, delivered.append)
+        seen: list[str] = []
+        app.data_updated.subscribe(app.screen, seen.append)
+        for _ in range(3):
+            await refresh(app, pilot, ["extra", "buggy"])
+        assert delivered == [7, 7, 7] and "extra" in seen and "buggy" in seen
+        assert app.stale_text("buggy") == "STALE never loaded — internal error: KeyError"
+        assert sum("internal error KeyError" in n.message for n in app._notifications) == 1
