@@ -58,7 +58,7 @@ class KojanApp(App[None]):
         Binding("slash", "command_palette", "Commands"),
         Binding("ctrl+p", "command_palette", "Commands", show=False),
         Binding("t", "next_theme", "Theme"),
-        Binding("s", "pick_scenario", "Scenario (demo)"),
+        Binding("s", "pick_scenario", "Scenario", tooltip="demo only: switch the embedded AWS scenario"),
         Binding("tab", "focus_next", "Next panel", show=False),
         Binding("shift+tab", "focus_previous", "Previous panel", show=False),
     ]

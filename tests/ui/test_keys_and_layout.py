@@ -165,7 +165,7 @@ async def test_demo_badge_and_scenario_switch_in_a_thread():
         await refresh(app, pilot)
         bar = app.screen.query_one(ContextBar)
         assert "DEMO: healthy" in bar.render().plain
-        assert ("s", "Scenario (demo)") in app.key_list()
+        assert ("s", "Scenario — demo only: switch the embedded AWS scenario") in app.key_list()
         assert "Demo scenario: memory-leak" in [t for t, _, _ in app.palette_commands()]
         await pilot.press("s")
         await pilot.pause()
@@ -198,7 +198,7 @@ async def test_scenario_key_is_inert_without_a_demo_and_read_only_badge_shows():
         await pilot.press("s")
         await pilot.pause()
         assert isinstance(app.screen, DashboardScreen)
-        assert all(description != "Scenario (demo)" for _, description in app.key_list())
+        assert all(not description.startswith("Scenario") for _, description in app.key_list())
         text = app.screen.query_one(ContextBar).render().plain
         assert "READ-ONLY" in text and "DEMO" not in text and "account 123456789012 (profile kojan-prod)" in text
         assert "ap-northeast-1" in text and "kojan-map-production/kojan-map-business" in text
