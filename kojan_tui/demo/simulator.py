@@ -66,7 +66,8 @@ class Simulator:
     def latency_ms(self, effects: Effects) -> float:
         median, tail = effects.latency_median_ms, max(effects.latency_tail_ms, effects.latency_median_ms * 1.01)
         sigma = math.log(tail / median) / 2.326
-        return median * math.exp(sigma * self.world.rng.gauss(0, 1))
+        # lognormal around the median, capped at twice the p99 so a healthy minute never spikes past its warning level
+        return min(median * math.exp(sigma * self.world.rng.gauss(0, 1)), 2 * tail)
 
     def requests_this_tick(self, seconds: float, at: float) -> int:
         mean = max(BASE_RPS * diurnal_factor(at) * seconds, MIN_REQUESTS_PER_TICK)
