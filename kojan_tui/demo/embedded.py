@@ -52,43 +52,44 @@ class EmbeddedAws:
         self._process: subprocess.Popen[bytes] | None = None
         self._stderr: IO[bytes] | None = None
         self._endpoint: str | None = None
+        self._lines: queue.Queue[bytes] = queue.Queue()
+        self._deadline = 0.0
 
     # -- lifecycle -------------------------------------------------------------------------
     def start(self) -> str:
         """Spawn the server, wait for READY, return the endpoint URL (``http://127.0.0.1:PORT``)."""
+        self.spawn()
+        return self.wait_ready()
+
+    def spawn(self) -> None:
+        """Start the server process without waiting (do other start-up work, then ``wait_ready()``)."""
         if self._process is not None:
-            return self.endpoint_url
-        command = [
-            sys.executable,
-            "-m",
-            "kojan_tui.demo.server",
-            "--port",
-            "0",
-            "--scenario",
-            self._scenario,
-            "--tick",
-            repr(self.tick_seconds),
-            "--config-json",
-            config_to_json(self.config),
-            "--stdin-watch",
-            "on",
-        ]
+            return
+        command = [sys.executable, "-m", "kojan_tui.demo.server", "--port", "0", "--scenario", self._scenario]
+        command += ["--tick", repr(self.tick_seconds), "--config-json", config_to_json(self.config), "--stdin-watch", "on"]
         env = {k: v for k, v in os.environ.items() if k not in _STRIPPED_ENV and not k.startswith("AWS_ENDPOINT_URL_")}
-        self._stderr = tempfile.TemporaryFile()
+        self._stderr = tempfile.TemporaryFile()  # noqa: SIM115 - kept for the life of the process, closed in stop()
         self._process = subprocess.Popen(
             command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=self._stderr, env=env, start_new_session=True
         )
-        lines: queue.Queue[bytes] = queue.Queue()
-        stdout = self._process.stdout
-        threading.Thread(target=lambda: [lines.put(line) for line in iter(stdout.readline, b"")] and None, daemon=True).start()
-        deadline = time.monotonic() + self.startup_timeout
+        self._deadline = time.monotonic() + self.startup_timeout
+        self._lines: queue.Queue[bytes] = queue.Queue()
+        stdout, lines = self._process.stdout, self._lines
+        threading.Thread(target=lambda: [lines.put(line) for line in iter(stdout.readline, b"")], daemon=True).start()
+
+    def wait_ready(self) -> str:
+        """Block until the spawned server prints READY; the endpoint URL, or EmbeddedAwsError saying why not."""
+        if self._endpoint is not None:
+            return self._endpoint
+        if self._process is None:
+            raise EmbeddedAwsError("the embedded AWS was not spawned; call start() or spawn() first")
         while True:
             try:
-                line = lines.get(timeout=0.1).decode(errors="replace").strip()
+                line = self._lines.get(timeout=0.1).decode(errors="replace").strip()
             except queue.Empty:
                 if self._process.poll() is not None:
                     self._fail(f"the embedded AWS exited with code {self._process.returncode} before it was ready")
-                if time.monotonic() > deadline:
+                if time.monotonic() > self._deadline:
                     self._fail(f"the embedded AWS was not ready within {self.startup_timeout:.0f}s")
                 continue
             if line.startswith("READY "):

@@ -47,7 +47,9 @@ def port_free(port: int) -> bool:
 
 def test_stop_ends_the_process_and_frees_the_port():
     aws = EmbeddedAws(tick_seconds=0.5)
-    endpoint = aws.start()
+    aws.spawn()  # returns at once: the caller can do its own start-up work meanwhile
+    endpoint = aws.wait_ready()
+    assert aws.start() == endpoint  # already running: start() just answers
     pid, port = aws.pid, urlparse(endpoint).port
     assert endpoint == f"http://127.0.0.1:{port}" and aws.running
     with urllib.request.urlopen(f"{endpoint}/_kojan/scenario", timeout=5) as response:
