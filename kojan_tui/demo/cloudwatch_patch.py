@@ -6,12 +6,16 @@ after request parsing, so it works the same for every wire protocol botocore spe
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from typing import Any
 
 from moto.cloudwatch import models as cw_models
 from moto.cloudwatch import responses as cw_responses
-from moto.cloudwatch.exceptions import InvalidParameterCombination, InvalidParameterValue, ValidationError
+from moto.cloudwatch.exceptions import (
+    InvalidParameterCombination,
+    InvalidParameterValue,
+    ValidationError,
+)
 from moto.cloudwatch.metric_data_expression_parser import parse_expression
 from moto.core.responses import ActionResult
 
@@ -177,5 +181,6 @@ def apply() -> None:
     cw_responses.CloudWatchResponse.get_metric_statistics = get_metric_statistics_handler
 
 
-def prune_older_than(backend: Any, age: timedelta) -> None:
-    store_of(backend).prune(datetime.now(UTC).timestamp() - age.total_seconds())
+def prune_before(backend: Any, epoch: float) -> None:
+    """Drop every datapoint older than ``epoch`` (the simulator keeps ~25 h)."""
+    store_of(backend).prune(epoch)

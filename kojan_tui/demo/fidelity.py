@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
-from kojan_tui.demo import cloudwatch_patch, ecs_listing, ecs_rollout, logs_patch, scaling
+from kojan_tui.demo import (
+    cloudwatch_patch,
+    ecs_listing,
+    ecs_rollout,
+    logs_patch,
+    scaling,
+)
 from kojan_tui.demo.world import World
 
 

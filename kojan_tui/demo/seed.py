@@ -334,6 +334,9 @@ def seed_world(endpoint: str, config: Config, now: datetime | None = None) -> di
     seed_service(c, config, net, lb, task_defs[-1])
     c["logs"].create_log_group(logGroupName=config.service.log_group)
     c["logs"].put_retention_policy(logGroupName=config.service.log_group, retentionInDays=30)
+    slow_group = f"/aws/rds/instance/{config.service.db_instance}/slowquery"  # EnableCloudwatchLogsExports
+    c["logs"].create_log_group(logGroupName=slow_group)
+    c["logs"].create_log_stream(logGroupName=slow_group, logStreamName=config.service.db_instance)
     resource_id = seed_autoscaling(c, config)
     seed_alb_logs(c, config, now)
     return {"task_definitions": task_defs, "scalable_resource_id": resource_id, **lb, **net}

@@ -10,7 +10,7 @@ import math
 import sys
 import threading
 import traceback
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from typing import Any
 
 from moto.cloudwatch.models import cloudwatch_backends
@@ -18,9 +18,22 @@ from moto.logs.models import logs_backends
 from moto.rds.models import rds_backends
 
 from kojan_tui.core import metrics_catalog as catalog
-from kojan_tui.demo import cloudwatch_patch, ecs_rollout, loglines, logs_patch, scaling
+from kojan_tui.demo import (
+    cloudwatch_patch,
+    ecs_rollout,
+    loglines,
+    logs_patch,
+    scaling,
+    slowlog,
+)
 from kojan_tui.demo.scenarios import Effects
-from kojan_tui.demo.world import MEMORY_BASELINE, RETENTION_SECONDS, SERVICE_AGE_SECONDS, SimTask, World
+from kojan_tui.demo.world import (
+    MEMORY_BASELINE,
+    RETENTION_SECONDS,
+    SERVICE_AGE_SECONDS,
+    SimTask,
+    World,
+)
 
 BASE_RPS = 18.0  # requests per second across the service at the daily peak
 MIN_REQUESTS_PER_TICK = 6.0  # with very short test ticks, still enough requests for rates and percentiles
@@ -159,6 +172,17 @@ class Simulator:
         lines.sort(key=lambda item: item[0])
         self.logs.groups[group].put_log_events(stream, [{"timestamp": ms, "message": text} for ms, text in lines])
 
+    def write_slow_queries(self, now: float, seconds: float, latencies_ms: list[float]) -> None:
+        """Requests slower than 1 s left a slow query behind (up to 3 per tick)."""
+        db = self.world.config.service.db_instance
+        group = self.logs.groups.get(slowlog.log_group(db))
+        slow = sorted(latency for latency in latencies_ms if latency > 1000)[-3:]
+        if group is None or db not in group.streams or not slow:
+            return
+        rng = self.world.rng
+        entries = sorted((int((now - rng.uniform(0, seconds)) * 1000), latency * 0.85 / 1000) for latency in slow)
+        group.put_log_events(db, [{"timestamp": ms, "message": slowlog.entry(rng, ms / 1000, q)} for ms, q in entries])
+
     # -- one tick --------------------------------------------------------------------------
     def tick(self, now: float | None = None) -> None:
         with self.world.lock:  # a reset or an UpdateService never sees half a tick
@@ -196,6 +220,7 @@ class Simulator:
         total = self.requests_this_tick(seconds, now) if running else 0
         errors = auth = 0
         latencies: list[float] = []
+        slow_candidates = [rng.uniform(1100, 1600)] if rng.random() < 0.01 else []  # the odd slow query, even when healthy
         cpu, memory = [], []
         for i, task in enumerate(running):
             effects = per_task[task.task_id]
@@ -214,6 +239,8 @@ class Simulator:
                 errors += status >= 500
                 auth += status in (401, 403)
                 outcomes.append((status, latency))
+                if effects.error_kind == "slow-query":
+                    slow_candidates.append(latency)
                 if len(latencies) < MAX_LATENCY_SAMPLES:
                     latencies.append(round(latency / 1000.0, 4))
             cpu_now = (
@@ -226,6 +253,7 @@ class Simulator:
             )
             memory.append(round(min(100.0, task.memory_percent), 2))
             self.write_logs(task, self.log_lines(now, seconds, outcomes, effects))
+        self.write_slow_queries(now, seconds, slow_candidates)
         rds_cpu = max(0.5, shared.rds_cpu_percent * (0.6 + 0.6 * diurnal_factor(now)) + rng.uniform(-2, 2))
         self.publish(
             now,
@@ -279,11 +307,14 @@ class Simulator:
 
     def prune(self, now: float) -> None:
         self._last_prune = now
-        cloudwatch_patch.prune_older_than(self.cloudwatch, timedelta(seconds=RETENTION_SECONDS))
+        cloudwatch_patch.prune_before(self.cloudwatch, now - RETENTION_SECONDS)
+        before_ms = int((now - RETENTION_SECONDS) * 1000)
         group = self.logs.groups.get(self.world.config.service.log_group)
         if group is not None:
-            keep = {self.world.log_stream_for(t.task_id) for t in self.world.tasks}
-            logs_patch.prune_group(group, int((now - RETENTION_SECONDS) * 1000), keep)
+            logs_patch.prune_group(group, before_ms, {self.world.log_stream_for(t.task_id) for t in self.world.tasks})
+        db = self.world.config.service.db_instance
+        if (slow := self.logs.groups.get(slowlog.log_group(db))) is not None:
+            logs_patch.prune_group(slow, before_ms, {db})
 
     # -- history ---------------------------------------------------------------------------
     def backfill(self, now: float) -> None:

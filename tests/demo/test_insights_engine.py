@@ -4,7 +4,13 @@ from __future__ import annotations
 
 import pytest
 
-from kojan_tui.demo.insights import Record, UnsupportedQuery, execute, parse, split_commands
+from kojan_tui.demo.insights import (
+    Record,
+    UnsupportedQuery,
+    execute,
+    parse,
+    split_commands,
+)
 from kojan_tui.demo.logs_patch import compile_filter
 
 RECORDS = [

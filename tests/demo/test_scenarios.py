@@ -174,6 +174,19 @@ def test_high_latency_pushes_p99_over_a_second(demo_world):
     )
 
 
+def test_high_latency_leaves_slow_queries_in_the_rds_slow_query_log(demo_world):
+    since = switch(demo_world, "high-latency")
+    logs = client(demo_world, "logs")
+    group = "/aws/rds/instance/kojan-map-db/slowquery"
+
+    def slow_queries():
+        return logs.filter_log_events(logGroupName=group, filterPattern="Query_time", startTime=int(since.timestamp() * 1000))["events"]
+
+    entries = within_first_minute(demo_world, slow_queries, "slow query log entries")
+    seconds = [float(e["message"].split("Query_time: ")[1].split()[0]) for e in entries]
+    assert all(s > 0.85 for s in seconds) and max(seconds) > 1.0  # S17: queries over 1 s are logged
+
+
 def test_cpu_saturation_pins_cpu_and_autoscaling_scales_out(demo_world):
     before = utcnow()
     since = switch(demo_world, "cpu-saturation")
