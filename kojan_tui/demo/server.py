@@ -14,9 +14,10 @@ import stat
 import sys
 import threading
 import time
+from pathlib import Path
 from typing import Any
 
-from kojan_tui.core.config import Config
+from kojan_tui.core.config import Config, load_config
 from kojan_tui.demo.config_codec import config_from_json
 from kojan_tui.demo.control import ControlApp, is_loopback
 from kojan_tui.demo.scenarios import DEFAULT_SCENARIO, SCENARIOS
@@ -29,7 +30,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--host", default="127.0.0.1", help="loopback address to bind (127.0.0.1, ::1)")
     parser.add_argument("--scenario", default=DEFAULT_SCENARIO, choices=list(SCENARIOS), help="the scenario to start in")
     parser.add_argument("--tick", type=float, default=5.0, help="simulator tick in seconds")
-    parser.add_argument("--config-json", default=None, help="the kojan-tui Config as JSON (default: the production names)")
+    parser.add_argument("--config", default=None, help="a kojan-tui config.toml to take the resource names from")
+    parser.add_argument("--config-json", default=None, help="the kojan-tui Config as JSON (EmbeddedAws passes it)")
     parser.add_argument(
         "--stdin-watch", choices=("auto", "on", "off"), default="auto", help="exit when stdin closes (auto: when stdin is a pipe)"
     )
@@ -99,7 +101,9 @@ def main(argv: list[str] | None = None) -> int:
     from kojan_tui.demo import fidelity, lifecycle
     from kojan_tui.demo.simulator import Simulator
 
-    config = config_from_json(args.config_json) if args.config_json else Config()
+    config = (
+        config_from_json(args.config_json) if args.config_json else load_config(Path(args.config)) if args.config else Config()
+    )
     world = World(config=config, tick_seconds=args.tick, scenario_name=args.scenario)
     fidelity.apply_all(world)
     simulator = Simulator(world)
