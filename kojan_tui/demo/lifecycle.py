@@ -87,6 +87,10 @@ def reset_world(world: World, simulator: Any, scenario: str = DEFAULT_SCENARIO) 
             group.streams.clear()
         service = ecs_rollout.world_service(world)
         service.events = []
+        backend = ecs_rollout.ecs_backend(world)
+        for definition in backend.task_definitions.get(world.config.service.task_family, {}).values():
+            if definition.arn not in world.task_definitions:  # a revision a test registered: the seeded 3 are newest again
+                definition.status = "INACTIVE"
         now = world.now()
         world.scenario_since = now
         world.scaling_activities = []

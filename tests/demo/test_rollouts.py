@@ -82,3 +82,14 @@ def test_scaling_the_desired_count_starts_tasks(demo_world):
     ecs.update_service(cluster=CLUSTER, service=SERVICE, desiredCount=3)
     service = wait_for(lambda: (s := describe(ecs))["runningCount"] == 3 and s, timeout=10, what="a third running task")
     assert service["deployments"][0]["desiredCount"] == 3 and len(service["deployments"]) == 1
+
+
+def test_a_revision_registered_by_hand_becomes_the_newest_until_the_world_is_reset(demo_world):
+    ecs = client(demo_world, "ecs")
+    current = ecs.describe_task_definition(taskDefinition="kojan-map-business:3")["taskDefinition"]
+    keep = ("family", "containerDefinitions", "requiresCompatibilities", "networkMode", "cpu", "memory")
+    rev4 = ecs.register_task_definition(**{k: current[k] for k in keep})["taskDefinition"]["taskDefinitionArn"]
+    listed = ecs.list_task_definitions(familyPrefix="kojan-map", sort="DESC")["taskDefinitionArns"]
+    assert listed[0] == rev4 and [a[-1] for a in listed] == ["4", "3", "2", "1"]
+    demo_world.reset("healthy")
+    assert ecs.list_task_definitions(familyPrefix="kojan-map-business", sort="DESC")["taskDefinitionArns"][0].endswith(":3")
