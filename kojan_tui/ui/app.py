@@ -24,15 +24,18 @@ from kojan_tui.core.errors import AwsFailure
 from kojan_tui.core.dashboard import DashboardData, DashboardView, build_view
 from kojan_tui.core.freshness import SourceFreshness
 from kojan_tui.core.models import CallerIdentity, DbInstance, MetricSeries, ServiceSnapshot, TaskDefinition
+from kojan_tui.feeds.logs import LogFeed
 from kojan_tui.ui.commands import KojanCommands
 from kojan_tui.ui.poller import Poller, utc_now
 from kojan_tui.ui.screens.dashboard import DashboardScreen
+from kojan_tui.ui.screens.error_summary import ErrorSummaryScreen
 from kojan_tui.ui.screens.help import HelpScreen
+from kojan_tui.ui.screens.logs import LogScreen
 from kojan_tui.ui.themes import DEFAULT_THEME, load_themes
 from kojan_tui.ui.widgets.context_bar import AppContext
 
 # Source names on the poller (also the keys of freshness and of ``data_updated``).
-SERVICE, METRICS, DATABASE, ERRORS, IDENTITY = "service", "metrics", "database", "errors", "identity"
+SERVICE, METRICS, DATABASE, ERRORS, IDENTITY, LOGS = "service", "metrics", "database", "errors", "identity", "logs"
 DATABASE_INTERVAL_S = 60.0  # size changes rarely, but its status is an S25 "database down" signal
 IDENTITY_INTERVAL_S = 3600.0
 DB_CONNECTION_WINDOW = timedelta(minutes=10)  # S25 "database down": recent "database connection" errors
@@ -57,6 +60,8 @@ class KojanApp(App[None]):
         Binding("question_mark", "help", "Keys"),
         Binding("slash", "command_palette", "Commands"),
         Binding("ctrl+p", "command_palette", "Commands", show=False),
+        Binding("l", "open_logs", "Logs", tooltip="the log tail full screen: filter, presets, range, copy, save"),
+        Binding("e", "error_summary", "Error summary", tooltip="S05: ERROR lines counted by message (Logs Insights)"),
         Binding("t", "next_theme", "Theme"),
         Binding("s", "pick_scenario", "Scenario", tooltip="demo only: switch the embedded AWS scenario"),
         Binding("tab", "focus_next", "Next panel", show=False),
@@ -78,6 +83,10 @@ class KojanApp(App[None]):
         self.alerts = AlertTracker()
         self.alert_state = AlertUpdate((), ())
         self.data_updated: Signal[str] = Signal(self, "data-updated")
+        # One log feed for the dashboard pane and the full-screen view: switching never re-fetches.
+        self.log_feed = LogFeed(
+            gateway, config.service.log_group, buffer_lines=config.ui.log_buffer_lines, clock=lambda: self.now().timestamp()
+        )
         self.poller = Poller(clock=self.now, on_freshness=self._source_polled, on_internal_error=self._internal_error)
         self.kojan_themes = load_themes()
         for theme in self.kojan_themes.values():
@@ -97,6 +106,8 @@ class KojanApp(App[None]):
         self.poller.register(METRICS, refresh.metrics_seconds, self._fetch_metrics, self._got_metrics)
         self.poller.register(DATABASE, DATABASE_INTERVAL_S, self._fetch_db, self._got_db)
         self.poller.register(ERRORS, refresh.errors_seconds, self._fetch_errors, self._got_errors)
+        # The feed tells its own views (LogPane, LogScreen) about new lines; nothing else to deliver.
+        self.poller.register(LOGS, refresh.logs_seconds, self.log_feed.poll, lambda _lines: None)
 
     async def _fetch_service(self) -> tuple[ServiceSnapshot, TaskDefinition | None]:
         service = await self.gateway.describe_service(self.config.service.cluster, self.config.service.name)
@@ -249,6 +260,26 @@ class KojanApp(App[None]):
                 keys.append(display)
         return [(", ".join(keys), description) for keys, description in rows.values()]
 
+    def action_open_logs(self) -> None:
+        if not isinstance(self.screen, LogScreen):
+            self.push_screen(LogScreen(self.log_feed))
+
+    def action_error_summary(self) -> None:
+        """S05 from anywhere; choosing a message opens the log view filtered to it."""
+        if isinstance(self.screen, ErrorSummaryScreen):
+            return
+        summary = ErrorSummaryScreen(self.gateway, self.config.service.log_group, clock=lambda: self.now().timestamp())
+        self.push_screen(summary, self._filter_logs_to)
+
+    def _filter_logs_to(self, message: str | None) -> None:
+        if not message:
+            return
+        if not isinstance(self.screen, LogScreen):
+            self.push_screen(LogScreen(self.log_feed))
+        screen = self.screen
+        assert isinstance(screen, LogScreen)
+        screen.filter_to_message(message)
+
     def action_next_theme(self) -> None:
         names = list(self.kojan_themes)
         index = names.index(self.theme) if self.theme in names else -1
@@ -294,6 +325,8 @@ class KojanApp(App[None]):
             ("Dashboard", "The live dashboard", lambda: self.switch_to_dashboard()),
             ("Keys (help)", "Every key of this screen", self.action_help),
             ("Refresh now", "Poll every source at once", self.action_refresh),
+            ("Logs", "The log tail full screen (filter, presets, range, copy, save)", self.action_open_logs),
+            ("Error summary (S05)", "ERROR lines counted by message over 1 h / 24 h", self.action_error_summary),
         ]
         for name in metrics_catalog.WINDOWS:
             commands.append((f"Chart window: {name}", f"Charts over the last {name}", partial(self.action_set_window, name)))

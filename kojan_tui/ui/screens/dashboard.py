@@ -13,12 +13,13 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Container, Grid, Vertical
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Footer
 
 from kojan_tui.core.readings import METRIC_SPECS, RDS_STORAGE
 from kojan_tui.ui.widgets.alert_bar import AlertBar
 from kojan_tui.ui.widgets.context_bar import ContextBar
 from kojan_tui.ui.widgets.errors_panel import ErrorsPanel
+from kojan_tui.ui.widgets.log_pane import LogPane
 from kojan_tui.ui.widgets.metric_panel import MetricPanel
 from kojan_tui.ui.widgets.rollback_banner import RollbackBanner
 from kojan_tui.ui.widgets.service_panel import ServicePanel
@@ -65,8 +66,8 @@ class DashboardScreen(Screen[None]):
         yield Footer(show_command_palette=False)
 
     def compose_log_slot(self) -> ComposeResult:
-        """What fills ``#log-slot``. LAYOUT STAND-IN ONLY: replaced by helper D's LogPane at integration."""
-        yield Static("logs: coming (the log pane is mounted here)", id="log-placeholder")
+        """``#log-slot``: the live tail of the app's one log feed (``l`` opens it full screen)."""
+        yield LogPane(self.kojan.log_feed, id="log-pane")
 
     def on_mount(self) -> None:
         self.kojan.data_updated.subscribe(self, self.on_data_updated)
@@ -90,7 +91,8 @@ class DashboardScreen(Screen[None]):
         alert_bar.refresh(layout=True)
 
     def on_data_updated(self, source: str) -> None:
-        self.show_all()
+        if source != "logs":  # the log pane follows its feed itself; panels need no repaint for it
+            self.show_all()
 
     def show_all(self) -> None:
         app = self.kojan

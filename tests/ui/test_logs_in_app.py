@@ -1,0 +1,88 @@
+"""The log feed wired into the app: the dashboard pane follows it, `l` and `e` reach the log screens."""
+
+from __future__ import annotations
+
+from kojan_tui.core.models import InsightsResult, LogEvent
+from kojan_tui.ui.screens.dashboard import DashboardScreen
+from kojan_tui.ui.screens.error_summary import ErrorSummaryScreen
+from kojan_tui.ui.screens.logs import LogScreen
+from kojan_tui.ui.widgets.log_pane import LogPane
+from kojan_tui.ui.widgets.log_view import LogView
+
+from tests.core import builders as b
+from tests.ui.harness import healthy_fake, make_app, refresh
+
+NOW_MS = int(b.NOW.timestamp() * 1000)
+
+
+def events(*messages: str) -> list[LogEvent]:
+    return [LogEvent(f"ev{i}", NOW_MS - 60_000 + i, "ecs/business/task1", m) for i, m in enumerate(messages)]
+
+
+def pane_lines(app) -> list[str]:
+    view = app.screen.query_one(LogPane).query_one(LogView)
+    return [line.raw for line in view.buffer.window(view.buffer.first_index, view.buffer.appended)]
+
+
+async def test_dashboard_log_pane_follows_the_app_feed_on_its_own_source():
+    fake = healthy_fake()
+    fake.log_events = events("INFO GET /api/spots 200", "ERROR database connection refused")
+    app = make_app(fake)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await refresh(app, pilot, ["logs"])
+        assert isinstance(app.screen, DashboardScreen)
+        assert pane_lines(app) == ["INFO GET /api/spots 200", "ERROR database connection refused"]
+        metric_calls = fake.calls["get_metric_data"]
+        fake.log_events += [LogEvent("ev-new", NOW_MS - 1000, "ecs/business/task2", "WARN slow query 1200ms")]
+        await refresh(app, pilot, ["logs"])
+        assert pane_lines(app)[-1] == "WARN slow query 1200ms"
+        assert len(pane_lines(app)) == 3  # nothing twice
+        assert fake.calls["get_metric_data"] == metric_calls  # a log poll costs no metrics call
+
+
+async def test_l_opens_the_full_log_view_on_the_same_buffer_and_escape_returns():
+    fake = healthy_fake()
+    fake.log_events = events("INFO one", "INFO two")
+    app = make_app(fake)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await refresh(app, pilot, ["logs"])
+        calls = fake.calls["filter_log_events"]
+        await pilot.press("l")
+        await pilot.pause()
+        assert isinstance(app.screen, LogScreen)
+        assert app.screen.feed is app.log_feed
+        assert fake.calls["filter_log_events"] == calls  # opening the view re-fetches nothing
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, DashboardScreen)
+
+
+async def test_e_runs_the_error_summary_and_a_row_filters_the_log_view():
+    fake = healthy_fake()
+    fake.log_events = events("INFO fine", "ERROR invalid token: expired", "ERROR invalid token: expired")
+    fake.insights = InsightsResult(status="Complete", rows=({"@message": "ERROR invalid token: expired", "count()": "2"},))
+    app = make_app(fake)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.press("e")
+        for _ in range(20):
+            await pilot.pause(0.05)
+            if isinstance(app.screen, ErrorSummaryScreen) and app.screen.rows:
+                break
+        assert isinstance(app.screen, ErrorSummaryScreen)
+        assert fake.calls["run_insights_query"] == 1
+        await pilot.press("enter")
+        for _ in range(20):
+            await pilot.pause(0.05)
+            if app.log_feed.pattern:
+                break
+        assert isinstance(app.screen, LogScreen)
+        assert app.log_feed.pattern == '"ERROR invalid token: expired"'
+
+
+async def test_logs_are_in_help_and_in_the_palette():
+    app = make_app()
+    async with app.run_test(size=(120, 36)) as pilot:
+        keys = dict((desc.split(" — ")[0], key) for key, desc in app.key_list())
+        assert keys["Logs"] == "l" and keys["Error summary"] == "e"
+        titles = [title for title, _help, _cb in app.palette_commands()]
+        assert "Logs" in titles and "Error summary (S05)" in titles
