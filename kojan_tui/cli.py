@@ -94,6 +94,10 @@ def _run(args: argparse.Namespace) -> int:
     overrides = ConfigOverrides(profile=args.profile, region=args.region, endpoint_url=args.endpoint_url,
                                 read_only=args.read_only, refresh_seconds=args.refresh, theme=args.theme)
     config = load_config(path, overrides)
+    if not args.check:
+        code = _check_theme(config, from_flag=args.theme is not None)
+        if code != EXIT_OK:
+            return code
     demo: Any = None
     try:
         static_credentials = None
@@ -110,6 +114,22 @@ def _run(args: argparse.Namespace) -> int:
     finally:
         if demo is not None:
             demo.stop()
+
+
+def _check_theme(config: Config, *, from_flag: bool) -> int:
+    """A broken theme file or an unknown theme name is bad input: one line, exit 2, before anything starts."""
+    from kojan_tui.ui.themes import ThemeError, load_themes
+
+    try:
+        themes = load_themes()
+    except ThemeError as error:
+        print(f"kojan-tui: {error}", file=sys.stderr)
+        return EXIT_USAGE
+    if config.ui.theme not in themes:
+        where = "--theme" if from_flag else f"ui.theme in {config.source}"
+        print(f"kojan-tui: unknown theme {config.ui.theme!r} ({where}); choose one of: {', '.join(themes)}", file=sys.stderr)
+        return EXIT_USAGE
+    return EXIT_OK
 
 
 def _safe(text: object) -> str:
