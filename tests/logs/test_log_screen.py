@@ -201,3 +201,38 @@ async def test_error_summary_over_24h_and_failure_shown(tmp_path):
         await pilot.press("escape")
         await settle(app, pilot)
         assert isinstance(app.screen, LogScreen) and feed.pattern == ""
+
+
+async def test_enter_shows_the_whole_line_readably_and_literally(tmp_path):
+    from kojan_tui.ui.screens.logs import LogLineScreen
+
+    gateway, feed, app = setup(tmp_path)
+    raw = '{"level":"error","msg":"[bold]db[/bold] down\\u001b[2J","status":500,"trace":"' + "t" * 5000 + '"}'
+    gateway.log_events.append(event(10, raw))
+    async with app.run_test(size=(100, 30)) as pilot:
+        await poll(pilot, feed)
+        await pilot.press("enter")  # the newest line
+        await pilot.pause()
+        assert isinstance(app.screen, LogLineScreen)
+        shown = app.screen.query_one("#log-line-detail").render()
+        plain = shown.plain if hasattr(shown, "plain") else str(shown)
+        assert '"msg": "[bold]db[/bold] down\\u001b[2J"' in plain  # pretty JSON (escapes kept), markup literal
+        assert "\x1b" not in plain
+        assert "t" * 5000 in plain  # nothing cut at the screen edge: it wraps
+        assert "ERROR · HTTP 500" in plain
+        await pilot.press("c")
+        assert app.clipboard == raw
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, LogScreen)
+
+
+def test_detail_text_keeps_line_breaks_and_shows_controls():
+    from kojan_tui.core.loglines import parse_line
+    from kojan_tui.ui.screens.logs import DETAIL_LIMIT, detail_text
+
+    text = detail_text(parse_line("panic: boom\n\tgoroutine 1 [running]:\x1b[31m\n", stream="s\x1b"))
+    assert text.plain.endswith("panic: boom\n    goroutine 1 [running]:␛[31m")
+    assert " · s␛ · UNKNOWN" in text.plain
+    long = detail_text(parse_line("x" * (DETAIL_LIMIT + 10)))
+    assert long.plain.endswith("… [+10 chars]")

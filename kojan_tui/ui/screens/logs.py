@@ -1,10 +1,11 @@
-"""Full-screen logs (S02, S04, S06–S08): the shared feed with filter, presets, ranges, copy and save.
+"""Full-screen logs (S02, S04, S06–S08): the shared feed with filter, presets, ranges, copy, save, details.
 
 The screen decides; the LogView renders the feed's buffer; the app keeps polling the feed.
 """
 
 from __future__ import annotations
 
+import json
 import os
 from datetime import UTC, datetime
 from pathlib import Path
@@ -13,17 +14,21 @@ from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.screen import Screen
+from textual.containers import VerticalScroll
+from textual.screen import ModalScreen, Screen
 from textual.widgets import Footer, Input, Static
 
 from kojan_tui.core.errors import AwsFailure
 from kojan_tui.core.logbuffer import LogBuffer
+from kojan_tui.core.loglines import LogLine
 from kojan_tui.core.logquery import FILTER_PRESETS, TIME_RANGES, parse_time_range, pattern_for_message
 from kojan_tui.core.logtext import make_visible, truncate, without_surrogates
 from kojan_tui.feeds.logs import LogFeed
 from kojan_tui.ui.screens.error_summary import ErrorSummaryScreen
 from kojan_tui.ui.widgets.log_pane import LogStatusLine
 from kojan_tui.ui.widgets.log_view import LogView
+
+DETAIL_LIMIT = 64 * 1024  # characters of one line shown in the detail view (copy/save keep all)
 
 RANGE_HINT = "30m · 2h · 3d · 2026-11-28 12:00 · 2026-11-28 12:00..2026-11-28 13:00 (UTC)"
 
@@ -49,6 +54,62 @@ def save_lines(buffer: LogBuffer, directory: Path, now: datetime) -> tuple[Path,
                 count += 1
         return path, count
     raise FileExistsError(f"no free file name for {stem} in {directory}")
+
+
+def detail_text(line: LogLine) -> Text:
+    """One line in full for reading: a header, then pretty JSON or the raw text, line breaks kept.
+
+    Every character is shown literally (control characters made visible); very long text is cut
+    at ``DETAIL_LIMIT`` with a marker.
+    """
+    status = f" · HTTP {line.http_status}" if line.http_status is not None else ""
+    stamp = datetime.fromtimestamp(line.timestamp_ms / 1000, UTC).isoformat(timespec="milliseconds")
+    header = f"{stamp} · {make_visible(truncate(line.stream, 200))} · {line.severity.name}{status}\n\n"
+    body = line.raw
+    if line.summary is not None:  # a JSON object: indent it
+        try:
+            body = json.dumps(json.loads(line.raw), indent=2, ensure_ascii=False)
+        except ValueError:
+            body = line.raw
+    body = truncate(body.rstrip("\n"), DETAIL_LIMIT)
+    text = Text(header, style="bold", end="")
+    text.append("\n".join(make_visible(part) for part in body.split("\n")))
+    return text
+
+
+class LogLineScreen(ModalScreen[None]):
+    """``LogLineScreen(line)``: one log line in full, wrapped and scrollable; ``c`` copies it."""
+
+    DEFAULT_CSS = """
+    LogLineScreen {
+        align: center middle;
+        & > VerticalScroll {
+            width: 90%;
+            height: 80%;
+            background: $surface;
+            border: thick $primary;
+            padding: 0 1;
+        }
+    }
+    """
+
+    BINDINGS = [Binding("escape,enter,q", "close", "Close"), Binding("c", "copy", "Copy line")]
+
+    def __init__(self, line: LogLine) -> None:
+        super().__init__()
+        self.line = line
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll() as box:
+            box.border_title = "Log line"
+            yield Static(detail_text(self.line), id="log-line-detail")
+
+    def action_copy(self) -> None:
+        self.app.copy_to_clipboard(without_surrogates(self.line.raw))
+        self.notify(f"Copied one line ({len(self.line.raw):,} characters)")
+
+    def action_close(self) -> None:
+        self.dismiss(None)
 
 
 class LogScreen(Screen):
@@ -110,6 +171,10 @@ class LogScreen(Screen):
 
     def refresh_status(self) -> None:
         self.query_one(LogStatusLine).show_state(self.feed, self.view)
+
+    def on_log_view_line_selected(self, event: LogView.LineSelected) -> None:
+        event.stop()
+        self.app.push_screen(LogLineScreen(event.line))
 
     def on_log_view_follow_changed(self, event: LogView.FollowChanged) -> None:
         event.stop()

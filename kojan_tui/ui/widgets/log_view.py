@@ -82,6 +82,7 @@ class LogView(ScrollView, can_focus=True):
         Binding("end", "follow", "Follow"),
         Binding("f", "toggle_follow", "Follow/pause"),
         Binding("j", "toggle_raw", "Raw/readable"),
+        Binding("enter", "select_line", "Details", show=False),
     ]
 
     sync_interval = 0.1  # seconds: at most 10 repaints a second for incoming lines
@@ -96,6 +97,18 @@ class LogView(ScrollView, can_focus=True):
             super().__init__()
             self.view = view
             self.following = following
+
+        @property
+        def control(self) -> LogView:
+            return self.view
+
+    class LineSelected(Message):
+        """Enter on a line (the cursor's, else the newest): the screen may show it in full."""
+
+        def __init__(self, view: LogView, line: LogLine) -> None:
+            super().__init__()
+            self.view = view
+            self.line = line
 
         @property
         def control(self) -> LogView:
@@ -291,6 +304,11 @@ class LogView(ScrollView, can_focus=True):
 
     def action_toggle_raw(self) -> None:
         self.raw_mode = not self.raw_mode
+
+    def action_select_line(self) -> None:
+        line = self.cursor_line()
+        if line is not None:
+            self.post_message(self.LineSelected(self, line))
 
     # -- rendering ------------------------------------------------------------------------------
 
