@@ -14,23 +14,29 @@ from itertools import islice
 from kojan_tui.core.loglines import LogLine
 
 DEFAULT_BUFFER_LINES = 10_000
+DEFAULT_BUFFER_CHARS = 32 * 1024 * 1024  # ~32 MB of text however long the lines
 
 
 Row = tuple[str, int, str, str]  # (raw, timestamp_ms, stream, event_id)
 
 
 class LogBuffer:
-    """At most ``maxlen`` lines; the oldest fall off. ``appended`` counts every line ever added.
+    """At most ``maxlen`` lines and ``max_chars`` characters of text; the oldest fall off.
+
+    ``appended`` counts every line ever added. The character budget keeps memory bounded when
+    lines are huge (CloudWatch events reach 1 MB); the newest line is always kept.
 
     Lines are held as plain tuples of str/int, which Python's cyclic GC stops tracking: a full
     buffer adds nothing to collection pauses, however fast lines churn. ``LogLine`` objects are
     made on access (cheap; views only touch what is on screen).
     """
 
-    def __init__(self, maxlen: int = DEFAULT_BUFFER_LINES) -> None:
-        if maxlen < 1:
-            raise ValueError(f"a log buffer needs room for at least one line, not {maxlen}")
+    def __init__(self, maxlen: int = DEFAULT_BUFFER_LINES, *, max_chars: int = DEFAULT_BUFFER_CHARS) -> None:
+        if maxlen < 1 or max_chars < 1:
+            raise ValueError(f"a log buffer needs room for at least one line, not {maxlen} lines / {max_chars} chars")
         self._rows: deque[Row] = deque(maxlen=maxlen)
+        self.max_chars = max_chars
+        self.chars = 0  # characters of raw text held
         self.appended = 0
         self.generation = 0  # bumped by clear(): views start over
 
@@ -50,16 +56,27 @@ class LogBuffer:
         return self.appended - len(self._rows)
 
     def extend(self, lines: Sequence[LogLine]) -> None:
-        self._rows.extend([(line.raw, line.timestamp_ms, line.stream, line.event_id) for line in lines])
-        self.appended += len(lines)
+        self.extend_rows([(line.raw, line.timestamp_ms, line.stream, line.event_id) for line in lines])
 
     def extend_rows(self, rows: Sequence[Row]) -> None:
         """Add lines given as ``(raw, timestamp_ms, stream, event_id)`` tuples (the feed's fast path)."""
-        self._rows.extend(rows)
+        rows_ = self._rows
+        overflow = len(rows_) + len(rows) - self.maxlen
+        if overflow >= len(rows_):  # everything held now falls off
+            rows_.extend(rows)
+            self.chars = sum(len(row[0]) for row in rows_)
+        else:
+            if overflow > 0:  # the deque drops these on extend: stop counting them first
+                self.chars -= sum(len(row[0]) for row in islice(rows_, overflow))
+            rows_.extend(rows)
+            self.chars += sum(len(row[0]) for row in rows)
         self.appended += len(rows)
+        while self.chars > self.max_chars and len(rows_) > 1:
+            self.chars -= len(rows_.popleft()[0])
 
     def clear(self) -> None:
         self._rows.clear()
+        self.chars = 0
         self.generation += 1
 
     def holds(self, index: int) -> bool:

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from kojan_tui.aws.protocol import Gateway
 from kojan_tui.core import logcursor
 from kojan_tui.core.errors import AwsFailure
-from kojan_tui.core.logbuffer import DEFAULT_BUFFER_LINES, LogBuffer
+from kojan_tui.core.logbuffer import DEFAULT_BUFFER_CHARS, DEFAULT_BUFFER_LINES, LogBuffer
 from kojan_tui.core.loglines import LogLine
 from kojan_tui.core.logquery import LAST_5_MIN, TimeRange
 from kojan_tui.core.logtext import decode
@@ -30,6 +30,7 @@ class LogFeed:
         log_group: str,
         *,
         buffer_lines: int = DEFAULT_BUFFER_LINES,
+        buffer_chars: int = DEFAULT_BUFFER_CHARS,
         since_ms: int | None = None,
         time_range: TimeRange = LAST_5_MIN,
         max_pages: int = 5,
@@ -37,7 +38,7 @@ class LogFeed:
     ) -> None:
         self.gateway = gateway
         self.log_group = log_group
-        self.buffer = LogBuffer(buffer_lines)
+        self.buffer = LogBuffer(buffer_lines, max_chars=buffer_chars)
         self.pattern = ""
         self.time_range = time_range if since_ms is None else TimeRange("since start", start_ms=since_ms)
         self.max_pages = max_pages

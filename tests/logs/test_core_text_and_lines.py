@@ -119,3 +119,24 @@ def test_clock_text_is_utc_hh_mm_ss_millis():
     for stamp in (0, 1_795_867_200_123, 1_795_910_399_999, 86_399_999):
         moment = datetime.fromtimestamp(stamp / 1000, UTC)
         assert clock_text(stamp) == f"{moment:%H:%M:%S}.{stamp % 1000:03d}"
+
+
+def test_buffer_bounds_characters_too_and_keeps_the_newest_line():
+    buffer = LogBuffer(maxlen=1000, max_chars=5_000_000)
+    for n in range(20):
+        buffer.extend([LogLine(raw=str(n % 10) * 1_000_000)])
+    assert len(buffer) == 5 and buffer.chars == 5_000_000
+    assert buffer.at(buffer.appended - 1).raw.startswith("9") and buffer.first_index == 15
+    buffer.extend([LogLine(raw="z" * 9_000_000)])  # bigger than the budget alone: still shown
+    assert len(buffer) == 1 and buffer.chars == 9_000_000
+
+
+def test_buffer_character_count_stays_exact_through_eviction():
+    import random
+
+    rng = random.Random(7)
+    buffer = LogBuffer(maxlen=50, max_chars=3_000)
+    for _ in range(300):
+        buffer.extend([LogLine(raw="x" * rng.randint(0, 120)) for _ in range(rng.randint(1, 80))])
+        assert buffer.chars == sum(len(line.raw) for line in buffer)
+        assert len(buffer) <= 50 and (buffer.chars <= 3_000 or len(buffer) == 1)
