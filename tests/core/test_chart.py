@@ -1,6 +1,6 @@
-"""The bar chart and sparkline: sizes, bar colours by level, threshold lines."""
+"""Chart maths: bucketing, runs, the sparkline, the axis top (the plotext chart is tested in tests/ui/test_metric_chart.py)."""
 
-from kojan_tui.core.chart import ALERT_LINE, WARN_LINE, bar_chart, nice_ceiling, resample, scale_top, sparkline
+from kojan_tui.core.chart import merge_runs, nice_ceiling, resample, scale_top, sparkline
 from kojan_tui.core.config import Threshold
 
 T = Threshold(70, 80)
@@ -15,18 +15,10 @@ def test_resample_pads_left_and_buckets_by_max():
     assert resample([1, 5, 2, 3], 2) == [5, 3]
 
 
-def test_chart_has_the_asked_size_and_threshold_lines():
-    rows = bar_chart([10, 20, 30], 10, 5, T, top=100)
-    assert len(rows) == 5 and all(len(text(r)) == 10 for r in rows)
-    kinds = {k for r in rows for _, k in r}
-    assert {"warn-line", "alert-line", "ok"} <= kinds
-    assert any(ALERT_LINE in text(r) for r in rows) and any(WARN_LINE in text(r) for r in rows)
-
-
-def test_bars_take_the_level_of_their_value():
-    rows = bar_chart([50, 75, 95], 3, 4, T, top=100)
-    bottom = rows[-1]
-    assert [k for t, k in bottom for _ in t] == ["ok", "warning", "alert"]
+def test_merge_runs_joins_neighbours_of_one_kind_only():
+    cells = [("a", "ok"), ("b", "ok"), ("c", "alert"), ("d", "ok")]
+    assert merge_runs(cells) == [("ab", "ok"), ("c", "alert"), ("d", "ok")]
+    assert merge_runs([]) == []
 
 
 def test_sparkline_kinds_and_width():

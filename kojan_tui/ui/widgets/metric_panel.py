@@ -5,12 +5,11 @@ from __future__ import annotations
 from rich.console import Group, RenderableType
 from rich.text import Text
 
-from kojan_tui.core.chart import Run, bar_chart, scale_top, sparkline, threshold_rows
+from kojan_tui.core.chart import Run, scale_top, sparkline
 from kojan_tui.core.levels import Level
 from kojan_tui.core.readings import MetricReading, MetricSpec
+from kojan_tui.ui.widgets.plot import chart_lines
 from kojan_tui.ui.widgets.status_base import StatusWidget
-
-AXIS_WIDTH = 6
 
 
 class MetricPanel(StatusWidget):
@@ -81,10 +80,9 @@ class MetricPanel(StatusWidget):
         stale = self.stale_line()
         action = self._action_line() if breached else None
         action_lines = len(action.wrap(self.app.console, max(1, width))) if action is not None else 0
-        reserved = 1 + action_lines + (1 if stale else 0) + 1  # headline, action, stale, x axis
-        chart_height = height - reserved
-        if reading and reading.values and chart_height >= 2 and width > AXIS_WIDTH + 4:
-            lines.extend(self._chart(reading, width - AXIS_WIDTH, chart_height))
+        chart_height = height - 1 - action_lines - (1 if stale else 0)  # headline, action, stale
+        if reading and reading.values:
+            lines.extend(self._chart(reading, width, chart_height))  # nothing when it does not fit
         elif chart_height >= 1:
             lines.append(Text(reading.note if reading and reading.note else "no datapoints in this window", style=self.style_for("muted")))
         if action is not None:
@@ -98,29 +96,7 @@ class MetricPanel(StatusWidget):
         return Text.assemble(("▶ ", self.style_for(self.reading.level.value)), (self.spec.action, self.style_for("strong")))
 
     def _chart(self, reading: MetricReading, width: int, height: int) -> list[Text]:
+        """plotext's bar chart with its y axis (thresholds) and time axis, or nothing when it does not fit."""
         top = scale_top(reading.values, reading.threshold, self.spec.unit == "%")
-        rows = bar_chart(reading.values, width, height, reading.threshold, top=top)
-        lines = threshold_rows(reading.threshold, top, height)
-        muted = self.style_for("muted")
-        out: list[Text] = []
-        for index, runs in enumerate(rows):
-            if index in lines:
-                kind = "alert-line" if lines[index] == reading.threshold.alert else "warn-line"
-                label = Text(f"{_short(lines[index]):>{AXIS_WIDTH - 1}}┤", style=self.style_for(kind))
-            elif index in (0, height - 1):
-                label = Text(f"{_short(top if index == 0 else 0):>{AXIS_WIDTH - 1}}┤", style=muted)
-            else:
-                label = Text(" " * (AXIS_WIDTH - 1) + "│", style=muted)
-            out.append(label + self._runs(runs))
-        axis = f"-{self.window_label}".ljust(width - 3) + "now"
-        out.append(Text(" " * AXIS_WIDTH + axis, style=muted))
-        return out
-
-
-def _short(value: float) -> str:
-    """An axis label of at most 5 characters: 0.5, 85, 1000, 12.3k."""
-    if value >= 10_000:
-        return f"{value / 1000:.0f}k"
-    if value >= 100 or value == int(value):
-        return f"{value:.0f}"
-    return f"{value:.1f}" if value >= 1 else f"{value:.2g}"
+        return chart_lines(reading.values, width, height, reading.threshold, top=top,
+                           window_label=self.window_label, style_for=self.style_for)
