@@ -69,7 +69,8 @@ class LogView(ScrollView, can_focus=True):
         & > .log-view--status-4xx { color: $warning; }
         & > .log-view--status-5xx { color: $error; text-style: bold; }
         & > .log-view--cursor { background: $primary 35%; }
-        &:focus { background-tint: $foreground 4%; }
+        /* focus shown on the scrollbar, not with background-tint: a tint filters every cell of every frame */
+        &:focus { scrollbar-color: $primary; }
     }
     """
 
