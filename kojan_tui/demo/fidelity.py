@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from moto.core import model_instances
+from moto.core.common_models import BaseModel
+
 from kojan_tui.demo import (
     cloudwatch_patch,
     ecs_listing,
@@ -12,7 +15,21 @@ from kojan_tui.demo import (
 from kojan_tui.demo.world import World
 
 
+def stop_tracking_model_instances() -> None:
+    """moto keeps a strong reference to every model object ever made (for its /moto-api dashboard), so
+    pruned log events, replaced tasks and copies would never be freed: a days-long demo must not grow."""
+
+    def untracked_new(cls: type, *args: object, **kwargs: object) -> object:
+        return object.__new__(cls)
+
+    BaseModel.__new__ = untracked_new  # type: ignore[method-assign,assignment]
+    for models in model_instances.model_data.values():
+        for model in models.values():
+            model.instances_tracked = []  # type: ignore[attr-defined]
+
+
 def apply_all(world: World) -> None:
+    stop_tracking_model_instances()  # bounded memory
     cloudwatch_patch.apply()  # percentiles, an indexed metric store
     logs_patch.apply()  # interleaved paged FilterLogEvents, Logs Insights
     ecs_rollout.apply(world)  # deployments that roll out
