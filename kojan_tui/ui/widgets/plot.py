@@ -10,7 +10,6 @@ import math
 from collections.abc import Callable, Sequence
 from functools import lru_cache
 
-import plotext
 from rich.style import Style
 from rich.text import Text
 
@@ -78,6 +77,8 @@ def chart_lines(values: Sequence[float], width: int, height: int, threshold: Thr
 def _draw(columns: tuple[float | None, ...], width: int, height: int, warn: float, alert: float, top: float,
           window_label: str) -> tuple[tuple[Run, ...], ...]:
     """plotext's chart as rows of (text, kind) runs; cached, as the widget re-renders far more often than data changes."""
+    import plotext  # here, not at the top: its import takes ~0.2 s (its docs), which the first screen need not wait for
+
     threshold, canvas_rows = Threshold(warn, alert), height - X_AXIS_ROWS
     ticks = y_ticks(threshold, top, canvas_rows)
     label_width = max(len(label) for _, label, _ in ticks)
@@ -92,7 +93,8 @@ def _draw(columns: tuple[float | None, ...], width: int, height: int, warn: floa
         if kind in LINE_STYLES:
             figure.line(at_row[row], pixel=plotext.pixel(foreground=SENTINELS[kind]), style=LINE_STYLES[kind])
     for kind in BAR_KINDS:
-        bars = [(x, min(v, top)) for x, v in enumerate(columns) if v is not None and v > 0 and level_for(v, threshold).value == kind]
+        bars = [(x, min(v, top)) for x, v in enumerate(columns)
+                if v is not None and v > 0 and level_for(v, threshold).value == kind]
         if bars:
             xs, ys = zip(*bars)
             marker = plotext.marker("full", plotext.pixel(foreground=SENTINELS[kind]))
