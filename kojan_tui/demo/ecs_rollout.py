@@ -112,15 +112,14 @@ def _mirror(action: Any, *args: Any) -> None:
 
 
 def stop_task(world: World, service: Any, task: SimTask, reason: str = "") -> None:
+    """Stop ``task``; without a ``reason`` it is a scheduler replacement (drained first), as in a rollout."""
     world.tasks.remove(task)
-    _mirror(ecs_tasks.remove, world, task)
-    if reason:
-        add_event(service, f"has stopped 1 running tasks: (task {task.task_id}). Reason: {reason}")
-    else:
+    if not reason:
         add_event(service, "has begun draining connections on 1 tasks.")
         if world.target_group_arn:
             add_event(service, f"deregistered 1 targets in (target-group {world.target_group_arn})")
-        add_event(service, f"has stopped 1 running tasks: (task {task.task_id}).")
+    _mirror(ecs_tasks.remove, world, task, reason or f"Scaling activity initiated by (deployment {task.deployment_id})")
+    add_event(service, f"has stopped 1 running tasks: (task {task.task_id}).")
     service.__dict__["_kojan_steady"] = False
 
 
@@ -175,8 +174,7 @@ def settle(world: World, task_definition: str, when: float | None = None) -> Non
     """Put the service straight into a steady state on ``task_definition`` (seeding and test resets)."""
     service = world_service(world)
     with world.lock:
-        for task in world.tasks:
-            _mirror(ecs_tasks.remove, world, task)
+        _mirror(ecs_tasks.forget_all, world)
         world.tasks.clear()
         deployment = new_deployment(world, service, task_definition, when)
         deployment.update(rolloutState="COMPLETED", rolloutStateReason=f"ECS deployment {deployment['id']} completed.")

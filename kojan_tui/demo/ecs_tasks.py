@@ -10,9 +10,13 @@ import uuid
 from datetime import UTC, datetime
 from typing import Any
 
+from moto.core.responses import ActionResult
 from moto.ecs import models as ecs_models
+from moto.ecs import responses as ecs_responses
 
 from kojan_tui.demo.world import SimTask, World
+
+KEEP_STOPPED_TASKS = 20  # stopped tasks stay visible for a while in AWS too; bounded here
 
 
 class SimulatedEcsTask(ecs_models.Task):
@@ -95,10 +99,45 @@ def sync(world: World, service: Any, task: SimTask) -> None:
         mirrored.health_status = "HEALTHY"
 
 
-def remove(world: World, task: SimTask) -> None:
-    """Stopped tasks leave moto at once, so nothing accumulates."""
+def remove(world: World, task: SimTask, reason: str) -> None:
+    """STOPPED with AWS's stoppedReason; the newest few stay listable (``--desired-status STOPPED``), as in AWS."""
     found = _find(world, task)
     if found is None:
         return
     tasks, arn = found
-    tasks.pop(arn)
+    mirrored = tasks[arn]
+    mirrored.status, mirrored.desired_status = "STOPPED", "STOPPED"
+    mirrored.stopped_reason = reason
+    mirrored.stop_code = "EssentialContainerExited" if "OutOfMemory" in reason else "ServiceSchedulerInitiated"
+    mirrored.stopped_at = mirrored.execution_stopped_at = _utc(world.now())
+    stopped = [a for a, t in tasks.items() if isinstance(t, SimulatedEcsTask) and t.status == "STOPPED"]
+    for old in stopped[: max(0, len(stopped) - KEEP_STOPPED_TASKS)]:
+        tasks.pop(old)
+
+
+def forget_all(world: World) -> None:
+    """Drop every mirrored task (a reset)."""
+    backend = ecs_models.ecs_backends[world.account_id][world.region]
+    for tasks in backend.tasks.values():
+        for arn in [a for a, t in tasks.items() if isinstance(t, SimulatedEcsTask)]:
+            tasks.pop(arn)
+
+
+def list_tasks(self: Any) -> ActionResult:
+    """ListTasks as AWS answers it: RUNNING tasks unless ``desiredStatus`` says otherwise, ``serviceName`` honoured."""
+    service_name = self._get_param("serviceName")
+    tasks = self.ecs_backend.list_tasks(
+        self._get_param("cluster", "default"),
+        self._get_param("containerInstance"),
+        self._get_param("family"),
+        self._get_param("startedBy"),
+        None,
+        self._get_param("desiredStatus") or "RUNNING",
+    )
+    if service_name:
+        tasks = [t for t in tasks if getattr(t, "group", None) == f"service:{service_name.split('/')[-1]}"]
+    return ActionResult({"taskArns": [t.task_arn for t in tasks]})
+
+
+def apply() -> None:
+    ecs_responses.EC2ContainerServiceResponse.list_tasks = list_tasks

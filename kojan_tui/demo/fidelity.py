@@ -9,6 +9,7 @@ from kojan_tui.demo import (
     cloudwatch_patch,
     ecs_listing,
     ecs_rollout,
+    ecs_tasks,
     logs_patch,
     scaling,
 )
@@ -34,4 +35,5 @@ def apply_all(world: World) -> None:
     logs_patch.apply()  # interleaved paged FilterLogEvents, Logs Insights
     ecs_rollout.apply(world)  # deployments that roll out
     ecs_listing.apply()  # ListTaskDefinitions prefix and sort
+    ecs_tasks.apply()  # ListTasks: RUNNING by default, serviceName honoured
     scaling.apply(world)  # DescribeScalingActivities

@@ -75,6 +75,10 @@ def test_force_new_deployment_replaces_the_tasks_on_the_same_revision(demo_world
     assert {t["taskArn"].rsplit("/", 1)[1] for t in tasks} == new_tasks  # the replaced tasks are gone
     assert all(t["lastStatus"] == "RUNNING" and t["healthStatus"] == "HEALTHY" for t in tasks)
     assert {t["startedBy"] for t in tasks} == {service["deployments"][0]["id"]}
+    stopped_arns = ecs.list_tasks(cluster=CLUSTER, serviceName=SERVICE, desiredStatus="STOPPED")["taskArns"]
+    stopped = ecs.describe_tasks(cluster=CLUSTER, tasks=stopped_arns)["tasks"]
+    old_deployment = before["deployments"][0]["id"]
+    assert [t["stoppedReason"] for t in stopped] == [f"Scaling activity initiated by (deployment {old_deployment})"] * 2
 
 
 def test_scaling_the_desired_count_starts_tasks(demo_world):

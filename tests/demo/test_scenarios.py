@@ -148,18 +148,21 @@ def test_memory_leak_climbs_past_the_threshold_and_a_forced_deployment_resets_it
 def test_memory_leak_ends_in_tasks_killed_for_memory(demo_world):
     ecs = client(demo_world, "ecs")
     switch(demo_world, "memory-leak")
-    events = wait_for(
-        lambda: [
-            e
-            for e in ecs.describe_services(cluster="kojan-map-production", services=["kojan-map-business"])["services"][0][
-                "events"
-            ]
-            if "OutOfMemoryError" in e["message"]
-        ],
-        timeout=20,
-        what="a task stopped for memory",
-    )
-    assert events[0]["message"].startswith("(service kojan-map-business) has stopped 1 running tasks: (task ")
+
+    def killed():
+        arns = ecs.list_tasks(cluster="kojan-map-production", serviceName="kojan-map-business", desiredStatus="STOPPED")[
+            "taskArns"
+        ]
+        tasks = ecs.describe_tasks(cluster="kojan-map-production", tasks=arns)["tasks"] if arns else []
+        return [t for t in tasks if t["stoppedReason"] == "OutOfMemoryError: Container killed due to memory usage"]
+
+    task = wait_for(killed, timeout=20, what="a task stopped for memory")[0]
+    assert (task["lastStatus"], task["stopCode"]) == ("STOPPED", "EssentialContainerExited")
+    task_id = task["taskArn"].rsplit("/", 1)[1]
+    events = ecs.describe_services(cluster="kojan-map-production", services=["kojan-map-business"])["services"][0]["events"]
+    assert f"(service kojan-map-business) has stopped 1 running tasks: (task {task_id})." in [e["message"] for e in events]
+    running = ecs.list_tasks(cluster="kojan-map-production", serviceName="kojan-map-business")["taskArns"]
+    assert task["taskArn"] not in running  # ListTasks answers RUNNING tasks unless asked otherwise
 
 
 def test_high_latency_pushes_p99_over_a_second(demo_world):
@@ -180,7 +183,9 @@ def test_high_latency_leaves_slow_queries_in_the_rds_slow_query_log(demo_world):
     group = "/aws/rds/instance/kojan-map-db/slowquery"
 
     def slow_queries():
-        return logs.filter_log_events(logGroupName=group, filterPattern="Query_time", startTime=int(since.timestamp() * 1000))["events"]
+        return logs.filter_log_events(logGroupName=group, filterPattern="Query_time", startTime=int(since.timestamp() * 1000))[
+            "events"
+        ]
 
     entries = within_first_minute(demo_world, slow_queries, "slow query log entries")
     seconds = [float(e["message"].split("Query_time: ")[1].split()[0]) for e in entries]
