@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import gc
 import os
 import sys
 import traceback
@@ -180,6 +181,7 @@ def _run_app(config: Config, gateway: AwsGateway, demo: Any) -> int:
     from kojan_tui.ui.app import KojanApp
 
     app = KojanApp(config, gateway, demo=demo)
+    gc.freeze()  # what start-up made lives for the whole run: keep it out of full collections (key latency)
 
     async def run() -> None:
         try:

@@ -106,8 +106,8 @@ class KojanApp(App[None]):
         self.poller.register(METRICS, refresh.metrics_seconds, self._fetch_metrics, self._got_metrics)
         self.poller.register(DATABASE, DATABASE_INTERVAL_S, self._fetch_db, self._got_db)
         self.poller.register(ERRORS, refresh.errors_seconds, self._fetch_errors, self._got_errors)
-        # The feed tells its own views (LogPane, LogScreen) about new lines; nothing else to deliver.
-        self.poller.register(LOGS, refresh.logs_seconds, self.log_feed.poll, lambda _lines: None)
+        # The feed tells its own views (LogPane, LogScreen) about new lines itself.
+        self.poller.register(LOGS, refresh.logs_seconds, self.log_feed.poll, self._got_logs)
 
     async def _fetch_service(self) -> tuple[ServiceSnapshot, TaskDefinition | None]:
         service = await self.gateway.describe_service(self.config.service.cluster, self.config.service.name)
@@ -138,6 +138,10 @@ class KojanApp(App[None]):
             group, pattern=DB_CONNECTION_PATTERN, start_ms=end_ms - int(DB_CONNECTION_WINDOW.total_seconds() * 1000), end_ms=end_ms
         )
         return errors, db_errors
+
+    def _got_logs(self, _lines: object) -> None:
+        if self.log_feed.behind:  # the poll stopped at its page limit: catch up now, not in an interval
+            self.poller.poll_soon(LOGS)
 
     def _got_identity(self, identity: CallerIdentity) -> None:
         self.data.identity = identity

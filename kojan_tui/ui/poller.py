@@ -89,6 +89,10 @@ class Poller:
         for source in self.sources.values():
             source.task = None
 
+    def poll_soon(self, name: str) -> None:
+        """Cut the source's wait short: it polls again as soon as its current poll (if any) ends."""
+        self.sources[name].wake.set()
+
     async def refresh_now(self, names: Iterable[str] | None = None, *, wait: bool = False) -> None:
         """Poll the named sources (all by default) as soon as each is free; with ``wait``, until they did.
 
@@ -100,7 +104,7 @@ class Poller:
         chosen = [self.sources[n] for n in (names if names is not None else list(self.sources))]
         targets = {s.name: s.completed + (2 if s.in_flight else 1) for s in chosen}
         for source in chosen:
-            source.wake.set()
+            self.poll_soon(source.name)
         if wait:
             for source in chosen:
                 async with source.done:

@@ -86,3 +86,18 @@ async def test_logs_are_in_help_and_in_the_palette():
         assert keys["Logs"] == "l" and keys["Error summary"] == "e"
         titles = [title for title, _help, _cb in app.palette_commands()]
         assert "Logs" in titles and "Error summary (S05)" in titles
+
+
+async def test_a_log_poll_that_hit_its_page_limit_polls_again_at_once():
+    fake = healthy_fake()
+    fake.page_size = 5  # the feed reads at most 5 pages a poll: 25 events
+    fake.log_events = [LogEvent(f"ev{i:03}", NOW_MS - 100_000 + i, "ecs/business/task1", f"INFO line {i}") for i in range(60)]
+    app = make_app(fake)  # logs_seconds is 2 s: without catching up, 60 events would take three intervals
+    async with app.run_test(size=(120, 36)) as pilot:
+        for _ in range(40):
+            await pilot.pause(0.02)
+            if len(pane_lines(app)) == 60:
+                break
+        assert len(pane_lines(app)) == 60
+        assert pane_lines(app)[-1] == "INFO line 59"
+        assert not app.log_feed.behind
