@@ -9,7 +9,7 @@ from moto.cloudwatch.models import cloudwatch_backends
 from moto.ecr.models import ecr_backends
 from moto.logs.models import logs_backends
 
-from kojan_tui.demo import cloudwatch_patch, ecs_rollout, scaling
+from kojan_tui.demo import cloudwatch_patch, ecs_rollout, scaling, slowlog
 from kojan_tui.demo.scenarios import DEFAULT_SCENARIO
 from kojan_tui.demo.seed import seed_world
 from kojan_tui.demo.world import SERVICE_AGE_SECONDS, World
@@ -85,6 +85,9 @@ def reset_world(world: World, simulator: Any, scenario: str = DEFAULT_SCENARIO) 
         group = logs_backends[world.account_id][world.region].groups.get(world.config.service.log_group)
         if group is not None:
             group.streams.clear()
+        slow = logs_backends[world.account_id][world.region].groups.get(slowlog.log_group(world.config.service.db_instance))
+        for stream in slow.streams.values() if slow is not None else ():
+            stream.events = []
         service = ecs_rollout.world_service(world)
         service.events = []
         backend = ecs_rollout.ecs_backend(world)

@@ -318,7 +318,8 @@ class Simulator:
 
     # -- history ---------------------------------------------------------------------------
     def backfill(self, now: float) -> None:
-        """24 h at 5-minute resolution, the last 3 h at 1 minute, the last 15 minutes of logs: all healthy."""
+        """24 h at 5-minute resolution, the last 3 h at 1 minute, the last 15 minutes of logs, a day's few slow
+        queries: all healthy."""
         rng, healthy = self.world.rng, Effects()
         points = [(now - 24 * 3600 + i * 300, 300) for i in range(12 * 21)] + [(now - 3 * 3600 + i * 60, 60) for i in range(180)]
         for at, span in points:
@@ -351,6 +352,8 @@ class Simulator:
                     for text in loglines.request_line(rng, int(at * 1000), status, self.latency_ms(healthy))
                 )
             self.write_logs(task, lines)
+        for hours_ago in sorted((rng.uniform(0.5, 23.5) for _ in range(6)), reverse=True):  # a handful of slow queries a day
+            self.write_slow_queries(now - hours_ago * 3600, 1.0, [rng.uniform(1100, 1900)])
 
     def backfilled_memory(self, at: float, now: float) -> float:
         """Flat, except when starting in memory-leak: each generation of tasks climbed until replaced (S09)."""

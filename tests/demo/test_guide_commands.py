@@ -126,6 +126,8 @@ def test_seeded_resources_the_guide_checks(demo_world):
     assert all(s["valueFrom"].startswith("arn:aws:secretsmanager:") for s in container["secrets"])
     keys = [o["Key"] for o in client(demo_world, "s3").list_objects_v2(Bucket="kojan-map-alb-logs")["Contents"]]
     assert len(keys) == 3 and all(k.startswith("AWSLogs/123456789012/elasticloadbalancing/") for k in keys)
+    slow = client(demo_world, "logs").filter_log_events(logGroupName="/aws/rds/instance/kojan-map-db/slowquery")["events"]
+    assert len(slow) >= 6 and all("# Query_time: " in e["message"] for e in slow)  # S17: the slow query log is on
     groups = client(demo_world, "ec2").describe_security_groups(Filters=[{"Name": "group-name", "Values": ["kojan-map-db-sg"]}])[
         "SecurityGroups"
     ]
