@@ -101,3 +101,19 @@ async def test_a_log_poll_that_hit_its_page_limit_polls_again_at_once():
         assert len(pane_lines(app)) == 60
         assert pane_lines(app)[-1] == "INFO line 59"
         assert not app.log_feed.behind
+
+
+async def test_log_time_column_is_readable_in_every_theme():
+    fake = healthy_fake()
+    fake.log_events = events("INFO one")
+    app = make_app(fake)
+    async with app.run_test(size=(120, 36)) as pilot:
+        view = app.screen.query_one(LogPane).query_one(LogView)
+        for theme in app.kojan_themes:
+            app.theme = theme
+            await pilot.pause()
+            time_style = view._row_style("log-view--time", None)
+            assert time_style.color is not None and time_style.bgcolor is not None
+            fg, bg = time_style.color.get_truecolor(), time_style.bgcolor.get_truecolor()
+            contrast = sum(abs(a - b) for a, b in zip(fg, bg))
+            assert contrast > 150, f"{theme}: time column {fg} on {bg}"

@@ -316,7 +316,7 @@ class LogView(ScrollView, can_focus=True):
     def _style(self, name: str) -> Style:
         style = self._styles.get(name)
         if style is None:
-            style = self._styles[name] = self.get_component_rich_style(name, partial=True)
+            style = self._styles[name] = self.get_component_rich_style(name)  # not partial: that drops alpha, and "$text-muted" turns white on a light theme
         return style
 
     def _base_style(self) -> Style:
