@@ -11,11 +11,7 @@ from typing import Any
 
 from moto.cloudwatch import models as cw_models
 from moto.cloudwatch import responses as cw_responses
-from moto.cloudwatch.exceptions import (
-    InvalidParameterCombination,
-    InvalidParameterValue,
-    ValidationError,
-)
+from moto.cloudwatch.exceptions import InvalidParameterCombination, InvalidParameterValue, ValidationError
 from moto.cloudwatch.metric_data_expression_parser import parse_expression
 from moto.core.responses import ActionResult
 

@@ -5,14 +5,7 @@ from __future__ import annotations
 from moto.core import model_instances
 from moto.core.common_models import BaseModel
 
-from kojan_tui.demo import (
-    cloudwatch_patch,
-    ecs_listing,
-    ecs_rollout,
-    ecs_tasks,
-    logs_patch,
-    scaling,
-)
+from kojan_tui.demo import cloudwatch_patch, ecs_listing, ecs_rollout, ecs_tasks, logs_patch, scaling
 from kojan_tui.demo.world import World
 
 

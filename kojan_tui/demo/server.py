@@ -91,11 +91,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     logging.getLogger("werkzeug").setLevel(logging.ERROR)  # no access log: stdout carries READY only
     os.environ.setdefault("MOTO_EC2_LOAD_DEFAULT_AMIS", "false")  # ~0.4 s less startup; the demo runs no instances
-    from moto.moto_server.werkzeug_app import (
-        DomainDispatcherApplication,
-        MotoRequestHandler,
-        create_backend_app,
-    )
+    from moto.moto_server.werkzeug_app import DomainDispatcherApplication, MotoRequestHandler, create_backend_app
     from werkzeug.serving import make_server
 
     from kojan_tui.demo import fidelity, lifecycle

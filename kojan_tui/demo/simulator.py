@@ -18,22 +18,9 @@ from moto.logs.models import logs_backends
 from moto.rds.models import rds_backends
 
 from kojan_tui.core import metrics_catalog as catalog
-from kojan_tui.demo import (
-    cloudwatch_patch,
-    ecs_rollout,
-    loglines,
-    logs_patch,
-    scaling,
-    slowlog,
-)
+from kojan_tui.demo import cloudwatch_patch, ecs_rollout, loglines, logs_patch, scaling, slowlog
 from kojan_tui.demo.scenarios import Effects
-from kojan_tui.demo.world import (
-    MEMORY_BASELINE,
-    RETENTION_SECONDS,
-    SERVICE_AGE_SECONDS,
-    SimTask,
-    World,
-)
+from kojan_tui.demo.world import MEMORY_BASELINE, RETENTION_SECONDS, SERVICE_AGE_SECONDS, SimTask, World
 
 BASE_RPS = 18.0  # requests per second across the service at the daily peak
 MIN_REQUESTS_PER_TICK = 6.0  # with very short test ticks, still enough requests for rates and percentiles

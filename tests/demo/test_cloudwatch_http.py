@@ -27,7 +27,10 @@ def test_get_metric_data_computes_p99_from_the_published_samples(demo_world):
     cloudwatch = client(demo_world, "cloudwatch")
     at = (utcnow() - timedelta(minutes=10)).replace(second=30, microsecond=0)
     put_known_samples(cloudwatch, at)
-    stat = lambda s: {"Metric": {"Namespace": "Kojan/Test", "MetricName": "Latency", "Dimensions": DIMS}, "Period": 60, "Stat": s}  # noqa: E731
+
+    def stat(name):
+        return {"Metric": {"Namespace": "Kojan/Test", "MetricName": "Latency", "Dimensions": DIMS}, "Period": 60, "Stat": name}
+
     results = cloudwatch.get_metric_data(
         MetricDataQueries=[
             {"Id": "p99", "MetricStat": stat("p99")},

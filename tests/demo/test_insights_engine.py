@@ -4,13 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from kojan_tui.demo.insights import (
-    Record,
-    UnsupportedQuery,
-    execute,
-    parse,
-    split_commands,
-)
+from kojan_tui.demo.insights import Record, UnsupportedQuery, execute, parse, split_commands
 from kojan_tui.demo.logs_patch import compile_filter
 
 RECORDS = [
@@ -26,10 +20,7 @@ S05 = "fields @timestamp, @message | filter @message like /ERROR/ | stats count(
 def test_the_guides_s05_query_counts_errors_by_message():
     outcome = execute(parse(S05), RECORDS)
     rows = [dict(r) for r in outcome.rows]
-    assert rows == [
-        {"@message": RECORDS[0].message, "count()": "2"},
-        {"@message": RECORDS[3].message, "count()": "1"},
-    ]
+    assert rows == [{"@message": RECORDS[0].message, "count()": "2"}, {"@message": RECORDS[3].message, "count()": "1"}]
     assert outcome.records_matched == 3 and outcome.records_scanned == 5
 
 
