@@ -266,7 +266,7 @@ class KojanApp(App[None]):
 
     def action_open_logs(self) -> None:
         if not isinstance(self.screen, LogScreen):
-            self.push_screen(LogScreen(self.log_feed))
+            self.push_screen(LogScreen(self.log_feed, context=self.context))
 
     def action_error_summary(self) -> None:
         """S05 from anywhere; choosing a message opens the log view filtered to it."""
@@ -279,7 +279,7 @@ class KojanApp(App[None]):
         if not message:
             return
         if not isinstance(self.screen, LogScreen):
-            self.push_screen(LogScreen(self.log_feed))
+            self.push_screen(LogScreen(self.log_feed, context=self.context))
         screen = self.screen
         assert isinstance(screen, LogScreen)
         screen.filter_to_message(message)

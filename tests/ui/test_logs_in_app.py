@@ -117,3 +117,20 @@ async def test_log_time_column_is_readable_in_every_theme():
             fg, bg = time_style.color.get_truecolor(), time_style.bgcolor.get_truecolor()
             contrast = sum(abs(a - b) for a, b in zip(fg, bg))
             assert contrast > 150, f"{theme}: time column {fg} on {bg}"
+
+
+async def test_the_log_view_keeps_the_context_line_read_only_and_demo_badges():
+    from dataclasses import replace
+
+    from kojan_tui.ui.widgets.context_bar import ContextBar
+    from tests.ui.harness import quiet_config
+
+    config = quiet_config()
+    config = replace(config, ui=replace(config.ui, read_only=True))
+    app = make_app(config=config)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.press("l")
+        await pilot.pause()
+        assert isinstance(app.screen, LogScreen)
+        bar = app.screen.query_one(ContextBar).render().plain
+        assert "READ-ONLY" in bar and "kojan-map-production/kojan-map-business" in bar and "ap-northeast-1" in bar

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import os
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -25,6 +26,7 @@ from kojan_tui.core.logquery import FILTER_PRESETS, TIME_RANGES, parse_time_rang
 from kojan_tui.core.logtext import make_visible, truncate, without_surrogates
 from kojan_tui.feeds.logs import LogFeed
 from kojan_tui.ui.screens.error_summary import ErrorSummaryScreen
+from kojan_tui.ui.widgets.context_bar import AppContext, ContextBar
 from kojan_tui.ui.widgets.log_pane import LogStatusLine
 from kojan_tui.ui.widgets.log_view import LogView
 
@@ -139,14 +141,25 @@ class LogScreen(Screen):
         Binding("s", "error_summary", "Error summary"),
     ]
 
-    def __init__(self, feed: LogFeed, *, save_dir: Path | None = None, name: str | None = None) -> None:
+    def __init__(
+        self,
+        feed: LogFeed,
+        *,
+        save_dir: Path | None = None,
+        context: Callable[[], AppContext] | None = None,
+        name: str | None = None,
+    ) -> None:
+        """``context``: where the app is pointed (account, region, service, READ-ONLY / DEMO) for the top line."""
         super().__init__(name=name)
         self.feed = feed
+        self.context = context
         self.save_dir = save_dir or Path.cwd()
         self._prompt_mode = "filter"  # or "range"
         self._unsubscribe = None
 
     def compose(self) -> ComposeResult:
+        if self.context is not None:
+            yield ContextBar()
         yield LogView(self.feed.buffer, id="log-screen-view")
         yield LogStatusLine(id="log-screen-status")
         yield Static(id="log-prompt-error")
@@ -161,6 +174,13 @@ class LogScreen(Screen):
         self._unsubscribe = self.feed.subscribe(lambda feed: self.sync())
         self.view.focus()
         self.call_after_refresh(self.sync)
+        if self.context is not None:
+            self.show_context()
+            self.set_interval(1.0, self.show_context)
+
+    def show_context(self) -> None:
+        assert self.context is not None
+        self.query_one(ContextBar).show(self.context())
 
     def on_unmount(self) -> None:
         if self._unsubscribe is not None:
