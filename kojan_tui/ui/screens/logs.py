@@ -27,7 +27,7 @@ from kojan_tui.core.logtext import make_visible, truncate, without_surrogates
 from kojan_tui.feeds.logs import LogFeed
 from kojan_tui.ui.screens.error_summary import ErrorSummaryScreen
 from kojan_tui.ui.widgets.context_bar import AppContext, ContextBar
-from kojan_tui.ui.widgets.log_pane import LogStatusLine
+from kojan_tui.ui.widgets.log_pane import FollowsFeed, LogStatusLine
 from kojan_tui.ui.widgets.log_view import LogView
 
 DETAIL_LIMIT = 64 * 1024  # characters of one line shown in the detail view (copy/save keep all)
@@ -114,7 +114,7 @@ class LogLineScreen(ModalScreen[None]):
         self.dismiss(None)
 
 
-class LogScreen(Screen):
+class LogScreen(FollowsFeed, Screen):
     """``LogScreen(feed)``: the same feed and buffer as the dashboard pane, full screen."""
 
     DEFAULT_CSS = """
@@ -155,7 +155,6 @@ class LogScreen(Screen):
         self.context = context
         self.save_dir = save_dir or Path.cwd()
         self._prompt_mode = "filter"  # or "range"
-        self._unsubscribe = None
 
     def compose(self) -> ComposeResult:
         if self.context is not None:
@@ -166,14 +165,9 @@ class LogScreen(Screen):
         yield Input(id="log-prompt")
         yield Footer()
 
-    @property
-    def view(self) -> LogView:
-        return self.query_one(LogView)
-
     def on_mount(self) -> None:
-        self._unsubscribe = self.feed.subscribe(lambda feed: self.sync())
+        self.follow_feed()
         self.view.focus()
-        self.call_after_refresh(self.sync)
         if self.context is not None:
             self.show_context()
             self.set_interval(1.0, self.show_context)
@@ -182,27 +176,9 @@ class LogScreen(Screen):
         assert self.context is not None
         self.query_one(ContextBar).show(self.context())
 
-    def on_unmount(self) -> None:
-        if self._unsubscribe is not None:
-            self._unsubscribe()
-
-    def sync(self) -> None:
-        self.view.sync()  # the status line follows on LogView.Synced
-
-    def refresh_status(self) -> None:
-        self.query_one(LogStatusLine).show_state(self.feed, self.view)
-
     def on_log_view_line_selected(self, event: LogView.LineSelected) -> None:
         event.stop()
         self.app.push_screen(LogLineScreen(event.line))
-
-    def on_log_view_follow_changed(self, event: LogView.FollowChanged) -> None:
-        event.stop()
-        self.refresh_status()
-
-    def on_log_view_synced(self, event: LogView.Synced) -> None:
-        event.stop()  # ten a second under a flood: no need to bubble them up to the app
-        self.refresh_status()
 
     # -- the prompt: filter pattern or custom range ---------------------------------------------
 

@@ -5,6 +5,8 @@ The pane never calls AWS: it subscribes to the feed and re-renders when the app'
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Vertical
@@ -67,7 +69,45 @@ class LogStatusLine(Widget):
             self.refresh()
 
 
-class LogPane(Vertical):
+class FollowsFeed:
+    """What LogPane and LogScreen share: a LogView following a LogFeed, and a status line kept true.
+
+    The host has ``feed``, one LogView and one LogStatusLine, and calls ``follow_feed()`` on mount.
+    """
+
+    feed: LogFeed
+    _unsubscribe: Callable[[], None] | None = None
+
+    @property
+    def view(self) -> LogView:
+        return self.query_one(LogView)  # type: ignore[attr-defined]
+
+    def follow_feed(self) -> None:
+        self._unsubscribe = self.feed.subscribe(lambda _feed: self.sync())
+        self.call_after_refresh(self.sync)  # type: ignore[attr-defined]
+
+    def on_unmount(self) -> None:
+        if self._unsubscribe is not None:
+            self._unsubscribe()
+            self._unsubscribe = None
+
+    def sync(self) -> None:
+        """Take in whatever the feed's buffer holds now (the status line follows on LogView.Synced)."""
+        self.view.sync()
+
+    def refresh_status(self) -> None:
+        self.query_one(LogStatusLine).show_state(self.feed, self.view)  # type: ignore[attr-defined]
+
+    def on_log_view_follow_changed(self, event: LogView.FollowChanged) -> None:
+        event.stop()
+        self.refresh_status()
+
+    def on_log_view_synced(self, event: LogView.Synced) -> None:
+        event.stop()  # ten a second under a flood: no need to bubble them up to the app
+        self.refresh_status()
+
+
+class LogPane(FollowsFeed, Vertical):
     """``LogPane(feed)``: the feed's lines, following or paused, with a status line. Focus it to scroll."""
 
     DEFAULT_CSS = """
@@ -84,7 +124,6 @@ class LogPane(Vertical):
         super().__init__(name=name, id=id, classes=classes)
         self.feed = feed
         self._show_stream = show_stream
-        self._unsubscribe = None
 
     def compose(self) -> ComposeResult:
         view = LogView(self.feed.buffer)
@@ -92,33 +131,5 @@ class LogPane(Vertical):
         yield view
         yield LogStatusLine()
 
-    @property
-    def view(self) -> LogView:
-        return self.query_one(LogView)
-
     def on_mount(self) -> None:
-        self._unsubscribe = self.feed.subscribe(self._feed_changed)
-        self.call_after_refresh(self.sync)
-
-    def on_unmount(self) -> None:
-        if self._unsubscribe is not None:
-            self._unsubscribe()
-            self._unsubscribe = None
-
-    def _feed_changed(self, feed: LogFeed) -> None:
-        self.sync()
-
-    def sync(self) -> None:
-        """Take in whatever the feed's buffer holds now (the status line follows)."""
-        self.view.sync()  # the status line follows on LogView.Synced
-
-    def refresh_status(self) -> None:
-        self.query_one(LogStatusLine).show_state(self.feed, self.view)
-
-    def on_log_view_follow_changed(self, event: LogView.FollowChanged) -> None:
-        event.stop()
-        self.refresh_status()
-
-    def on_log_view_synced(self, event: LogView.Synced) -> None:
-        event.stop()  # ten a second under a flood: no need to bubble them up to the app
-        self.refresh_status()
+        self.follow_feed()
