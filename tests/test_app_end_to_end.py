@@ -1,0 +1,84 @@
+"""The whole product the real way: KojanApp → AwsGateway (aiobotocore, HTTP) → the embedded AWS.
+
+No fake anywhere: what the dashboard shows comes from the simulated kojan-map over 127.0.0.1.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import replace
+
+from kojan_tui.aws.gateway import AwsGateway
+from kojan_tui.core.config import Config
+from kojan_tui.core.levels import Level
+from kojan_tui.demo.embedded import EmbeddedAws
+from kojan_tui.ui.app import KojanApp
+from kojan_tui.ui.widgets.log_pane import LogPane
+from kojan_tui.ui.widgets.metric_panel import MetricPanel
+from kojan_tui.ui.widgets.rollback_banner import RollbackBanner
+from kojan_tui.ui.widgets.service_panel import ServicePanel
+
+DEMO_CREDENTIALS = ("demo", "demo")
+
+
+def app_on(demo: EmbeddedAws, *, fast_fail: bool = False) -> KojanApp:
+    config = Config()
+    aws = replace(config.aws, endpoint_url=demo.endpoint_url, profile=None)
+    if fast_fail:  # a dead endpoint should be reported in about a second, not after retries
+        aws = replace(aws, connect_timeout=1.0, read_timeout=2.0, max_attempts=1)
+    config = replace(config, aws=aws, ui=replace(config.ui, bell=False, notify=False))
+    gateway = AwsGateway(config.aws, static_credentials=DEMO_CREDENTIALS)
+    return KojanApp(config, gateway, demo=demo)
+
+
+def pane_text(app: KojanApp) -> str:
+    buffer = app.log_feed.buffer
+    return "\n".join(line.raw for line in buffer.window(buffer.first_index, buffer.appended))
+
+
+async def test_db_outage_turns_5xx_red_raises_the_banner_and_fills_the_log_pane(demo_world):
+    app = app_on(demo_world)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await app.poller.refresh_now(wait=True)
+        await pilot.pause()
+        assert app.view.verdict.healthy
+        assert not app.screen.query_one(RollbackBanner).display
+        await asyncio.to_thread(demo_world.set_scenario, "db-outage")
+        for _ in range(40):  # 12 ticks of 0.25 s bring the symptom; poll until it shows
+            await asyncio.sleep(0.25)
+            await app.poller.refresh_now(["metrics", "logs"], wait=True)
+            if app.view.rollback:
+                break
+        await pilot.pause()
+        five_xx = next(p for p in app.screen.query(MetricPanel) if p.spec.key == "error_rate_percent")
+        assert five_xx.level is Level.ALERT
+        assert "all_failing" in {reason.code for reason in app.view.rollback}
+        assert app.screen.query_one(RollbackBanner).display
+        assert "database connection" in pane_text(app)
+        assert app.screen.query_one(LogPane) is not None
+
+
+async def test_aws_going_away_marks_every_panel_stale_and_the_app_keeps_running():
+    demo = EmbeddedAws(tick_seconds=0.5)
+    demo.start()
+    try:
+        app = app_on(demo, fast_fail=True)
+        async with app.run_test(size=(160, 48)) as pilot:
+            await app.poller.refresh_now(wait=True)
+            await pilot.pause()
+            assert app.stale_text("metrics") is None and app.stale_text("service") is None
+            running_before = app.data.service.running
+            demo.stop()
+            await app.poller.refresh_now(wait=True)
+            await pilot.pause()
+            for source in ("metrics", "service", "errors", "logs"):
+                stale = app.stale_text(source)
+                assert stale is not None and "unavailable" in stale, (source, stale)
+            service = app.screen.query_one(ServicePanel)
+            assert service.stale_text is not None
+            assert app.data.service.running == running_before  # the last good data stays on screen
+            await pilot.press("r")  # still answering keys
+            await pilot.pause()
+            assert app.is_running
+    finally:
+        demo.stop()
