@@ -103,7 +103,7 @@ class FollowsFeed:
         self.refresh_status()
 
     def on_log_view_synced(self, event: LogView.Synced) -> None:
-        event.stop()  # ten a second under a flood: no need to bubble them up to the app
+        event.stop()  # up to five a second under a flood: no need to bubble them up to the app
         self.refresh_status()
 
 
