@@ -16,7 +16,7 @@ WIDTH = 100
 
 
 async def rendered(messages: list[str | bytes], *, raw_mode: bool = False, width: int = WIDTH) -> tuple[list, int]:
-    """Poll ``messages`` through a FakeGateway into a mounted pane; the strips of their rows, the view width."""
+    """Poll ``messages`` through a FakeGateway into a mounted pane; the strips of their rows, the width of its text area."""
     gateway = FakeGateway()
     gateway.log_events = [event(n, m) for n, m in enumerate(messages)]  # type: ignore[arg-type]
     feed = LogFeed(gateway, "/ecs/kojan-map-business", buffer_lines=100, clock=lambda: NOW_S)
@@ -27,7 +27,7 @@ async def rendered(messages: list[str | bytes], *, raw_mode: bool = False, width
         view.raw_mode = raw_mode
         await pilot.pause()
         strips = [view.render_line(y) for y in range(len(messages))]
-        return strips, width
+        return strips, view.scrollable_content_region.width  # the text area: the scrollbar takes the rest
 
 
 def no_links(strip) -> bool:

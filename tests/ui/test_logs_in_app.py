@@ -134,3 +134,19 @@ async def test_the_log_view_keeps_the_context_line_read_only_and_demo_badges():
         assert isinstance(app.screen, LogScreen)
         bar = app.screen.query_one(ContextBar).render().plain
         assert "READ-ONLY" in bar and "kojan-map-production/kojan-map-business" in bar and "ap-northeast-1" in bar
+
+
+async def test_long_lines_end_with_their_whole_truncation_marker_beside_the_scrollbar():
+    fake = healthy_fake()
+    fake.log_events = events(*[f"INFO {'x' * 300} {i}" for i in range(60)])  # enough lines for a scrollbar
+    app = make_app(fake)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await refresh(app, pilot, ["logs"])
+        await pilot.press("l")
+        await pilot.pause()
+        view = app.screen.query_one(LogView)
+        text_width = view.scrollable_content_region.width
+        assert text_width < view.size.width  # the scrollbar is there
+        last = view.render_line(view.scrollable_content_region.height - 1)
+        assert last.cell_length == text_width
+        assert last.text.rstrip().endswith("chars]")

@@ -196,7 +196,7 @@ class LogView(ScrollView, can_focus=True):
                 self.post_message(self.FollowChanged(self, True))
         evicted = self.buffer.first_index - self._first_seen
         self._first_seen = self.buffer.first_index
-        self.virtual_size = Size(self.size.width, len(self.buffer))
+        self.virtual_size = Size(self.scrollable_content_region.width, len(self.buffer))
         if self.following:
             self.scroll_end(animate=False, immediate=True, x_axis=False)
         elif evicted > 0:  # keep the same lines under the reader's eyes while older ones fall off
@@ -325,7 +325,7 @@ class LogView(ScrollView, can_focus=True):
         return self._base
 
     def render_line(self, y: int) -> Strip:
-        width = self.size.width
+        width = self.scrollable_content_region.width  # the vertical scrollbar takes the rest
         index = self.top_index + y
         selected = index == self.cursor_index
         key = (index, width, selected)
