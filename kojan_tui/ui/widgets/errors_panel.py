@@ -20,17 +20,11 @@ class ErrorsPanel(StatusWidget):
     def __init__(self, *, id: str | None = "errors-panel") -> None:
         super().__init__(id=id)
         self.reading: MetricReading | None = None
-        self.compact = False
         self.border_title = "ERROR lines, last hour (S02)"
 
     def show(self, reading: MetricReading) -> None:
         self.reading = reading
         self.set_level_class(reading.level)
-        self.refresh()
-
-    def set_compact(self, compact: bool) -> None:
-        self.compact = compact
-        self.set_class(compact, "-compact")
         self.refresh()
 
     def render(self) -> RenderableType:

@@ -26,17 +26,11 @@ class MetricPanel(StatusWidget):
         self.spec = spec
         self.reading: MetricReading | None = None
         self.window_label = "1h"
-        self.compact = False
         self.border_title = spec.title
 
     def show(self, reading: MetricReading, window_label: str) -> None:
         self.reading, self.window_label = reading, window_label
         self.set_level_class(reading.level)
-        self.refresh()
-
-    def set_compact(self, compact: bool) -> None:
-        self.compact = compact
-        self.set_class(compact, "-compact")
         self.refresh()
 
     @property

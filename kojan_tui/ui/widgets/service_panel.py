@@ -29,7 +29,6 @@ class ServicePanel(StatusWidget):
         self.service: ServiceSnapshot | None = None
         self.task_definition: TaskDefinition | None = None
         self.verdict = ServiceVerdict(Level.UNKNOWN)
-        self.compact = False
         self.border_title = "ECS service"
 
     def show(self, service: ServiceSnapshot | None, task_definition: TaskDefinition | None, verdict: ServiceVerdict) -> None:
@@ -37,11 +36,6 @@ class ServicePanel(StatusWidget):
         if service is not None:
             self.border_title = f"ECS service {service.name}"
         self.set_level_class(verdict.level)
-        self.refresh()
-
-    def set_compact(self, compact: bool) -> None:
-        self.compact = compact
-        self.set_class(compact, "-compact")
         self.refresh()
 
     def _verdict_line(self) -> Text:

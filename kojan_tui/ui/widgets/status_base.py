@@ -55,6 +55,12 @@ class StatusWidget(Widget):
     def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
         super().__init__(id=id, classes=classes)
         self.stale_text: str | None = None
+        self.compact = False  # the dashboard's small-terminal layout: one line instead of a panel
+
+    def set_compact(self, compact: bool) -> None:
+        self.compact = compact
+        self.set_class(compact, "-compact")
+        self.refresh()
 
     def style_for(self, kind: str) -> Style:
         """The theme style of a level or chart kind (``ok``, ``alert``, ``warn-line``, ``muted``…)."""
