@@ -97,17 +97,12 @@ class DashboardScreen(Screen[None]):
     def show_all(self) -> None:
         app = self.kojan
         view = app.view
-        metrics_stale = app.stale_text("metrics")
         for panel in self.query(MetricPanel):
             panel.show(view.readings[panel.spec.key], app.window)
-            extra = app.stale_text("database") if panel.spec is RDS_STORAGE else None
-            panel.set_stale(metrics_stale or extra)
-        service = self.query_one(ServicePanel)
-        service.show(app.data.service, app.data.task_definition, view.verdict)
-        errors = self.query_one(ErrorsPanel)
-        errors.show(view.errors)
+        self.query_one(ServicePanel).show(app.data.service, app.data.task_definition, view.verdict)
+        self.query_one(ErrorsPanel).show(view.errors)
         self.query_one(RollbackBanner).show(view.rollback)
-        self.show_ages()
+        self.show_ages()  # stale marks, alert ages, context line
 
     def show_ages(self) -> None:
         """What changes with time alone: stale ages, "since" ages, the clock."""
