@@ -36,7 +36,9 @@ def message(n: int) -> str:
     if kind == 1:
         return f"2026/11/28 12:00:00 INFO GET /api/spots/{n} status=200 latency={n % 89}ms request_id=r-{n:x}"
     if kind == 2:
-        return f'{{"level":"warn","msg":"slow query","query":"SELECT * FROM spots WHERE id = {n}","duration_ms":{1000 + n % 500}}}'
+        return (
+            f'{{"level":"warn","msg":"slow query","query":"SELECT * FROM spots WHERE id = {n}","duration_ms":{1000 + n % 500}}}'
+        )
     return f"2026/11/28 12:00:01 ERROR database connection refused: dial tcp 10.0.1.5:3306 (attempt {n})"
 
 

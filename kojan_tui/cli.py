@@ -52,14 +52,24 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--config", metavar="PATH", help="the config file (default: ./config.toml, else the user config dir)")
     parser.add_argument("--profile", help="AWS profile to use (overrides aws.profile and AWS_PROFILE)")
     parser.add_argument("--region", help="AWS region (overrides aws.region)")
-    parser.add_argument("--endpoint-url", metavar="URL", help="send AWS calls here (overrides aws.endpoint_url and AWS_ENDPOINT_URL)")
-    parser.add_argument("--read-only", action="store_true", default=None, help="refuse every mutating action (rollback, redeploy)")
-    parser.add_argument("--refresh", type=float, metavar="SECONDS", help="dashboard metrics refresh interval (refresh.metrics_seconds)")
+    parser.add_argument(
+        "--endpoint-url", metavar="URL", help="send AWS calls here (overrides aws.endpoint_url and AWS_ENDPOINT_URL)"
+    )
+    parser.add_argument(
+        "--read-only", action="store_true", default=None, help="refuse every mutating action (rollback, redeploy)"
+    )
+    parser.add_argument(
+        "--refresh", type=float, metavar="SECONDS", help="dashboard metrics refresh interval (refresh.metrics_seconds)"
+    )
     parser.add_argument("--theme", metavar="NAME", help="colour theme, e.g. kojan-dark, kojan-light (overrides ui.theme)")
-    parser.add_argument("--demo", action="store_true", help="run against an embedded, simulated AWS on 127.0.0.1 (dummy credentials)")
+    parser.add_argument(
+        "--demo", action="store_true", help="run against an embedded, simulated AWS on 127.0.0.1 (dummy credentials)"
+    )
     parser.add_argument("--scenario", metavar="NAME", help="with --demo: the scenario to start in (default: healthy)")
     parser.add_argument("--list-scenarios", action="store_true", help="with --demo: list the demo scenarios and exit")
-    parser.add_argument("--check", action="store_true", help="call STS and describe-services once, print what was found, exit 0 or 1")
+    parser.add_argument(
+        "--check", action="store_true", help="call STS and describe-services once, print what was found, exit 0 or 1"
+    )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     return parser
 
@@ -84,7 +94,10 @@ def main(argv: list[str] | None = None) -> int:
             traceback.print_exc()
         else:
             one_line = _safe(" ".join(str(error).split()))
-            print(f"kojan-tui: unexpected error: {type(error).__name__}: {one_line} (KOJAN_DEBUG=1 shows the traceback)", file=sys.stderr)
+            print(
+                f"kojan-tui: unexpected error: {type(error).__name__}: {one_line} (KOJAN_DEBUG=1 shows the traceback)",
+                file=sys.stderr,
+            )
         return EXIT_FAILED
 
 
@@ -92,8 +105,14 @@ def _run(args: argparse.Namespace) -> int:
     if args.list_scenarios:
         return _list_scenarios()
     path = resolve_config_path(args.config, Path.cwd())
-    overrides = ConfigOverrides(profile=args.profile, region=args.region, endpoint_url=args.endpoint_url,
-                                read_only=args.read_only, refresh_seconds=args.refresh, theme=args.theme)
+    overrides = ConfigOverrides(
+        profile=args.profile,
+        region=args.region,
+        endpoint_url=args.endpoint_url,
+        read_only=args.read_only,
+        refresh_seconds=args.refresh,
+        theme=args.theme,
+    )
     config = load_config(path, overrides)
     if not args.check:
         code = _check_theme(config, from_flag=args.theme is not None)
@@ -174,7 +193,9 @@ def _make_gateway(config: Config, static_credentials: tuple[str, str] | None, *,
     audit_path = default_audit_path()
     if demo:  # demo actions never mix with the record of real ones
         audit_path = audit_path.with_name("audit-demo.jsonl")
-    return AwsGateway(config.aws, read_only=config.ui.read_only, static_credentials=static_credentials, audit=AuditTrail(audit_path))
+    return AwsGateway(
+        config.aws, read_only=config.ui.read_only, static_credentials=static_credentials, audit=AuditTrail(audit_path)
+    )
 
 
 def _run_app(config: Config, gateway: AwsGateway, demo: Any) -> int:
@@ -199,15 +220,19 @@ async def _check(config: Config, gateway: AwsGateway, demo: Any) -> int:
     from kojan_tui.core.errors import AwsFailure
 
     aws, service = config.aws, config.service
-    lines = [f"kojan-tui {__version__} check",
-             f"  config      {config.source if config.source != '<defaults>' else 'none found: built-in defaults'}",
-             f"  region      {aws.region}"]
+    lines = [
+        f"kojan-tui {__version__} check",
+        f"  config      {config.source if config.source != '<defaults>' else 'none found: built-in defaults'}",
+        f"  region      {aws.region}",
+    ]
     if demo is not None:
         lines.append(f"  endpoint    {aws.endpoint_url} (embedded demo AWS, dummy credentials; scenario {demo.scenario})")
     else:
         env_endpoint = os.environ.get("AWS_ENDPOINT_URL")
         endpoint = aws.endpoint_url or (f"{env_endpoint} (from AWS_ENDPOINT_URL)" if env_endpoint else "AWS")
-        profile = aws.profile or (f"{os.environ['AWS_PROFILE']} (from AWS_PROFILE)" if os.environ.get("AWS_PROFILE") else "default credential chain")
+        profile = aws.profile or (
+            f"{os.environ['AWS_PROFILE']} (from AWS_PROFILE)" if os.environ.get("AWS_PROFILE") else "default credential chain"
+        )
         lines += [f"  endpoint    {endpoint}", f"  profile     {profile}"]
     lines.append(f"  mode        {'read-only' if config.ui.read_only else 'read-write'}")
     ok = True

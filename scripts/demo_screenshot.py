@@ -1,6 +1,6 @@
 """Save an SVG screenshot of the dashboard running against the embedded demo AWS (for docs/ and reviews).
 
-    .venv/bin/python scripts/demo_screenshot.py --scenario memory-leak --wait 60 --out docs/dashboard.svg
+.venv/bin/python scripts/demo_screenshot.py --scenario memory-leak --wait 60 --out docs/dashboard.svg
 """
 
 from __future__ import annotations

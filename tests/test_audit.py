@@ -12,8 +12,14 @@ from kojan_tui.core.audit import REDACTED, AuditTrail, default_audit_path
 def test_each_record_appends_one_json_line_with_a_utc_timestamp(tmp_path):
     trail = AuditTrail(tmp_path / "state" / "audit.jsonl")
     jst = timezone(timedelta(hours=9))
-    trail.record("update_service", "kojan-map-production/kojan-map-business", "ok", "arn:aws:iam::1:user/a",
-                 {"task_definition": "kojan-map-business:41"}, now=datetime(2026, 5, 1, 9, 0, tzinfo=jst))
+    trail.record(
+        "update_service",
+        "kojan-map-production/kojan-map-business",
+        "ok",
+        "arn:aws:iam::1:user/a",
+        {"task_definition": "kojan-map-business:41"},
+        now=datetime(2026, 5, 1, 9, 0, tzinfo=jst),
+    )
     trail.record("update_service", "kojan-map-production/kojan-map-business", "refused", None, {})
     lines = trail.path.read_text().splitlines()
     assert len(lines) == 2
@@ -37,9 +43,18 @@ def test_file_is_private_and_existing_lines_are_kept(tmp_path):
 
 def test_secret_looking_values_are_never_written(tmp_path):
     trail = AuditTrail(tmp_path / "audit.jsonl")
-    trail.record("check_secret", "/kojan-map/business/jwt-secret", "ok", None,
-                 {"jwt_secret": "hunter2-very-secret", "nested": {"db_password": "pw123"}, "length": 40,
-                  "containers": [{"AWS_SECRET_ACCESS_KEY": "AKIA-SECRET"}]})
+    trail.record(
+        "check_secret",
+        "/kojan-map/business/jwt-secret",
+        "ok",
+        None,
+        {
+            "jwt_secret": "hunter2-very-secret",
+            "nested": {"db_password": "pw123"},
+            "length": 40,
+            "containers": [{"AWS_SECRET_ACCESS_KEY": "AKIA-SECRET"}],
+        },
+    )
     text = trail.path.read_text()
     for value in ("hunter2-very-secret", "pw123", "AKIA-SECRET"):
         assert value not in text

@@ -8,8 +8,6 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pytest
-
 from kojan_tui import __version__, cli
 from tests.fixtures.aws_seed import SERVICE
 
@@ -36,11 +34,28 @@ def test_version(capsys):
 def test_help_lists_the_examples(capsys):
     assert cli.main(["--help"]) == 0
     out = capsys.readouterr().out
-    for example in ("kojan-tui --demo", "kojan-tui --demo --scenario db-outage", "kojan-tui --profile prod --read-only",
-                    "kojan-tui --check", "kojan-tui --config ~/kojan.toml --theme kojan-light"):
+    for example in (
+        "kojan-tui --demo",
+        "kojan-tui --demo --scenario db-outage",
+        "kojan-tui --profile prod --read-only",
+        "kojan-tui --check",
+        "kojan-tui --config ~/kojan.toml --theme kojan-light",
+    ):
         assert example in out
-    for flag in ("--config", "--profile", "--region", "--endpoint-url", "--read-only", "--refresh", "--theme",
-                 "--demo", "--scenario", "--list-scenarios", "--check", "--version"):
+    for flag in (
+        "--config",
+        "--profile",
+        "--region",
+        "--endpoint-url",
+        "--read-only",
+        "--refresh",
+        "--theme",
+        "--demo",
+        "--scenario",
+        "--list-scenarios",
+        "--check",
+        "--version",
+    ):
         assert flag in out
 
 
@@ -58,8 +73,14 @@ def test_check_against_seeded_moto_prints_the_counts(seeded_aws, tmp_path, capsy
 def test_check_as_a_real_command_with_the_endpoint_flag(seeded_aws, tmp_path):
     """The console entry point end to end: a fresh process, the endpoint given as a flag, env credentials."""
     env = {**os.environ, "PYTHONPATH": str(REPO)}
-    result = subprocess.run([sys.executable, "-m", "kojan_tui", "--endpoint-url", seeded_aws.endpoint, "--check"],
-                            cwd=tmp_path, env=env, capture_output=True, text=True, timeout=60)
+    result = subprocess.run(
+        [sys.executable, "-m", "kojan_tui", "--endpoint-url", seeded_aws.endpoint, "--check"],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "running 0 / desired 2" in result.stdout
     assert "config      none found: built-in defaults" in result.stdout
@@ -88,12 +109,20 @@ def test_check_missing_service_fails_with_the_mapped_reason(moto_endpoint, tmp_p
 def test_check_against_an_unreachable_endpoint_exits_1(moto_endpoint, tmp_path):
     config = fast_config(tmp_path, f"http://127.0.0.1:{closed_port()}")
     env = {**os.environ, "PYTHONPATH": str(REPO)}
-    result = subprocess.run([sys.executable, "-m", "kojan_tui", "--config", str(config), "--check"],
-                            cwd=tmp_path, env=env, capture_output=True, text=True, timeout=60)
+    result = subprocess.run(
+        [sys.executable, "-m", "kojan_tui", "--config", str(config), "--check"],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert result.returncode == 1
     assert "Traceback" not in result.stdout + result.stderr
     failures = [line for line in result.stdout.splitlines() if "FAILED" in line and ":" in line]
-    assert any(line.startswith("  identity    FAILED GetCallerIdentity: unavailable — cannot reach AWS") for line in failures), result.stdout
+    assert any(line.startswith("  identity    FAILED GetCallerIdentity: unavailable — cannot reach AWS") for line in failures), (
+        result.stdout
+    )
     assert any("DescribeServices: unavailable" in line for line in failures)
 
 
@@ -209,8 +238,14 @@ def test_list_scenarios(capsys):
 def test_check_against_the_embedded_demo(tmp_path):
     """--demo --check end to end: the embedded AWS starts, answers as AWS, and is stopped."""
     env = {**os.environ, "PYTHONPATH": str(REPO)}
-    result = subprocess.run([sys.executable, "-m", "kojan_tui", "--demo", "--check"], cwd=tmp_path, env=env,
-                            capture_output=True, text=True, timeout=120)
+    result = subprocess.run(
+        [sys.executable, "-m", "kojan_tui", "--demo", "--check"],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "(embedded demo AWS, dummy credentials; scenario healthy)" in result.stdout
     assert "running 2 / desired 2" in result.stdout
@@ -221,7 +256,9 @@ def test_demo_that_cannot_start_is_one_line_and_exit_1(monkeypatch, tmp_path, ca
 
     class BrokenDemo(RecordingDemo):
         def start(self) -> str:
-            raise embedded.EmbeddedAwsError("the embedded AWS exited with code 1 before it was ready: Traceback...\nOSError: no ports")
+            raise embedded.EmbeddedAwsError(
+                "the embedded AWS exited with code 1 before it was ready: Traceback...\nOSError: no ports"
+            )
 
     RecordingDemo.instances.clear()
     monkeypatch.setattr(embedded, "EmbeddedAws", BrokenDemo)

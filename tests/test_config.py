@@ -55,7 +55,11 @@ def error_for(tmp_path: Path, text: str) -> ConfigError:
 def test_shipped_config_is_the_production_setup():
     config = load_config(SHIPPED)
     assert config == replace(Config(), source=str(SHIPPED))
-    assert (config.service.cluster, config.service.name, config.aws.region) == ("kojan-map-production", "kojan-map-business", "ap-northeast-1")
+    assert (config.service.cluster, config.service.name, config.aws.region) == (
+        "kojan-map-production",
+        "kojan-map-business",
+        "ap-northeast-1",
+    )
     assert config.thresholds.p99_latency_ms == Threshold(700, 1000)
     assert config.thresholds.ecs_memory_percent.alert == 85
     assert config.rollback.memory_percent == 95
@@ -76,7 +80,7 @@ def test_bad_toml_names_the_line(tmp_path):
 
 
 def test_unknown_key_suggests_the_closest(tmp_path):
-    error = error_for(tmp_path, '[refresh]\nmetric_seconds = 20\n')
+    error = error_for(tmp_path, "[refresh]\nmetric_seconds = 20\n")
     assert error.key == "refresh.metric_seconds" and error.line == 2
     assert str(error).endswith("refresh.metric_seconds: unknown key; did you mean 'refresh.metrics_seconds'?")
 
@@ -87,7 +91,7 @@ def test_unknown_key_in_the_wrong_table_says_where_it_belongs(tmp_path):
 
 
 def test_unknown_table(tmp_path):
-    error = error_for(tmp_path, '[threshold.ecs_cpu_percent]\nwarn = 1\nalert = 2\n')
+    error = error_for(tmp_path, "[threshold.ecs_cpu_percent]\nwarn = 1\nalert = 2\n")
     assert error.key == "threshold" and "did you mean 'thresholds'?" in str(error)
 
 
@@ -103,7 +107,7 @@ def test_complete_service_table_loads(tmp_path):
 
 
 def test_threshold_needs_both_levels(tmp_path):
-    error = error_for(tmp_path, '[thresholds.rds_cpu_percent]\nalert = 90\n')
+    error = error_for(tmp_path, "[thresholds.rds_cpu_percent]\nalert = 90\n")
     assert error.key == "thresholds.rds_cpu_percent.warn"
     assert "missing required key" in str(error)
 
@@ -115,39 +119,46 @@ def test_wrong_type(tmp_path):
 
 
 def test_bool_is_not_a_number(tmp_path):
-    error = error_for(tmp_path, '[aws]\nmax_attempts = true\n')
+    error = error_for(tmp_path, "[aws]\nmax_attempts = true\n")
     assert "aws.max_attempts: must be an integer, got a boolean true" in str(error)
-    error = error_for(tmp_path, '[thresholds.ecs_cpu_percent]\nwarn = false\nalert = 80\n')
+    error = error_for(tmp_path, "[thresholds.ecs_cpu_percent]\nwarn = false\nalert = 80\n")
     assert "thresholds.ecs_cpu_percent.warn: must be a number" in str(error)
 
 
 def test_int_is_accepted_where_a_float_is_meant(tmp_path):
-    config = load_config(write(tmp_path, '[refresh]\nmetrics_seconds = 15\n'))
+    config = load_config(write(tmp_path, "[refresh]\nmetrics_seconds = 15\n"))
     assert config.refresh.metrics_seconds == 15.0 and isinstance(config.refresh.metrics_seconds, float)
 
 
 def test_warn_must_be_below_alert(tmp_path):
-    error = error_for(tmp_path, '[thresholds.ecs_cpu_percent]\nwarn = 90\nalert = 80\n')
+    error = error_for(tmp_path, "[thresholds.ecs_cpu_percent]\nwarn = 90\nalert = 80\n")
     assert error.key == "thresholds.ecs_cpu_percent.warn" and error.line == 2
     assert str(error).endswith(": thresholds.ecs_cpu_percent: warn (90) must be below alert (80)")
-    equal = error_for(tmp_path, '[thresholds.p99_latency_ms]\nwarn = 1000\nalert = 1000\n')
+    equal = error_for(tmp_path, "[thresholds.p99_latency_ms]\nwarn = 1000\nalert = 1000\n")
     assert "warn (1000) must be below alert (1000)" in str(equal)
 
 
-@pytest.mark.parametrize(("text", "key", "fragment"), [
-    ('[refresh]\nservice_seconds = -5\n', "refresh.service_seconds", "must be between 1 and 3600 seconds, got -5"),
-    ('[refresh]\nmetrics_seconds = 0\n', "refresh.metrics_seconds", "must be between 1 and 3600 seconds"),
-    ('[ui]\nlog_buffer_lines = 50\n', "ui.log_buffer_lines", "must be between 100 and 1000000, got 50"),
-    ('[ui]\nchart_window = "2h"\n', "ui.chart_window", "'2h' is not a chart window; choose one of 1h, 3h, 24h"),
-    ('[aws]\nregion = "tokyo"\n', "aws.region", "not an AWS region name"),
-    ('[aws]\nendpoint_url = "localhost:5000"\n', "aws.endpoint_url", "must start with http:// or https://"),
-    ('[aws]\nconnect_timeout = 0\n', "aws.connect_timeout", "must be above 0"),
-    ('[aws]\nprofile = ""\n', "aws.profile", "must not be empty"),
-    ('[thresholds.ecs_cpu_percent]\nwarn = 70\nalert = 180\n', "thresholds.ecs_cpu_percent.alert", "at most 100"),
-    ('[thresholds.p99_latency_ms]\nwarn = -1\nalert = 1000\n', "thresholds.p99_latency_ms.warn", "must not be negative"),
-    ('[rollback]\nmemory_percent = 80\n', "rollback.memory_percent", "must not be below thresholds.ecs_memory_percent.alert (85)"),
-    ('aws = "ap-northeast-1"\n', "aws", "must be a table"),
-])
+@pytest.mark.parametrize(
+    ("text", "key", "fragment"),
+    [
+        ("[refresh]\nservice_seconds = -5\n", "refresh.service_seconds", "must be between 1 and 3600 seconds, got -5"),
+        ("[refresh]\nmetrics_seconds = 0\n", "refresh.metrics_seconds", "must be between 1 and 3600 seconds"),
+        ("[ui]\nlog_buffer_lines = 50\n", "ui.log_buffer_lines", "must be between 100 and 1000000, got 50"),
+        ('[ui]\nchart_window = "2h"\n', "ui.chart_window", "'2h' is not a chart window; choose one of 1h, 3h, 24h"),
+        ('[aws]\nregion = "tokyo"\n', "aws.region", "not an AWS region name"),
+        ('[aws]\nendpoint_url = "localhost:5000"\n', "aws.endpoint_url", "must start with http:// or https://"),
+        ("[aws]\nconnect_timeout = 0\n", "aws.connect_timeout", "must be above 0"),
+        ('[aws]\nprofile = ""\n', "aws.profile", "must not be empty"),
+        ("[thresholds.ecs_cpu_percent]\nwarn = 70\nalert = 180\n", "thresholds.ecs_cpu_percent.alert", "at most 100"),
+        ("[thresholds.p99_latency_ms]\nwarn = -1\nalert = 1000\n", "thresholds.p99_latency_ms.warn", "must not be negative"),
+        (
+            "[rollback]\nmemory_percent = 80\n",
+            "rollback.memory_percent",
+            "must not be below thresholds.ecs_memory_percent.alert (85)",
+        ),
+        ('aws = "ap-northeast-1"\n', "aws", "must be a table"),
+    ],
+)
 def test_out_of_range_values(tmp_path, text, key, fragment):
     error = error_for(tmp_path, text)
     assert error.key == key
@@ -185,11 +196,20 @@ def test_bad_config_path_is_an_error(tmp_path):
 
 
 def test_flags_override_the_file(tmp_path):
-    path = write(tmp_path, '[aws]\nregion = "us-east-1"\nprofile = "file-profile"\n[refresh]\nmetrics_seconds = 60\nlogs_seconds = 5\n[ui]\ntheme = "kojan-dark"\n')
+    path = write(
+        tmp_path,
+        '[aws]\nregion = "us-east-1"\nprofile = "file-profile"\n[refresh]\nmetrics_seconds = 60\nlogs_seconds = 5\n[ui]\ntheme = "kojan-dark"\n',
+    )
     from_file = load_config(path)
     assert (from_file.aws.region, from_file.aws.profile, from_file.refresh.metrics_seconds) == ("us-east-1", "file-profile", 60.0)
-    flags = ConfigOverrides(profile="prod", region="ap-northeast-1", endpoint_url="http://127.0.0.1:5000", read_only=True,
-                            refresh_seconds=10, theme="kojan-light")
+    flags = ConfigOverrides(
+        profile="prod",
+        region="ap-northeast-1",
+        endpoint_url="http://127.0.0.1:5000",
+        read_only=True,
+        refresh_seconds=10,
+        theme="kojan-light",
+    )
     config = load_config(path, flags)
     assert (config.aws.profile, config.aws.region, config.aws.endpoint_url) == ("prod", "ap-northeast-1", "http://127.0.0.1:5000")
     assert config.ui.read_only is True and config.ui.theme == "kojan-light"
@@ -216,21 +236,31 @@ def test_environment_is_left_to_botocore(tmp_path, monkeypatch):
 
 # -- the command line: exit status 2, one line on stderr, no traceback ---------------------------------------------
 
+
 def run_cli(*args: str, cwd: Path) -> subprocess.CompletedProcess:
     env = {**os.environ, "PYTHONPATH": str(REPO)}
     env.pop("KOJAN_DEBUG", None)
-    return subprocess.run([sys.executable, "-m", "kojan_tui", *args], cwd=cwd, env=env, capture_output=True, text=True, timeout=60)
+    return subprocess.run(
+        [sys.executable, "-m", "kojan_tui", *args], cwd=cwd, env=env, capture_output=True, text=True, timeout=60
+    )
 
 
-@pytest.mark.parametrize(("text", "expected"), [
-    ("[aws]\nregion = \n", ", line 2: invalid TOML"),
-    ("[refresh]\nmetric_seconds = 20\n", "refresh.metric_seconds: unknown key; did you mean 'refresh.metrics_seconds'?"),
-    ('[service]\ncluster = "x"\n', "service.name: missing required key"),
-    ('[aws]\nmax_attempts = "five"\n', "aws.max_attempts: must be an integer"),
-    ('[aws]\nmax_attempts = true\n', "aws.max_attempts: must be an integer, got a boolean true"),
-    ("[thresholds.ecs_cpu_percent]\nwarn = 90\nalert = 80\n", "thresholds.ecs_cpu_percent: warn (90) must be below alert (80)"),
-    ("[ui]\nlog_buffer_lines = 10\n", "ui.log_buffer_lines: must be between 100"),
-], ids=["toml", "unknown", "missing", "type", "bool", "warn-alert", "range"])
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("[aws]\nregion = \n", ", line 2: invalid TOML"),
+        ("[refresh]\nmetric_seconds = 20\n", "refresh.metric_seconds: unknown key; did you mean 'refresh.metrics_seconds'?"),
+        ('[service]\ncluster = "x"\n', "service.name: missing required key"),
+        ('[aws]\nmax_attempts = "five"\n', "aws.max_attempts: must be an integer"),
+        ("[aws]\nmax_attempts = true\n", "aws.max_attempts: must be an integer, got a boolean true"),
+        (
+            "[thresholds.ecs_cpu_percent]\nwarn = 90\nalert = 80\n",
+            "thresholds.ecs_cpu_percent: warn (90) must be below alert (80)",
+        ),
+        ("[ui]\nlog_buffer_lines = 10\n", "ui.log_buffer_lines: must be between 100"),
+    ],
+    ids=["toml", "unknown", "missing", "type", "bool", "warn-alert", "range"],
+)
 def test_cli_config_errors_exit_2_with_one_line(tmp_path, text, expected):
     path = write(tmp_path, text)
     result = run_cli("--config", str(path), "--check", cwd=tmp_path)
@@ -249,7 +279,7 @@ def test_cli_missing_config_file_exits_2(tmp_path):
 
 
 def test_cli_picks_up_config_toml_in_the_current_directory(tmp_path):
-    write(tmp_path, "[ui]\nchart_window = \"5m\"\n")
+    write(tmp_path, '[ui]\nchart_window = "5m"\n')
     result = run_cli("--check", cwd=tmp_path)
     assert result.returncode == 2
     assert result.stderr.strip().startswith(f"config error in {tmp_path / 'config.toml'}, line 2: ui.chart_window")

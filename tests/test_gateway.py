@@ -5,7 +5,7 @@ from __future__ import annotations
 import socket
 import time
 import urllib.request
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -41,7 +41,7 @@ async def test_describe_service_returns_counts_task_definition_and_deployments(g
     assert snap.primary is not None
     assert snap.primary.task_definition.endswith("task-definition/kojan-map-business:3")
     assert snap.primary.rollout_state == "IN_PROGRESS"
-    assert snap.primary.created_at.tzinfo is timezone.utc
+    assert snap.primary.created_at.tzinfo is UTC
 
 
 async def test_describe_task_definition_keeps_secret_references_only(gateway):
@@ -50,7 +50,9 @@ async def test_describe_task_definition_keeps_secret_references_only(gateway):
     (container,) = td.containers
     assert container.image.endswith("kojan-map/business:v2")
     assert ("APP_ENV", "production") in container.environment
-    assert container.secrets == (("JWT_SECRET", f"arn:aws:secretsmanager:{REGION}:123456789012:secret:/kojan-map/business/jwt-secret"),)
+    assert container.secrets == (
+        ("JWT_SECRET", f"arn:aws:secretsmanager:{REGION}:123456789012:secret:/kojan-map/business/jwt-secret"),
+    )
 
 
 async def test_list_task_definitions_is_newest_first_and_exact_family(gateway):
@@ -68,7 +70,7 @@ async def test_describe_db_instance(gateway, seeded_aws):
 
 async def test_get_metric_data_is_one_request_for_every_query(gateway):
     queries = [q for q in mc.s03_queries(SERVICE, 60) if q.stat != "p99"]  # moto cannot compute p99 (see below)
-    end = datetime.now(timezone.utc) + timedelta(minutes=1)
+    end = datetime.now(UTC) + timedelta(minutes=1)
     series = await gateway.get_metric_data(queries, end - timedelta(hours=1), end)
     assert gateway.requests["GetMetricData"] == 1
     assert set(series) == {q.id for q in queries}
@@ -81,12 +83,20 @@ async def test_get_metric_data_is_one_request_for_every_query(gateway):
 
 
 async def test_p99_is_asked_for_for_real_and_moto_500_maps_to_unavailable(gateway, seeded_aws):
-    seeded_aws.client("cloudwatch").put_metric_data(Namespace="AWS/ApplicationELB", MetricData=[{
-        "MetricName": "TargetResponseTime", "Value": 0.2, "Timestamp": datetime.now(timezone.utc),
-        "Dimensions": [{"Name": n, "Value": v} for n, v in mc.alb_dimensions(SERVICE)]}])
+    seeded_aws.client("cloudwatch").put_metric_data(
+        Namespace="AWS/ApplicationELB",
+        MetricData=[
+            {
+                "MetricName": "TargetResponseTime",
+                "Value": 0.2,
+                "Timestamp": datetime.now(UTC),
+                "Dimensions": [{"Name": n, "Value": v} for n, v in mc.alb_dimensions(SERVICE)],
+            }
+        ],
+    )
     p99 = next(q for q in mc.s03_queries(SERVICE, 60) if q.id == mc.P99_LATENCY)
     assert p99.stat == "p99"
-    end = datetime.now(timezone.utc) + timedelta(minutes=1)
+    end = datetime.now(UTC) + timedelta(minutes=1)
     with pytest.raises(AwsFailure) as caught:
         await gateway.get_metric_data([p99], end - timedelta(hours=1), end)
     assert caught.value.kind is FailureKind.UNAVAILABLE
@@ -109,8 +119,11 @@ async def test_log_follow_pages_and_resumes_exactly_once(gateway, seeded_aws):
     # Nothing new: nothing returned. A late event at the cursor's own millisecond: returned once.
     idle = await gateway.filter_log_events(SERVICE.log_group, start_ms=0, cursor=second.cursor)
     assert idle.events == () and idle.cursor == second.cursor
-    seeded_aws.client("logs").put_log_events(logGroupName=SERVICE.log_group, logStreamName=LOG_STREAMS[0],
-                                             logEvents=[{"timestamp": second.cursor.timestamp_ms, "message": "ERROR late"}])
+    seeded_aws.client("logs").put_log_events(
+        logGroupName=SERVICE.log_group,
+        logStreamName=LOG_STREAMS[0],
+        logEvents=[{"timestamp": second.cursor.timestamp_ms, "message": "ERROR late"}],
+    )
     late = await gateway.filter_log_events(SERVICE.log_group, start_ms=0, cursor=idle.cursor)
     assert [e.message for e in late.events] == ["ERROR late"]
     again = await gateway.filter_log_events(SERVICE.log_group, start_ms=0, cursor=late.cursor)
@@ -127,9 +140,14 @@ async def test_log_pattern_and_count(gateway):
 
 
 async def test_insights_query_runs_to_completion(gateway):
-    end = datetime.now(timezone.utc) + timedelta(minutes=1)
-    result = await gateway.run_insights_query(SERVICE.log_group, "fields @timestamp, @message | sort @timestamp desc | limit 3",
-                                              start=end - timedelta(hours=1), end=end, timeout_s=5)
+    end = datetime.now(UTC) + timedelta(minutes=1)
+    result = await gateway.run_insights_query(
+        SERVICE.log_group,
+        "fields @timestamp, @message | sort @timestamp desc | limit 3",
+        start=end - timedelta(hours=1),
+        end=end,
+        timeout_s=5,
+    )
     assert result.status == "Complete"
     assert [row["@message"] for row in result.rows][0] == "ERROR request 12"
     assert len(result.rows) == 3
@@ -179,13 +197,17 @@ async def test_failed_update_is_audited_as_failed(seeded_aws, tmp_path):
     assert entry["outcome"] == "failed: not found" and entry["identity"]
 
 
-@pytest.mark.parametrize("call", [
-    lambda gw: gw.describe_service(CLUSTER, "no-such-service"),
-    lambda gw: gw.describe_service("no-such-cluster", NAME),
-    lambda gw: gw.describe_task_definition("no-such-family:9"),
-    lambda gw: gw.describe_db_instance("no-such-db"),
-    lambda gw: gw.filter_log_events("/ecs/no-such-group", start_ms=0),
-], ids=["service", "cluster", "task-definition", "db", "log-group"])
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda gw: gw.describe_service(CLUSTER, "no-such-service"),
+        lambda gw: gw.describe_service("no-such-cluster", NAME),
+        lambda gw: gw.describe_task_definition("no-such-family:9"),
+        lambda gw: gw.describe_db_instance("no-such-db"),
+        lambda gw: gw.filter_log_events("/ecs/no-such-group", start_ms=0),
+    ],
+    ids=["service", "cluster", "task-definition", "db", "log-group"],
+)
 async def test_missing_things_are_not_found(gateway, call):
     with pytest.raises(AwsFailure) as caught:
         await call(gateway)
@@ -228,10 +250,13 @@ async def test_unknown_profile_is_a_credentials_failure(moto_endpoint):
 @pytest.fixture
 def moto_auth(moto_endpoint):
     """Turns on moto's IAM enforcement (its /moto-api/reset-auth) for one test, and off again after."""
+
     def set_auth(count: str) -> None:
-        request = urllib.request.Request(f"{moto_endpoint}/moto-api/reset-auth", data=count.encode(), method="POST",
-                                         headers={"Content-Type": "text/plain"})
+        request = urllib.request.Request(
+            f"{moto_endpoint}/moto-api/reset-auth", data=count.encode(), method="POST", headers={"Content-Type": "text/plain"}
+        )
         urllib.request.urlopen(request).read()
+
     yield set_auth
     set_auth("inf")
 
@@ -275,7 +300,7 @@ def test_metric_query_ids_must_be_unique():
     q = MetricQuery("a", "AWS/ECS", "CPUUtilization", (), "Average", 60)
     gw = AwsGateway(fast_settings("http://127.0.0.1:9"))
     with pytest.raises(AwsFailure) as caught:
-        asyncio.run(gw.get_metric_data([q, q], datetime.now(timezone.utc), datetime.now(timezone.utc)))
+        asyncio.run(gw.get_metric_data([q, q], datetime.now(UTC), datetime.now(UTC)))
     assert caught.value.kind is FailureKind.INVALID_REQUEST
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -20,15 +20,41 @@ TD_ARN = "arn:aws:ecs:ap-northeast-1:123456789012:task-definition/kojan-map-busi
 def fake_like_the_seed() -> FakeGateway:
     """A FakeGateway holding what tests/fixtures/aws_seed.py puts into moto."""
     fake = FakeGateway()
-    primary = Deployment(id="ecs-svc/1", status="PRIMARY", task_definition=TD_ARN.format(3), desired=2, running=0,
-                         pending=2, rollout_state="IN_PROGRESS", rollout_reason=None, created_at=None, updated_at=None)
-    fake.service = ServiceSnapshot(cluster=CLUSTER, name=NAME, status="ACTIVE", desired=2, running=0, pending=2,
-                                   task_definition=TD_ARN.format(3), deployments=(primary,))
-    fake.task_definitions = {TD_ARN.format(r): TaskDefinition(arn=TD_ARN.format(r), family=SERVICE.task_family, revision=r)
-                             for r in (1, 2, 3)}
-    base_ms = (int(datetime.now(timezone.utc).timestamp()) - 600) * 1000
-    fake.log_events = [LogEvent(event_id=f"e{i}", timestamp_ms=base_ms + (i // 3) * 1000, stream=LOG_STREAMS[i % 3],
-                                message=f"{'ERROR' if i % 4 == 0 else 'INFO'} request {i}") for i in range(13)]
+    primary = Deployment(
+        id="ecs-svc/1",
+        status="PRIMARY",
+        task_definition=TD_ARN.format(3),
+        desired=2,
+        running=0,
+        pending=2,
+        rollout_state="IN_PROGRESS",
+        rollout_reason=None,
+        created_at=None,
+        updated_at=None,
+    )
+    fake.service = ServiceSnapshot(
+        cluster=CLUSTER,
+        name=NAME,
+        status="ACTIVE",
+        desired=2,
+        running=0,
+        pending=2,
+        task_definition=TD_ARN.format(3),
+        deployments=(primary,),
+    )
+    fake.task_definitions = {
+        TD_ARN.format(r): TaskDefinition(arn=TD_ARN.format(r), family=SERVICE.task_family, revision=r) for r in (1, 2, 3)
+    }
+    base_ms = (int(datetime.now(UTC).timestamp()) - 600) * 1000
+    fake.log_events = [
+        LogEvent(
+            event_id=f"e{i}",
+            timestamp_ms=base_ms + (i // 3) * 1000,
+            stream=LOG_STREAMS[i % 3],
+            message=f"{'ERROR' if i % 4 == 0 else 'INFO'} request {i}",
+        )
+        for i in range(13)
+    ]
     return fake
 
 
@@ -93,7 +119,7 @@ async def test_log_pattern_filters_terms(gateway):
 
 async def test_metrics_are_keyed_by_query_id_even_when_empty(gateway):
     queries = [MetricQuery("nothing_here", "AWS/RDS", "ReadLatency", (("DBInstanceIdentifier", "none"),), "Average", 60, "none")]
-    end = datetime.now(timezone.utc)
+    end = datetime.now(UTC)
     series = await gateway.get_metric_data(queries, end - timedelta(hours=1), end)
     assert list(series) == ["nothing_here"]
     assert series["nothing_here"].values == () and series["nothing_here"].latest is None

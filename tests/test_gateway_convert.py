@@ -2,28 +2,42 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 
 from kojan_tui.aws import convert
 
 
 def test_times_leave_in_utc():
     jst = timezone(timedelta(hours=9))
-    assert convert.utc(datetime(2026, 5, 1, 9, 0, tzinfo=jst)) == datetime(2026, 5, 1, 0, 0, tzinfo=timezone.utc)
-    assert convert.utc(datetime(2026, 5, 1, 9, 0)).tzinfo is timezone.utc
-    assert convert.utc(0) == datetime(1970, 1, 1, tzinfo=timezone.utc)
+    assert convert.utc(datetime(2026, 5, 1, 9, 0, tzinfo=jst)) == datetime(2026, 5, 1, 0, 0, tzinfo=UTC)
+    assert convert.utc(datetime(2026, 5, 1, 9, 0)).tzinfo is UTC
+    assert convert.utc(0) == datetime(1970, 1, 1, tzinfo=UTC)
     assert convert.utc(None) is None
 
 
 def test_service_events_newest_first_and_capped():
-    start = datetime(2026, 5, 1, tzinfo=timezone.utc)
+    start = datetime(2026, 5, 1, tzinfo=UTC)
     raw = {
-        "clusterArn": "arn:aws:ecs:ap-northeast-1:1:cluster/kojan-map-production", "serviceName": "kojan-map-business",
-        "status": "ACTIVE", "desiredCount": 2, "runningCount": 1, "pendingCount": 1,
+        "clusterArn": "arn:aws:ecs:ap-northeast-1:1:cluster/kojan-map-production",
+        "serviceName": "kojan-map-business",
+        "status": "ACTIVE",
+        "desiredCount": 2,
+        "runningCount": 1,
+        "pendingCount": 1,
         "taskDefinition": "arn:aws:ecs:ap-northeast-1:1:task-definition/kojan-map-business:7",
         "events": [{"id": str(i), "createdAt": start + timedelta(minutes=i), "message": f"event {i}"} for i in range(30)],
-        "deployments": [{"id": "d1", "status": "PRIMARY", "taskDefinition": "td:7", "desiredCount": 2, "runningCount": 1,
-                         "pendingCount": 1, "rolloutState": "IN_PROGRESS", "rolloutStateReason": "ECS deployment d1 in progress."}],
+        "deployments": [
+            {
+                "id": "d1",
+                "status": "PRIMARY",
+                "taskDefinition": "td:7",
+                "desiredCount": 2,
+                "runningCount": 1,
+                "pendingCount": 1,
+                "rolloutState": "IN_PROGRESS",
+                "rolloutStateReason": "ECS deployment d1 in progress.",
+            }
+        ],
     }
     snap = convert.service_snapshot(raw, "ignored")
     assert snap.cluster == "kojan-map-production"
@@ -34,38 +48,75 @@ def test_service_events_newest_first_and_capped():
 
 
 def test_task_definition_keeps_secret_references_never_values():
-    td = convert.task_definition({
-        "taskDefinitionArn": "arn:aws:ecs:ap-northeast-1:1:task-definition/kojan-map-business:7", "family": "kojan-map-business",
-        "revision": 7, "containerDefinitions": [{"name": "business", "image": "img:7",
-                                                 "environment": [{"name": "APP_ENV", "value": "production"}],
-                                                 "secrets": [{"name": "JWT_SECRET", "valueFrom": "arn:aws:secretsmanager:x:1:secret:jwt"}]}],
-    })
+    td = convert.task_definition(
+        {
+            "taskDefinitionArn": "arn:aws:ecs:ap-northeast-1:1:task-definition/kojan-map-business:7",
+            "family": "kojan-map-business",
+            "revision": 7,
+            "containerDefinitions": [
+                {
+                    "name": "business",
+                    "image": "img:7",
+                    "environment": [{"name": "APP_ENV", "value": "production"}],
+                    "secrets": [{"name": "JWT_SECRET", "valueFrom": "arn:aws:secretsmanager:x:1:secret:jwt"}],
+                }
+            ],
+        }
+    )
     assert td.containers[0].secrets == (("JWT_SECRET", "arn:aws:secretsmanager:x:1:secret:jwt"),)
     assert convert.task_definition_label(td.arn) == "kojan-map-business:7"
     assert convert.task_definition_revision(td.arn) == ("kojan-map-business", 7)
 
 
 def test_insights_rows_drop_the_pointer_field():
-    result = convert.insights_result({"status": "Complete", "statistics": {"recordsMatched": 3.0, "recordsScanned": 90.0},
-                                      "results": [[{"field": "@message", "value": "ERROR x"}, {"field": "count()", "value": "3"},
-                                                   {"field": "@ptr", "value": "CmAK..."}]]})
+    result = convert.insights_result(
+        {
+            "status": "Complete",
+            "statistics": {"recordsMatched": 3.0, "recordsScanned": 90.0},
+            "results": [
+                [
+                    {"field": "@message", "value": "ERROR x"},
+                    {"field": "count()", "value": "3"},
+                    {"field": "@ptr", "value": "CmAK..."},
+                ]
+            ],
+        }
+    )
     assert result.rows == ({"@message": "ERROR x", "count()": "3"},)
     assert (result.records_matched, result.records_scanned) == (3.0, 90.0)
 
 
 def test_scaling_activity():
-    when = datetime(2026, 5, 1, tzinfo=timezone.utc)
-    activity = convert.scaling_activity({"ActivityId": "a1", "Description": "Setting desired count to 4.", "Cause": "alarm high-cpu",
-                                         "StatusCode": "Successful", "StartTime": when})
+    when = datetime(2026, 5, 1, tzinfo=UTC)
+    activity = convert.scaling_activity(
+        {
+            "ActivityId": "a1",
+            "Description": "Setting desired count to 4.",
+            "Cause": "alarm high-cpu",
+            "StatusCode": "Successful",
+            "StartTime": when,
+        }
+    )
     assert (activity.activity_id, activity.status, activity.start_time, activity.end_time) == ("a1", "Successful", when, None)
 
 
 def test_metric_data_query_shape():
     from kojan_tui.core.models import MetricQuery
 
-    query = MetricQuery("p99_latency", "AWS/ApplicationELB", "TargetResponseTime", (("LoadBalancer", "app/x/1"),), "p99", 60, "p99")
+    query = MetricQuery(
+        "p99_latency", "AWS/ApplicationELB", "TargetResponseTime", (("LoadBalancer", "app/x/1"),), "p99", 60, "p99"
+    )
     assert convert.metric_data_query(query) == {
-        "Id": "p99_latency", "Label": "p99", "ReturnData": True,
-        "MetricStat": {"Metric": {"Namespace": "AWS/ApplicationELB", "MetricName": "TargetResponseTime",
-                                  "Dimensions": [{"Name": "LoadBalancer", "Value": "app/x/1"}]}, "Period": 60, "Stat": "p99"},
+        "Id": "p99_latency",
+        "Label": "p99",
+        "ReturnData": True,
+        "MetricStat": {
+            "Metric": {
+                "Namespace": "AWS/ApplicationELB",
+                "MetricName": "TargetResponseTime",
+                "Dimensions": [{"Name": "LoadBalancer", "Value": "app/x/1"}],
+            },
+            "Period": 60,
+            "Stat": "p99",
+        },
     }

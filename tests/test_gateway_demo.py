@@ -4,7 +4,7 @@ for the real way and answered over HTTP, with the demo's dummy credentials."""
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 from kojan_tui.aws.gateway import AwsGateway
 from kojan_tui.core import metrics_catalog as mc
@@ -20,7 +20,7 @@ def demo_gateway(demo_world) -> AwsGateway:
 
 
 async def test_all_s03_series_including_p99_in_one_request(demo_world):
-    end = datetime.now(timezone.utc)
+    end = datetime.now(UTC)
     async with demo_gateway(demo_world) as gw:
         series = await gw.get_metric_data(mc.s03_queries(SERVICE, 60), end - timedelta(hours=1), end)
         assert gw.requests["GetMetricData"] == 1
@@ -41,11 +41,15 @@ async def test_service_is_healthy_and_scaling_activities_come_back(demo_world):
 
 
 async def test_insights_stats_query_completes(demo_world):
-    end = datetime.now(timezone.utc)
+    end = datetime.now(UTC)
     async with demo_gateway(demo_world) as gw:
         result = await gw.run_insights_query(
-            SERVICE.log_group, "fields @timestamp, @message | filter @message like /ERROR/ | stats count() by @message",
-            start=end - timedelta(hours=1), end=end, timeout_s=10)  # the guide's S05 query, verbatim
+            SERVICE.log_group,
+            "fields @timestamp, @message | filter @message like /ERROR/ | stats count() by @message",
+            start=end - timedelta(hours=1),
+            end=end,
+            timeout_s=10,
+        )  # the guide's S05 query, verbatim
     assert result.status == "Complete"
     assert result.records_scanned > 0
     assert all(set(row) == {"@message", "count()"} and "ERROR" in row["@message"] for row in result.rows)

@@ -7,7 +7,7 @@ from __future__ import annotations
 import asyncio
 import json
 import threading
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
@@ -23,17 +23,25 @@ class StubAws(BaseHTTPRequestHandler):
     calls: list[str] = []
     filter_pages: list[dict] = []  # FilterLogEvents answers, in order; when empty: an empty page with a token
 
-
     def do_POST(self) -> None:  # noqa: N802 - http.server's naming
         self.rfile.read(int(self.headers.get("Content-Length", 0)))
         target = self.headers.get("X-Amz-Target", "").split(".")[-1]
         StubAws.calls.append(target)
         status, body = {
             "StartQuery": (200, {"queryId": "q-1"}),
-            "GetQueryResults": (200, {"status": "Running", "results": [[{"field": "@message", "value": "partial"}]],
-                                      "statistics": {"recordsMatched": 1.0, "recordsScanned": 50.0}}),
+            "GetQueryResults": (
+                200,
+                {
+                    "status": "Running",
+                    "results": [[{"field": "@message", "value": "partial"}]],
+                    "statistics": {"recordsMatched": 1.0, "recordsScanned": 50.0},
+                },
+            ),
             "StopQuery": (200, {"success": True}),
-            "FilterLogEvents": (200, StubAws.filter_pages.pop(0) if StubAws.filter_pages else {"events": [], "nextToken": "more"}),
+            "FilterLogEvents": (
+                200,
+                StubAws.filter_pages.pop(0) if StubAws.filter_pages else {"events": [], "nextToken": "more"},
+            ),
         }.get(target, (400, {"__type": "ThrottlingException", "message": "Rate exceeded"}))
         payload = json.dumps(body).encode()
         self.send_response(status)
@@ -61,10 +69,11 @@ def stub_endpoint(monkeypatch):
 
 
 async def test_insights_query_that_never_finishes_is_stopped_at_the_timeout(stub_endpoint):
-    end = datetime.now(timezone.utc)
+    end = datetime.now(UTC)
     async with AwsGateway(fast_settings(stub_endpoint)) as gw:
-        result = await gw.run_insights_query("/ecs/kojan-map-business", "stats count() by @message",
-                                             start=end - timedelta(hours=1), end=end, timeout_s=0.5)
+        result = await gw.run_insights_query(
+            "/ecs/kojan-map-business", "stats count() by @message", start=end - timedelta(hours=1), end=end, timeout_s=0.5
+        )
     assert result.status == "Timeout"
     assert result.rows == ({"@message": "partial"},) and result.records_scanned == 50.0
     assert StubAws.calls[0] == "StartQuery" and StubAws.calls[-1] == "StopQuery"
@@ -72,10 +81,13 @@ async def test_insights_query_that_never_finishes_is_stopped_at_the_timeout(stub
 
 
 async def test_cancelled_insights_query_is_stopped(stub_endpoint):
-    end = datetime.now(timezone.utc)
+    end = datetime.now(UTC)
     async with AwsGateway(fast_settings(stub_endpoint)) as gw:
-        task = asyncio.create_task(gw.run_insights_query("/ecs/kojan-map-business", "fields @message",
-                                                         start=end - timedelta(hours=1), end=end, timeout_s=30))
+        task = asyncio.create_task(
+            gw.run_insights_query(
+                "/ecs/kojan-map-business", "fields @message", start=end - timedelta(hours=1), end=end, timeout_s=30
+            )
+        )
         while "GetQueryResults" not in StubAws.calls:
             await asyncio.sleep(0.01)
         task.cancel()
@@ -94,12 +106,19 @@ async def test_throttling_is_retried_then_reported(stub_endpoint):
 
 
 def stub_events(*ids: int) -> list[dict]:
-    return [{"eventId": str(i), "timestamp": 1_000 + i, "logStreamName": "s", "message": f"line {i}", "ingestionTime": 2_000} for i in ids]
+    return [
+        {"eventId": str(i), "timestamp": 1_000 + i, "logStreamName": "s", "message": f"line {i}", "ingestionTime": 2_000}
+        for i in ids
+    ]
 
 
 async def test_empty_scan_pages_do_not_use_up_the_page_budget(stub_endpoint):
-    StubAws.filter_pages = [{"events": [], "nextToken": "t1"}, {"events": [], "nextToken": "t2"},
-                            {"events": stub_events(1, 2), "nextToken": "t3"}, {"events": stub_events(3)}]
+    StubAws.filter_pages = [
+        {"events": [], "nextToken": "t1"},
+        {"events": [], "nextToken": "t2"},
+        {"events": stub_events(1, 2), "nextToken": "t3"},
+        {"events": stub_events(3)},
+    ]
     async with AwsGateway(fast_settings(stub_endpoint)) as gw:
         first = await gw.filter_log_events("/ecs/kojan-map-business", start_ms=0, max_pages=1)
         assert [e.message for e in first.events] == ["line 1", "line 2"] and first.truncated

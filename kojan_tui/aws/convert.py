@@ -5,7 +5,7 @@ Every timestamp leaves here timezone-aware in UTC, whatever zone botocore parsed
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from kojan_tui.core.models import (
     ContainerDefinition,
@@ -25,9 +25,9 @@ MAX_SERVICE_EVENTS = 20
 
 def utc(value: object) -> datetime | None:
     if isinstance(value, datetime):
-        return value.replace(tzinfo=timezone.utc) if value.tzinfo is None else value.astimezone(timezone.utc)
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
     if isinstance(value, (int, float)):
-        return datetime.fromtimestamp(value, tz=timezone.utc)
+        return datetime.fromtimestamp(value, tz=UTC)
     return None
 
 
@@ -43,8 +43,14 @@ def task_definition_label(arn: str) -> str:
 
 def service_snapshot(raw: dict, cluster: str) -> ServiceSnapshot:
     events = sorted(
-        (ServiceEvent(id=str(e.get("id", "")), created_at=utc(e.get("createdAt")) or datetime.min.replace(tzinfo=timezone.utc),
-                      message=str(e.get("message", ""))) for e in raw.get("events", []) or []),
+        (
+            ServiceEvent(
+                id=str(e.get("id", "")),
+                created_at=utc(e.get("createdAt")) or datetime.min.replace(tzinfo=UTC),
+                message=str(e.get("message", "")),
+            )
+            for e in raw.get("events", []) or []
+        ),
         key=lambda e: e.created_at,
         reverse=True,
     )[:MAX_SERVICE_EVENTS]

@@ -15,36 +15,88 @@ from kojan_tui.core.errors import AwsFailure, FailureKind
 MAX_MESSAGE = 200
 
 THROTTLED_CODES = {
-    "Throttling", "ThrottlingException", "ThrottledException", "RequestThrottled", "RequestThrottledException",
-    "TooManyRequestsException", "RequestLimitExceeded", "ProvisionedThroughputExceededException",
-    "SlowDown", "BandwidthLimitExceeded", "LimitExceededException", "PriorRequestNotComplete",
+    "Throttling",
+    "ThrottlingException",
+    "ThrottledException",
+    "RequestThrottled",
+    "RequestThrottledException",
+    "TooManyRequestsException",
+    "RequestLimitExceeded",
+    "ProvisionedThroughputExceededException",
+    "SlowDown",
+    "BandwidthLimitExceeded",
+    "LimitExceededException",
+    "PriorRequestNotComplete",
 }
 ACCESS_DENIED_CODES = {
-    "AccessDenied", "AccessDeniedException", "UnauthorizedOperation", "AuthorizationError",
-    "AuthorizationErrorException", "Forbidden", "OptInRequired", "NotAuthorized",
+    "AccessDenied",
+    "AccessDeniedException",
+    "UnauthorizedOperation",
+    "AuthorizationError",
+    "AuthorizationErrorException",
+    "Forbidden",
+    "OptInRequired",
+    "NotAuthorized",
 }
 CREDENTIALS_CODES = {
-    "ExpiredToken", "ExpiredTokenException", "RequestExpired", "InvalidClientTokenId",
-    "UnrecognizedClientException", "InvalidSignatureException", "SignatureDoesNotMatch",
-    "IncompleteSignature", "MissingAuthenticationToken", "MissingAuthenticationTokenException",
-    "InvalidAccessKeyId", "AuthFailure", "TokenRefreshRequired",
+    "ExpiredToken",
+    "ExpiredTokenException",
+    "RequestExpired",
+    "InvalidClientTokenId",
+    "UnrecognizedClientException",
+    "InvalidSignatureException",
+    "SignatureDoesNotMatch",
+    "IncompleteSignature",
+    "MissingAuthenticationToken",
+    "MissingAuthenticationTokenException",
+    "InvalidAccessKeyId",
+    "AuthFailure",
+    "TokenRefreshRequired",
 }
 NOT_FOUND_CODES = {
-    "ResourceNotFoundException", "ResourceNotFound", "NotFound", "NotFoundException", "NoSuchEntity",
-    "ClusterNotFoundException", "ServiceNotFoundException", "ServiceNotActiveException",
-    "DBInstanceNotFound", "DBInstanceNotFoundFault", "NoSuchBucket", "NoSuchKey", "RepositoryNotFoundException",
+    "ResourceNotFoundException",
+    "ResourceNotFound",
+    "NotFound",
+    "NotFoundException",
+    "NoSuchEntity",
+    "ClusterNotFoundException",
+    "ServiceNotFoundException",
+    "ServiceNotActiveException",
+    "DBInstanceNotFound",
+    "DBInstanceNotFoundFault",
+    "NoSuchBucket",
+    "NoSuchKey",
+    "RepositoryNotFoundException",
     "ObjectNotFoundException",
 }
 INVALID_REQUEST_CODES = {
-    "ValidationError", "ValidationException", "InvalidParameterException", "InvalidParameterValue",
-    "InvalidParameterValueException", "InvalidParameterCombination", "MissingParameter",
-    "MalformedQueryException", "InvalidRequestException", "InvalidOperationException", "ClientException",
-    "InvalidNextToken", "InvalidNextTokenException", "UnsupportedOperation", "SerializationException",
+    "ValidationError",
+    "ValidationException",
+    "InvalidParameterException",
+    "InvalidParameterValue",
+    "InvalidParameterValueException",
+    "InvalidParameterCombination",
+    "MissingParameter",
+    "MalformedQueryException",
+    "InvalidRequestException",
+    "InvalidOperationException",
+    "ClientException",
+    "InvalidNextToken",
+    "InvalidNextTokenException",
+    "UnsupportedOperation",
+    "SerializationException",
 }
 UNAVAILABLE_CODES = {
-    "ServiceUnavailable", "ServiceUnavailableException", "InternalFailure", "InternalError",
-    "InternalServerError", "InternalServiceError", "InternalServiceFault", "ServerException",
-    "ServiceException", "Unavailable",
+    "ServiceUnavailable",
+    "ServiceUnavailableException",
+    "InternalFailure",
+    "InternalError",
+    "InternalServerError",
+    "InternalServiceError",
+    "InternalServiceFault",
+    "ServerException",
+    "ServiceException",
+    "Unavailable",
 }
 
 CREDENTIALS_HINT = "run `aws sso login` (or check AWS_PROFILE / your access keys)"
@@ -106,13 +158,25 @@ def _classify_local(exc: BaseException) -> tuple[FailureKind, str]:
         return FailureKind.CREDENTIALS, f"the SSO session has expired or is missing — run `aws sso login` ({exc})"
     if isinstance(exc, bx.NoCredentialsError):
         return FailureKind.CREDENTIALS, f"no AWS credentials found — {CREDENTIALS_HINT}"
-    if isinstance(exc, (bx.PartialCredentialsError, bx.CredentialRetrievalError, bx.NoAuthTokenError,
-                        bx.ProfileNotFound, bx.InvalidConfigError)):
+    if isinstance(
+        exc,
+        (bx.PartialCredentialsError, bx.CredentialRetrievalError, bx.NoAuthTokenError, bx.ProfileNotFound, bx.InvalidConfigError),
+    ):
         return FailureKind.CREDENTIALS, f"{exc} — {CREDENTIALS_HINT}"
     if isinstance(exc, (bx.ConnectTimeoutError, bx.ReadTimeoutError, asyncio.TimeoutError, TimeoutError)):
         return FailureKind.TIMEOUT, f"no answer in time ({exc or type(exc).__name__})"
-    if isinstance(exc, (bx.EndpointConnectionError, bx.ConnectionClosedError, bx.HTTPClientError,
-                        bx.ConnectionError, aiohttp.ClientError, ConnectionError, OSError)):
+    if isinstance(
+        exc,
+        (
+            bx.EndpointConnectionError,
+            bx.ConnectionClosedError,
+            bx.HTTPClientError,
+            bx.ConnectionError,
+            aiohttp.ClientError,
+            ConnectionError,
+            OSError,
+        ),
+    ):
         return FailureKind.UNAVAILABLE, f"cannot reach AWS ({exc})"
     if isinstance(exc, (bx.ParamValidationError, bx.NoRegionError, bx.InvalidRegionError, ValueError)):
         return FailureKind.INVALID_REQUEST, str(exc)

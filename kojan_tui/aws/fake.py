@@ -76,7 +76,9 @@ class FakeGateway:
         for arn, td in self.task_definitions.items():
             if task_definition in (arn, f"{td.family}:{td.revision}"):
                 return td
-        raise AwsFailure(FailureKind.NOT_FOUND, f"task definition {task_definition} not found", operation="DescribeTaskDefinition")
+        raise AwsFailure(
+            FailureKind.NOT_FOUND, f"task definition {task_definition} not found", operation="DescribeTaskDefinition"
+        )
 
     async def list_task_definitions(self, family: str) -> list[str]:
         await self._enter("list_task_definitions")
@@ -89,9 +91,7 @@ class FakeGateway:
             raise AwsFailure(FailureKind.NOT_FOUND, f"DB instance {identifier} not found", operation="DescribeDBInstances")
         return self.db_instance
 
-    async def get_metric_data(
-        self, queries: Sequence[MetricQuery], start: datetime, end: datetime
-    ) -> dict[str, MetricSeries]:
+    async def get_metric_data(self, queries: Sequence[MetricQuery], start: datetime, end: datetime) -> dict[str, MetricSeries]:
         await self._enter("get_metric_data")
         self.metric_calls.append(tuple(queries))
         empty = lambda q: MetricSeries(id=q.id, label=q.label or q.metric, timestamps=(), values=())  # noqa: E731
@@ -146,9 +146,13 @@ class FakeGateway:
         force_new_deployment: bool = False,
     ) -> ServiceSnapshot:
         if self.read_only:
-            raise AwsFailure(FailureKind.READ_ONLY, "update_service refused: the app is in read-only mode", operation="UpdateService")
+            raise AwsFailure(
+                FailureKind.READ_ONLY, "update_service refused: the app is in read-only mode", operation="UpdateService"
+            )
         await self._enter("update_service")
-        self.updates.append({"cluster": cluster, "service": service, "task_definition": task_definition, "force": force_new_deployment})
+        self.updates.append(
+            {"cluster": cluster, "service": service, "task_definition": task_definition, "force": force_new_deployment}
+        )
         current = await self.describe_service(cluster, service)
         if task_definition:
             td = await self.describe_task_definition(task_definition)

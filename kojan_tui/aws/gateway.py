@@ -136,7 +136,9 @@ class AwsGateway:
 
     async def caller_identity(self) -> CallerIdentity:
         raw = await self._call("sts", "GetCallerIdentity")
-        self._identity = CallerIdentity(account=str(raw.get("Account", "")), arn=str(raw.get("Arn", "")), user_id=str(raw.get("UserId", "")))
+        self._identity = CallerIdentity(
+            account=str(raw.get("Account", "")), arn=str(raw.get("Arn", "")), user_id=str(raw.get("UserId", ""))
+        )
         return self._identity
 
     async def describe_service(self, cluster: str, service: str) -> ServiceSnapshot:
@@ -144,8 +146,12 @@ class AwsGateway:
         services = raw.get("services") or []
         if not services:
             reasons = ", ".join(str(f.get("reason", "")) for f in raw.get("failures", []) or []) or "MISSING"
-            raise AwsFailure(FailureKind.NOT_FOUND, f"service {service} not found in cluster {cluster} ({reasons})",
-                             code=reasons, operation="DescribeServices")
+            raise AwsFailure(
+                FailureKind.NOT_FOUND,
+                f"service {service} not found in cluster {cluster} ({reasons})",
+                code=reasons,
+                operation="DescribeServices",
+            )
         return convert.service_snapshot(services[0], cluster)
 
     async def describe_task_definition(self, task_definition: str) -> TaskDefinition:
@@ -157,8 +163,14 @@ class AwsGateway:
         arns: list[str] = []
         token = None
         for _ in range(MAX_TASK_DEFINITION_PAGES):
-            raw = await self._call("ecs", "ListTaskDefinitions", familyPrefix=family, status="ACTIVE", sort="DESC",
-                                   **({"nextToken": token} if token else {}))
+            raw = await self._call(
+                "ecs",
+                "ListTaskDefinitions",
+                familyPrefix=family,
+                status="ACTIVE",
+                sort="DESC",
+                **({"nextToken": token} if token else {}),
+            )
             arns += [a for a in raw.get("taskDefinitionArns", []) if convert.task_definition_revision(a)[0] == family]
             token = raw.get("nextToken")
             if not token:
@@ -178,13 +190,20 @@ class AwsGateway:
         if not queries:
             return {}
         if len(queries) > MAX_METRIC_QUERIES or len({q.id for q in queries}) != len(queries):
-            raise AwsFailure(FailureKind.INVALID_REQUEST, f"{len(queries)} queries: at most {MAX_METRIC_QUERIES}, ids unique",
-                             operation="GetMetricData")
+            raise AwsFailure(
+                FailureKind.INVALID_REQUEST,
+                f"{len(queries)} queries: at most {MAX_METRIC_QUERIES}, ids unique",
+                operation="GetMetricData",
+            )
         points: dict[str, dict[datetime, float]] = {q.id: {} for q in queries}
         labels = {q.id: q.label or q.metric for q in queries}
         statuses = {q.id: "Complete" for q in queries}
-        params = {"MetricDataQueries": [convert.metric_data_query(q) for q in queries], "StartTime": start,
-                  "EndTime": end, "ScanBy": "TimestampAscending"}
+        params = {
+            "MetricDataQueries": [convert.metric_data_query(q) for q in queries],
+            "StartTime": start,
+            "EndTime": end,
+            "ScanBy": "TimestampAscending",
+        }
         token = None
         for _ in range(MAX_METRIC_PAGES):
             raw = await self._call("cloudwatch", "GetMetricData", **params, **({"NextToken": token} if token else {}))
@@ -202,8 +221,13 @@ class AwsGateway:
         series = {}
         for qid, by_time in points.items():
             ordered = sorted(by_time.items())
-            series[qid] = MetricSeries(id=qid, label=labels[qid], timestamps=tuple(t for t, _ in ordered),
-                                       values=tuple(v for _, v in ordered), status=statuses[qid])
+            series[qid] = MetricSeries(
+                id=qid,
+                label=labels[qid],
+                timestamps=tuple(t for t, _ in ordered),
+                values=tuple(v for _, v in ordered),
+                status=statuses[qid],
+            )
         return series
 
     async def filter_log_events(
@@ -265,8 +289,14 @@ class AwsGateway:
         self, log_group: str, query: str, *, start: datetime, end: datetime, timeout_s: float = 60.0
     ) -> InsightsResult:
         """StartQuery, then GetQueryResults with backoff until done; StopQuery on timeout or cancellation."""
-        raw = await self._call("logs", "StartQuery", logGroupName=log_group, queryString=query,
-                               startTime=int(start.timestamp()), endTime=int(end.timestamp()))
+        raw = await self._call(
+            "logs",
+            "StartQuery",
+            logGroupName=log_group,
+            queryString=query,
+            startTime=int(start.timestamp()),
+            endTime=int(end.timestamp()),
+        )
         query_id = raw["queryId"]
         deadline = time.monotonic() + timeout_s
         delay = INSIGHTS_FIRST_POLL_S
@@ -277,8 +307,12 @@ class AwsGateway:
                     return result
                 if time.monotonic() + delay > deadline:
                     await self._stop_query(query_id)
-                    return InsightsResult(status="Timeout", rows=result.rows, records_matched=result.records_matched,
-                                          records_scanned=result.records_scanned)
+                    return InsightsResult(
+                        status="Timeout",
+                        rows=result.rows,
+                        records_matched=result.records_matched,
+                        records_scanned=result.records_scanned,
+                    )
                 await asyncio.sleep(delay)
                 delay = min(delay * 1.5, INSIGHTS_MAX_POLL_S)
         except asyncio.CancelledError:
@@ -292,8 +326,14 @@ class AwsGateway:
             pass  # best effort: the query ends by itself at AWS's own timeout
 
     async def describe_scaling_activities(self, resource_id: str, *, max_results: int = 5) -> list[ScalingActivity]:
-        raw = await self._call("application-autoscaling", "DescribeScalingActivities", ServiceNamespace="ecs",
-                               ResourceId=resource_id, ScalableDimension="ecs:service:DesiredCount", MaxResults=max_results)
+        raw = await self._call(
+            "application-autoscaling",
+            "DescribeScalingActivities",
+            ServiceNamespace="ecs",
+            ResourceId=resource_id,
+            ScalableDimension="ecs:service:DesiredCount",
+            MaxResults=max_results,
+        )
         return [convert.scaling_activity(a) for a in (raw.get("ScalingActivities") or [])[:max_results]]
 
     # -- the one mutation --------------------------------------------------------------------------
@@ -311,7 +351,9 @@ class AwsGateway:
         details: dict[str, Any] = {"task_definition": task_definition, "force_new_deployment": force_new_deployment}
         if self.read_only:
             self._audit("update_service", target, "refused: read-only", self._identity.arn if self._identity else None, details)
-            raise AwsFailure(FailureKind.READ_ONLY, "update_service refused: the app is in read-only mode", operation="UpdateService")
+            raise AwsFailure(
+                FailureKind.READ_ONLY, "update_service refused: the app is in read-only mode", operation="UpdateService"
+            )
         try:
             identity = await self.caller_identity()
             params: dict[str, Any] = {"cluster": cluster, "service": service, "forceNewDeployment": force_new_deployment}
@@ -324,8 +366,13 @@ class AwsGateway:
             raise
         snapshot = convert.service_snapshot(raw.get("service", {}), cluster)
         primary = snapshot.primary
-        self._audit("update_service", target, "ok", identity.arn,
-                    {**details, "task_definition_after": snapshot.task_definition, "deployment": primary.id if primary else None})
+        self._audit(
+            "update_service",
+            target,
+            "ok",
+            identity.arn,
+            {**details, "task_definition_after": snapshot.task_definition, "deployment": primary.id if primary else None},
+        )
         return snapshot
 
     def _audit(self, action: str, target: str, outcome: str, identity_arn: str | None, details: dict) -> None:
@@ -346,9 +393,11 @@ def _shared_loader() -> Loader:
 
 def _isolated_session() -> AioSession:
     """A session that ignores the user's AWS profiles and config files (for the demo's dummy credentials)."""
-    session = AioSession(session_vars={
-        "profile": (None, None, None, None),
-        "config_file": (None, None, os.devnull, None),
-        "credentials_file": (None, None, os.devnull, None),
-    })
+    session = AioSession(
+        session_vars={
+            "profile": (None, None, None, None),
+            "config_file": (None, None, os.devnull, None),
+            "credentials_file": (None, None, os.devnull, None),
+        }
+    )
     return session

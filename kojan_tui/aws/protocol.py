@@ -40,9 +40,7 @@ class Gateway(Protocol):
 
     async def describe_db_instance(self, identifier: str) -> DbInstance: ...
 
-    async def get_metric_data(
-        self, queries: Sequence[MetricQuery], start: datetime, end: datetime
-    ) -> dict[str, MetricSeries]:
+    async def get_metric_data(self, queries: Sequence[MetricQuery], start: datetime, end: datetime) -> dict[str, MetricSeries]:
         """All queries in ONE GetMetricData call (paged by NextToken only), keyed by query id."""
         ...
 

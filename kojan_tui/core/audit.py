@@ -10,7 +10,7 @@ import os
 import re
 import threading
 from collections import deque
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 AUDIT_FILENAME = "audit.jsonl"
@@ -52,7 +52,7 @@ class AuditTrail:
     ) -> dict:
         """Append one entry and return it. ``outcome`` is e.g. ``ok``, ``failed: throttled``, ``refused``."""
         entry = {
-            "ts": (now or datetime.now(timezone.utc)).astimezone(timezone.utc).isoformat(timespec="milliseconds"),
+            "ts": (now or datetime.now(UTC)).astimezone(UTC).isoformat(timespec="milliseconds"),
             "action": action,
             "target": target,
             "outcome": outcome,

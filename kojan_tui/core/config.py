@@ -196,8 +196,11 @@ def apply_overrides(config: Config, overrides: ConfigOverrides) -> Config:
     """Flags win over the file; each is validated with the same rules as the file's key."""
     reader = _Reader(Path("command line"), "")
     aws, refresh, ui = config.aws, config.refresh, config.ui
-    for flag, value, field_name in (("--profile", overrides.profile, "profile"), ("--region", overrides.region, "region"),
-                                    ("--endpoint-url", overrides.endpoint_url, "endpoint_url")):
+    for flag, value, field_name in (
+        ("--profile", overrides.profile, "profile"),
+        ("--region", overrides.region, "region"),
+        ("--endpoint-url", overrides.endpoint_url, "endpoint_url"),
+    ):
         if value is not None:
             reader.check_value(f"aws.{field_name}", value, shown=flag)
             aws = replace(aws, **{field_name: value})
@@ -235,7 +238,9 @@ class _Reader:
             dotted = _join(prefix, name)
             if name not in table:
                 if prefix in ALL_KEYS_REQUIRED or cls is Threshold:
-                    why = "a threshold needs both warn and alert" if cls is Threshold else f"every key of [{prefix}] must be given"
+                    why = (
+                        "a threshold needs both warn and alert" if cls is Threshold else f"every key of [{prefix}] must be given"
+                    )
                     raise self.fail(dotted, f"missing required key ({why})")
                 continue
             value = table[name]
@@ -245,7 +250,11 @@ class _Reader:
                 kwargs[name] = self.check_value(dotted, value, hint=hints[name])
         instance = cls(**kwargs)
         if cls is Threshold and not instance.warn < instance.alert:
-            raise self.fail(_join(prefix, "warn"), f"warn ({_num(instance.warn)}) must be below alert ({_num(instance.alert)})", subject=prefix)
+            raise self.fail(
+                _join(prefix, "warn"),
+                f"warn ({_num(instance.warn)}) must be below alert ({_num(instance.alert)})",
+                subject=prefix,
+            )
         return instance
 
     def check_value(self, dotted: str, value: object, *, hint: object = None, shown: str | None = None):
@@ -253,13 +262,22 @@ class _Reader:
         if hint is None:
             section, name = dotted.split(".", 1)
             hint = get_type_hints(_SECTIONS[section])[name]
-        fail = (lambda message: ConfigError(self.path, dotted, message, subject=shown)) if shown else (lambda m: self.fail(dotted, m))
+        fail = (
+            (lambda message: ConfigError(self.path, dotted, message, subject=shown))
+            if shown
+            else (lambda m: self.fail(dotted, m))
+        )
         expected = {float: "a number", int: "an integer", bool: "true or false", str: "a string"}
         base = str if hint == (str | None) else hint
-        ok = (isinstance(value, bool) if base is bool else
-              isinstance(value, (int, float)) and not isinstance(value, bool) if base is float else
-              isinstance(value, int) and not isinstance(value, bool) if base is int else
-              isinstance(value, str))
+        ok = (
+            isinstance(value, bool)
+            if base is bool
+            else isinstance(value, (int, float)) and not isinstance(value, bool)
+            if base is float
+            else isinstance(value, int) and not isinstance(value, bool)
+            if base is int
+            else isinstance(value, str)
+        )
         if not ok:
             raise fail(f"must be {expected[base]}, got {_describe(value)}")
         if base is float:
@@ -270,9 +288,26 @@ class _Reader:
 
     def check_consistency(self, config: Config) -> None:
         """Rules across sections: a roll-back trigger (S25) never sits below its S03 alert level."""
-        pairs = (("rollback.memory_percent", config.rollback.memory_percent, "thresholds.ecs_memory_percent.alert", config.thresholds.ecs_memory_percent.alert),
-                 ("rollback.cpu_percent", config.rollback.cpu_percent, "thresholds.ecs_cpu_percent.alert", config.thresholds.ecs_cpu_percent.alert),
-                 ("rollback.all_failing_error_rate_percent", config.rollback.all_failing_error_rate_percent, "thresholds.error_rate_percent.alert", config.thresholds.error_rate_percent.alert))
+        pairs = (
+            (
+                "rollback.memory_percent",
+                config.rollback.memory_percent,
+                "thresholds.ecs_memory_percent.alert",
+                config.thresholds.ecs_memory_percent.alert,
+            ),
+            (
+                "rollback.cpu_percent",
+                config.rollback.cpu_percent,
+                "thresholds.ecs_cpu_percent.alert",
+                config.thresholds.ecs_cpu_percent.alert,
+            ),
+            (
+                "rollback.all_failing_error_rate_percent",
+                config.rollback.all_failing_error_rate_percent,
+                "thresholds.error_rate_percent.alert",
+                config.thresholds.error_rate_percent.alert,
+            ),
+        )
         for key, value, other, other_value in pairs:
             if value < other_value:
                 raise self.fail(key, f"{_num(value)} must not be below {other} ({_num(other_value)})")
@@ -292,7 +327,13 @@ class _Reader:
         return own_header or parent_header
 
 
-_SECTIONS = {"aws": AwsSettings, "service": ServiceSettings, "refresh": RefreshSettings, "rollback": RollbackTriggers, "ui": UiSettings}
+_SECTIONS = {
+    "aws": AwsSettings,
+    "service": ServiceSettings,
+    "refresh": RefreshSettings,
+    "rollback": RollbackTriggers,
+    "ui": UiSettings,
+}
 
 
 def _range_problem(dotted: str, value: object) -> str | None:

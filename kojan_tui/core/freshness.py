@@ -73,5 +73,5 @@ def next_delay(interval: float, freshness: SourceFreshness) -> float:
     ``MAX_BACKOFF_FACTOR`` × interval) so a throttled account is not hammered.
     """
     if freshness.failure_kind is FailureKind.THROTTLED and freshness.consecutive_failures:
-        return interval * min(MAX_BACKOFF_FACTOR, 2 ** freshness.consecutive_failures)
+        return interval * min(MAX_BACKOFF_FACTOR, 2**freshness.consecutive_failures)
     return interval

@@ -15,11 +15,22 @@ from kojan_tui.core.models import DbInstance
 from kojan_tui.core.readings import MetricReading
 
 # RDS states in which the application cannot reach its database at all.
-DB_DOWN_STATUSES = frozenset({
-    "stopped", "stopping", "starting", "rebooting", "failed", "deleting", "storage-full",
-    "incompatible-network", "incompatible-parameters", "incompatible-restore",
-    "inaccessible-encryption-credentials", "restore-error",
-})
+DB_DOWN_STATUSES = frozenset(
+    {
+        "stopped",
+        "stopping",
+        "starting",
+        "rebooting",
+        "failed",
+        "deleting",
+        "storage-full",
+        "incompatible-network",
+        "incompatible-parameters",
+        "incompatible-restore",
+        "inaccessible-encryption-credentials",
+        "restore-error",
+    }
+)
 
 
 @dataclass(frozen=True)
@@ -54,9 +65,12 @@ def rollback_reasons(
     if db is not None and db.status in DB_DOWN_STATUSES:
         reasons.append(RollbackReason("db_down", f"database down: RDS {db.identifier} is {db.status}"))
     elif all_failing and db_connection_errors:
-        reasons.append(RollbackReason(
-            "db_down", f"database connection down: {db_connection_errors} \"database connection\" errors while every request fails"
-        ))
+        reasons.append(
+            RollbackReason(
+                "db_down",
+                f'database connection down: {db_connection_errors} "database connection" errors while every request fails',
+            )
+        )
     memory = readings.get("ecs_memory_percent")
     if memory is not None and memory.latest is not None and memory.latest > triggers.memory_percent:
         reasons.append(RollbackReason("memory", f"ECS memory {memory.latest:.1f} % > {triggers.memory_percent:g} %"))
@@ -64,7 +78,10 @@ def rollback_reasons(
     if cpu is not None:
         lasted = sustained_seconds(cpu, triggers.cpu_percent, period_s)
         if lasted >= triggers.cpu_sustained_seconds:
-            reasons.append(RollbackReason(
-                "cpu", f"ECS CPU ≥ {triggers.cpu_percent:g} % for {lasted / 60:.0f} min (limit {triggers.cpu_sustained_seconds / 60:g} min)"
-            ))
+            reasons.append(
+                RollbackReason(
+                    "cpu",
+                    f"ECS CPU ≥ {triggers.cpu_percent:g} % for {lasted / 60:.0f} min (limit {triggers.cpu_sustained_seconds / 60:g} min)",
+                )
+            )
     return reasons

@@ -20,8 +20,8 @@ from kojan_tui.aws.protocol import Gateway
 from kojan_tui.core import metrics_catalog
 from kojan_tui.core.alerts import AlertTracker, AlertUpdate
 from kojan_tui.core.config import Config
-from kojan_tui.core.errors import AwsFailure
 from kojan_tui.core.dashboard import DashboardData, DashboardView, build_view
+from kojan_tui.core.errors import AwsFailure
 from kojan_tui.core.freshness import SourceFreshness
 from kojan_tui.core.models import CallerIdentity, DbInstance, MetricSeries, ServiceSnapshot, TaskDefinition
 from kojan_tui.feeds.logs import LogFeed
@@ -68,8 +68,9 @@ class KojanApp(App[None]):
         Binding("shift+tab", "focus_previous", "Previous panel", show=False),
     ]
 
-    def __init__(self, config: Config, gateway: Gateway, *, demo: Demo | None = None,
-                 clock: Callable[[], datetime] | None = None) -> None:
+    def __init__(
+        self, config: Config, gateway: Gateway, *, demo: Demo | None = None, clock: Callable[[], datetime] | None = None
+    ) -> None:
         super().__init__()
         self.config = config
         self.gateway = gateway
@@ -94,7 +95,9 @@ class KojanApp(App[None]):
         self.theme = config.ui.theme if config.ui.theme in self.available_themes else DEFAULT_THEME
         self._startup_warnings: list[str] = []
         if self.theme != config.ui.theme:
-            self._startup_warnings.append(f"unknown theme {config.ui.theme!r}; using {DEFAULT_THEME} (known: {', '.join(self.kojan_themes)})")
+            self._startup_warnings.append(
+                f"unknown theme {config.ui.theme!r}; using {DEFAULT_THEME} (known: {', '.join(self.kojan_themes)})"
+            )
         self._register_sources()
 
     # ---- sources -------------------------------------------------------------------------------
@@ -135,7 +138,10 @@ class KojanApp(App[None]):
         group = self.config.service.log_group
         errors = await self.gateway.count_log_events(group, pattern="ERROR", start_ms=end_ms - 3_600_000, end_ms=end_ms)
         db_errors = await self.gateway.count_log_events(
-            group, pattern=DB_CONNECTION_PATTERN, start_ms=end_ms - int(DB_CONNECTION_WINDOW.total_seconds() * 1000), end_ms=end_ms
+            group,
+            pattern=DB_CONNECTION_PATTERN,
+            start_ms=end_ms - int(DB_CONNECTION_WINDOW.total_seconds() * 1000),
+            end_ms=end_ms,
         )
         return errors, db_errors
 
@@ -194,10 +200,14 @@ class KojanApp(App[None]):
     def context(self) -> AppContext:
         identity = self.data.identity
         return AppContext(
-            profile=self.config.aws.profile, account=identity.account if identity else None, region=self.config.aws.region,
-            cluster=self.config.service.cluster, service=self.config.service.name,
+            profile=self.config.aws.profile,
+            account=identity.account if identity else None,
+            region=self.config.aws.region,
+            cluster=self.config.service.cluster,
+            service=self.config.service.name,
             read_only=self.config.ui.read_only or getattr(self.gateway, "read_only", False),
-            demo_scenario=self.demo_scenario, window=self.window,
+            demo_scenario=self.demo_scenario,
+            window=self.window,
             clock_text=f"{self.now():%H:%M:%S} UTC",
         )
 
@@ -338,7 +348,9 @@ class KojanApp(App[None]):
             commands.append((f"Theme: {name}", "Switch the colour theme", partial(setattr, self, "theme", name)))
         if self.demo is not None:
             for scenario in self.demo.scenarios():
-                commands.append((f"Demo scenario: {scenario.name}", scenario.description, partial(self.switch_scenario, scenario.name)))
+                commands.append(
+                    (f"Demo scenario: {scenario.name}", scenario.description, partial(self.switch_scenario, scenario.name))
+                )
         commands.append(("Quit", "Leave kojan-tui", self.action_quit))
         return commands
 

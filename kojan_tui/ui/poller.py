@@ -9,7 +9,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any, Generic, TypeVar
 
 from kojan_tui.core.errors import AwsFailure
@@ -20,7 +20,7 @@ FreshnessListener = Callable[[str, SourceFreshness], None]
 
 
 def utc_now() -> datetime:
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 @dataclass(eq=False)
@@ -44,15 +44,22 @@ class Poller:
     (so it may touch widgets). Failures only mark that source stale, via ``on_freshness``.
     """
 
-    def __init__(self, *, clock: Callable[[], datetime] = utc_now, on_freshness: FreshnessListener | None = None,
-                 on_internal_error: Callable[[str, BaseException], None] | None = None) -> None:
+    def __init__(
+        self,
+        *,
+        clock: Callable[[], datetime] = utc_now,
+        on_freshness: FreshnessListener | None = None,
+        on_internal_error: Callable[[str, BaseException], None] | None = None,
+    ) -> None:
         self.clock = clock
         self.on_freshness = on_freshness
         self.on_internal_error = on_internal_error
         self.sources: dict[str, Source[Any]] = {}
         self._running = False
 
-    def register(self, name: str, interval_s: float, fetch: Callable[[], Awaitable[T]], deliver: Callable[[T], None]) -> Source[T]:
+    def register(
+        self, name: str, interval_s: float, fetch: Callable[[], Awaitable[T]], deliver: Callable[[T], None]
+    ) -> Source[T]:
         """Add a source; it starts polling at once if the poller runs. Names are unique."""
         if name in self.sources:
             raise ValueError(f"source {name!r} is already registered")
@@ -117,7 +124,7 @@ class Poller:
             delay = next_delay(source.interval_s, source.freshness)
             try:
                 await asyncio.wait_for(source.wake.wait(), timeout=delay)
-            except asyncio.TimeoutError:
+            except TimeoutError:
                 pass
 
     async def _poll(self, source: Source[Any]) -> None:
@@ -140,4 +147,3 @@ class Poller:
             source.done.notify_all()
         if self.on_freshness is not None:
             self.on_freshness(source.name, source.freshness)
-

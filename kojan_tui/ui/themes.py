@@ -40,7 +40,9 @@ def load_theme_file(path: Path) -> Theme:
             raise ThemeError(f"{path}: key {key!r} is missing")
     unknown = set(data) - {"name", "dark", "variables", *COLOUR_KEYS}
     if unknown:
-        raise ThemeError(f"{path}: key {sorted(unknown)[0]!r} is not a theme key (expected name, dark, variables, {', '.join(COLOUR_KEYS)})")
+        raise ThemeError(
+            f"{path}: key {sorted(unknown)[0]!r} is not a theme key (expected name, dark, variables, {', '.join(COLOUR_KEYS)})"
+        )
     if not isinstance(data["name"], str) or not data["name"].strip():
         raise ThemeError(f"{path}: key 'name' must be a non-empty string")
     if not isinstance(data["dark"], bool):
@@ -57,7 +59,7 @@ def load_theme_file(path: Path) -> Theme:
 
 def _colour(path: Path, key: str, value: object) -> str:
     if not isinstance(value, str):
-        raise ThemeError(f"{path}: key {key!r} must be a colour string like \"#1E90FF\"")
+        raise ThemeError(f'{path}: key {key!r} must be a colour string like "#1E90FF"')
     try:
         Color.parse(value)
     except ColorParseError:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 from kojan_tui.core import metrics_catalog as q
 from kojan_tui.core.models import (
@@ -15,7 +15,7 @@ from kojan_tui.core.models import (
     TaskDefinition,
 )
 
-NOW = datetime(2026, 11, 28, 13, 0, 0, tzinfo=timezone.utc)
+NOW = datetime(2026, 11, 28, 13, 0, 0, tzinfo=UTC)
 TD_ARN = "arn:aws:ecs:ap-northeast-1:123456789012:task-definition/kojan-map-business:42"
 GIB = 1024**3
 
@@ -50,20 +50,40 @@ def db_instance(status: str = "available", allocated_gib: int = 100) -> DbInstan
 
 def deployment(rollout: str | None = "COMPLETED", status: str = "PRIMARY", running: int = 2, desired: int = 2) -> Deployment:
     return Deployment(
-        id=f"ecs-svc/{status.lower()}", status=status, task_definition=TD_ARN, desired=desired, running=running,
-        pending=0, rollout_state=rollout, rollout_reason=None, created_at=NOW - timedelta(hours=2), updated_at=NOW - timedelta(hours=1),
+        id=f"ecs-svc/{status.lower()}",
+        status=status,
+        task_definition=TD_ARN,
+        desired=desired,
+        running=running,
+        pending=0,
+        rollout_state=rollout,
+        rollout_reason=None,
+        created_at=NOW - timedelta(hours=2),
+        updated_at=NOW - timedelta(hours=1),
     )
 
 
 def service(
-    *, running: int = 2, desired: int = 2, status: str = "ACTIVE", rollout: str | None = "COMPLETED",
-    deployments: tuple[Deployment, ...] | None = None, events: tuple[ServiceEvent, ...] = (),
+    *,
+    running: int = 2,
+    desired: int = 2,
+    status: str = "ACTIVE",
+    rollout: str | None = "COMPLETED",
+    deployments: tuple[Deployment, ...] | None = None,
+    events: tuple[ServiceEvent, ...] = (),
 ) -> ServiceSnapshot:
     deps = deployments if deployments is not None else (deployment(rollout, running=running, desired=desired),)
     return ServiceSnapshot(
-        cluster="kojan-map-production", name="kojan-map-business", status=status, desired=desired, running=running,
-        pending=0, task_definition=TD_ARN, deployments=deps,
-        events=events or (ServiceEvent("e1", NOW - timedelta(minutes=5), "(service kojan-map-business) has reached a steady state."),),
+        cluster="kojan-map-production",
+        name="kojan-map-business",
+        status=status,
+        desired=desired,
+        running=running,
+        pending=0,
+        task_definition=TD_ARN,
+        deployments=deps,
+        events=events
+        or (ServiceEvent("e1", NOW - timedelta(minutes=5), "(service kojan-map-business) has reached a steady state."),),
     )
 
 

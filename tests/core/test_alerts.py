@@ -4,7 +4,6 @@ from datetime import timedelta
 
 from kojan_tui.core.alerts import AlertInput, AlertTracker
 from kojan_tui.core.levels import Level
-
 from tests.core.builders import NOW
 
 

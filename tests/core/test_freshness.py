@@ -4,7 +4,6 @@ from datetime import timedelta
 
 from kojan_tui.core.errors import AwsFailure, FailureKind
 from kojan_tui.core.freshness import SourceFreshness, format_age, next_delay
-
 from tests.core.builders import NOW
 
 

@@ -10,7 +10,15 @@ T = Threshold(70, 80)
 
 @pytest.mark.parametrize(
     ("value", "level"),
-    [(None, Level.UNKNOWN), (0, Level.OK), (70, Level.OK), (70.01, Level.WARNING), (80, Level.WARNING), (80.01, Level.ALERT), (500, Level.ALERT)],
+    [
+        (None, Level.UNKNOWN),
+        (0, Level.OK),
+        (70, Level.OK),
+        (70.01, Level.WARNING),
+        (80, Level.WARNING),
+        (80.01, Level.ALERT),
+        (500, Level.ALERT),
+    ],
 )
 def test_boundaries_are_exactly_the_config(value, level):
     assert level_for(value, T) is level

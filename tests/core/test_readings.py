@@ -4,7 +4,6 @@ from kojan_tui.core import metrics_catalog as q
 from kojan_tui.core.config import Thresholds
 from kojan_tui.core.levels import Level
 from kojan_tui.core.readings import METRIC_SPECS, compute_readings, error_rate_percent, errors_reading, storage_used_percent
-
 from tests.core.builders import GIB, db_instance, healthy_metrics, series
 
 

@@ -4,7 +4,6 @@ from kojan_tui.core import metrics_catalog as q
 from kojan_tui.core.config import RollbackTriggers, Thresholds
 from kojan_tui.core.readings import compute_readings
 from kojan_tui.core.rollback_rules import rollback_reasons, sustained_seconds
-
 from tests.core.builders import db_instance, flat, healthy_metrics, series
 
 TRIGGERS = RollbackTriggers()

@@ -2,7 +2,6 @@
 
 from kojan_tui.core.levels import Level
 from kojan_tui.core.verdict import image_tag, service_verdict, task_definition_label
-
 from tests.core.builders import TD_ARN, deployment, service, task_definition
 
 
@@ -27,7 +26,9 @@ def test_not_active_is_an_alert():
 
 
 def test_rollout_in_progress_is_a_warning_and_failed_is_an_alert():
-    rolling = service(deployments=(deployment("IN_PROGRESS", running=1), deployment("COMPLETED", status="ACTIVE")), running=3, desired=2)
+    rolling = service(
+        deployments=(deployment("IN_PROGRESS", running=1), deployment("COMPLETED", status="ACTIVE")), running=3, desired=2
+    )
     assert service_verdict(rolling).level is Level.WARNING
     assert "rollout in progress" in service_verdict(rolling).summary
     failed = service(rollout="FAILED")

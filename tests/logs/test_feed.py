@@ -13,7 +13,9 @@ from kojan_tui.feeds.logs import LogFeed
 
 from .helpers import NOW_MS, NOW_S, event
 
-BAD_PATTERN = AwsFailure(FailureKind.INVALID_REQUEST, "Invalid filter pattern: { $.x = ", code="InvalidParameterException", operation="FilterLogEvents")
+BAD_PATTERN = AwsFailure(
+    FailureKind.INVALID_REQUEST, "Invalid filter pattern: { $.x = ", code="InvalidParameterException", operation="FilterLogEvents"
+)
 
 
 def make_feed(events, **kwargs) -> tuple[FakeGateway, LogFeed]:

@@ -53,8 +53,10 @@ async def drain(feed: LogFeed, max_polls: int = 100) -> list:
 async def test_every_event_exactly_once_in_order_across_pages_streams_and_equal_timestamps(moto_endpoint, logs_client):
     base = int(time.time() * 1000) - 120_000
     expected = []
-    for s, stream in enumerate(STREAMS):
-        events = [(base + n // 5, f"{stream} seq={n:03d} INFO tick") for n in range(100)]  # 5 per ms, and 15 per ms across streams
+    for stream in STREAMS:
+        events = [
+            (base + n // 5, f"{stream} seq={n:03d} INFO tick") for n in range(100)
+        ]  # 5 per ms, and 15 per ms across streams
         put(logs_client, stream, events)
         expected += [m for _, m in events]
     gateway = AwsGateway(settings(moto_endpoint))
@@ -88,7 +90,11 @@ async def test_every_event_exactly_once_in_order_across_pages_streams_and_equal_
 
 async def test_preset_filter_against_moto(moto_endpoint, logs_client):
     now = int(time.time() * 1000) - 30_000
-    put(logs_client, STREAMS[0], [(now, "INFO ok"), (now + 1, "ERROR database connection refused"), (now + 2, "WARN invalid token for user 7")])
+    put(
+        logs_client,
+        STREAMS[0],
+        [(now, "INFO ok"), (now + 1, "ERROR database connection refused"), (now + 2, "WARN invalid token for user 7")],
+    )
     gateway = AwsGateway(settings(moto_endpoint))
     try:
         feed = LogFeed(gateway, GROUP, buffer_lines=100)

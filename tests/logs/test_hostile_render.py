@@ -44,7 +44,14 @@ async def test_rich_markup_is_shown_literally():
 
 
 async def test_ansi_escapes_and_controls_are_made_visible():
-    messages = ["\x1b[31mred\x1b[0m", "\x1b[2J\x1b[H wipe", "bell\x07 nul\x00 del\x7f", "csi\x9b31m c1", "rtl\u202eevil", "cr\roverwrite"]
+    messages = [
+        "\x1b[31mred\x1b[0m",
+        "\x1b[2J\x1b[H wipe",
+        "bell\x07 nul\x00 del\x7f",
+        "csi\x9b31m c1",
+        "rtl\u202eevil",
+        "cr\roverwrite",
+    ]
     strips, _ = await rendered(messages)
     texts = [s.text for s in strips]
     assert "␛[31mred␛[0m" in texts[0]

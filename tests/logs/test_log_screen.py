@@ -192,7 +192,9 @@ async def test_error_summary_over_24h_and_failure_shown(tmp_path):
     async with app.run_test(size=(120, 30)) as pilot:
         await pilot.press("s")
         await settle(app, pilot)
-        gateway.failures["run_insights_query"] = AwsFailure(FailureKind.ACCESS_DENIED, "not authorized to perform logs:StartQuery")
+        gateway.failures["run_insights_query"] = AwsFailure(
+            FailureKind.ACCESS_DENIED, "not authorized to perform logs:StartQuery"
+        )
         await pilot.press("h")
         await settle(app, pilot)
         assert app.screen.hours == 24

@@ -12,7 +12,6 @@ from kojan_tui.aws.fake import FakeGateway
 from kojan_tui.core.config import Config
 from kojan_tui.core.models import LogEvent
 from kojan_tui.ui.app import KojanApp
-
 from tests.core import builders as b
 
 

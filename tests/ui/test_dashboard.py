@@ -16,7 +16,6 @@ from kojan_tui.ui.widgets.errors_panel import ErrorsPanel
 from kojan_tui.ui.widgets.metric_panel import MetricPanel
 from kojan_tui.ui.widgets.rollback_banner import RollbackBanner
 from kojan_tui.ui.widgets.service_panel import ServicePanel
-
 from tests.core import builders as b
 from tests.ui.harness import error_lines, healthy_fake, make_app, plain, quiet_config, refresh
 
@@ -42,7 +41,7 @@ def s25_world(condition: str) -> FakeGateway:
     [
         ("all_failing", "every request is failing"),
         ("db_down", "RDS kojan-map-db is stopped"),
-        ("db_connection", "\"database connection\" errors"),
+        ("db_connection", '"database connection" errors'),
         ("memory", "ECS memory 96.0 % > 95 %"),
         ("cpu", "ECS CPU ≥ 99 % for 10 min"),
     ],
@@ -113,7 +112,13 @@ async def test_one_refresh_makes_exactly_one_get_metric_data_call_for_all_seven_
         await asyncio.sleep(0.05)
         assert fake.calls["get_metric_data"] == before + 1
         assert {query.id for query in fake.metric_calls[-1]} == {
-            q.P99_LATENCY, q.ALB_5XX, q.ALB_REQUESTS, q.ECS_CPU, q.ECS_MEMORY, q.RDS_CPU, q.RDS_FREE_STORAGE,
+            q.P99_LATENCY,
+            q.ALB_5XX,
+            q.ALB_REQUESTS,
+            q.ECS_CPU,
+            q.ECS_MEMORY,
+            q.RDS_CPU,
+            q.RDS_FREE_STORAGE,
         }
 
 
@@ -136,7 +141,12 @@ class CountingFake(FakeGateway):
 async def test_slow_metrics_polls_never_overlap_however_often_refresh_is_pressed():
     fake = CountingFake()
     world = healthy_fake()
-    fake.service, fake.task_definitions, fake.db_instance, fake.metrics = world.service, world.task_definitions, world.db_instance, world.metrics
+    fake.service, fake.task_definitions, fake.db_instance, fake.metrics = (
+        world.service,
+        world.task_definitions,
+        world.db_instance,
+        world.metrics,
+    )
     fake.delays["get_metric_data"] = 0.15
     app = make_app(fake)
     async with app.run_test(size=(160, 48)) as pilot:

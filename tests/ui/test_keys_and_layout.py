@@ -11,7 +11,6 @@ from kojan_tui.ui.screens.help import HelpScreen
 from kojan_tui.ui.widgets.context_bar import ContextBar
 from kojan_tui.ui.widgets.metric_panel import MetricPanel
 from kojan_tui.ui.widgets.service_panel import ServicePanel
-
 from tests.ui.harness import make_app, plain, refresh
 
 
@@ -183,11 +182,9 @@ async def test_demo_badge_and_scenario_switch_in_a_thread():
 
 
 async def test_scenario_key_is_inert_without_a_demo_and_read_only_badge_shows():
-    from tests.ui.harness import healthy_fake
-
     from dataclasses import replace
 
-    from tests.ui.harness import quiet_config
+    from tests.ui.harness import healthy_fake, quiet_config
 
     fake = healthy_fake()
     fake.read_only = True

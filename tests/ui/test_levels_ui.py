@@ -6,7 +6,6 @@ from kojan_tui.core import metrics_catalog as q
 from kojan_tui.ui.widgets.errors_panel import ErrorsPanel
 from kojan_tui.ui.widgets.metric_panel import MetricPanel
 from kojan_tui.ui.widgets.service_panel import ServicePanel
-
 from tests.core import builders as b
 from tests.ui.harness import error_lines, healthy_fake, make_app, plain, refresh
 
@@ -55,7 +54,9 @@ async def test_errors_panel_level_transitions():
 async def test_service_panel_level_transitions():
     fake = healthy_fake()
     app = make_app(fake)
-    rolling = b.service(deployments=(b.deployment("IN_PROGRESS", running=1), b.deployment("COMPLETED", status="ACTIVE")), running=3, desired=2)
+    rolling = b.service(
+        deployments=(b.deployment("IN_PROGRESS", running=1), b.deployment("COMPLETED", status="ACTIVE")), running=3, desired=2
+    )
     async with app.run_test(size=(160, 48)) as pilot:
         panel = app.screen.query_one(ServicePanel)
         for level, service, words in [

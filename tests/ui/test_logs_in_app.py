@@ -8,7 +8,6 @@ from kojan_tui.ui.screens.error_summary import ErrorSummaryScreen
 from kojan_tui.ui.screens.logs import LogScreen
 from kojan_tui.ui.widgets.log_pane import LogPane
 from kojan_tui.ui.widgets.log_view import LogView
-
 from tests.core import builders as b
 from tests.ui.harness import healthy_fake, make_app, refresh
 
@@ -81,7 +80,7 @@ async def test_e_runs_the_error_summary_and_a_row_filters_the_log_view():
 
 async def test_logs_are_in_help_and_in_the_palette():
     app = make_app()
-    async with app.run_test(size=(120, 36)) as pilot:
+    async with app.run_test(size=(120, 36)):
         keys = dict((desc.split(" — ")[0], key) for key, desc in app.key_list())
         assert keys["Logs"] == "l" and keys["Error summary"] == "e"
         titles = [title for title, _help, _cb in app.palette_commands()]

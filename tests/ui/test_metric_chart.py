@@ -10,11 +10,12 @@ from kojan_tui.core.config import Threshold
 from kojan_tui.core.readings import ECS_CPU, MetricReading
 from kojan_tui.ui.widgets.metric_panel import MetricPanel
 from kojan_tui.ui.widgets.plot import _draw, chart_lines, y_ticks
-
 from tests.ui.harness import plain
 
 T = Threshold(70, 80)
-KIND_STYLES = {kind: Style(color=f"color({n})") for n, kind in enumerate(("ok", "warning", "alert", "warn-line", "alert-line", "muted"), 1)}
+KIND_STYLES = {
+    kind: Style(color=f"color({n})") for n, kind in enumerate(("ok", "warning", "alert", "warn-line", "alert-line", "muted"), 1)
+}
 
 
 def style_for(kind: str) -> Style:

@@ -4,7 +4,6 @@ import asyncio
 
 from kojan_tui.core.errors import AwsFailure, FailureKind
 from kojan_tui.ui.poller import Poller
-
 from tests.core.builders import NOW
 
 

@@ -70,9 +70,7 @@ class ErrorSummaryScreen(ModalScreen[str | None]):
         Binding("r", "rerun", "Run again"),
     ]
 
-    def __init__(
-        self, gateway: Gateway, log_group: str, *, hours: int = 1, clock: Callable[[], float] = time.time
-    ) -> None:
+    def __init__(self, gateway: Gateway, log_group: str, *, hours: int = 1, clock: Callable[[], float] = time.time) -> None:
         super().__init__()
         self.gateway = gateway
         self.log_group = log_group
@@ -157,7 +155,9 @@ class ErrorSummaryScreen(ModalScreen[str | None]):
         self._fill()
 
     def action_toggle_hours(self) -> None:
-        self.hours = SUMMARY_HOURS[(SUMMARY_HOURS.index(self.hours) + 1) % len(SUMMARY_HOURS)] if self.hours in SUMMARY_HOURS else 1
+        self.hours = (
+            SUMMARY_HOURS[(SUMMARY_HOURS.index(self.hours) + 1) % len(SUMMARY_HOURS)] if self.hours in SUMMARY_HOURS else 1
+        )
         self.run_query()
 
     def action_rerun(self) -> None:

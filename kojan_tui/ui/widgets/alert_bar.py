@@ -43,8 +43,13 @@ class AlertBar(StatusWidget):
         for alert in shown:
             age = f" ({format_age((self.now - alert.since).total_seconds())})" if self.now else ""
             line = Text.assemble(
-                self.marker(alert.level), " ", (alert.title, self.style_for("strong")), " ", visible(alert.value_text),
-                ("  ▶ ", self.style_for(alert.level.value)), alert.action,
+                self.marker(alert.level),
+                " ",
+                (alert.title, self.style_for("strong")),
+                " ",
+                visible(alert.value_text),
+                ("  ▶ ", self.style_for(alert.level.value)),
+                alert.action,
                 (f"  since {alert.since:%H:%M:%S}{age}", self.style_for("muted")),
             )
             line.no_wrap, line.overflow = True, "ellipsis"

@@ -40,7 +40,9 @@ class ErrorsPanel(StatusWidget):
             return line
         lines: list[RenderableType] = [Text.assemble((value, self.style_for("strong")), "  ", self.marker(level))]
         if reading:
-            lines.append(Text(f"warn >{reading.threshold.warn:g}  alert >{reading.threshold.alert:g}", style=self.style_for("muted")))
+            lines.append(
+                Text(f"warn >{reading.threshold.warn:g}  alert >{reading.threshold.alert:g}", style=self.style_for("muted"))
+            )
             if level in (Level.WARNING, Level.ALERT):
                 lines.append(Text.assemble(("▶ ", self.style_for(level.value)), (reading.spec.action, self.style_for("strong"))))
         stale = self.stale_line()

@@ -119,7 +119,13 @@ class LogPane(FollowsFeed, Vertical):
     """
 
     def __init__(
-        self, feed: LogFeed, *, show_stream: bool = False, name: str | None = None, id: str | None = None, classes: str | None = None
+        self,
+        feed: LogFeed,
+        *,
+        show_stream: bool = False,
+        name: str | None = None,
+        id: str | None = None,
+        classes: str | None = None,
     ) -> None:
         super().__init__(name=name, id=id, classes=classes)
         self.feed = feed

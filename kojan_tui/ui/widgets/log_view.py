@@ -9,8 +9,8 @@ from __future__ import annotations
 from time import monotonic
 
 from rich.cells import cell_len
-from rich.style import Style
 from rich.segment import Segment
+from rich.style import Style
 from textual.binding import Binding
 from textual.cache import LRUCache
 from textual.geometry import Region, Size
@@ -126,9 +126,7 @@ class LogView(ScrollView, can_focus=True):
         def control(self) -> LogView:
             return self.view
 
-    def __init__(
-        self, buffer: LogBuffer, *, name: str | None = None, id: str | None = None, classes: str | None = None
-    ) -> None:
+    def __init__(self, buffer: LogBuffer, *, name: str | None = None, id: str | None = None, classes: str | None = None) -> None:
         super().__init__(name=name, id=id, classes=classes)
         self.buffer = buffer
         self.follow_state = FollowState()
@@ -316,7 +314,9 @@ class LogView(ScrollView, can_focus=True):
     def _style(self, name: str) -> Style:
         style = self._styles.get(name)
         if style is None:
-            style = self._styles[name] = self.get_component_rich_style(name)  # not partial: that drops alpha, and "$text-muted" turns white on a light theme
+            style = self._styles[name] = self.get_component_rich_style(
+                name
+            )  # not partial: that drops alpha, and "$text-muted" turns white on a light theme
         return style
 
     def _base_style(self) -> Style:

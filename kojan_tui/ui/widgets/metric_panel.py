@@ -78,7 +78,9 @@ class MetricPanel(StatusWidget):
         if reading and reading.values:
             lines.extend(self._chart(reading, width, chart_height))  # nothing when it does not fit
         elif chart_height >= 1:
-            lines.append(Text(reading.note if reading and reading.note else "no datapoints in this window", style=self.style_for("muted")))
+            lines.append(
+                Text(reading.note if reading and reading.note else "no datapoints in this window", style=self.style_for("muted"))
+            )
         if action is not None:
             lines.append(action)
         if stale:
@@ -92,5 +94,6 @@ class MetricPanel(StatusWidget):
     def _chart(self, reading: MetricReading, width: int, height: int) -> list[Text]:
         """plotext's bar chart with its y axis (thresholds) and time axis, or nothing when it does not fit."""
         top = scale_top(reading.values, reading.threshold, self.spec.unit == "%")
-        return chart_lines(reading.values, width, height, reading.threshold, top=top,
-                           window_label=self.window_label, style_for=self.style_for)
+        return chart_lines(
+            reading.values, width, height, reading.threshold, top=top, window_label=self.window_label, style_for=self.style_for
+        )

@@ -59,8 +59,9 @@ def y_ticks(threshold: Threshold, top: float, rows: int) -> list[tuple[int, str,
     return [(row, label, kind) for row, (label, kind) in ticks.items()]
 
 
-def chart_lines(values: Sequence[float], width: int, height: int, threshold: Threshold, *, top: float,
-                window_label: str, style_for: StyleFor) -> list[Text]:
+def chart_lines(
+    values: Sequence[float], width: int, height: int, threshold: Threshold, *, top: float, window_label: str, style_for: StyleFor
+) -> list[Text]:
     """``height`` lines of exactly ``width`` cells (none when too small); every colour via ``style_for(kind)``."""
     if height < MIN_HEIGHT or top <= 0:
         return []
@@ -74,8 +75,9 @@ def chart_lines(values: Sequence[float], width: int, height: int, threshold: Thr
 
 
 @lru_cache(maxsize=64)
-def _draw(columns: tuple[float | None, ...], width: int, height: int, warn: float, alert: float, top: float,
-          window_label: str) -> tuple[tuple[Run, ...], ...]:
+def _draw(
+    columns: tuple[float | None, ...], width: int, height: int, warn: float, alert: float, top: float, window_label: str
+) -> tuple[tuple[Run, ...], ...]:
     """plotext's chart as rows of (text, kind) runs; cached, as the widget re-renders far more often than data changes."""
     import plotext  # here, not at the top: its import takes ~0.2 s (its docs), which the first screen need not wait for
 
@@ -93,8 +95,9 @@ def _draw(columns: tuple[float | None, ...], width: int, height: int, warn: floa
         if kind in LINE_STYLES:
             figure.line(at_row[row], pixel=plotext.pixel(foreground=SENTINELS[kind]), style=LINE_STYLES[kind])
     for kind in BAR_KINDS:
-        bars = [(x, min(v, top)) for x, v in enumerate(columns)
-                if v is not None and v > 0 and level_for(v, threshold).value == kind]
+        bars = [
+            (x, min(v, top)) for x, v in enumerate(columns) if v is not None and v > 0 and level_for(v, threshold).value == kind
+        ]
         if bars:
             xs, ys = zip(*bars)
             marker = plotext.marker("full", plotext.pixel(foreground=SENTINELS[kind]))

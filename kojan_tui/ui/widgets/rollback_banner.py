@@ -35,5 +35,7 @@ class RollbackBanner(StatusWidget):
         lines = [title]
         for reason in self.reasons:
             lines.append(Text.assemble(("  ✖ ", self.style_for("alert")), visible(reason.text)))
-        lines.append(Text("  S26: deploy the previous task definition revision, then watch the service.", style=self.style_for("muted")))
+        lines.append(
+            Text("  S26: deploy the previous task definition revision, then watch the service.", style=self.style_for("muted"))
+        )
         return Group(*lines)

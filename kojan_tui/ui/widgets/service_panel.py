@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import timezone
+from datetime import UTC
 
 from rich.console import Group, RenderableType
 from rich.text import Text
@@ -51,17 +51,27 @@ class ServicePanel(StatusWidget):
         td = task_definition_label(s.task_definition)
         if self.compact:
             line = Text.assemble(
-                visible(s.status), " ", (f"{s.running}/{s.desired}", self.style_for("strong")), f" running, {s.pending} pending · ",
-                visible(td), " · ", visible(image_tag(self.task_definition)),
+                visible(s.status),
+                " ",
+                (f"{s.running}/{s.desired}", self.style_for("strong")),
+                f" running, {s.pending} pending · ",
+                visible(td),
+                " · ",
+                visible(image_tag(self.task_definition)),
             )
             line.no_wrap, line.overflow = True, "ellipsis"
             return line
         return Text.assemble(
-            ("status ", self.style_for("muted")), visible(s.status),
-            ("  running ", self.style_for("muted")), (f"{s.running}/{s.desired}", self.style_for("strong")),
-            ("  pending ", self.style_for("muted")), str(s.pending),
-            ("\ntask def ", self.style_for("muted")), visible(td),
-            ("  image ", self.style_for("muted")), visible(image_tag(self.task_definition)),
+            ("status ", self.style_for("muted")),
+            visible(s.status),
+            ("  running ", self.style_for("muted")),
+            (f"{s.running}/{s.desired}", self.style_for("strong")),
+            ("  pending ", self.style_for("muted")),
+            str(s.pending),
+            ("\ntask def ", self.style_for("muted")),
+            visible(td),
+            ("  image ", self.style_for("muted")),
+            visible(image_tag(self.task_definition)),
         )
 
     def render(self) -> RenderableType:
@@ -77,8 +87,10 @@ class ServicePanel(StatusWidget):
                 state = d.rollout_state or "-"
                 kind = {"COMPLETED": "ok", "IN_PROGRESS": "warning", "FAILED": "alert"}.get(state, "muted")
                 line = Text.assemble(
-                    f" {d.status:<8} ", visible(task_definition_label(d.task_definition)),
-                    f"  {d.running}/{d.desired} ", (state, self.style_for(kind)),
+                    f" {d.status:<8} ",
+                    visible(task_definition_label(d.task_definition)),
+                    f"  {d.running}/{d.desired} ",
+                    (state, self.style_for(kind)),
                     visible(f"  {d.rollout_reason}") if d.rollout_reason else "",
                 )
                 line.no_wrap, line.overflow = True, "ellipsis"
@@ -86,7 +98,7 @@ class ServicePanel(StatusWidget):
             lines.append(Text("Events", style=self.style_for("muted")))
             room = self.content_size.height - len(lines) - (1 if self.stale_text else 0)
             for event in self.service.events[: max(MIN_EVENTS, min(MAX_EVENTS, room))]:
-                when = event.created_at.astimezone(timezone.utc) if event.created_at.tzinfo else event.created_at
+                when = event.created_at.astimezone(UTC) if event.created_at.tzinfo else event.created_at
                 stamp = when.strftime("%H:%M:%S")
                 message = event.message.removeprefix(f"(service {self.service.name}) ")  # AWS repeats the name
                 line = Text(f" {stamp} ", style=self.style_for("muted")) + visible(message)

@@ -25,8 +25,15 @@ class StatusWidget(Widget):
     can_focus = True
 
     COMPONENT_CLASSES = {
-        "status--ok", "status--warning", "status--alert", "status--unknown",
-        "status--warn-line", "status--alert-line", "status--muted", "status--stale", "status--strong",
+        "status--ok",
+        "status--warning",
+        "status--alert",
+        "status--unknown",
+        "status--warn-line",
+        "status--alert-line",
+        "status--muted",
+        "status--stale",
+        "status--strong",
     }
 
     DEFAULT_CSS = """
