@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The one entry point for a fresh clone: sets up .venv (first run, or when pyproject.toml changes)
 # and then runs what you ask. Usage: ./dev.sh demo [app flags] | test [pytest args] | bench | run [app flags]
+# `./dev.sh test` with no arguments also runs ruff (lint, format) and the import-linter contracts.
 set -euo pipefail
 cd "$(dirname "$0")"
 
@@ -29,9 +30,17 @@ command=${1:-help}
 case "$command" in
     demo)  setup; exec "$VENV/bin/kojan-tui" --demo "$@" ;;
     run)   setup; exec "$VENV/bin/kojan-tui" "$@" ;;
-    test)  setup; exec "$VENV/bin/python" -m pytest "$@" ;;
+    test)
+        setup
+        if [ $# -eq 0 ]; then  # the whole suite: lint, format and the layering contracts first
+            echo "==> ruff check, ruff format --check, lint-imports" >&2
+            "$VENV/bin/ruff" check --quiet kojan_tui tests benchmarks scripts
+            "$VENV/bin/ruff" format --check --quiet kojan_tui tests benchmarks scripts
+            "$VENV/bin/lint-imports" --no-cache >/dev/null || "$VENV/bin/lint-imports" --no-cache
+        fi
+        exec "$VENV/bin/python" -m pytest "$@" ;;
     bench) setup; exec "$VENV/bin/python" -m benchmarks "$@" ;;
     *)
-        sed -n '2,3p' "$0" | sed 's/^# //'
+        sed -n '2,4p' "$0" | sed 's/^# //'
         exit 0 ;;
 esac

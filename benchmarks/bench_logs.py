@@ -19,7 +19,7 @@ from textual.geometry import Region
 
 from kojan_tui.core.loglines import parse_details
 from kojan_tui.core.models import LogCursor, LogEvent, LogPage
-from kojan_tui.feeds.logs import LogFeed
+from kojan_tui.sources.logs import LogFeed
 from kojan_tui.ui.widgets.log_pane import LogPane
 from kojan_tui.ui.widgets.log_view import LogView
 

@@ -127,10 +127,10 @@ def _run(args: argparse.Namespace) -> int:
                 return code
             config = replace(config, aws=replace(config.aws, endpoint_url=demo.endpoint_url, profile=None))
             static_credentials = DEMO_CREDENTIALS
-        gateway = _make_gateway(config, static_credentials, demo=demo is not None)
+        gateway = _make_gateway(config, static_credentials)
         if args.check:
             return asyncio.run(_check(config, gateway, demo))
-        return _run_app(config, gateway, demo)
+        return _run_app(config, gateway, demo, _audit_trail(demo=demo is not None))
     finally:
         if demo is not None:
             demo.stop()
@@ -186,22 +186,25 @@ def _start_demo(scenario: str, config: Config) -> tuple[Any, int]:
     return demo, EXIT_OK
 
 
-def _make_gateway(config: Config, static_credentials: tuple[str, str] | None, *, demo: bool) -> AwsGateway:
+def _make_gateway(config: Config, static_credentials: tuple[str, str] | None) -> AwsGateway:
     from kojan_tui.aws.gateway import AwsGateway
+
+    return AwsGateway(config.aws, read_only=config.ui.read_only, static_credentials=static_credentials)
+
+
+def _audit_trail(*, demo: bool) -> Any:
     from kojan_tui.core.audit import AuditTrail, default_audit_path
 
     audit_path = default_audit_path()
     if demo:  # demo actions never mix with the record of real ones
         audit_path = audit_path.with_name("audit-demo.jsonl")
-    return AwsGateway(
-        config.aws, read_only=config.ui.read_only, static_credentials=static_credentials, audit=AuditTrail(audit_path)
-    )
+    return AuditTrail(audit_path)
 
 
-def _run_app(config: Config, gateway: AwsGateway, demo: Any) -> int:
+def _run_app(config: Config, gateway: AwsGateway, demo: Any, audit: Any) -> int:
     from kojan_tui.ui.app import KojanApp
 
-    app = KojanApp(config, gateway, demo=demo)
+    app = KojanApp(config, gateway, demo=demo, audit=audit)
     gc.freeze()  # what start-up made lives for the whole run: keep it out of full collections (key latency)
 
     async def run() -> None:
@@ -216,8 +219,8 @@ def _run_app(config: Config, gateway: AwsGateway, demo: Any) -> int:
 
 async def _check(config: Config, gateway: AwsGateway, demo: Any) -> int:
     """The on-call smoke test: who am I, where am I pointing, and is the service there and healthy?"""
-    from kojan_tui.aws.convert import task_definition_label
     from kojan_tui.core.errors import AwsFailure
+    from kojan_tui.core.verdict import service_verdict, task_definition_label
 
     aws, service = config.aws, config.service
     lines = [
@@ -245,16 +248,16 @@ async def _check(config: Config, gateway: AwsGateway, demo: Any) -> int:
             lines.append(f"  identity    FAILED {failure}")
         try:
             snap = await gateway.describe_service(service.cluster, service.name)
-            healthy = snap.status == "ACTIVE" and snap.running == snap.desired
+            verdict = service_verdict(snap)  # the same verdict the dashboard shows (S01)
             primary = snap.primary
             lines += [
                 f"  service     {snap.cluster}/{snap.name}: {snap.status}",
-                f"  tasks       running {snap.running} / desired {snap.desired}, pending {snap.pending}"
-                f" ({'healthy' if healthy else 'NOT healthy: running != desired' if snap.status == 'ACTIVE' else 'NOT healthy'})",
+                f"  tasks       running {snap.running} / desired {snap.desired}, pending {snap.pending}",
                 f"  task def    {task_definition_label(snap.task_definition)}",
             ]
             if primary is not None and primary.rollout_state:
                 lines.append(f"  rollout     {primary.rollout_state}")
+            lines.append(f"  verdict     {verdict.level.marker} {verdict.summary}")
         except AwsFailure as failure:
             ok = False
             lines.append(f"  service     {service.cluster}/{service.name}: FAILED {failure}")

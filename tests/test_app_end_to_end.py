@@ -41,7 +41,7 @@ async def test_db_outage_turns_5xx_red_raises_the_banner_and_fills_the_log_pane(
     async with app.run_test(size=(160, 48)) as pilot:
         await app.poller.refresh_now(wait=True)
         await pilot.pause()
-        assert app.view.verdict.healthy
+        assert app.state.view.verdict.healthy
         assert not app.screen.query_one(RollbackBanner).display
         await asyncio.to_thread(demo_world.set_scenario, "db-outage")
         five_xx = next(p for p in app.screen.query(MetricPanel) if p.spec.key == "error_rate_percent")
@@ -49,13 +49,13 @@ async def test_db_outage_turns_5xx_red_raises_the_banner_and_fills_the_log_pane(
             await asyncio.sleep(0.25)
             await app.poller.refresh_now(["metrics", "database", "logs"], wait=True)
             await pilot.pause()
-            if five_xx.level is Level.ALERT and app.view.rollback:
+            if five_xx.level is Level.ALERT and app.state.view.rollback:
                 break
         # The newest 1-minute period still mixes requests from before the outage, so the rate is
         # "> 1 %" at once but reaches "every request failing" only with the next minute: the S25
         # reason that shows at once is the database's own state.
         assert five_xx.level is Level.ALERT
-        assert "db_down" in {reason.code for reason in app.view.rollback}
+        assert "db_down" in {reason.code for reason in app.state.view.rollback}
         assert app.screen.query_one(RollbackBanner).display
         assert "database connection" in pane_text(app)
         assert app.screen.query_one(LogPane) is not None
@@ -69,17 +69,17 @@ async def test_aws_going_away_marks_every_panel_stale_and_the_app_keeps_running(
         async with app.run_test(size=(160, 48)) as pilot:
             await app.poller.refresh_now(wait=True)
             await pilot.pause()
-            assert app.stale_text("metrics") is None and app.stale_text("service") is None
-            running_before = app.data.service.running
+            assert app.state.stale_text("metrics", app.now()) is None and app.state.stale_text("service", app.now()) is None
+            running_before = app.state.data.service.running
             demo.stop()
             await app.poller.refresh_now(wait=True)
             await pilot.pause()
             for source in ("metrics", "service", "errors", "logs"):
-                stale = app.stale_text(source)
+                stale = app.state.stale_text(source, app.now())
                 assert stale is not None and "unavailable" in stale, (source, stale)
             service = app.screen.query_one(ServicePanel)
             assert service.stale_text is not None
-            assert app.data.service.running == running_before  # the last good data stays on screen
+            assert app.state.data.service.running == running_before  # the last good data stays on screen
             await pilot.press("r")  # still answering keys
             await pilot.pause()
             assert app.is_running

@@ -65,7 +65,8 @@ def test_check_against_seeded_moto_prints_the_counts(seeded_aws, tmp_path, capsy
     assert code == 0, out
     assert "account     123456789012" in out
     assert f"service     {SERVICE.cluster}/{SERVICE.name}: ACTIVE" in out
-    assert "running 0 / desired 2, pending 2 (NOT healthy: running != desired)" in out
+    assert "running 0 / desired 2, pending 2" in out
+    assert "verdict     ▲ WARN DEPLOYING — rollout in progress; 0 of 2 tasks running" in out  # the dashboard's own verdict
     assert "task def    kojan-map-business:3" in out
     assert out.rstrip().endswith("result      OK")
 
@@ -174,7 +175,7 @@ def test_gateway_closed_and_demo_stopped_when_the_app_crashes(monkeypatch, tmp_p
         await real_close(self)
 
     class CrashingApp:
-        def __init__(self, config, gateway, *, demo=None):
+        def __init__(self, config, gateway, *, demo=None, audit=None):
             self.gateway, self.demo, self.return_code = gateway, demo, None
 
         async def run_async(self):
@@ -200,8 +201,8 @@ def test_demo_uses_dummy_credentials_and_the_embedded_endpoint(monkeypatch, tmp_
     seen = {}
 
     class RecordingApp:
-        def __init__(self, config, gateway, *, demo=None):
-            seen.update(config=config, gateway=gateway, demo=demo)
+        def __init__(self, config, gateway, *, demo=None, audit=None):
+            seen.update(config=config, gateway=gateway, demo=demo, audit=audit)
             self.return_code = 0
 
         async def run_async(self):
@@ -217,7 +218,7 @@ def test_demo_uses_dummy_credentials_and_the_embedded_endpoint(monkeypatch, tmp_
     assert seen["config"].aws.endpoint_url == "http://127.0.0.1:9" and seen["config"].aws.profile is None
     assert seen["gateway"]._static_credentials == cli.DEMO_CREDENTIALS
     assert seen["gateway"].read_only is True
-    assert seen["gateway"].audit.path.name == "audit-demo.jsonl"
+    assert seen["audit"].path.name == "audit-demo.jsonl"
 
 
 def test_unknown_scenario_exits_2(monkeypatch, tmp_path, capsys):

@@ -64,7 +64,7 @@ def test_task_definition_keeps_secret_references_never_values():
         }
     )
     assert td.containers[0].secrets == (("JWT_SECRET", "arn:aws:secretsmanager:x:1:secret:jwt"),)
-    assert convert.task_definition_label(td.arn) == "kojan-map-business:7"
+    assert convert.task_definition_revision(td.arn) == ("kojan-map-business", 7)
     assert convert.task_definition_revision(td.arn) == ("kojan-map-business", 7)
 
 

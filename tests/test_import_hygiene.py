@@ -18,3 +18,19 @@ def test_core_imports_no_textual_and_no_aws_sdk():
     )
     result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
     assert result.stdout.strip() == "", f"core pulled in: {result.stdout.strip()}"
+
+
+def test_no_import_cycle_in_the_package():
+    """No module imports (directly or through others) a module that imports it back."""
+    import grimp
+
+    graph = grimp.build_graph("kojan_tui", exclude_type_checking_imports=True)
+    cycles = []
+    for module in sorted(graph.modules):
+        for imported in sorted(graph.find_modules_directly_imported_by(module)):
+            if imported == module or not imported.startswith("kojan_tui"):
+                continue
+            back = graph.find_shortest_chain(importer=imported, imported=module)
+            if back is not None:
+                cycles.append(" → ".join((module, *back)))
+    assert cycles == [], "import cycles:\n" + "\n".join(cycles)

@@ -19,6 +19,7 @@ from kojan_tui.core.models import (
     ServiceSnapshot,
     TaskDefinition,
 )
+from kojan_tui.core.verdict import task_definition_label
 
 MAX_SERVICE_EVENTS = 20
 
@@ -34,11 +35,6 @@ def utc(value: object) -> datetime | None:
 def arn_name(arn: str) -> str:
     """The last path segment of an ARN (``.../kojan-map-production`` → ``kojan-map-production``)."""
     return arn.rsplit("/", 1)[-1] if arn else arn
-
-
-def task_definition_label(arn: str) -> str:
-    """``arn:...:task-definition/kojan-map-business:42`` → ``kojan-map-business:42``."""
-    return arn_name(arn)
 
 
 def service_snapshot(raw: dict, cluster: str) -> ServiceSnapshot:

@@ -1,7 +1,8 @@
-"""The gateway contract: everything the app asks of AWS, as typed async calls.
+"""The gateway contract: everything the app asks of AWS, as typed async calls, split by AWS service.
 
 ``AwsGateway`` (aiobotocore, real HTTP) and ``FakeGateway`` (in memory, for UI tests) both satisfy it.
-Every method raises ``kojan_tui.core.errors.AwsFailure`` and nothing else on failure.
+Every method raises ``kojan_tui.core.errors.AwsFailure`` and nothing else on failure. Code that needs one
+service only may depend on its part (``EcsApi``…); ``Gateway`` is all of them.
 """
 
 from __future__ import annotations
@@ -24,11 +25,12 @@ from kojan_tui.core.models import (
 )
 
 
-@runtime_checkable
-class Gateway(Protocol):
-    read_only: bool
-
+class IdentityApi(Protocol):
     async def caller_identity(self) -> CallerIdentity: ...
+
+
+class EcsApi(Protocol):
+    read_only: bool
 
     async def describe_service(self, cluster: str, service: str) -> ServiceSnapshot: ...
 
@@ -38,12 +40,27 @@ class Gateway(Protocol):
         """ARNs of the family's ACTIVE revisions, newest first."""
         ...
 
-    async def describe_db_instance(self, identifier: str) -> DbInstance: ...
+    async def update_service(
+        self,
+        cluster: str,
+        service: str,
+        *,
+        task_definition: str | None = None,
+        force_new_deployment: bool = False,
+    ) -> ServiceSnapshot:
+        """MUTATES production. Raises AwsFailure(READ_ONLY) when the gateway is read-only.
 
+        Call it only through ``kojan_tui.actions`` (confirmation, audit trail)."""
+        ...
+
+
+class MetricsApi(Protocol):
     async def get_metric_data(self, queries: Sequence[MetricQuery], start: datetime, end: datetime) -> dict[str, MetricSeries]:
         """All queries in ONE GetMetricData call (paged by NextToken only), keyed by query id."""
         ...
 
+
+class LogsApi(Protocol):
     async def filter_log_events(
         self,
         log_group: str,
@@ -63,17 +80,17 @@ class Gateway(Protocol):
         self, log_group: str, query: str, *, start: datetime, end: datetime, timeout_s: float = 60.0
     ) -> InsightsResult: ...
 
+
+class RdsApi(Protocol):
+    async def describe_db_instance(self, identifier: str) -> DbInstance: ...
+
+
+class AutoscalingApi(Protocol):
     async def describe_scaling_activities(self, resource_id: str, *, max_results: int = 5) -> list[ScalingActivity]: ...
 
-    async def update_service(
-        self,
-        cluster: str,
-        service: str,
-        *,
-        task_definition: str | None = None,
-        force_new_deployment: bool = False,
-    ) -> ServiceSnapshot:
-        """MUTATES production. Raises AwsFailure(READ_ONLY) when the gateway is read-only."""
-        ...
+
+@runtime_checkable
+class Gateway(IdentityApi, EcsApi, MetricsApi, LogsApi, RdsApi, AutoscalingApi, Protocol):
+    read_only: bool
 
     async def close(self) -> None: ...

@@ -34,6 +34,7 @@ class Alert:
 class AlertUpdate:
     active: tuple[Alert, ...]  # alerts first, then warnings; oldest first within a level
     fired: tuple[Alert, ...]  # items that became ALERT with this update (bell, notification)
+    cleared: tuple[Alert, ...] = ()  # items that left WARNING/ALERT with this update (as they were)
 
 
 @dataclass
@@ -47,9 +48,12 @@ class AlertTracker:
         Items absent from ``items`` keep their previous state (a stale source's last known level).
         """
         fired: list[Alert] = []
+        cleared: list[Alert] = []
         for item in items:
             previous = self._since.get(item.key)
             if item.level not in (Level.WARNING, Level.ALERT):
+                if previous is not None and item.key in self._latest:
+                    cleared.append(self._alert(self._latest[item.key]))
                 self._since.pop(item.key, None)
                 self._latest.pop(item.key, None)
                 continue
@@ -60,7 +64,7 @@ class AlertTracker:
             self._latest[item.key] = item
         active = [self._alert(i) for i in self._latest.values() if i.key in self._since]
         active.sort(key=lambda a: (-a.level.rank, a.since))
-        return AlertUpdate(tuple(active), tuple(fired))
+        return AlertUpdate(tuple(active), tuple(fired), tuple(cleared))
 
     def _alert(self, item: AlertInput) -> Alert:
         level, since = self._since[item.key]

@@ -9,8 +9,8 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 
-from kojan_tui.core.config import Threshold
 from kojan_tui.core.levels import level_for
+from kojan_tui.core.thresholds import Threshold
 
 BLOCKS = " ▁▂▃▄▅▆▇█"
 

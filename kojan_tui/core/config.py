@@ -12,6 +12,9 @@ from dataclasses import dataclass, field, fields, is_dataclass, replace
 from pathlib import Path
 from typing import get_type_hints
 
+from kojan_tui.core.thresholds import Threshold, Thresholds
+from kojan_tui.core.windows import WINDOWS
+
 if sys.version_info >= (3, 11):
     import tomllib
 else:  # pragma: no cover - the package needs 3.11, this keeps the loader honest if that changes
@@ -49,25 +52,6 @@ class RefreshSettings:
     service_seconds: float = 10.0
     logs_seconds: float = 2.0
     errors_seconds: float = 60.0
-
-
-@dataclass(frozen=True)
-class Threshold:
-    """A warning level below an alert level; a value above ``alert`` is an alert."""
-
-    warn: float
-    alert: float
-
-
-@dataclass(frozen=True)
-class Thresholds:
-    p99_latency_ms: Threshold = Threshold(700, 1000)
-    error_rate_percent: Threshold = Threshold(0.5, 1)
-    ecs_cpu_percent: Threshold = Threshold(70, 80)
-    ecs_memory_percent: Threshold = Threshold(75, 85)
-    rds_cpu_percent: Threshold = Threshold(70, 80)
-    rds_storage_used_percent: Threshold = Threshold(80, 90)
-    errors_last_hour: Threshold = Threshold(0, 10)
 
 
 @dataclass(frozen=True)
@@ -346,8 +330,6 @@ def _range_problem(dotted: str, value: object) -> str | None:
         if dotted == "aws.endpoint_url" and not value.startswith(("http://", "https://")):
             return f"{value!r} must start with http:// or https://"
         if dotted == "ui.chart_window":
-            from kojan_tui.core.metrics_catalog import WINDOWS  # here: metrics_catalog imports this module
-
             if value not in WINDOWS:
                 return f"{value!r} is not a chart window; choose one of {', '.join(WINDOWS)}"
         return None

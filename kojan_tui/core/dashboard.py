@@ -1,10 +1,12 @@
 """What the dashboard shows, computed from the sources' latest data: readings, verdict, S25, alert inputs.
 
-``DashboardData`` is the app's store of the newest good result of each source; ``build_view`` is pure.
+``DashboardData`` is the newest good result of each source (frozen: a delivery makes a new one);
+``build_view`` is pure.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from kojan_tui.core.alerts import AlertInput
@@ -18,12 +20,12 @@ from kojan_tui.core.verdict import ServiceVerdict, service_verdict
 SERVICE_ACTION = "read the service events and deployments (S01, S16)"
 
 
-@dataclass
+@dataclass(frozen=True)
 class DashboardData:
     identity: CallerIdentity | None = None
     service: ServiceSnapshot | None = None
     task_definition: TaskDefinition | None = None
-    metrics: dict[str, MetricSeries] = field(default_factory=dict)
+    metrics: Mapping[str, MetricSeries] = field(default_factory=dict)
     metrics_period: int = 60
     db_instance: DbInstance | None = None
     errors_last_hour: int | None = None

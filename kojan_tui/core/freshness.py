@@ -1,6 +1,7 @@
 """Per-source freshness (last success, last failure and why, age) and the pure polling delay rule.
 
-A source is stale when its newest outcome is a failure; it recovers with its next success.
+A source is stale when its newest outcome is a failure, or when its newest success is older than twice
+its interval while a poll is still out (AWS slow, nothing failed yet); it recovers with its next success.
 """
 
 from __future__ import annotations
@@ -11,17 +12,20 @@ from datetime import datetime
 from kojan_tui.core.errors import AwsFailure, FailureKind
 
 MAX_BACKOFF_FACTOR = 8
+OVERDUE_FACTOR = 2.0  # a success older than this many intervals is shown with its age
 
 
 @dataclass
 class SourceFreshness:
     name: str
+    interval_s: float = 0.0  # 0: unknown, never overdue
     last_success: datetime | None = None
     last_failure: datetime | None = None
     failure_reason: str = ""
     failure_kind: FailureKind | None = None
     consecutive_failures: int = 0
     polls: int = 0
+    in_flight_since: datetime | None = None
 
     def record_success(self, now: datetime) -> None:
         self.polls += 1
@@ -43,18 +47,34 @@ class SourceFreshness:
     def stale(self) -> bool:
         return self.consecutive_failures > 0
 
+    @property
+    def measured(self) -> bool:
+        """True once one poll succeeded: the source has something true to show."""
+        return self.last_success is not None
+
     def age_seconds(self, now: datetime) -> float | None:
         """Seconds since the data was last fetched successfully; None when it never was."""
         if self.last_success is None:
             return None
         return max(0.0, (now - self.last_success).total_seconds())
 
+    def overdue(self, now: datetime) -> bool:
+        """No failure yet, but the newest success is older than twice the interval (a poll hangs)."""
+        if self.stale or not self.interval_s:
+            return False
+        since = self.last_success or self.in_flight_since
+        return since is not None and (now - since).total_seconds() > OVERDUE_FACTOR * self.interval_s
+
     def stale_text(self, now: datetime) -> str | None:
         """``STALE 42s — throttled`` (or ``STALE never loaded — …``); None when fresh."""
-        if not self.stale:
+        if self.stale:
+            reason = self.failure_reason
+        elif self.overdue(now):
+            reason = "waiting for AWS"
+        else:
             return None
         age = self.age_seconds(now)
-        return f"STALE {format_age(age) if age is not None else 'never loaded'} — {self.failure_reason}"
+        return f"STALE {format_age(age) if age is not None else 'never loaded'} — {reason}"
 
 
 def format_age(seconds: float) -> str:

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from enum import Enum
 
-from kojan_tui.core.config import Threshold
+from kojan_tui.core.thresholds import Threshold
 
 
 class Level(str, Enum):

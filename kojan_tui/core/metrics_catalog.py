@@ -5,8 +5,6 @@ The dashboard asks for all of them in one GetMetricData call; the demo simulator
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from kojan_tui.core.config import ServiceSettings
 from kojan_tui.core.models import MetricQuery
 
@@ -18,20 +16,6 @@ ECS_CPU = "ecs_cpu"
 ECS_MEMORY = "ecs_memory"
 RDS_CPU = "rds_cpu"
 RDS_FREE_STORAGE = "rds_free_storage"  # bytes; used % needs the instance's allocated storage
-
-
-@dataclass(frozen=True)
-class ChartWindow:
-    name: str  # what the user picks: 1h | 3h | 24h
-    seconds: int
-    period: int  # GetMetricData period for this window
-
-
-WINDOWS: dict[str, ChartWindow] = {
-    "1h": ChartWindow("1h", 3600, 60),
-    "3h": ChartWindow("3h", 3 * 3600, 60),
-    "24h": ChartWindow("24h", 24 * 3600, 300),
-}
 
 
 def alb_dimensions(service: ServiceSettings) -> tuple[tuple[str, str], ...]:

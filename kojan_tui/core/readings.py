@@ -10,9 +10,9 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from kojan_tui.core import metrics_catalog as q
-from kojan_tui.core.config import Threshold, Thresholds
 from kojan_tui.core.levels import Level, level_for
 from kojan_tui.core.models import DbInstance, MetricSeries
+from kojan_tui.core.thresholds import Threshold, Thresholds
 
 GIB = 1024**3
 

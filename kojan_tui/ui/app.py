@@ -1,45 +1,39 @@
-"""KojanApp: owns the gateway and the poller, keeps the newest data of every source, runs the screens.
+"""KojanApp: the wiring. It builds the sources, the poller, the event bus and the audited actions, publishes
+one frozen ``DashboardState`` whenever anything changes, and routes keys to screens and capabilities.
 
-Screens read ``app.data`` / ``app.view`` / ``app.alert_state`` and freshness when ``app.data_updated``
-(a Signal carrying the source name) fires. New sources register on ``app.poller``.
+It holds no AWS call, time window or filter pattern: those live in ``kojan_tui.sources``.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from datetime import datetime, timedelta
 from functools import partial
 from typing import Any, Protocol
 
 from textual import work
 from textual.app import App
 from textual.binding import Binding
-from textual.signal import Signal
 
+from kojan_tui.actions.audited import AuditedActions
 from kojan_tui.aws.protocol import Gateway
-from kojan_tui.core import metrics_catalog
 from kojan_tui.core.alerts import AlertTracker, AlertUpdate
+from kojan_tui.core.audit import AuditTrail
+from kojan_tui.core.clock import Clock, utc_now
 from kojan_tui.core.config import Config
-from kojan_tui.core.dashboard import DashboardData, DashboardView, build_view
-from kojan_tui.core.errors import AwsFailure
+from kojan_tui.core.dashboard import DashboardData, build_view
+from kojan_tui.core.events import EventBus, alert_events
 from kojan_tui.core.freshness import SourceFreshness
-from kojan_tui.core.models import CallerIdentity, DbInstance, MetricSeries, ServiceSnapshot, TaskDefinition
-from kojan_tui.feeds.logs import LogFeed
+from kojan_tui.core.state import AppContext, DashboardState, SourceName, freeze_freshness
+from kojan_tui.core.windows import WINDOWS
+from kojan_tui.sources.dashboard import DashboardSources
+from kojan_tui.sources.poller import Poller
+from kojan_tui.ui.capabilities import PaletteCommand
 from kojan_tui.ui.commands import KojanCommands
-from kojan_tui.ui.poller import Poller, utc_now
+from kojan_tui.ui.notifier import AlertNotifier
+from kojan_tui.ui.registry import CAPABILITIES
 from kojan_tui.ui.screens.dashboard import DashboardScreen
-from kojan_tui.ui.screens.error_summary import ErrorSummaryScreen
 from kojan_tui.ui.screens.help import HelpScreen
-from kojan_tui.ui.screens.logs import LogScreen
+from kojan_tui.ui.services import AppServices, StateChannel
 from kojan_tui.ui.themes import DEFAULT_THEME, load_themes
-from kojan_tui.ui.widgets.context_bar import AppContext
-
-# Source names on the poller (also the keys of freshness and of ``data_updated``).
-SERVICE, METRICS, DATABASE, ERRORS, IDENTITY, LOGS = "service", "metrics", "database", "errors", "identity", "logs"
-DATABASE_INTERVAL_S = 60.0  # size changes rarely, but its status is an S25 "database down" signal
-IDENTITY_INTERVAL_S = 3600.0
-DB_CONNECTION_WINDOW = timedelta(minutes=10)  # S25 "database down": recent "database connection" errors
-DB_CONNECTION_PATTERN = '"database connection"'
 
 
 class Demo(Protocol):
@@ -60,161 +54,117 @@ class KojanApp(App[None]):
         Binding("question_mark", "help", "Keys"),
         Binding("slash", "command_palette", "Commands"),
         Binding("ctrl+p", "command_palette", "Commands", show=False),
-        Binding("l", "open_logs", "Logs", tooltip="the log tail full screen: filter, presets, range, copy, save"),
-        Binding("e", "error_summary", "Error summary", tooltip="S05: ERROR lines counted by message (Logs Insights)"),
         Binding("t", "next_theme", "Theme"),
-        Binding("s", "pick_scenario", "Scenario", tooltip="demo only: switch the embedded AWS scenario"),
         Binding("tab", "focus_next", "Next panel", show=False),
         Binding("shift+tab", "focus_previous", "Previous panel", show=False),
     ]
 
     def __init__(
-        self, config: Config, gateway: Gateway, *, demo: Demo | None = None, clock: Callable[[], datetime] | None = None
+        self,
+        config: Config,
+        gateway: Gateway,
+        *,
+        demo: Demo | None = None,
+        clock: Clock | None = None,
+        audit: AuditTrail | None = None,
     ) -> None:
         super().__init__()
         self.config = config
         self.gateway = gateway
         self.demo = demo
         self.demo_scenario: str | None = "…" if demo is not None else None  # cached: demo.scenario is HTTP
-        self.now: Callable[[], datetime] = clock or utc_now
-        self.data = DashboardData()
-        self.window = config.ui.chart_window if config.ui.chart_window in metrics_catalog.WINDOWS else "1h"
-        self.data.metrics_period = metrics_catalog.WINDOWS[self.window].period
-        self.view: DashboardView = build_view(self.data, config)
+        self.now: Clock = clock or utc_now
+        self.events = EventBus(on_error=lambda error: self.log.error(f"event listener: {error!r}"))
         self.alerts = AlertTracker()
-        self.alert_state = AlertUpdate((), ())
-        self.data_updated: Signal[str] = Signal(self, "data-updated")
-        # One log feed for the dashboard pane and the full-screen view: switching never re-fetches.
-        self.log_feed = LogFeed(
-            gateway, config.service.log_group, buffer_lines=config.ui.log_buffer_lines, clock=lambda: self.now().timestamp()
-        )
+        self.sources = DashboardSources(gateway, config, clock=self.now, on_change=self._data_changed)
         self.poller = Poller(clock=self.now, on_freshness=self._source_polled, on_internal_error=self._internal_error)
+        self.sources.register(self.poller)
+        self.log_feed = self.sources.log_feed
+        data = self.sources.data
+        view = build_view(data, config)
+        self.services = AppServices(
+            config=config,
+            gateway=gateway,
+            clock=self.now,
+            log_feed=self.log_feed,
+            state=StateChannel(self, DashboardState(data, view, AlertUpdate((), ()), self._app_context())),
+            events=self.events,
+            actions=AuditedActions(gateway, audit or AuditTrail(), read_only=config.ui.read_only),
+            demo=demo,
+        )
+        self.notifier = AlertNotifier(self, config.ui, self.events)
         self.kojan_themes = load_themes()
         for theme in self.kojan_themes.values():
             self.register_theme(theme)
         self.theme = config.ui.theme if config.ui.theme in self.available_themes else DEFAULT_THEME
         self._startup_warnings: list[str] = []
         if self.theme != config.ui.theme:
-            self._startup_warnings.append(
-                f"unknown theme {config.ui.theme!r}; using {DEFAULT_THEME} (known: {', '.join(self.kojan_themes)})"
-            )
-        self._register_sources()
+            known = ", ".join(self.kojan_themes)
+            self._startup_warnings.append(f"unknown theme {config.ui.theme!r}; using {DEFAULT_THEME} (known: {known})")
+        for capability in CAPABILITIES:
+            if capability.key:  # a capability's own key, with its tooltip for the help screen
+                binding = Binding(
+                    capability.key,
+                    f"open('{capability.name}')",
+                    capability.description,
+                    show=capability.show_in_footer,
+                    tooltip=capability.tooltip,
+                )
+                self._bindings.key_to_bindings.setdefault(capability.key, []).append(binding)
+        for key in ("t", "tab", "shift+tab"):  # keep the footer's order: screens first, then the theme
+            self._bindings.key_to_bindings[key] = self._bindings.key_to_bindings.pop(key)
 
-    # ---- sources -------------------------------------------------------------------------------
+    @property
+    def state(self) -> DashboardState:
+        return self.services.state.current
 
-    def _register_sources(self) -> None:
-        refresh = self.config.refresh
-        self.poller.register(IDENTITY, IDENTITY_INTERVAL_S, self.gateway.caller_identity, self._got_identity)
-        self.poller.register(SERVICE, refresh.service_seconds, self._fetch_service, self._got_service)
-        self.poller.register(METRICS, refresh.metrics_seconds, self._fetch_metrics, self._got_metrics)
-        self.poller.register(DATABASE, DATABASE_INTERVAL_S, self._fetch_db, self._got_db)
-        self.poller.register(ERRORS, refresh.errors_seconds, self._fetch_errors, self._got_errors)
-        # The feed tells its own views (LogPane, LogScreen) about new lines itself.
-        self.poller.register(LOGS, refresh.logs_seconds, self.log_feed.poll, self._got_logs)
+    @property
+    def read_only(self) -> bool:
+        return self.config.ui.read_only or bool(getattr(self.gateway, "read_only", False))
 
-    async def _fetch_service(self) -> tuple[ServiceSnapshot, TaskDefinition | None]:
-        service = await self.gateway.describe_service(self.config.service.cluster, self.config.service.name)
-        task_definition = self.data.task_definition
-        if task_definition is None or task_definition.arn != service.task_definition:
-            try:  # only when the service's task definition changed; the image tag is a detail
-                task_definition = await self.gateway.describe_task_definition(service.task_definition)
-            except AwsFailure as failure:
-                self.log.warning(f"describe_task_definition: {failure}")
-                task_definition = None
-        return service, task_definition
+    # ---- the published state ------------------------------------------------------------------
 
-    async def _fetch_metrics(self) -> tuple[int, dict[str, MetricSeries]]:
-        window = metrics_catalog.WINDOWS[self.window]
-        end = self.now()
-        queries = metrics_catalog.s03_queries(self.config.service, window.period)
-        return window.period, await self.gateway.get_metric_data(queries, end - timedelta(seconds=window.seconds), end)
+    def _data_changed(self, data: DashboardData, source: SourceName) -> None:
+        """A source delivered: recompute the view and tell the bus what fired or cleared."""
+        state = self.state
+        view = build_view(data, self.config)
+        now = self.now()
+        alerts = self.alerts.update(view.alert_inputs(), now)
+        self.services.state.current = DashboardState(data, view, alerts, self._app_context(), state.freshness, source)
+        self.events.publish_all(alert_events(state.view.rollback, view.rollback, alerts, now))
 
-    async def _fetch_db(self) -> DbInstance:
-        return await self.gateway.describe_db_instance(self.config.service.db_instance)
+    def _source_polled(self, name: str, _freshness: SourceFreshness) -> None:
+        self._publish(name)
 
-    async def _fetch_errors(self) -> tuple[int, int]:
-        end = self.now()
-        end_ms = int(end.timestamp() * 1000)
-        group = self.config.service.log_group
-        errors = await self.gateway.count_log_events(group, pattern="ERROR", start_ms=end_ms - 3_600_000, end_ms=end_ms)
-        db_errors = await self.gateway.count_log_events(
-            group,
-            pattern=DB_CONNECTION_PATTERN,
-            start_ms=end_ms - int(DB_CONNECTION_WINDOW.total_seconds() * 1000),
-            end_ms=end_ms,
+    def _publish(self, changed: str) -> None:
+        state = self.state
+        freshness = freeze_freshness({n: s.freshness for n, s in self.poller.sources.items()})
+        self.services.state.publish(
+            DashboardState(self.sources.data, state.view, state.alerts, self._app_context(), freshness, changed)
         )
-        return errors, db_errors
 
-    def _got_logs(self, _lines: object) -> None:
-        if self.log_feed.behind:  # the poll stopped at its page limit: catch up now, not in an interval
-            self.poller.poll_soon(LOGS)
-
-    def _got_identity(self, identity: CallerIdentity) -> None:
-        self.data.identity = identity
-
-    def _got_service(self, result: tuple[ServiceSnapshot, TaskDefinition | None]) -> None:
-        self.data.service, self.data.task_definition = result
-        self._rebuild()
-
-    def _got_metrics(self, result: tuple[int, dict[str, MetricSeries]]) -> None:
-        self.data.metrics_period, self.data.metrics = result
-        self._rebuild()
-
-    def _got_db(self, db: DbInstance) -> None:
-        self.data.db_instance = db
-        self._rebuild()
-
-    def _got_errors(self, result: tuple[int, int]) -> None:
-        self.data.errors_last_hour, self.data.db_connection_errors = result
-        self._rebuild()
-
-    def _rebuild(self) -> None:
-        """Recompute the view; ring and notify for alerts that just fired and new S25 reasons."""
-        before = {r.code for r in self.view.rollback}
-        self.view = build_view(self.data, self.config)
-        self.alert_state = self.alerts.update(self.view.alert_inputs(), self.now())
-        new_rollback = [r for r in self.view.rollback if r.code not in before]
-        if not (self.alert_state.fired or new_rollback):
-            return
-        if self.config.ui.bell:
-            self.bell()
-        if self.config.ui.notify:
-            for reason in new_rollback:
-                self.notify(reason.text, title="ROLL BACK NOW (S25)", severity="error", markup=False)
-            for alert in self.alert_state.fired:
-                self.notify(f"{alert.title}: {alert.value_text} — {alert.action}", title="Alert", severity="error", markup=False)
-
-    def _source_polled(self, name: str, freshness: SourceFreshness) -> None:
-        self.data_updated.publish(name)
-
-    def _internal_error(self, name: str, error: BaseException) -> None:
-        self.log.error(f"source {name}: {error!r}")
-        if self.poller.freshness(name).consecutive_failures == 1:  # once per run of failures, not every poll
-            self.notify(f"{name}: internal error {type(error).__name__} (see the log)", severity="error", markup=False)
-
-    def stale_text(self, name: str) -> str | None:
-        """``STALE 42s — throttled`` for a source whose newest poll failed, else None."""
-        source = self.poller.sources.get(name)
-        return source.freshness.stale_text(self.now()) if source else None
-
-    def context(self) -> AppContext:
-        identity = self.data.identity
+    def _app_context(self) -> AppContext:
+        identity = self.sources.data.identity
         return AppContext(
             profile=self.config.aws.profile,
             account=identity.account if identity else None,
             region=self.config.aws.region,
             cluster=self.config.service.cluster,
             service=self.config.service.name,
-            read_only=self.config.ui.read_only or getattr(self.gateway, "read_only", False),
+            read_only=self.read_only,
             demo_scenario=self.demo_scenario,
-            window=self.window,
-            clock_text=f"{self.now():%H:%M:%S} UTC",
+            window=self.sources.window,
         )
+
+    def _internal_error(self, name: str, error: BaseException) -> None:
+        self.log.error(f"source {name}: {error!r}")
+        if self.poller.freshness(name).consecutive_failures == 1:  # once per run of failures, not every poll
+            self.notify(f"{name}: internal error {type(error).__name__} (see the log)", severity="error", markup=False)
 
     # ---- lifecycle -----------------------------------------------------------------------------
 
     def on_mount(self) -> None:
-        self.push_screen(DashboardScreen())
+        self.push_screen(DashboardScreen(self.services))
         self.poller.start()
         for warning in self._startup_warnings:
             self.notify(warning, severity="warning", markup=False)
@@ -233,7 +183,7 @@ class KojanApp(App[None]):
 
     def _scenario_known(self, name: str) -> None:
         self.demo_scenario = name
-        self.data_updated.publish("demo")
+        self._publish("context")
 
     async def on_unmount(self) -> None:
         await self.poller.stop()
@@ -245,11 +195,21 @@ class KojanApp(App[None]):
         await self.poller.refresh_now()
 
     async def action_set_window(self, name: str) -> None:
-        if name not in metrics_catalog.WINDOWS or name == self.window:
-            return
-        self.window = name
-        self.data_updated.publish(METRICS)
-        await self.poller.refresh_now([METRICS])
+        if self.sources.set_window(name):
+            self._publish("context")
+            await self.poller.refresh_now([SourceName.METRICS])
+
+    def action_open(self, name: str) -> None:
+        """Open a capability's screen (keys and palette entries come from ``ui/registry.py``)."""
+        capability = next((c for c in CAPABILITIES if c.name == name), None)
+        if capability is not None and capability.enabled(self):
+            capability.open(self)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "open" and parameters:
+            capability = next((c for c in CAPABILITIES if c.name == parameters[0]), None)
+            return capability is not None and capability.enabled(self)
+        return True
 
     def action_help(self) -> None:
         if isinstance(self.screen, HelpScreen):
@@ -274,44 +234,11 @@ class KojanApp(App[None]):
                 keys.append(display)
         return [(", ".join(keys), description) for keys, description in rows.values()]
 
-    def action_open_logs(self) -> None:
-        if not isinstance(self.screen, LogScreen):
-            self.push_screen(LogScreen(self.log_feed, context=self.context))
-
-    def action_error_summary(self) -> None:
-        """S05 from anywhere; choosing a message opens the log view filtered to it."""
-        if isinstance(self.screen, ErrorSummaryScreen):
-            return
-        summary = ErrorSummaryScreen(self.gateway, self.config.service.log_group, clock=lambda: self.now().timestamp())
-        self.push_screen(summary, self._filter_logs_to)
-
-    def _filter_logs_to(self, message: str | None) -> None:
-        if not message:
-            return
-        if not isinstance(self.screen, LogScreen):
-            self.push_screen(LogScreen(self.log_feed, context=self.context))
-        screen = self.screen
-        assert isinstance(screen, LogScreen)
-        screen.filter_to_message(message)
-
     def action_next_theme(self) -> None:
         names = list(self.kojan_themes)
         index = names.index(self.theme) if self.theme in names else -1
         self.theme = names[(index + 1) % len(names)]
         self.notify(f"theme {self.theme}", timeout=2, markup=False)
-
-    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action == "pick_scenario":
-            return self.demo is not None
-        return True
-
-    def action_pick_scenario(self) -> None:
-        if self.demo is None:
-            return
-        self.search_commands(
-            [(f"{s.name} — {s.description}", partial(self.switch_scenario, s.name)) for s in self.demo.scenarios()],
-            placeholder="Demo scenario…",
-        )
 
     def switch_scenario(self, name: str) -> None:
         self._set_scenario(name)
@@ -330,28 +257,26 @@ class KojanApp(App[None]):
     async def _scenario_switched(self, name: str) -> None:
         self.demo_scenario = name
         self.notify(f"demo scenario: {name}", timeout=3, markup=False)
-        self.data_updated.publish("demo")
+        self._publish("context")
         await self.poller.refresh_now()
 
-    def palette_commands(self) -> list[tuple[str, str, Callable[[], Any]]]:
-        """(title, help, callback) for the command palette: every screen and action."""
-        commands: list[tuple[str, str, Callable[[], Any]]] = [
-            ("Dashboard", "The live dashboard", lambda: self.switch_to_dashboard()),
-            ("Keys (help)", "Every key of this screen", self.action_help),
-            ("Refresh now", "Poll every source at once", self.action_refresh),
-            ("Logs", "The log tail full screen (filter, presets, range, copy, save)", self.action_open_logs),
-            ("Error summary (S05)", "ERROR lines counted by message over 1 h / 24 h", self.action_error_summary),
+    def palette_commands(self) -> list[PaletteCommand]:
+        """The command palette: the app's own commands, then every enabled capability's."""
+        commands = [
+            PaletteCommand("Dashboard", "The live dashboard", self.switch_to_dashboard),
+            PaletteCommand("Keys (help)", "Every key of this screen", self.action_help),
+            PaletteCommand("Refresh now", "Poll every source at once", self.action_refresh),
         ]
-        for name in metrics_catalog.WINDOWS:
-            commands.append((f"Chart window: {name}", f"Charts over the last {name}", partial(self.action_set_window, name)))
+        for name in WINDOWS:
+            commands.append(
+                PaletteCommand(f"Chart window: {name}", f"Charts over the last {name}", partial(self.action_set_window, name))
+            )
         for name in self.kojan_themes:
-            commands.append((f"Theme: {name}", "Switch the colour theme", partial(setattr, self, "theme", name)))
-        if self.demo is not None:
-            for scenario in self.demo.scenarios():
-                commands.append(
-                    (f"Demo scenario: {scenario.name}", scenario.description, partial(self.switch_scenario, scenario.name))
-                )
-        commands.append(("Quit", "Leave kojan-tui", self.action_quit))
+            commands.append(PaletteCommand(f"Theme: {name}", "Switch the colour theme", partial(setattr, self, "theme", name)))
+        for capability in CAPABILITIES:
+            if capability.enabled(self):
+                commands.extend(capability.commands(self))
+        commands.append(PaletteCommand("Quit", "Leave kojan-tui", self.action_quit))
         return commands
 
     def switch_to_dashboard(self) -> None:

@@ -1,7 +1,7 @@
 """Chart maths: bucketing, runs, the sparkline, the axis top (the plotext chart is tested in tests/ui/test_metric_chart.py)."""
 
 from kojan_tui.core.chart import merge_runs, nice_ceiling, resample, scale_top, sparkline
-from kojan_tui.core.config import Threshold
+from kojan_tui.core.thresholds import Threshold
 
 T = Threshold(70, 80)
 

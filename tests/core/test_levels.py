@@ -2,8 +2,8 @@
 
 import pytest
 
-from kojan_tui.core.config import Threshold
 from kojan_tui.core.levels import Level, level_for, worst
+from kojan_tui.core.thresholds import Threshold
 
 T = Threshold(70, 80)
 

@@ -1,9 +1,9 @@
 """The S03 series maths: 5XX rate from two Sums, p99 in ms, storage used %, and each reading's level."""
 
 from kojan_tui.core import metrics_catalog as q
-from kojan_tui.core.config import Thresholds
 from kojan_tui.core.levels import Level
 from kojan_tui.core.readings import METRIC_SPECS, compute_readings, error_rate_percent, errors_reading, storage_used_percent
+from kojan_tui.core.thresholds import Thresholds
 from tests.core.builders import GIB, db_instance, healthy_metrics, series
 
 

@@ -1,9 +1,10 @@
 """S25: each of the four roll-back-now conditions, and their absence on a healthy service."""
 
 from kojan_tui.core import metrics_catalog as q
-from kojan_tui.core.config import RollbackTriggers, Thresholds
+from kojan_tui.core.config import RollbackTriggers
 from kojan_tui.core.readings import compute_readings
 from kojan_tui.core.rollback_rules import rollback_reasons, sustained_seconds
+from kojan_tui.core.thresholds import Thresholds
 from tests.core.builders import db_instance, flat, healthy_metrics, series
 
 TRIGGERS = RollbackTriggers()

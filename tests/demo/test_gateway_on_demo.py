@@ -5,9 +5,9 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 from kojan_tui.aws.gateway import AwsGateway
-from kojan_tui.core.audit import AuditTrail
 from kojan_tui.core.config import AwsSettings, ServiceSettings
-from kojan_tui.core.metrics_catalog import P99_LATENCY, WINDOWS, s03_queries
+from kojan_tui.core.metrics_catalog import P99_LATENCY, s03_queries
+from kojan_tui.core.windows import WINDOWS
 from kojan_tui.demo.embedded import DUMMY_KEY_ID, DUMMY_SECRET
 from tests.demo.helpers import client
 
@@ -17,7 +17,7 @@ S05 = "fields @timestamp, @message | filter @message like /ERROR/ | stats count(
 
 def gateway(aws, tmp_path) -> AwsGateway:
     settings = AwsSettings(endpoint_url=aws.endpoint_url, max_attempts=2)
-    return AwsGateway(settings, static_credentials=(DUMMY_KEY_ID, DUMMY_SECRET), audit=AuditTrail(tmp_path / "audit.jsonl"))
+    return AwsGateway(settings, static_credentials=(DUMMY_KEY_ID, DUMMY_SECRET))
 
 
 async def test_the_dashboard_calls_answer_with_live_data(demo_world, tmp_path):

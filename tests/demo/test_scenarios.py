@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from kojan_tui.core.config import Thresholds
+from kojan_tui.core.thresholds import Thresholds
 from kojan_tui.demo.scenarios import SCENARIOS
 from tests.demo.helpers import client, s03_since, ticks, utcnow, wait_for
 

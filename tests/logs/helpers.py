@@ -2,17 +2,22 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+from datetime import UTC, datetime
 from pathlib import Path
+from types import SimpleNamespace
 
 from textual.app import App, ComposeResult
 
+from kojan_tui.core.config import Config
 from kojan_tui.core.models import LogEvent
-from kojan_tui.feeds.logs import LogFeed
+from kojan_tui.sources.logs import LogFeed
 from kojan_tui.ui.screens.logs import LogScreen
 from kojan_tui.ui.widgets.log_pane import LogPane
 
 NOW_S = 1_795_867_200.0  # 2026-11-28 12:00:00 UTC
 NOW_MS = int(NOW_S * 1000)
+NOW = datetime.fromtimestamp(NOW_S, UTC)  # the clock LogFeed and the screens take
 
 
 def event(n: int, message: str, *, at_ms: int | None = None, stream: str = "ecs/business/task0001") -> LogEvent:
@@ -33,12 +38,20 @@ class PaneApp(App):
 
 
 class ScreenApp(App):
-    """Pushes the full-screen LogScreen over an empty screen."""
+    """Pushes the full-screen LogScreen over an empty screen; opens capabilities as the real app does."""
 
     def __init__(self, feed: LogFeed, save_dir: Path) -> None:
         super().__init__()
         self.feed = feed
         self.save_dir = save_dir
+        config = Config()
+        config = replace(config, service=replace(config.service, log_group=feed.log_group))
+        self.services = SimpleNamespace(gateway=feed.gateway, config=config, clock=feed.clock, log_feed=feed, context=None)
+
+    def action_open(self, name: str) -> None:
+        from kojan_tui.ui.registry import CAPABILITIES
+
+        next(c for c in CAPABILITIES if c.name == name).open(self)
 
     def on_mount(self) -> None:
         self.push_screen(LogScreen(self.feed, save_dir=self.save_dir))

@@ -9,9 +9,9 @@ import pytest
 from kojan_tui.aws.fake import FakeGateway
 from kojan_tui.core.errors import AwsFailure, FailureKind
 from kojan_tui.core.logquery import LAST_DAY
-from kojan_tui.feeds.logs import LogFeed
+from kojan_tui.sources.logs import LogFeed
 
-from .helpers import NOW_MS, NOW_S, event
+from .helpers import NOW, NOW_MS, event
 
 BAD_PATTERN = AwsFailure(
     FailureKind.INVALID_REQUEST, "Invalid filter pattern: { $.x = ", code="InvalidParameterException", operation="FilterLogEvents"
@@ -22,7 +22,7 @@ def make_feed(events, **kwargs) -> tuple[FakeGateway, LogFeed]:
     gateway = FakeGateway()
     gateway.log_events = list(events)
     kwargs.setdefault("buffer_lines", 1000)
-    return gateway, LogFeed(gateway, "/ecs/kojan-map-business", clock=lambda: NOW_S, **kwargs)
+    return gateway, LogFeed(gateway, "/ecs/kojan-map-business", clock=lambda: NOW, **kwargs)
 
 
 async def test_poll_delivers_each_event_once_and_new_ones_next_time():

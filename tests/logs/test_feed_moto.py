@@ -10,7 +10,7 @@ import pytest
 
 from kojan_tui.aws.gateway import AwsGateway
 from kojan_tui.core.config import AwsSettings
-from kojan_tui.feeds.logs import LogFeed
+from kojan_tui.sources.logs import LogFeed
 from kojan_tui.ui.widgets.log_view import LogView
 
 from .helpers import PaneApp, poll

@@ -3,18 +3,18 @@
 from __future__ import annotations
 
 from kojan_tui.aws.fake import FakeGateway
-from kojan_tui.feeds.logs import LogFeed
+from kojan_tui.sources.logs import LogFeed
 from kojan_tui.ui.widgets.log_pane import LogStatusLine
 from kojan_tui.ui.widgets.log_view import LogView
 
-from .helpers import NOW_S, PaneApp, event, poll
+from .helpers import NOW, PaneApp, event, poll
 
 
 def setup(count: int, buffer_lines: int = 1000) -> tuple[FakeGateway, LogFeed, PaneApp]:
     gateway = FakeGateway()
     gateway.page_size = 1000
     gateway.log_events = [event(n, f"line {n}") for n in range(count)]
-    feed = LogFeed(gateway, "/g", buffer_lines=buffer_lines, clock=lambda: NOW_S)
+    feed = LogFeed(gateway, "/g", buffer_lines=buffer_lines, clock=lambda: NOW)
     return gateway, feed, PaneApp(feed)
 
 
@@ -115,7 +115,7 @@ async def test_bounded_buffer_in_the_pane():
 async def test_j_toggles_raw_json():
     gateway = FakeGateway()
     gateway.log_events = [event(1, '{"level":"info","msg":"hello","status":200}')]
-    feed = LogFeed(gateway, "/g", buffer_lines=10, clock=lambda: NOW_S)
+    feed = LogFeed(gateway, "/g", buffer_lines=10, clock=lambda: NOW)
     app = PaneApp(feed)
     async with app.run_test(size=(80, 8)) as pilot:
         await poll(pilot, feed)
@@ -174,7 +174,7 @@ async def test_an_app_polling_on_its_interval_feeds_the_pane_and_shows_failures(
     gateway = FakeGateway()
     gateway.page_size = 5
     gateway.log_events = [event(n, f"line {n}") for n in range(40)]
-    feed = LogFeed(gateway, "/g", buffer_lines=100, max_pages=1, clock=lambda: NOW_S)
+    feed = LogFeed(gateway, "/g", buffer_lines=100, max_pages=1, clock=lambda: NOW)
     app = PollingPaneApp(feed)
 
     async def until(condition) -> None:

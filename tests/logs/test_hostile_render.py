@@ -7,10 +7,10 @@ import time
 from rich.cells import cell_len
 
 from kojan_tui.aws.fake import FakeGateway
-from kojan_tui.feeds.logs import LogFeed
+from kojan_tui.sources.logs import LogFeed
 from kojan_tui.ui.widgets.log_view import LogView
 
-from .helpers import NOW_S, PaneApp, event, poll
+from .helpers import NOW, PaneApp, event, poll
 
 WIDTH = 100
 
@@ -19,7 +19,7 @@ async def rendered(messages: list[str | bytes], *, raw_mode: bool = False, width
     """Poll ``messages`` through a FakeGateway into a mounted pane; the strips of their rows, the width of its text area."""
     gateway = FakeGateway()
     gateway.log_events = [event(n, m) for n, m in enumerate(messages)]  # type: ignore[arg-type]
-    feed = LogFeed(gateway, "/ecs/kojan-map-business", buffer_lines=100, clock=lambda: NOW_S)
+    feed = LogFeed(gateway, "/ecs/kojan-map-business", buffer_lines=100, clock=lambda: NOW)
     app = PaneApp(feed)
     async with app.run_test(size=(width, len(messages) + 6)) as pilot:
         await poll(pilot, feed)
@@ -95,7 +95,7 @@ async def test_a_one_megabyte_line_renders_in_o_width_and_keeps_its_raw_text():
     huge = "y" * 1_000_000
     gateway = FakeGateway()
     gateway.log_events = [event(1, huge)]
-    feed = LogFeed(gateway, "/g", buffer_lines=10, clock=lambda: NOW_S)
+    feed = LogFeed(gateway, "/g", buffer_lines=10, clock=lambda: NOW)
     app = PaneApp(feed)
     async with app.run_test(size=(120, 8)) as pilot:
         await poll(pilot, feed)
@@ -140,7 +140,7 @@ async def test_json_escaped_controls_in_values_are_made_visible():
 async def test_hostile_stream_names_are_made_visible():
     gateway = FakeGateway()
     gateway.log_events = [event(1, "hello", stream="ecs/\x1b[1m")]
-    feed = LogFeed(gateway, "/g", buffer_lines=10, clock=lambda: NOW_S)
+    feed = LogFeed(gateway, "/g", buffer_lines=10, clock=lambda: NOW)
     app = PaneApp(feed)
     async with app.run_test(size=(80, 6)) as pilot:
         await poll(pilot, feed)
@@ -166,7 +166,7 @@ async def test_combining_marks_zwj_emoji_and_a_megabyte_of_cjk_stay_bounded_and_
 async def test_wide_stream_names_keep_the_columns_aligned():
     gateway = FakeGateway()
     gateway.log_events = [event(1, "first", stream="ecs/ログ出力タスク"), event(2, "second", stream="ecs/plain-task")]
-    feed = LogFeed(gateway, "/g", buffer_lines=10, clock=lambda: NOW_S)
+    feed = LogFeed(gateway, "/g", buffer_lines=10, clock=lambda: NOW)
     app = PaneApp(feed)
     async with app.run_test(size=(80, 6)) as pilot:
         await poll(pilot, feed)

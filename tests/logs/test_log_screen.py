@@ -8,12 +8,12 @@ from kojan_tui.aws.fake import FakeGateway
 from kojan_tui.core.errors import AwsFailure, FailureKind
 from kojan_tui.core.logquery import LAST_DAY, LAST_HOUR
 from kojan_tui.core.models import InsightsResult
-from kojan_tui.feeds.logs import LogFeed
+from kojan_tui.sources.logs import LogFeed
 from kojan_tui.ui.screens.error_summary import ErrorSummaryScreen
 from kojan_tui.ui.screens.logs import LogScreen
 from kojan_tui.ui.widgets.log_view import LogView
 
-from .helpers import NOW_S, ScreenApp, event, poll
+from .helpers import NOW, ScreenApp, event, poll
 
 MESSAGES = [
     "INFO GET /api/spots 200",
@@ -26,7 +26,7 @@ MESSAGES = [
 def setup(tmp_path) -> tuple[FakeGateway, LogFeed, ScreenApp]:
     gateway = FakeGateway()
     gateway.log_events = [event(n, m) for n, m in enumerate(MESSAGES)]
-    feed = LogFeed(gateway, "/ecs/kojan-map-business", buffer_lines=100, clock=lambda: NOW_S)
+    feed = LogFeed(gateway, "/ecs/kojan-map-business", buffer_lines=100, clock=lambda: NOW)
     return gateway, feed, ScreenApp(feed, tmp_path)
 
 

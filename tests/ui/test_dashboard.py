@@ -167,12 +167,12 @@ async def test_chart_window_keys_change_the_query_period_and_the_label():
         assert fake.metric_calls[-1][0].period == 60
         await pilot.press("3")
         await refresh(app, pilot, ["metrics"])
-        assert app.window == "24h" and fake.metric_calls[-1][0].period == 300
+        assert app.sources.window == "24h" and fake.metric_calls[-1][0].period == 300
         assert "-24h" in plain(app.screen.query_one("#metric-ecs_cpu_percent", MetricPanel).render())
         assert "chart 24h" in app.screen.query_one(ContextBar).render().plain
         await pilot.press("2")
         await refresh(app, pilot, ["metrics"])
-        assert app.window == "3h" and fake.metric_calls[-1][0].period == 60
+        assert app.sources.window == "3h" and fake.metric_calls[-1][0].period == 60
 
 
 async def test_new_alert_rings_the_bell_and_notifies_once():
@@ -201,7 +201,7 @@ async def test_bell_and_notify_can_be_turned_off():
     app.bell = lambda: bells.append(1)
     async with app.run_test(size=(160, 48)) as pilot:
         await refresh(app, pilot)
-        assert app.alert_state.active and bells == [] and not app._notifications
+        assert app.state.alerts.active and bells == [] and not app._notifications
 
 
 async def test_aws_text_is_never_markup_and_control_characters_show():
@@ -279,9 +279,9 @@ async def test_a_new_source_registers_on_the_app_poller_and_a_bug_in_it_is_notif
         app.poller.register("extra", 3600, fetch, delivered.append)
         app.poller.register("buggy", 3600, broken, delivered.append)
         seen: list[str] = []
-        app.data_updated.subscribe(app.screen, seen.append)
+        app.services.state.subscribe(app.screen, lambda state: seen.append(state.changed))
         for _ in range(3):
             await refresh(app, pilot, ["extra", "buggy"])
         assert delivered == [7, 7, 7] and "extra" in seen and "buggy" in seen
-        assert app.stale_text("buggy") == "STALE never loaded — internal error: KeyError"
+        assert app.state.stale_text("buggy", app.now()) == "STALE never loaded — internal error: KeyError"
         assert sum("internal error KeyError" in n.message for n in app._notifications) == 1

@@ -55,7 +55,7 @@ async def test_slash_opens_the_palette_and_it_reaches_every_action():
         await pilot.pause(0.3)
         await pilot.press("enter")
         await pilot.pause(0.2)
-        assert app.window == "24h"
+        assert app.sources.window == "24h"
 
 
 async def test_theme_key_and_palette_switch_themes():

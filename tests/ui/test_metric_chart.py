@@ -6,8 +6,8 @@ from rich.style import Style
 from rich.text import Text
 from textual.app import App, ComposeResult
 
-from kojan_tui.core.config import Threshold
 from kojan_tui.core.readings import ECS_CPU, MetricReading
+from kojan_tui.core.thresholds import Threshold
 from kojan_tui.ui.widgets.metric_panel import MetricPanel
 from kojan_tui.ui.widgets.plot import _draw, chart_lines, y_ticks
 from tests.ui.harness import plain

@@ -3,7 +3,7 @@
 import asyncio
 
 from kojan_tui.core.errors import AwsFailure, FailureKind
-from kojan_tui.ui.poller import Poller
+from kojan_tui.sources.poller import Poller
 from tests.core.builders import NOW
 
 

@@ -1,12 +1,10 @@
 """The dashboard screen: decides what each panel shows from the app's data, and the layout per size.
 
-It reads ``app.data`` / ``app.view`` / ``app.alert_state`` and source freshness whenever the app
-publishes ``app.data_updated``; widgets only render what this screen hands them.
+It renders the app's published ``DashboardState`` (through ``AppServices``; it never knows the app class)
+each time a new one arrives, and ages once a second; widgets only render what this screen hands them.
 """
 
 from __future__ import annotations
-
-from typing import TYPE_CHECKING, cast
 
 from textual import events
 from textual.app import ComposeResult
@@ -16,6 +14,8 @@ from textual.screen import Screen
 from textual.widgets import Footer
 
 from kojan_tui.core.readings import METRIC_SPECS, RDS_STORAGE
+from kojan_tui.core.state import DashboardState, SourceName
+from kojan_tui.ui.services import AppServices
 from kojan_tui.ui.widgets.alert_bar import AlertBar
 from kojan_tui.ui.widgets.context_bar import ContextBar
 from kojan_tui.ui.widgets.errors_panel import ErrorsPanel
@@ -23,9 +23,6 @@ from kojan_tui.ui.widgets.log_pane import LogPane
 from kojan_tui.ui.widgets.metric_panel import MetricPanel
 from kojan_tui.ui.widgets.rollback_banner import RollbackBanner
 from kojan_tui.ui.widgets.service_panel import ServicePanel
-
-if TYPE_CHECKING:
-    from kojan_tui.ui.app import KojanApp
 
 COMPACT_BELOW_WIDTH = 120
 COMPACT_BELOW_HEIGHT = 36
@@ -46,9 +43,9 @@ class DashboardScreen(Screen[None]):
         Binding("right,down", "app.focus_next", "Next panel", show=False),
     ]
 
-    @property
-    def kojan(self) -> KojanApp:
-        return cast("KojanApp", self.app)
+    def __init__(self, services: AppServices) -> None:
+        super().__init__()
+        self.services = services
 
     def compose(self) -> ComposeResult:
         yield ContextBar()
@@ -67,10 +64,10 @@ class DashboardScreen(Screen[None]):
 
     def compose_log_slot(self) -> ComposeResult:
         """``#log-slot``: the live tail of the app's one log feed (``l`` opens it full screen)."""
-        yield LogPane(self.kojan.log_feed, id="log-pane")
+        yield LogPane(self.services.log_feed, id="log-pane")
 
     def on_mount(self) -> None:
-        self.kojan.data_updated.subscribe(self, self.on_data_updated)
+        self.services.state.subscribe(self, self.on_state)
         self.apply_layout(self.app.size.width, self.app.size.height)
         self.show_all()
         self.set_interval(1.0, self.show_ages)
@@ -90,27 +87,28 @@ class DashboardScreen(Screen[None]):
         alert_bar.max_lines = 3 if compact else 6
         alert_bar.refresh(layout=True)
 
-    def on_data_updated(self, source: str) -> None:
-        if source != "logs":  # the log pane follows its feed itself; panels need no repaint for it
+    def on_state(self, state: DashboardState) -> None:
+        if state.changed != SourceName.LOGS:  # the log pane follows its feed itself; panels need no repaint for it
             self.show_all()
 
     def show_all(self) -> None:
-        app = self.kojan
-        view = app.view
+        state = self.services.state.current
+        view = state.view
         for panel in self.query(MetricPanel):
-            panel.show(view.readings[panel.spec.key], app.window)
-        self.query_one(ServicePanel).show(app.data.service, app.data.task_definition, view.verdict)
+            panel.show(view.readings[panel.spec.key], state.window)
+        self.query_one(ServicePanel).show(state.data.service, state.data.task_definition, view.verdict)
         self.query_one(ErrorsPanel).show(view.errors)
         self.query_one(RollbackBanner).show(view.rollback)
         self.show_ages()  # stale marks, alert ages, context line
 
     def show_ages(self) -> None:
         """What changes with time alone: stale ages, "since" ages, the clock."""
-        app = self.kojan
-        self.query_one(ServicePanel).set_stale(app.stale_text("service"))
-        self.query_one(ErrorsPanel).set_stale(app.stale_text("errors"))
+        state, now = self.services.state.current, self.services.clock()
+        self.query_one(ServicePanel).set_stale(state.stale_text(SourceName.SERVICE, now))
+        self.query_one(ErrorsPanel).set_stale(state.stale_text(SourceName.ERRORS, now))
+        metrics_stale = state.stale_text(SourceName.METRICS, now)
+        database_stale = state.stale_text(SourceName.DATABASE, now)
         for panel in self.query(MetricPanel):
-            extra = app.stale_text("database") if panel.spec is RDS_STORAGE else None
-            panel.set_stale(app.stale_text("metrics") or extra)
-        self.query_one(AlertBar).show(app.alert_state.active, app.now())
-        self.query_one(ContextBar).show(app.context())
+            panel.set_stale(metrics_stale or (database_stale if panel.spec is RDS_STORAGE else None))
+        self.query_one(AlertBar).show(state.alerts.active, now)
+        self.query_one(ContextBar).show(self.services.context())

@@ -6,22 +6,23 @@ Enter on a row dismisses with that message; the caller (LogScreen) filters the t
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.widgets import DataTable, LoadingIndicator, Static
 
-from kojan_tui.aws.protocol import Gateway
+from kojan_tui.aws.protocol import LogsApi
+from kojan_tui.core.clock import Clock, utc_now
 from kojan_tui.core.errors import AwsFailure
 from kojan_tui.core.logquery import ERROR_SUMMARY_QUERY
 from kojan_tui.core.logtext import make_visible, truncate
 from kojan_tui.core.models import InsightsResult
+from kojan_tui.ui.capabilities import Capability, PaletteCommand
+from kojan_tui.ui.screens.modal import FramedModal
 
 SUMMARY_HOURS = (1, 24)
 
@@ -42,19 +43,11 @@ def summary_rows(result: InsightsResult) -> list[tuple[int, str]]:
     return rows
 
 
-class ErrorSummaryScreen(ModalScreen[str | None]):
+class ErrorSummaryScreen(FramedModal[str | None]):
     """``ErrorSummaryScreen(gateway, log_group, hours=1)`` → dismisses with the chosen message or None."""
 
     DEFAULT_CSS = """
     ErrorSummaryScreen {
-        align: center middle;
-        & > Vertical {
-            width: 90%;
-            height: 80%;
-            background: $surface;
-            border: thick $primary;
-            padding: 0 1;
-        }
         #summary-progress { height: auto; color: $text-muted; }
         #summary-progress.-failed { color: $text-error; }
         LoadingIndicator { height: 1; }
@@ -70,7 +63,7 @@ class ErrorSummaryScreen(ModalScreen[str | None]):
         Binding("r", "rerun", "Run again"),
     ]
 
-    def __init__(self, gateway: Gateway, log_group: str, *, hours: int = 1, clock: Callable[[], float] = time.time) -> None:
+    def __init__(self, gateway: LogsApi, log_group: str, *, hours: int = 1, clock: Clock = utc_now) -> None:
         super().__init__()
         self.gateway = gateway
         self.log_group = log_group
@@ -83,7 +76,7 @@ class ErrorSummaryScreen(ModalScreen[str | None]):
         self._started = 0.0
 
     def compose(self) -> ComposeResult:
-        with Vertical() as box:
+        with Vertical(classes="modal-frame") as box:
             box.border_title = "Errors by message (Logs Insights)"
             yield Static(id="summary-progress")
             yield LoadingIndicator()
@@ -112,7 +105,7 @@ class ErrorSummaryScreen(ModalScreen[str | None]):
         self._started = time.monotonic()
         self.query_one(LoadingIndicator).display = True
         self._tick()
-        end = datetime.fromtimestamp(self.clock(), UTC)
+        end = self.clock()
         start = end - timedelta(hours=self.hours)
         try:
             result = await self.gateway.run_insights_query(self.log_group, ERROR_SUMMARY_QUERY, start=start, end=end)
@@ -165,3 +158,26 @@ class ErrorSummaryScreen(ModalScreen[str | None]):
 
     def action_close(self) -> None:
         self.dismiss(None)
+
+
+def open_error_summary(app) -> None:
+    """S05 from anywhere; choosing a message opens the log view filtered to it."""
+    if isinstance(app.screen, ErrorSummaryScreen):
+        return
+    from kojan_tui.ui.screens.logs import open_logs
+
+    services = app.services
+    summary = ErrorSummaryScreen(services.gateway, services.config.service.log_group, clock=services.clock)
+    app.push_screen(summary, lambda message: open_logs(app, message) if message else None)
+
+
+ERROR_SUMMARY = Capability(
+    name="error-summary",
+    description="Error summary",
+    key="e",
+    tooltip="S05: ERROR lines counted by message (Logs Insights)",
+    open=open_error_summary,
+    commands=lambda app: [
+        PaletteCommand("Error summary (S05)", "ERROR lines counted by message over 1 h / 24 h", lambda: open_error_summary(app))
+    ],
+)

@@ -7,20 +7,13 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
-from textual.screen import ModalScreen
 from textual.widgets import Static
 
+from kojan_tui.ui.screens.modal import FramedModal
 
-class HelpScreen(ModalScreen[None]):
+
+class HelpScreen(FramedModal[None]):
     BINDINGS = [Binding("escape,question_mark,q", "dismiss", "Close")]
-
-    DEFAULT_CSS = """
-    HelpScreen { align: center middle; }
-    HelpScreen > VerticalScroll {
-        width: 72; max-width: 95%; height: auto; max-height: 90%;
-        background: $surface; border: round $primary; border-title-color: $primary; padding: 0 1;
-    }
-    """
 
     def __init__(self, keys: list[tuple[str, str]]) -> None:
         """``keys``: (key as displayed, what it does), in the order to show."""
@@ -33,6 +26,10 @@ class HelpScreen(ModalScreen[None]):
         table.add_column()
         for key, description in self.keys:
             table.add_row(Text(key), Text(description))
-        scroll = VerticalScroll(Static(table, id="help-keys"), Static(Text("escape, ? or q closes this screen", style="dim")))
+        scroll = VerticalScroll(
+            Static(table, id="help-keys"),
+            Static(Text("escape, ? or q closes this screen", style="dim")),
+            classes="modal-frame -narrow",
+        )
         scroll.border_title = "Keys"
         yield scroll

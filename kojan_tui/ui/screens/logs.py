@@ -16,7 +16,7 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
-from textual.screen import ModalScreen, Screen
+from textual.screen import Screen
 from textual.widgets import Footer, Input, Static
 
 from kojan_tui.core.errors import AwsFailure
@@ -24,9 +24,11 @@ from kojan_tui.core.logbuffer import LogBuffer
 from kojan_tui.core.loglines import LogLine
 from kojan_tui.core.logquery import FILTER_PRESETS, TIME_RANGES, parse_time_range, pattern_for_message
 from kojan_tui.core.logtext import make_visible, truncate, without_surrogates
-from kojan_tui.feeds.logs import LogFeed
-from kojan_tui.ui.screens.error_summary import ErrorSummaryScreen
-from kojan_tui.ui.widgets.context_bar import AppContext, ContextBar
+from kojan_tui.core.state import AppContext
+from kojan_tui.sources.logs import LogFeed
+from kojan_tui.ui.capabilities import Capability, PaletteCommand
+from kojan_tui.ui.screens.modal import FramedModal
+from kojan_tui.ui.widgets.context_bar import ContextBar
 from kojan_tui.ui.widgets.log_pane import FollowsFeed, LogStatusLine
 from kojan_tui.ui.widgets.log_view import LogView
 
@@ -79,21 +81,8 @@ def detail_text(line: LogLine) -> Text:
     return text
 
 
-class LogLineScreen(ModalScreen[None]):
+class LogLineScreen(FramedModal[None]):
     """``LogLineScreen(line)``: one log line in full, wrapped and scrollable; ``c`` copies it."""
-
-    DEFAULT_CSS = """
-    LogLineScreen {
-        align: center middle;
-        & > VerticalScroll {
-            width: 90%;
-            height: 80%;
-            background: $surface;
-            border: thick $primary;
-            padding: 0 1;
-        }
-    }
-    """
 
     BINDINGS = [Binding("escape,enter,q", "close", "Close"), Binding("c", "copy", "Copy line")]
 
@@ -102,7 +91,7 @@ class LogLineScreen(ModalScreen[None]):
         self.line = line
 
     def compose(self) -> ComposeResult:
-        with VerticalScroll() as box:
+        with VerticalScroll(classes="modal-frame") as box:
             box.border_title = "Log line"
             yield Static(detail_text(self.line), id="log-line-detail")
 
@@ -138,7 +127,7 @@ class LogScreen(FollowsFeed, Screen):
         Binding("4", "edit_range", "Custom range", show=False),
         Binding("c", "copy", "Copy line"),
         Binding("w", "save", "Save"),
-        Binding("s", "error_summary", "Error summary"),
+        Binding("s", "app.open('error-summary')", "Error summary"),
     ]
 
     def __init__(
@@ -274,10 +263,6 @@ class LogScreen(FollowsFeed, Screen):
             return
         self.notify(f"Saved {count:,} lines to {path}", timeout=10)
 
-    def action_error_summary(self) -> None:
-        summary = ErrorSummaryScreen(self.feed.gateway, self.feed.log_group, clock=self.feed.clock)
-        self.app.push_screen(summary, self.filter_to_message)
-
     def filter_to_message(self, message: str | None) -> None:
         """The error summary's answer: follow only lines containing that message."""
         if not message:
@@ -288,3 +273,23 @@ class LogScreen(FollowsFeed, Screen):
             self.notify(str(error), severity="warning")
             return
         self.apply_filter(pattern)
+
+
+def open_logs(app, message: str | None = None) -> None:
+    """The log view full screen (once); with ``message``, filtered to it (the error summary's answer)."""
+    if not isinstance(app.screen, LogScreen):
+        app.push_screen(LogScreen(app.services.log_feed, context=app.services.context))
+    if message:
+        app.screen.filter_to_message(message)
+
+
+LOGS = Capability(
+    name="logs",
+    description="Logs",
+    key="l",
+    tooltip="the log tail full screen: filter, presets, range, copy, save",
+    open=open_logs,
+    commands=lambda app: [
+        PaletteCommand("Logs", "The log tail full screen (filter, presets, range, copy, save)", lambda: open_logs(app))
+    ],
+)

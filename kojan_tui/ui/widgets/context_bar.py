@@ -2,23 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from rich.text import Text
 from textual.widget import Widget
 
-
-@dataclass(frozen=True)
-class AppContext:
-    profile: str | None
-    account: str | None
-    region: str
-    cluster: str
-    service: str
-    read_only: bool
-    demo_scenario: str | None  # None: not a demo
-    window: str
-    clock_text: str = ""
+from kojan_tui.core.state import AppContext
 
 
 class ContextBar(Widget):

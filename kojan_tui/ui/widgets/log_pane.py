@@ -13,7 +13,7 @@ from textual.containers import Vertical
 from textual.widget import Widget
 
 from kojan_tui.core.logtext import make_visible, truncate
-from kojan_tui.feeds.logs import LogFeed
+from kojan_tui.sources.logs import LogFeed
 from kojan_tui.ui.widgets.log_view import LogView
 
 

@@ -14,8 +14,8 @@ from rich.style import Style
 from rich.text import Text
 
 from kojan_tui.core.chart import Run, merge_runs, resample
-from kojan_tui.core.config import Threshold
 from kojan_tui.core.levels import level_for
+from kojan_tui.core.thresholds import Threshold
 
 BAR_KINDS = ("ok", "warning", "alert")
 LINE_STYLES = {"warn-line": "dotted", "alert-line": "heavy"}  # ┈ and ━: told apart without colour too

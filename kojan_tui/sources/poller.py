@@ -1,7 +1,8 @@
 """The one scheduler for every polled source (service, metrics, logs, checks): plain asyncio, no Textual.
 
 Each source runs one loop: poll, deliver, then wait its interval (or a "refresh now"). A poll is never
-started while the previous one of the same source runs, and nothing cancels a slow one.
+started while the previous one of the same source runs. A poll that outlives its deadline is cancelled,
+recorded as a timeout (the source's panels go stale with their age) and the next one is armed.
 """
 
 from __future__ import annotations
@@ -9,18 +10,21 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from typing import Any, Generic, TypeVar
 
-from kojan_tui.core.errors import AwsFailure
+from kojan_tui.core.clock import Clock, utc_now
+from kojan_tui.core.errors import AwsFailure, FailureKind
 from kojan_tui.core.freshness import SourceFreshness, next_delay
 
 T = TypeVar("T")
 FreshnessListener = Callable[[str, SourceFreshness], None]
 
+DEADLINE_FACTOR = 4.0  # a poll may take this many intervals...
+MIN_DEADLINE_S = 30.0  # ...but never less than this (botocore's own timeouts and retries come first)
 
-def utc_now() -> datetime:
-    return datetime.now(UTC)
+
+def default_deadline(interval_s: float) -> float:
+    return max(DEADLINE_FACTOR * interval_s, MIN_DEADLINE_S)
 
 
 @dataclass(eq=False)
@@ -30,24 +34,30 @@ class Source(Generic[T]):
     fetch: Callable[[], Awaitable[T]]
     deliver: Callable[[T], None]
     freshness: SourceFreshness
+    deadline_s: float
     wake: asyncio.Event = field(default_factory=asyncio.Event)
     done: asyncio.Condition = field(default_factory=asyncio.Condition)
-    completed: int = 0  # polls finished (success or failure)
-    in_flight: bool = False
+    completed: int = 0  # polls finished (success, failure or timeout)
     task: asyncio.Task[None] | None = None
+
+    @property
+    def in_flight(self) -> bool:
+        return self.freshness.in_flight_since is not None
 
 
 class Poller:
     """Register sources, ``start()`` inside the running loop, ``await stop()`` on exit.
 
     ``fetch`` does the I/O and may raise ``AwsFailure``; ``deliver`` gets the result on the event loop
-    (so it may touch widgets). Failures only mark that source stale, via ``on_freshness``.
+    (so it may touch widgets). Failures only mark that source stale, via ``on_freshness``; an exception
+    that is not an ``AwsFailure`` (a bug, in fetch or deliver) is reported to ``on_internal_error`` and
+    the source keeps polling.
     """
 
     def __init__(
         self,
         *,
-        clock: Callable[[], datetime] = utc_now,
+        clock: Clock = utc_now,
         on_freshness: FreshnessListener | None = None,
         on_internal_error: Callable[[str, BaseException], None] | None = None,
     ) -> None:
@@ -58,12 +68,19 @@ class Poller:
         self._running = False
 
     def register(
-        self, name: str, interval_s: float, fetch: Callable[[], Awaitable[T]], deliver: Callable[[T], None]
+        self,
+        name: str,
+        interval_s: float,
+        fetch: Callable[[], Awaitable[T]],
+        deliver: Callable[[T], None],
+        *,
+        deadline_s: float | None = None,
     ) -> Source[T]:
         """Add a source; it starts polling at once if the poller runs. Names are unique."""
         if name in self.sources:
             raise ValueError(f"source {name!r} is already registered")
-        source = Source(name, interval_s, fetch, deliver, SourceFreshness(name))
+        deadline = deadline_s if deadline_s is not None else default_deadline(interval_s)
+        source = Source(name, interval_s, fetch, deliver, SourceFreshness(name, interval_s=interval_s), deadline)
         self.sources[name] = source
         if self._running:
             source.task = asyncio.create_task(self._run(source), name=f"poll:{name}")
@@ -76,7 +93,8 @@ class Poller:
             await asyncio.gather(source.task, return_exceptions=True)
 
     def set_interval(self, name: str, interval_s: float) -> None:
-        self.sources[name].interval_s = interval_s
+        source = self.sources[name]
+        source.interval_s = source.freshness.interval_s = interval_s
 
     def freshness(self, name: str) -> SourceFreshness:
         return self.sources[name].freshness
@@ -128,22 +146,37 @@ class Poller:
                 pass
 
     async def _poll(self, source: Source[Any]) -> None:
-        source.in_flight = True
+        source.freshness.in_flight_since = self.clock()
         try:
-            result = await source.fetch()
+            try:
+                result = await asyncio.wait_for(source.fetch(), timeout=source.deadline_s)
+            except TimeoutError:
+                raise AwsFailure(
+                    FailureKind.TIMEOUT, f"no answer within {source.deadline_s:g} s (poll cancelled)", operation=source.name
+                ) from None
             source.deliver(result)
         except asyncio.CancelledError:
             raise
         except Exception as error:  # AwsFailure: stale; anything else is a bug, reported but survived
             source.freshness.record_failure(self.clock(), error)
-            if not isinstance(error, AwsFailure) and self.on_internal_error is not None:
-                self.on_internal_error(source.name, error)
+            if not isinstance(error, AwsFailure):
+                self._report(source.name, error)
         else:
             source.freshness.record_success(self.clock())
         finally:
-            source.in_flight = False
+            source.freshness.in_flight_since = None
         source.completed += 1
         async with source.done:
             source.done.notify_all()
         if self.on_freshness is not None:
-            self.on_freshness(source.name, source.freshness)
+            try:
+                self.on_freshness(source.name, source.freshness)
+            except Exception as error:  # a listener's bug must not stop the source
+                self._report(source.name, error)
+
+    def _report(self, name: str, error: BaseException) -> None:
+        if self.on_internal_error is not None:
+            try:
+                self.on_internal_error(name, error)
+            except Exception:  # noqa: S110 - reporting must never take the source down with it
+                pass

@@ -6,11 +6,11 @@ return ``[]`` at once). Views subscribe to be told when the buffer changed; they
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable
 
 from kojan_tui.aws.protocol import Gateway
 from kojan_tui.core import logcursor
+from kojan_tui.core.clock import Clock, epoch_ms, utc_now
 from kojan_tui.core.errors import AwsFailure
 from kojan_tui.core.logbuffer import DEFAULT_BUFFER_CHARS, DEFAULT_BUFFER_LINES, LogBuffer
 from kojan_tui.core.loglines import LogLine
@@ -34,7 +34,7 @@ class LogFeed:
         since_ms: int | None = None,
         time_range: TimeRange = LAST_5_MIN,
         max_pages: int = 5,
-        clock: Callable[[], float] = time.time,
+        clock: Clock = utc_now,
     ) -> None:
         self.gateway = gateway
         self.log_group = log_group
@@ -65,7 +65,7 @@ class LogFeed:
     # -- polling --------------------------------------------------------------------------------
 
     def _now_ms(self) -> int:
-        return int(self.clock() * 1000)
+        return epoch_ms(self.clock())
 
     @property
     def polling(self) -> bool:

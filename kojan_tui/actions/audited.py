@@ -1,0 +1,142 @@
+"""``AuditedActions``: every mutation the app can make, recorded before it is sent and after it answered.
+
+Order of records for one request: ``requested`` (the user opened the confirmation), ``confirmed`` (the
+attempt, written BEFORE the call: if that write fails, nothing is sent), then ``succeeded`` / ``failed`` /
+``refused``. If the audit write fails after a successful call, the outcome says "done, audit failed", so
+nobody deploys twice. The gateway's own read-only refusal stays as the backstop.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+from kojan_tui.aws.protocol import EcsApi, IdentityApi
+from kojan_tui.core.audit import AuditTrail
+from kojan_tui.core.errors import AwsFailure, FailureKind
+from kojan_tui.core.models import ServiceSnapshot
+
+
+class DeployGateway(EcsApi, IdentityApi, Protocol):
+    pass
+
+
+@dataclass(frozen=True)
+class DeployRequest:
+    """One UpdateService: a rollback (``task_definition`` set) or a forced new deployment."""
+
+    cluster: str
+    service: str
+    action: str  # "rollback" | "force-new-deployment" | a runbook/checklist action name
+    task_definition: str | None = None
+    force_new_deployment: bool = False
+    before_task_definition: str | None = None  # what runs now, for the record
+    id: str = field(default_factory=lambda: uuid.uuid4().hex[:12])
+
+    @property
+    def target(self) -> str:
+        return f"{self.cluster}/{self.service}"
+
+    def api_request(self) -> dict[str, Any]:
+        """The exact UpdateService parameters (the dry run shows these)."""
+        params: dict[str, Any] = {
+            "cluster": self.cluster,
+            "service": self.service,
+            "forceNewDeployment": self.force_new_deployment,
+        }
+        if self.task_definition:
+            params["taskDefinition"] = self.task_definition
+        return params
+
+    def details(self) -> dict[str, Any]:
+        return {
+            "request_id": self.id,
+            "task_definition_before": self.before_task_definition,
+            "task_definition": self.task_definition,
+            "force_new_deployment": self.force_new_deployment,
+        }
+
+
+@dataclass(frozen=True)
+class DeployOutcome:
+    request: DeployRequest
+    snapshot: ServiceSnapshot | None = None  # what UpdateService answered (None: not done)
+    failure: AwsFailure | None = None
+    audit_error: str | None = None  # set when the call was made but the record of it could not be written
+
+    @property
+    def done(self) -> bool:
+        return self.snapshot is not None
+
+    @property
+    def summary(self) -> str:
+        if self.done:
+            return "done, audit failed: " + self.audit_error if self.audit_error else "done"
+        return f"not done: {self.failure}" if self.failure else "not done"
+
+
+class AuditedActions:
+    def __init__(self, gateway: DeployGateway, audit: AuditTrail, *, read_only: bool = False) -> None:
+        self.gateway = gateway
+        self.audit = audit
+        self.read_only = read_only or getattr(gateway, "read_only", False)
+        self._identity_arn: str | None = None
+
+    async def identity_arn(self) -> str | None:
+        if self._identity_arn is None:
+            try:
+                self._identity_arn = (await self.gateway.caller_identity()).arn
+            except AwsFailure:
+                return None
+        return self._identity_arn
+
+    async def record(self, request: DeployRequest, outcome: str, **extra: Any) -> None:
+        """Append one record of ``request`` (raises OSError when the trail cannot be written)."""
+        self.audit.record(request.action, request.target, outcome, await self.identity_arn(), {**request.details(), **extra})
+
+    async def request(self, request: DeployRequest) -> None:
+        """The user opened the confirmation for ``request`` (best effort: nothing is sent yet)."""
+        try:
+            await self.record(request, "requested")
+        except OSError:
+            pass
+
+    async def update_service(self, request: DeployRequest) -> DeployOutcome:
+        """Execute a confirmed ``request``: refused when read-only, never sent unrecorded."""
+        if self.read_only:
+            failure = AwsFailure(FailureKind.READ_ONLY, "refused: the app is in read-only mode", operation="UpdateService")
+            try:
+                await self.record(request, "refused: read-only")
+            except OSError:
+                pass
+            return DeployOutcome(request, failure=failure)
+        try:
+            await self.record(request, "confirmed")
+        except OSError as error:
+            failure = AwsFailure(FailureKind.INVALID_REQUEST, f"not sent: the audit trail cannot be written ({error})")
+            return DeployOutcome(request, failure=failure)
+        try:
+            snapshot = await self.gateway.update_service(
+                request.cluster,
+                request.service,
+                task_definition=request.task_definition,
+                force_new_deployment=request.force_new_deployment,
+            )
+        except AwsFailure as failure:
+            try:
+                await self.record(request, f"failed: {failure.kind.value}", code=failure.code, message=failure.message)
+            except OSError:
+                pass
+            return DeployOutcome(request, failure=failure)
+        primary = snapshot.primary
+        try:
+            await self.record(
+                request,
+                "succeeded",
+                task_definition_after=snapshot.task_definition,
+                deployment=primary.id if primary else None,
+            )
+        except OSError as error:
+            return DeployOutcome(request, snapshot=snapshot, audit_error=str(error))
+        return DeployOutcome(request, snapshot=snapshot)

@@ -1,0 +1,70 @@
+"""ECS: the service (S01), its task definitions (S26 diff), and the one mutation, UpdateService (S09, S26)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from kojan_tui.aws import convert
+from kojan_tui.aws.base import AwsBase
+from kojan_tui.core.errors import AwsFailure, FailureKind
+from kojan_tui.core.models import ServiceSnapshot, TaskDefinition
+
+MAX_TASK_DEFINITION_PAGES = 10
+
+
+class EcsCalls(AwsBase):
+    async def describe_service(self, cluster: str, service: str) -> ServiceSnapshot:
+        raw = await self._call("ecs", "DescribeServices", cluster=cluster, services=[service])
+        services = raw.get("services") or []
+        if not services:
+            reasons = ", ".join(str(f.get("reason", "")) for f in raw.get("failures", []) or []) or "MISSING"
+            raise AwsFailure(
+                FailureKind.NOT_FOUND,
+                f"service {service} not found in cluster {cluster} ({reasons})",
+                code=reasons,
+                operation="DescribeServices",
+            )
+        return convert.service_snapshot(services[0], cluster)
+
+    async def describe_task_definition(self, task_definition: str) -> TaskDefinition:
+        raw = await self._call("ecs", "DescribeTaskDefinition", taskDefinition=task_definition)
+        return convert.task_definition(raw.get("taskDefinition", {}))
+
+    async def list_task_definitions(self, family: str) -> list[str]:
+        """ARNs of the family's ACTIVE revisions, newest first (exact family: the API matches a prefix)."""
+        arns: list[str] = []
+        token = None
+        for _ in range(MAX_TASK_DEFINITION_PAGES):
+            raw = await self._call(
+                "ecs",
+                "ListTaskDefinitions",
+                familyPrefix=family,
+                status="ACTIVE",
+                sort="DESC",
+                **({"nextToken": token} if token else {}),
+            )
+            arns += [a for a in raw.get("taskDefinitionArns", []) if convert.task_definition_revision(a)[0] == family]
+            token = raw.get("nextToken")
+            if not token:
+                break
+        return sorted(arns, key=lambda a: convert.task_definition_revision(a)[1], reverse=True)
+
+    async def update_service(
+        self,
+        cluster: str,
+        service: str,
+        *,
+        task_definition: str | None = None,
+        force_new_deployment: bool = False,
+    ) -> ServiceSnapshot:
+        """MUTATES production. Refused when read-only: the backstop behind ``kojan_tui.actions``, which
+        owns confirmation and the audit trail and is the only caller."""
+        if self.read_only:
+            raise AwsFailure(
+                FailureKind.READ_ONLY, "UpdateService refused: the app is in read-only mode", operation="UpdateService"
+            )
+        params: dict[str, Any] = {"cluster": cluster, "service": service, "forceNewDeployment": force_new_deployment}
+        if task_definition:
+            params["taskDefinition"] = task_definition
+        raw = await self._call("ecs", "UpdateService", **params)
+        return convert.service_snapshot(raw.get("service", {}), cluster)

@@ -1,0 +1,60 @@
+"""Fake ECS: a service snapshot, task definitions, and recorded UpdateService calls."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from kojan_tui.aws.fake.base import FakeBase
+from kojan_tui.core.errors import AwsFailure, FailureKind
+from kojan_tui.core.models import ServiceSnapshot, TaskDefinition
+
+
+class FakeEcs(FakeBase):
+    def __init__(self, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.service: ServiceSnapshot | None = None
+        self.task_definitions: dict[str, TaskDefinition] = {}
+        self.updates: list[dict] = []
+
+    async def describe_service(self, cluster: str, service: str) -> ServiceSnapshot:
+        await self._enter("describe_service")
+        if self.service is None or self.service.cluster != cluster or self.service.name != service:
+            raise AwsFailure(FailureKind.NOT_FOUND, f"service {service} not found in {cluster}", operation="DescribeServices")
+        return self.service
+
+    async def describe_task_definition(self, task_definition: str) -> TaskDefinition:
+        await self._enter("describe_task_definition")
+        for arn, td in self.task_definitions.items():
+            if task_definition in (arn, f"{td.family}:{td.revision}"):
+                return td
+        raise AwsFailure(
+            FailureKind.NOT_FOUND, f"task definition {task_definition} not found", operation="DescribeTaskDefinition"
+        )
+
+    async def list_task_definitions(self, family: str) -> list[str]:
+        await self._enter("list_task_definitions")
+        tds = [td for td in self.task_definitions.values() if td.family == family]
+        return [td.arn for td in sorted(tds, key=lambda td: td.revision, reverse=True)]
+
+    async def update_service(
+        self,
+        cluster: str,
+        service: str,
+        *,
+        task_definition: str | None = None,
+        force_new_deployment: bool = False,
+    ) -> ServiceSnapshot:
+        if self.read_only:
+            raise AwsFailure(
+                FailureKind.READ_ONLY, "update_service refused: the app is in read-only mode", operation="UpdateService"
+            )
+        await self._enter("update_service")
+        self.updates.append(
+            {"cluster": cluster, "service": service, "task_definition": task_definition, "force": force_new_deployment}
+        )
+        current = await self.describe_service(cluster, service)
+        if task_definition:
+            td = await self.describe_task_definition(task_definition)
+            current = replace(current, task_definition=td.arn)
+        self.service = current
+        return current

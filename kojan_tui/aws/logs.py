@@ -1,0 +1,118 @@
+"""CloudWatch Logs: exactly-once following (FilterLogEvents), counts (S02), Logs Insights (S05)."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from datetime import datetime
+from typing import Any
+
+from kojan_tui.aws import convert
+from kojan_tui.aws.base import AwsBase
+from kojan_tui.core import logcursor
+from kojan_tui.core.errors import AwsFailure
+from kojan_tui.core.models import InsightsResult, LogCursor, LogPage
+
+MAX_COUNT_PAGES = 20
+EMPTY_PAGE_FACTOR = 4  # FilterLogEvents requests per call at most this many times max_pages
+INSIGHTS_FIRST_POLL_S, INSIGHTS_MAX_POLL_S = 0.2, 2.0
+INSIGHTS_DONE = {"Complete", "Failed", "Cancelled", "Timeout", "Unknown"}
+
+
+class LogsCalls(AwsBase):
+    page_size: int | None = None  # FilterLogEvents events per page; None: AWS's default (up to 10,000)
+
+    async def filter_log_events(
+        self,
+        log_group: str,
+        *,
+        start_ms: int,
+        end_ms: int | None = None,
+        pattern: str = "",
+        cursor: LogCursor | None = None,
+        max_pages: int = 10,
+    ) -> LogPage:
+        """Events from ``cursor`` (or ``start_ms``) on, oldest first, each exactly once across calls.
+
+        At most ``max_pages`` pages of events (and a bounded number of empty pages); ``truncated`` says
+        more remain, and the next call with the returned cursor continues where this one stopped.
+        """
+        cursor = cursor or logcursor.start_cursor(start_ms)
+        params: dict[str, Any] = {"logGroupName": log_group, "startTime": cursor.timestamp_ms, "interleaved": True}
+        if end_ms is not None:
+            params["endTime"] = end_ms
+        if pattern:
+            params["filterPattern"] = pattern
+        if self.page_size:
+            params["limit"] = self.page_size
+        fetched = []
+        token = None
+        pages = requests = 0
+        # AWS may answer empty pages (with a nextToken) while it scans: they do not count as pages, but
+        # the requests per call stay bounded.
+        while pages < max(1, max_pages) and requests < EMPTY_PAGE_FACTOR * max(1, max_pages):
+            raw = await self._call("logs", "FilterLogEvents", **params, **({"nextToken": token} if token else {}))
+            requests += 1
+            page = [convert.log_event(e) for e in raw.get("events", []) or []]
+            pages += bool(page)
+            fetched += page
+            token = raw.get("nextToken")
+            if not token:
+                break
+        events, new_cursor = logcursor.advance(cursor, fetched)
+        return LogPage(events=tuple(events), cursor=new_cursor, truncated=bool(token))
+
+    async def count_log_events(self, log_group: str, *, pattern: str, start_ms: int, end_ms: int) -> int:
+        """How many events match in [start_ms, end_ms]; stops after MAX_COUNT_PAGES pages (a lower bound then)."""
+        params: dict[str, Any] = {"logGroupName": log_group, "startTime": start_ms, "endTime": end_ms, "interleaved": True}
+        if pattern:
+            params["filterPattern"] = pattern
+        count = 0
+        token = None
+        for _ in range(MAX_COUNT_PAGES):
+            raw = await self._call("logs", "FilterLogEvents", **params, **({"nextToken": token} if token else {}))
+            count += len(raw.get("events", []) or [])  # pages never overlap: a count needs no ids kept
+            token = raw.get("nextToken")
+            if not token:
+                break
+        return count
+
+    async def run_insights_query(
+        self, log_group: str, query: str, *, start: datetime, end: datetime, timeout_s: float = 60.0
+    ) -> InsightsResult:
+        """StartQuery, then GetQueryResults with backoff until done; StopQuery on timeout or cancellation."""
+        raw = await self._call(
+            "logs",
+            "StartQuery",
+            logGroupName=log_group,
+            queryString=query,
+            startTime=int(start.timestamp()),
+            endTime=int(end.timestamp()),
+        )
+        query_id = raw["queryId"]
+        deadline = time.monotonic() + timeout_s
+        delay = INSIGHTS_FIRST_POLL_S
+        try:
+            while True:
+                result = convert.insights_result(await self._call("logs", "GetQueryResults", queryId=query_id))
+                if result.status in INSIGHTS_DONE:
+                    return result
+                if time.monotonic() + delay > deadline:
+                    await self._stop_query(query_id)
+                    return InsightsResult(
+                        status="Timeout",
+                        rows=result.rows,
+                        records_matched=result.records_matched,
+                        records_scanned=result.records_scanned,
+                    )
+                await asyncio.sleep(delay)
+                delay = min(delay * 1.5, INSIGHTS_MAX_POLL_S)
+        except asyncio.CancelledError:
+            await asyncio.shield(self._stop_query(query_id))
+            raise
+
+    async def _stop_query(self, query_id: str) -> None:
+        try:
+            await self._call("logs", "StopQuery", queryId=query_id)
+        except AwsFailure:
+            pass  # best effort: the query ends by itself at AWS's own timeout

@@ -1,0 +1,77 @@
+"""What the app publishes to its screens: one frozen snapshot of everything the dashboard knows.
+
+Screens depend on ``DashboardState`` (and ``SourceName``), never on the app class: the app builds a new
+state whenever a source delivers, a poll ends or the context changes, and publishes it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import Enum
+from types import MappingProxyType
+
+from kojan_tui.core.alerts import AlertUpdate
+from kojan_tui.core.dashboard import DashboardData, DashboardView
+from kojan_tui.core.freshness import SourceFreshness
+
+
+class SourceName(str, Enum):
+    """The dashboard's polled sources (also the names they have on the poller)."""
+
+    IDENTITY = "identity"
+    SERVICE = "service"
+    METRICS = "metrics"
+    DATABASE = "database"
+    ERRORS = "errors"
+    LOGS = "logs"
+
+
+@dataclass(frozen=True)
+class AppContext:
+    """Where the app points: shown on every screen's top line."""
+
+    profile: str | None
+    account: str | None
+    region: str
+    cluster: str
+    service: str
+    read_only: bool
+    demo_scenario: str | None  # None: not a demo
+    window: str
+    clock_text: str = ""
+
+
+@dataclass(frozen=True)
+class DashboardState:
+    data: DashboardData
+    view: DashboardView
+    alerts: AlertUpdate
+    context: AppContext
+    freshness: Mapping[str, SourceFreshness] = field(default_factory=lambda: MappingProxyType({}))
+    changed: str | None = None  # the source (or "context") whose news made this state
+
+    @property
+    def window(self) -> str:
+        return self.context.window
+
+    def stale_text(self, source: str, now: datetime) -> str | None:
+        """``STALE 42s — throttled`` for a source whose newest poll failed (or is overdue), else None."""
+        freshness = self.freshness.get(source)
+        return freshness.stale_text(now) if freshness is not None else None
+
+    def measured(self, source: str) -> bool:
+        freshness = self.freshness.get(source)
+        return freshness is not None and freshness.measured
+
+
+def freeze_freshness(freshness: Mapping[str, SourceFreshness]) -> Mapping[str, SourceFreshness]:
+    """A read-only copy that later polls cannot change under a published state."""
+    return MappingProxyType({name: _copy(f) for name, f in freshness.items()})
+
+
+def _copy(freshness: SourceFreshness) -> SourceFreshness:
+    from dataclasses import replace
+
+    return replace(freshness)

@@ -1,0 +1,130 @@
+"""The dashboard's sources: what is polled for S01–S03/S25, how often, over which window, with what pattern.
+
+``DashboardSources`` owns the newest ``DashboardData`` (replaced, never mutated, on every delivery) and
+registers its fetchers on a ``Poller``; ``on_change(data, source)`` tells the app that something arrived.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import replace
+from datetime import timedelta
+
+from kojan_tui.aws.protocol import Gateway
+from kojan_tui.core import metrics_catalog
+from kojan_tui.core.clock import Clock, epoch_ms
+from kojan_tui.core.config import Config
+from kojan_tui.core.dashboard import DashboardData
+from kojan_tui.core.errors import AwsFailure
+from kojan_tui.core.models import CallerIdentity, DbInstance, MetricSeries, ServiceSnapshot, TaskDefinition
+from kojan_tui.core.state import SourceName
+from kojan_tui.core.windows import DEFAULT_WINDOW, WINDOWS
+from kojan_tui.sources.logs import LogFeed
+from kojan_tui.sources.poller import Poller
+
+DATABASE_INTERVAL_S = 60.0  # size changes rarely, but its status is an S25 "database down" signal
+IDENTITY_INTERVAL_S = 3600.0
+ERRORS_WINDOW = timedelta(hours=1)  # S02: ERROR lines in the last hour
+ERRORS_PATTERN = "ERROR"
+DB_CONNECTION_WINDOW = timedelta(minutes=10)  # S25 "database down": recent "database connection" errors
+DB_CONNECTION_PATTERN = '"database connection"'
+
+ChangeListener = Callable[[DashboardData, SourceName], None]
+
+
+class DashboardSources:
+    def __init__(self, gateway: Gateway, config: Config, *, clock: Clock, on_change: ChangeListener | None = None) -> None:
+        self.gateway = gateway
+        self.config = config
+        self.clock = clock
+        self.on_change = on_change
+        self.window = config.ui.chart_window if config.ui.chart_window in WINDOWS else DEFAULT_WINDOW
+        self.data = DashboardData(metrics_period=WINDOWS[self.window].period)
+        self.log_feed = LogFeed(gateway, config.service.log_group, buffer_lines=config.ui.log_buffer_lines, clock=clock)
+        self.poller: Poller | None = None
+
+    def register(self, poller: Poller) -> None:
+        """Every dashboard source on ``poller``, each on its configured interval."""
+        self.poller = poller
+        refresh = self.config.refresh
+        poller.register(SourceName.IDENTITY, IDENTITY_INTERVAL_S, self.gateway.caller_identity, self._got_identity)
+        poller.register(SourceName.SERVICE, refresh.service_seconds, self.fetch_service, self._got_service)
+        poller.register(SourceName.METRICS, refresh.metrics_seconds, self.fetch_metrics, self._got_metrics)
+        poller.register(SourceName.DATABASE, DATABASE_INTERVAL_S, self.fetch_db, self._got_db)
+        poller.register(SourceName.ERRORS, refresh.errors_seconds, self.fetch_errors, self._got_errors)
+        # The feed tells its own views (LogPane, LogScreen) about new lines itself.
+        poller.register(SourceName.LOGS, refresh.logs_seconds, self.log_feed.poll, self._got_logs)
+
+    # -- fetchers (I/O only) ---------------------------------------------------------------------
+
+    async def fetch_service(self) -> tuple[ServiceSnapshot, TaskDefinition | None]:
+        service = await self.gateway.describe_service(self.config.service.cluster, self.config.service.name)
+        task_definition = self.data.task_definition
+        if task_definition is None or task_definition.arn != service.task_definition:
+            try:  # only when the service's task definition changed; the image tag is a detail
+                task_definition = await self.gateway.describe_task_definition(service.task_definition)
+            except AwsFailure:
+                task_definition = None
+        return service, task_definition
+
+    async def fetch_metrics(self) -> tuple[int, dict[str, MetricSeries]]:
+        window = WINDOWS[self.window]
+        end = self.clock()
+        queries = metrics_catalog.s03_queries(self.config.service, window.period)
+        return window.period, await self.gateway.get_metric_data(queries, end - timedelta(seconds=window.seconds), end)
+
+    async def fetch_db(self) -> DbInstance:
+        return await self.gateway.describe_db_instance(self.config.service.db_instance)
+
+    async def fetch_errors(self) -> tuple[int, int]:
+        end_ms = epoch_ms(self.clock())
+        group = self.config.service.log_group
+        errors = await self.gateway.count_log_events(
+            group, pattern=ERRORS_PATTERN, start_ms=end_ms - _ms(ERRORS_WINDOW), end_ms=end_ms
+        )
+        db_errors = await self.gateway.count_log_events(
+            group, pattern=DB_CONNECTION_PATTERN, start_ms=end_ms - _ms(DB_CONNECTION_WINDOW), end_ms=end_ms
+        )
+        return errors, db_errors
+
+    # -- deliveries (on the event loop) ----------------------------------------------------------
+
+    def _update(self, source: SourceName, **changes: object) -> None:
+        self.data = replace(self.data, **changes)
+        if self.on_change is not None:
+            self.on_change(self.data, source)
+
+    def _got_identity(self, identity: CallerIdentity) -> None:
+        self._update(SourceName.IDENTITY, identity=identity)
+
+    def _got_service(self, result: tuple[ServiceSnapshot, TaskDefinition | None]) -> None:
+        service, task_definition = result
+        self._update(SourceName.SERVICE, service=service, task_definition=task_definition)
+
+    def _got_metrics(self, result: tuple[int, dict[str, MetricSeries]]) -> None:
+        period, metrics = result
+        self._update(SourceName.METRICS, metrics_period=period, metrics=metrics)
+
+    def _got_db(self, db: DbInstance) -> None:
+        self._update(SourceName.DATABASE, db_instance=db)
+
+    def _got_errors(self, result: tuple[int, int]) -> None:
+        errors, db_errors = result
+        self._update(SourceName.ERRORS, errors_last_hour=errors, db_connection_errors=db_errors)
+
+    def _got_logs(self, _lines: object) -> None:
+        if self.log_feed.behind and self.poller is not None:  # stopped at its page limit: catch up now
+            self.poller.poll_soon(SourceName.LOGS)
+
+    # -- what the user changes -------------------------------------------------------------------
+
+    def set_window(self, name: str) -> bool:
+        """Chart over ``name`` (1h/3h/24h) from the next metrics poll; False when unknown or unchanged."""
+        if name not in WINDOWS or name == self.window:
+            return False
+        self.window = name
+        return True
+
+
+def _ms(delta: timedelta) -> int:
+    return int(delta.total_seconds() * 1000)

@@ -1,0 +1,137 @@
+"""One SQLite database in the user's state directory: WAL, written through, named migrations, off the loop.
+
+Every feature registers its tables as named migrations (``MIGRATIONS``, in order); a new name is applied
+once, in a transaction, and ``PRAGMA user_version`` counts them (the schema version). Calls run on one
+worker thread that owns the only connection, so the event loop never blocks and there is one writer per
+process; two processes on one machine are serialised by SQLite's own locking (``busy_timeout``).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import sqlite3
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TypeVar
+
+T = TypeVar("T")
+DATABASE_FILENAME = "kojan.sqlite3"
+BUSY_TIMEOUT_MS = 5000
+
+
+@dataclass(frozen=True)
+class Migration:
+    name: str  # unique and never renamed: it is how an applied migration is recognised
+    sql: str  # one or more statements
+
+
+MIGRATIONS: list[Migration] = [
+    Migration(
+        "0001-meta",
+        "CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
+    ),
+]
+
+
+def register(migration: Migration) -> None:
+    """Add a feature's migration (at import of the feature's store module); idempotent by name."""
+    if all(m.name != migration.name for m in MIGRATIONS):
+        MIGRATIONS.append(migration)
+
+
+def default_database_path(demo: bool = False) -> Path:
+    import platformdirs
+
+    name = "kojan-demo.sqlite3" if demo else DATABASE_FILENAME
+    return platformdirs.user_state_path("kojan-tui") / name
+
+
+class Database:
+    """``await Database.open(path)``; ``await db.call(fn, *args)`` runs ``fn(connection, *args)``."""
+
+    def __init__(self, path: Path, connection: sqlite3.Connection, executor: ThreadPoolExecutor) -> None:
+        self.path = path
+        self._connection = connection
+        self._executor = executor
+
+    @classmethod
+    async def open(cls, path: Path | str, migrations: list[Migration] | None = None) -> Database:
+        path = Path(path)
+        executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="kojan-sqlite")
+        loop = asyncio.get_running_loop()
+        try:
+            connection = await loop.run_in_executor(executor, _connect, path, migrations or MIGRATIONS)
+        except BaseException:
+            executor.shutdown(wait=False)
+            raise
+        return cls(path, connection, executor)
+
+    async def call(self, fn: Callable[..., T], *args: object) -> T:
+        loop = asyncio.get_running_loop()
+        return await loop.run_in_executor(self._executor, _in_transaction, self._connection, fn, args)
+
+    async def close(self) -> None:
+        loop = asyncio.get_running_loop()
+        await loop.run_in_executor(self._executor, self._connection.close)
+        self._executor.shutdown(wait=True)
+
+    def schema_version(self) -> int:
+        """For tests and ``--check``: how many migrations the file has applied (blocking, tiny)."""
+        with sqlite3.connect(self.path) as probe:
+            return int(probe.execute("PRAGMA user_version").fetchone()[0])
+
+
+def _connect(path: Path, migrations: list[Migration]) -> sqlite3.Connection:
+    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    if not path.exists():  # created 0600: runs and incidents can name people and systems
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_NOFOLLOW, 0o600))
+    if path.is_symlink():
+        raise OSError(f"refusing a symlink at {path}")
+    connection = sqlite3.connect(path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None, check_same_thread=False)
+    connection.row_factory = sqlite3.Row
+    connection.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+    connection.execute("PRAGMA journal_mode = WAL")
+    connection.execute("PRAGMA synchronous = FULL")  # written through: a tick survives kill -9 and power loss
+    connection.execute("PRAGMA foreign_keys = ON")
+    _migrate(connection, migrations)
+    return connection
+
+
+def _migrate(connection: sqlite3.Connection, migrations: list[Migration]) -> None:
+    connection.execute("BEGIN IMMEDIATE")  # two processes starting at once: one migrates, the other waits
+    try:
+        connection.execute("CREATE TABLE IF NOT EXISTS schema_migrations (name TEXT PRIMARY KEY, applied_at TEXT NOT NULL)")
+        applied = {row[0] for row in connection.execute("SELECT name FROM schema_migrations")}
+        for migration in migrations:
+            if migration.name in applied:
+                continue
+            for statement in _statements(migration.sql):
+                connection.execute(statement)
+            connection.execute(
+                "INSERT INTO schema_migrations (name, applied_at) VALUES (?, strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))",
+                (migration.name,),
+            )
+        count = connection.execute("SELECT COUNT(*) FROM schema_migrations").fetchone()[0]
+        connection.execute(f"PRAGMA user_version = {int(count)}")
+        connection.execute("COMMIT")
+    except BaseException:
+        connection.execute("ROLLBACK")
+        raise
+
+
+def _statements(sql: str) -> list[str]:
+    return [s.strip() for s in sql.split(";") if s.strip()]
+
+
+def _in_transaction(connection: sqlite3.Connection, fn: Callable[..., T], args: tuple[object, ...]) -> T:
+    connection.execute("BEGIN IMMEDIATE")
+    try:
+        result = fn(connection, *args)
+    except BaseException:
+        connection.execute("ROLLBACK")
+        raise
+    connection.execute("COMMIT")
+    return result

@@ -1,0 +1,29 @@
+"""How a capability (a screen and what opens it) joins the app without growing ``ui/app.py``.
+
+A capability module declares a ``Capability``: its dashboard key, its palette commands and how to open
+it. The app binds the keys and lists the commands from ``CAPABILITIES`` (``ui/registry.py``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any, NamedTuple
+
+
+class PaletteCommand(NamedTuple):
+    title: str
+    help: str
+    callback: Callable[[], Any]
+
+
+@dataclass(frozen=True)
+class Capability:
+    name: str  # the action parameter: ``app.open('<name>')``
+    description: str  # footer and help text of its key
+    open: Callable[[Any], Any]  # open(app): push its screen (the app is passed, never imported)
+    key: str | None = None  # the dashboard key, if it has one
+    show_in_footer: bool = True
+    tooltip: str = ""
+    commands: Callable[[Any], list[PaletteCommand]] = field(default=lambda app: [])  # palette entries, given the app
+    enabled: Callable[[Any], bool] = field(default=lambda app: True)  # e.g. demo-only, not in read-only mode

@@ -1,0 +1,14 @@
+"""Every capability the app offers beyond the dashboard, in key-help and palette order.
+
+A new capability (rollback, runbooks, checklists, incidents, security…) adds its ``Capability`` here;
+the app binds its key and lists its palette commands, and nothing else in ``ui/app.py`` changes.
+"""
+
+from __future__ import annotations
+
+from kojan_tui.ui.capabilities import Capability
+from kojan_tui.ui.screens.error_summary import ERROR_SUMMARY
+from kojan_tui.ui.screens.logs import LOGS
+from kojan_tui.ui.screens.scenarios import DEMO_SCENARIOS
+
+CAPABILITIES: tuple[Capability, ...] = (LOGS, ERROR_SUMMARY, DEMO_SCENARIOS)

@@ -1,0 +1,29 @@
+"""The one modal frame every dialog shares: centred, a bordered box (``.modal-frame``) on the dimmed screen.
+
+Subclasses put their content in a container with ``classes="modal-frame"`` (``-narrow`` for a small box).
+"""
+
+from __future__ import annotations
+
+from typing import TypeVar
+
+from textual.screen import ModalScreen
+
+ResultType = TypeVar("ResultType")
+
+
+class FramedModal(ModalScreen[ResultType]):
+    DEFAULT_CSS = """
+    FramedModal {
+        align: center middle;
+        & > .modal-frame {
+            width: 90%;
+            height: 80%;
+            background: $surface;
+            border: thick $primary;
+            border-title-color: $primary;
+            padding: 0 1;
+        }
+        & > .modal-frame.-narrow { width: 72; max-width: 95%; height: auto; max-height: 90%; border: round $primary; }
+    }
+    """

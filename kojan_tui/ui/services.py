@@ -1,0 +1,53 @@
+"""What the app hands to its screens and capabilities: no screen imports the app class.
+
+``AppServices`` bundles the shared objects (config, gateway, clock, the log feed, the published state,
+the event bus, the audited actions); ``StateChannel`` is the one published ``DashboardState``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from typing import Any
+
+from textual.dom import DOMNode
+from textual.signal import Signal
+
+from kojan_tui.actions.audited import AuditedActions
+from kojan_tui.aws.protocol import Gateway
+from kojan_tui.core.clock import Clock
+from kojan_tui.core.config import Config
+from kojan_tui.core.events import EventBus
+from kojan_tui.core.state import AppContext, DashboardState
+from kojan_tui.sources.logs import LogFeed
+
+
+class StateChannel:
+    """The newest ``DashboardState`` and a signal that carries each new one to subscribed screens."""
+
+    def __init__(self, owner: DOMNode, initial: DashboardState) -> None:
+        self.current = initial
+        self.signal: Signal[DashboardState] = Signal(owner, "dashboard-state")
+
+    def publish(self, state: DashboardState) -> None:
+        self.current = state
+        self.signal.publish(state)
+
+    def subscribe(self, node: DOMNode, callback: Callable[[DashboardState], Any]) -> None:
+        self.signal.subscribe(node, callback)
+
+
+@dataclass(frozen=True)
+class AppServices:
+    config: Config
+    gateway: Gateway
+    clock: Clock
+    log_feed: LogFeed
+    state: StateChannel
+    events: EventBus
+    actions: AuditedActions
+    demo: Any = None  # the embedded AWS of --demo (None against real AWS)
+
+    def context(self) -> AppContext:
+        """The top line's context with the current time."""
+        return replace(self.state.current.context, clock_text=f"{self.clock():%H:%M:%S} UTC")
