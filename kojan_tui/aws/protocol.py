@@ -36,8 +36,12 @@ class EcsApi(Protocol):
 
     async def describe_task_definition(self, task_definition: str) -> TaskDefinition: ...
 
-    async def list_task_definitions(self, family: str) -> list[str]:
-        """ARNs of the family's ACTIVE revisions, newest first."""
+    async def list_task_definitions(self, family: str, *, status: str = "ACTIVE") -> list[str]:
+        """ARNs of the family's revisions in ``status`` (ACTIVE | INACTIVE), newest first."""
+        ...
+
+    async def task_definition_history(self, family: str, *, limit: int = 10) -> list[TaskDefinition]:
+        """The family's ``limit`` newest revisions, ACTIVE and INACTIVE (``status`` tells), newest first."""
         ...
 
     async def update_service(
