@@ -157,6 +157,8 @@ def test_warn_must_be_below_alert(tmp_path):
             "must not be below thresholds.ecs_memory_percent.alert (85)",
         ),
         ('aws = "ap-northeast-1"\n', "aws", "must be a table"),
+        ("[actions]\nrollout_timeout_seconds = 5\n", "actions.rollout_timeout_seconds", "between 30 and 7200 seconds, got 5"),
+        ("[actions]\nsettling_seconds = -1\n", "actions.settling_seconds", "between 0 and 3600 seconds"),
     ],
 )
 def test_out_of_range_values(tmp_path, text, key, fragment):

@@ -75,6 +75,13 @@ class UiSettings:
 
 
 @dataclass(frozen=True)
+class ActionSettings:
+    rollout_timeout_seconds: float = 900.0  # S26/S09: a rollout not COMPLETED by then is reported TIMED OUT
+    settling_seconds: float = 120.0  # S29: metrics must stay within thresholds this long after the rollout
+    watch_seconds: float = 5.0  # how often the rollout watch asks DescribeServices
+
+
+@dataclass(frozen=True)
 class Config:
     aws: AwsSettings = field(default_factory=AwsSettings)
     service: ServiceSettings = field(default_factory=ServiceSettings)
@@ -82,6 +89,7 @@ class Config:
     thresholds: Thresholds = field(default_factory=Thresholds)
     rollback: RollbackTriggers = field(default_factory=RollbackTriggers)
     ui: UiSettings = field(default_factory=UiSettings)
+    actions: ActionSettings = field(default_factory=ActionSettings)
     source: str = "<defaults>"  # the file it came from, for messages
 
 
@@ -341,6 +349,12 @@ def _range_problem(dotted: str, value: object) -> str | None:
         return f"must be above 0 and at most 300 seconds, got {_num(value)}"
     if dotted == "aws.max_attempts" and not 1 <= value <= 20:
         return f"must be between 1 and 20, got {value}"
+    if dotted == "actions.rollout_timeout_seconds" and not 30 <= value <= 7200:
+        return f"must be between 30 and 7200 seconds, got {_num(value)}"
+    if dotted == "actions.settling_seconds" and not 0 <= value <= 3600:
+        return f"must be between 0 and 3600 seconds, got {_num(value)}"
+    if dotted == "actions.watch_seconds" and not 0.1 <= value <= 60:
+        return f"must be between 0.1 and 60 seconds, got {_num(value)}"
     if dotted == "ui.log_buffer_lines" and not MIN_BUFFER_LINES <= value <= MAX_BUFFER_LINES:
         return f"must be between {MIN_BUFFER_LINES} and {MAX_BUFFER_LINES}, got {value}"
     if value < 0:
