@@ -4,7 +4,7 @@ from datetime import timedelta
 
 from kojan_tui.core.alerts import AlertInput, AlertTracker
 from kojan_tui.core.levels import Level
-from tests.core.builders import NOW
+from tests.fixtures.builders import NOW
 
 
 def item(level: Level, key: str = "ecs_cpu_percent") -> AlertInput:

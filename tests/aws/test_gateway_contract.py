@@ -137,3 +137,15 @@ async def test_rollback_changes_the_task_definition(gateway):
     snap = await gateway.update_service(CLUSTER, NAME, task_definition=f"{SERVICE.task_family}:2")
     assert snap.task_definition.endswith("kojan-map-business:2")
     assert (await gateway.describe_service(CLUSTER, NAME)).task_definition.endswith("kojan-map-business:2")
+
+
+async def test_audited_actions_behave_the_same_on_both(gateway, tmp_path):
+    from kojan_tui.actions.audited import AuditedActions, DeployRequest
+    from kojan_tui.core.audit import AuditTrail
+
+    trail = AuditTrail(tmp_path / "audit.jsonl")
+    request = DeployRequest(CLUSTER, NAME, "rollback", task_definition=f"{SERVICE.task_family}:2")
+    refused = await AuditedActions(gateway, trail, read_only=True).update_service(request)
+    done = await AuditedActions(gateway, trail).update_service(request)
+    assert refused.failure.kind is FailureKind.READ_ONLY and done.snapshot.task_definition.endswith(":2")
+    assert [e["outcome"] for e in trail.entries()] == ["refused: read-only", "confirmed", "succeeded"]
