@@ -10,7 +10,6 @@ from kojan_tui.aws.fake import FakeGateway
 from kojan_tui.core.errors import AwsFailure, FailureKind
 from kojan_tui.core.logquery import LAST_DAY
 from kojan_tui.sources.logs import LogFeed
-
 from tests.fixtures.logs import NOW, NOW_MS, event
 
 BAD_PATTERN = AwsFailure(

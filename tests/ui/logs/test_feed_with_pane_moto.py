@@ -12,7 +12,6 @@ from kojan_tui.aws.gateway import AwsGateway
 from kojan_tui.core.config import AwsSettings
 from kojan_tui.sources.logs import LogFeed
 from kojan_tui.ui.widgets.log_view import LogView
-
 from tests.fixtures.logs import PaneApp, poll
 
 GROUP = "/ecs/kojan-map-business"

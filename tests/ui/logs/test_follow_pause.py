@@ -6,7 +6,6 @@ from kojan_tui.aws.fake import FakeGateway
 from kojan_tui.sources.logs import LogFeed
 from kojan_tui.ui.widgets.log_pane import LogStatusLine
 from kojan_tui.ui.widgets.log_view import LogView
-
 from tests.fixtures.logs import NOW, PaneApp, event, poll
 
 
@@ -168,7 +167,6 @@ async def test_an_app_polling_on_its_interval_feeds_the_pane_and_shows_failures(
     import asyncio
 
     from kojan_tui.core.errors import AwsFailure, FailureKind
-
     from tests.fixtures.logs import PollingPaneApp
 
     gateway = FakeGateway()

@@ -12,7 +12,6 @@ from kojan_tui.sources.logs import LogFeed
 from kojan_tui.ui.screens.error_summary import ErrorSummaryScreen
 from kojan_tui.ui.screens.logs import LogScreen
 from kojan_tui.ui.widgets.log_view import LogView
-
 from tests.fixtures.logs import NOW, ScreenApp, event, poll
 
 MESSAGES = [
