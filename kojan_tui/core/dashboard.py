@@ -11,7 +11,6 @@ from dataclasses import dataclass, field
 
 from kojan_tui.core.alerts import AlertInput
 from kojan_tui.core.config import Config
-from kojan_tui.core.levels import Level
 from kojan_tui.core.models import CallerIdentity, DbInstance, MetricSeries, ServiceSnapshot, TaskDefinition
 from kojan_tui.core.readings import MetricReading, compute_readings, errors_reading
 from kojan_tui.core.rollback_rules import RollbackReason, rollback_reasons
@@ -47,10 +46,6 @@ class DashboardView:
         verdict_text = "; ".join(self.verdict.reasons) or self.verdict.summary
         items.append(AlertInput("service", "ECS service", self.verdict.level, verdict_text, SERVICE_ACTION))
         return items
-
-    @property
-    def worst_metric_level(self) -> Level:
-        return max((r.level for r in self.readings.values()), key=lambda level: level.rank, default=Level.UNKNOWN)
 
 
 def build_view(data: DashboardData, config: Config) -> DashboardView:
