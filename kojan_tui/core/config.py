@@ -75,6 +75,14 @@ class UiSettings:
 
 
 @dataclass(frozen=True)
+class IncidentSettings:
+    """S23: where the team's incident table lives and where full reports are written (relative to the cwd)."""
+
+    er_md_path: str = "testDocument/er.md"
+    reports_dir: str = "testDocument/incidents"
+
+
+@dataclass(frozen=True)
 class Config:
     aws: AwsSettings = field(default_factory=AwsSettings)
     service: ServiceSettings = field(default_factory=ServiceSettings)
@@ -82,6 +90,7 @@ class Config:
     thresholds: Thresholds = field(default_factory=Thresholds)
     rollback: RollbackTriggers = field(default_factory=RollbackTriggers)
     ui: UiSettings = field(default_factory=UiSettings)
+    incidents: IncidentSettings = field(default_factory=IncidentSettings)
     source: str = "<defaults>"  # the file it came from, for messages
 
 
@@ -317,6 +326,7 @@ _SECTIONS = {
     "refresh": RefreshSettings,
     "rollback": RollbackTriggers,
     "ui": UiSettings,
+    "incidents": IncidentSettings,
 }
 
 
