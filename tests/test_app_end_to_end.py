@@ -85,3 +85,43 @@ async def test_aws_going_away_marks_every_panel_stale_and_the_app_keeps_running(
             assert app.is_running
     finally:
         demo.stop()
+
+
+async def test_an_incident_recorded_through_a_db_outage_replays_what_the_dashboard_showed(demo_world, tmp_path):
+    from kojan_tui.core.config import IncidentSettings
+    from kojan_tui.ui.screens.incident import recorder_of
+    from kojan_tui.ui.screens.replay import ReplayScreen, open_replay
+
+    app = app_on(demo_world)
+    app.config = replace(app.config, incidents=IncidentSettings(str(tmp_path / "er.md"), str(tmp_path / "reports")))
+    app.services = replace(app.services, config=app.config)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await app.poller.refresh_now(wait=True)
+        recorder = recorder_of(app.services)
+        record = await recorder.start("db outage drill")
+        await app.poller.refresh_now(["metrics", "service", "database", "errors"], wait=True)
+        await asyncio.to_thread(demo_world.set_scenario, "db-outage")
+        five_xx = next(p for p in app.screen.query(MetricPanel) if p.spec.key == "error_rate_percent")
+        for _ in range(40):
+            await asyncio.sleep(0.25)
+            await app.poller.refresh_now(["metrics", "database", "service", "errors"], wait=True)
+            await pilot.pause()
+            if five_xx.level is Level.ALERT:
+                break
+        await recorder.flush()
+        frames = await recorder.store.frames(record.number)
+        size = await recorder.store.frame_bytes(record.number)
+        print(f"recorded {len(frames)} frames, {size} bytes, {size / len(frames):.0f} bytes/frame")
+        assert await open_replay(app, app.services, record.number)
+        await pilot.pause()
+        replay = app.screen
+        assert isinstance(replay, ReplayScreen)
+        panel = next(p for p in replay.query(MetricPanel) if p.spec.key == "error_rate_percent")
+        replay.show_frame(0)
+        await pilot.pause()
+        assert panel.reading.level is Level.OK  # before the switch, as it was shown then
+        replay.show_frame(len(frames) - 1)
+        await pilot.pause()
+        assert panel.reading.level is Level.ALERT  # the outage, at the time it was recorded
+        timeline = (await recorder.store.get(record.number)).timeline
+        assert any(entry.kind == "alert" and "5XX" in entry.text for entry in timeline)

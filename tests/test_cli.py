@@ -175,7 +175,7 @@ def test_gateway_closed_and_demo_stopped_when_the_app_crashes(monkeypatch, tmp_p
         await real_close(self)
 
     class CrashingApp:
-        def __init__(self, config, gateway, *, demo=None, audit=None):
+        def __init__(self, config, gateway, *, demo=None, audit=None, database=None):
             self.gateway, self.demo, self.return_code = gateway, demo, None
 
         async def run_async(self):
@@ -201,7 +201,7 @@ def test_demo_uses_dummy_credentials_and_the_embedded_endpoint(monkeypatch, tmp_
     seen = {}
 
     class RecordingApp:
-        def __init__(self, config, gateway, *, demo=None, audit=None):
+        def __init__(self, config, gateway, *, demo=None, audit=None, database=None):
             seen.update(config=config, gateway=gateway, demo=demo, audit=audit)
             self.return_code = 0
 

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable, Callable
-from dataclasses import replace
 from pathlib import Path
 
 from kojan_tui.core import snapshot_codec
@@ -28,6 +27,7 @@ class IncidentRecorder:
         self.reports_dir = reports_dir
         self.current: int | None = None
         self.frames_dropped = 0
+        self._last_payload: bytes | None = None
         self._queue: asyncio.Queue[Callable[[], Awaitable[None]]] = asyncio.Queue(MAX_PENDING_WRITES)
         self._writer: asyncio.Task[None] | None = None
         self.on_error: Callable[[BaseException], None] | None = None
@@ -47,7 +47,9 @@ class IncidentRecorder:
         number = next_er_number(self.er_md, taken=await self.store.numbers())
         record = await self.store.open_incident(number, self.clock(), title)
         self.current = number
-        await self.store.add_entry(number, TimelineEntry(record.opened_at, "note", f"incident opened{': ' + title if title else ''}"))
+        await self.store.add_entry(
+            number, TimelineEntry(record.opened_at, "note", f"incident opened{': ' + title if title else ''}")
+        )
         return record
 
     async def close(self) -> None:
@@ -87,6 +89,9 @@ class IncidentRecorder:
         if number is None or state.changed not in RECORDED_SOURCES:
             return
         at, payload = self.clock(), snapshot_codec.encode(state.data)
+        if payload == self._last_payload:  # nothing the dashboard shows changed: no frame
+            return
+        self._last_payload = payload
         self._enqueue(lambda: self.store.add_frame(number, at, payload))
 
     # -- the one writer -----------------------------------------------------------------------------
@@ -113,12 +118,3 @@ class IncidentRecorder:
 
     async def flush(self) -> None:
         await self._queue.join()
-
-
-def replay_states(frames: list[tuple[object, bytes]], build: Callable[[object], DashboardState]) -> list[DashboardState]:
-    """Decode recorded frames into states, in order (``build`` turns DashboardData into a state)."""
-    return [build(snapshot_codec.decode(payload)) for _, payload in frames]
-
-
-def with_clock(state: DashboardState, clock_text: str) -> DashboardState:
-    return replace(state, context=replace(state.context, clock_text=clock_text))

@@ -12,7 +12,7 @@ from datetime import datetime
 from typing import Protocol
 
 from kojan_tui.core.incidents import IncidentRecord, TimelineEntry
-from kojan_tui.store.database import Database, Migration, register
+from kojan_tui.store.database import LazyDatabase, Migration, register
 
 EDITABLE_FIELDS = ("title", "test_item", "module", "what_failed", "what_was_done", "classification")
 
@@ -68,7 +68,7 @@ class IncidentStore(Protocol):
 
 
 class SqliteIncidentStore:
-    def __init__(self, db: Database) -> None:
+    def __init__(self, db: LazyDatabase) -> None:
         self.db = db
 
     async def open_incident(self, number: int, opened_at: datetime, title: str = "") -> IncidentRecord:
@@ -105,7 +105,9 @@ class SqliteIncidentStore:
             raise ValueError(f"not an incident field: {', '.join(sorted(unknown))}")
         if changes:
             assignments = ", ".join(f"{name} = ?" for name in changes)  # names from EDITABLE_FIELDS only
-            await self.db.call(lambda c: c.execute(f"UPDATE incidents SET {assignments} WHERE number = ?", (*changes.values(), number)))
+            await self.db.call(
+                lambda c: c.execute(f"UPDATE incidents SET {assignments} WHERE number = ?", (*changes.values(), number))
+            )
 
     async def close_incident(self, number: int, at: datetime) -> None:
         await self.db.call(lambda c: c.execute("UPDATE incidents SET closed_at = ? WHERE number = ?", (at.isoformat(), number)))
@@ -115,7 +117,9 @@ class SqliteIncidentStore:
 
     async def add_frame(self, number: int, at: datetime, payload: bytes) -> None:
         await self.db.call(
-            lambda c: c.execute("INSERT INTO incident_frames (number, at, payload) VALUES (?, ?, ?)", (number, at.isoformat(), payload))
+            lambda c: c.execute(
+                "INSERT INTO incident_frames (number, at, payload) VALUES (?, ?, ?)", (number, at.isoformat(), payload)
+            )
         )
 
     async def frames(self, number: int) -> list[tuple[datetime, bytes]]:

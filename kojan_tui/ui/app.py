@@ -26,6 +26,7 @@ from kojan_tui.core.state import AppContext, DashboardState, SourceName, freeze_
 from kojan_tui.core.windows import WINDOWS
 from kojan_tui.sources.dashboard import DashboardSources
 from kojan_tui.sources.poller import Poller
+from kojan_tui.store.database import LazyDatabase
 from kojan_tui.ui.capabilities import PaletteCommand
 from kojan_tui.ui.commands import KojanCommands
 from kojan_tui.ui.notifier import AlertNotifier
@@ -67,6 +68,7 @@ class KojanApp(App[None]):
         demo: Demo | None = None,
         clock: Clock | None = None,
         audit: AuditTrail | None = None,
+        database: LazyDatabase | None = None,
     ) -> None:
         super().__init__()
         self.config = config
@@ -90,6 +92,7 @@ class KojanApp(App[None]):
             state=StateChannel(self, DashboardState(data, view, AlertUpdate((), ()), self._app_context())),
             events=self.events,
             actions=AuditedActions(gateway, audit or AuditTrail(), read_only=config.ui.read_only),
+            database=database or LazyDatabase(None),
             demo=demo,
         )
         self.notifier = AlertNotifier(self, config.ui, self.events)
@@ -166,6 +169,9 @@ class KojanApp(App[None]):
     def on_mount(self) -> None:
         self.push_screen(DashboardScreen(self.services))
         self.poller.start()
+        for capability in CAPABILITIES:
+            if capability.install is not None:
+                capability.install(self)
         for warning in self._startup_warnings:
             self.notify(warning, severity="warning", markup=False)
         if self.demo is not None:
@@ -188,6 +194,8 @@ class KojanApp(App[None]):
     async def on_unmount(self) -> None:
         await self.poller.stop()
         await self.gateway.close()
+        if self.services.database is not None:
+            await self.services.database.close()
 
     # ---- actions -------------------------------------------------------------------------------
 
