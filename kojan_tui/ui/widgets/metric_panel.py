@@ -53,12 +53,7 @@ class MetricPanel(StatusWidget):
 
     def _render_compact(self) -> Text:
         width = self.content_size.width
-        line = Text(f"{self.spec.short:<9}", style=self.style_for("muted"))
-        line.append(self.marker(self.level))
-        line.pad_right(9 - len(self.level.marker))
-        line.append(f"{self.reading.value_text if self.reading else '…':>11}", style=self.style_for("strong"))
-        if self.stale_text:
-            line.append(" STALE", style=self.style_for("stale"))
+        line = self.compact_line(self.spec.short, self.level, self.reading.value_text if self.reading else "…")
         room = width - line.cell_len - 1
         if self.reading and self.reading.values and room >= 4:
             top = scale_top(self.reading.values, self.reading.threshold, self.spec.unit == "%")
