@@ -7,6 +7,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from moto.cloudwatch.models import cloudwatch_backends
+from moto.ec2.models import ec2_backends
 from moto.logs.models import logs_backends
 from moto.rds.models import rds_backends
 
@@ -56,6 +57,23 @@ def date_task_definitions(world: World, now: float) -> None:
             definition.deregistered_at = definition.registered_at + timedelta(days=30)
 
 
+_security_rules: dict[str, list[Any]] = {}  # seeded group id -> its ingress rules as seeded
+
+
+def keep_security_rules(world: World, group_ids: list[str]) -> None:
+    """Remember the seeded security groups' ingress rules, so a reset undoes a test that revoked one."""
+    backend = ec2_backends[world.account_id][world.region]
+    for group_id in group_ids:
+        _security_rules[group_id] = list(backend.get_security_group_by_name_or_id(group_id).ingress_rules)
+
+
+def restore_security_rules(world: World) -> None:
+    backend = ec2_backends[world.account_id][world.region]
+    for group_id, rules in _security_rules.items():
+        if (group := backend.get_security_group_by_name_or_id(group_id)) is not None:
+            group.ingress_rules = list(rules)
+
+
 def follow_scenario(world: World) -> None:
     """What a scenario changes outside the simulator's tick (the JWT secret's length in ``auth-errors``)."""
     secrets_state.follow_scenario(world)
@@ -67,6 +85,7 @@ def build_world(world: World, simulator: Any, endpoint: str) -> None:
     world.task_definitions = ids["task_definitions"]
     world.scalable_resource_id = ids["scalable_resource_id"]
     world.target_group_arn = ids["tg_arn"]
+    keep_security_rules(world, [ids["alb_sg"], ids["ecs_sg"], ids["db_sg"]])
     now = world.now()
     seed_details(world, now)
     world.scenario_since = now  # the tasks that are up now were up before the scenario began
@@ -99,6 +118,7 @@ def reset_world(world: World, simulator: Any, scenario: str = DEFAULT_SCENARIO) 
         world.scaling_activities = []
         scaling.seed_history(world, now)
         seed_details(world, now)
+        restore_security_rules(world)
         ecs_rollout.settle(world, ecs_rollout.latest_task_definition(world), when=now - SERVICE_AGE_SECONDS)
         simulator.backfill(now)
 

@@ -202,6 +202,19 @@ def test_db_security_group_allows_the_db_port_from_the_service(demo_world, scena
     assert port == 3306 and len(allowed) == 1
 
 
+def test_a_reset_restores_a_revoked_db_rule(demo_world):
+    ec2 = client(demo_world, "ec2")
+    db_group = ec2.describe_security_groups(Filters=[{"Name": "group-name", "Values": ["kojan-map-db-sg"]}])["SecurityGroups"][0]
+    rule = db_group["IpPermissions"][0]
+    ec2.revoke_security_group_ingress(GroupId=db_group["GroupId"], IpPermissions=[rule])
+    assert ec2.describe_security_groups(GroupIds=[db_group["GroupId"]])["SecurityGroups"][0]["IpPermissions"] == []
+    demo_world.reset("healthy")
+    restored = ec2.describe_security_groups(GroupIds=[db_group["GroupId"]])["SecurityGroups"][0]["IpPermissions"]
+    assert [(r["FromPort"], [p["GroupId"] for p in r["UserIdGroupPairs"]]) for r in restored] == [
+        (3306, [p["GroupId"] for p in rule["UserIdGroupPairs"]])
+    ]
+
+
 def test_alb_log_bucket_holds_the_last_half_hour(demo_world):
     s3 = client(demo_world, "s3")
     objects = s3.list_objects_v2(Bucket=SERVICE.alb_log_bucket, Prefix="AWSLogs/123456789012/elasticloadbalancing/")["Contents"]
