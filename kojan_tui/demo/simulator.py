@@ -18,7 +18,7 @@ from moto.logs.models import logs_backends
 from moto.rds.models import rds_backends
 
 from kojan_tui.core import metrics_catalog as catalog
-from kojan_tui.demo import cloudwatch_patch, ecs_rollout, loglines, logs_patch, scaling, slowlog
+from kojan_tui.demo import cloudwatch_patch, ecs_rollout, log_export, loglines, logs_patch, scaling, slowlog
 from kojan_tui.demo.scenarios import Effects
 from kojan_tui.demo.world import MEMORY_BASELINE, RETENTION_SECONDS, SERVICE_AGE_SECONDS, SimTask, World
 
@@ -179,6 +179,7 @@ class Simulator:
         world, rng = self.world, self.world.rng
         seconds = world.tick_seconds
         ecs_rollout.step(world)
+        log_export.step(world)
         world.ticks += 1
         world.scenario_ticks += 1
         scenario = world.scenario

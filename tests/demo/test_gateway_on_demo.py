@@ -32,7 +32,7 @@ async def test_the_dashboard_calls_answer_with_live_data(demo_world, tmp_path):
         assert all(len(s.values) >= 59 for s in series.values())
         assert 0 < series[P99_LATENCY].latest < 1.0
         revisions = await gw.list_task_definitions(SERVICE.task_family)
-        assert [r.rsplit(":", 1)[1] for r in revisions] == ["3", "2", "1"]
+        assert [r.rsplit(":", 1)[1] for r in revisions] == ["3", "2"]  # ACTIVE only: revision 1 is deregistered
         activities = await gw.describe_scaling_activities(f"service/{SERVICE.cluster}/{SERVICE.name}")
         assert len(activities) == 4 and activities[0].status == "Successful"
         db = await gw.describe_db_instance(SERVICE.db_instance)

@@ -109,7 +109,7 @@ def test_seeded_resources_the_guide_checks(demo_world):
     findings = client(demo_world, "ecr").describe_image_scan_findings(
         repositoryName="kojan-map/business", imageId={"imageTag": "latest"}
     )
-    assert findings["imageScanFindings"]["findingSeverityCounts"] == {"CRITICAL": 1, "HIGH": 2, "MEDIUM": 1}
+    assert findings["imageScanFindings"]["findingSeverityCounts"] == {"MEDIUM": 1, "LOW": 1, "INFORMATIONAL": 1}
     db = client(demo_world, "rds").describe_db_instances(DBInstanceIdentifier="kojan-map-db")["DBInstances"][0]
     assert (db["Engine"], db["EngineVersion"][:3], db["AllocatedStorage"]) == ("mysql", "8.0", 100)
     params = client(demo_world, "rds").describe_db_parameters(
@@ -119,13 +119,13 @@ def test_seeded_resources_the_guide_checks(demo_world):
         p for p in params if p["ParameterName"] == "slow_query_log"
     ).items()
     revisions = client(demo_world, "ecs").list_task_definitions(familyPrefix="kojan-map-business")["taskDefinitionArns"]
-    assert [r[-1] for r in revisions] == ["1", "2", "3"]
+    assert [r[-1] for r in revisions] == ["2", "3"]  # revision 1 is deregistered (INACTIVE)
     td = client(demo_world, "ecs").describe_task_definition(taskDefinition="kojan-map-business")["taskDefinition"]
     container = td["containerDefinitions"][0]
     assert container["image"].endswith("kojan-map/business:v1.5.1")
     assert all(s["valueFrom"].startswith("arn:aws:secretsmanager:") for s in container["secrets"])
     keys = [o["Key"] for o in client(demo_world, "s3").list_objects_v2(Bucket="kojan-map-alb-logs")["Contents"]]
-    assert len(keys) == 3 and all(k.startswith("AWSLogs/123456789012/elasticloadbalancing/") for k in keys)
+    assert len(keys) == 6 and all(k.startswith("AWSLogs/123456789012/elasticloadbalancing/") for k in keys)
     slow = client(demo_world, "logs").filter_log_events(logGroupName="/aws/rds/instance/kojan-map-db/slowquery")["events"]
     assert len(slow) >= 6 and all("# Query_time: " in e["message"] for e in slow)  # S17: the slow query log is on
     groups = client(demo_world, "ec2").describe_security_groups(Filters=[{"Name": "group-name", "Values": ["kojan-map-db-sg"]}])[
