@@ -44,6 +44,17 @@ class RollbackCleared:
     at: datetime
 
 
+@dataclass(frozen=True)
+class EmergencyStarted:
+    """The S24 emergency flow was started: an incident record opens with it."""
+
+    at: datetime
+    title: str = "S24 emergency"
+
+    def timeline_entry(self) -> TimelineEntry:
+        return TimelineEntry(self.at, "note", f"{self.title}: emergency flow started (S24)")
+
+
 E = TypeVar("E")
 Listener = Callable[[Any], None]
 

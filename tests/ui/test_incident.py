@@ -107,3 +107,16 @@ async def test_an_incident_left_open_is_resumed_after_a_restart(tmp_path):
     second = make_app(config=incident_config(tmp_path), database=LazyDatabase(path))
     async with second.run_test(size=(120, 36)) as pilot:
         assert await wait_for(pilot, lambda: recorder_of(second.services).current == 1)
+
+
+async def test_starting_the_s24_emergency_flow_opens_an_incident(tmp_path):
+    from kojan_tui.core.events import EmergencyStarted
+
+    app = make_app(config=incident_config(tmp_path))
+    async with app.run_test(size=(120, 36)) as pilot:
+        app.services.events.publish(EmergencyStarted(b.NOW))
+        recorder = recorder_of(app.services)
+        assert await wait_for(pilot, lambda: recorder.current == 1)
+        await recorder.flush()
+        record = await recorder.store.get(1)
+        assert record.title == "S24 emergency"

@@ -16,6 +16,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.widgets import DataTable, Footer, Input, Label, Static
 
+from kojan_tui.core.events import EmergencyStarted
 from kojan_tui.core.incidents import ErFileError, IncidentRecord
 from kojan_tui.core.logtext import make_visible, truncate
 from kojan_tui.incidents.recorder import IncidentRecorder
@@ -202,6 +203,11 @@ def install(app) -> None:
     services.extensions[EXTENSION] = recorder
     services.state.subscribe(app, recorder.on_state)
     app.run_worker(recorder.resume(), group="incident-resume", exit_on_error=False)
+
+    def emergency(event: EmergencyStarted) -> None:  # S24: starting the emergency flow opens an incident
+        app.run_worker(recorder.start(event.title), group="incident-start", exit_on_error=False)
+
+    services.events.subscribe(EmergencyStarted, emergency)
 
 
 def open_incident(app) -> None:
