@@ -8,11 +8,12 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import datetime
 
 from kojan_tui.core.alerts import AlertInput
 from kojan_tui.core.config import Config
 from kojan_tui.core.models import CallerIdentity, DbInstance, MetricSeries, ServiceSnapshot, TaskDefinition
-from kojan_tui.core.readings import MetricReading, compute_readings, errors_reading
+from kojan_tui.core.readings import MetricReading, Staleness, TargetHealth, compute_readings, errors_reading, target_health
 from kojan_tui.core.rollback_rules import RollbackReason, rollback_reasons
 from kojan_tui.core.verdict import ServiceVerdict, service_verdict
 
@@ -37,6 +38,7 @@ class DashboardView:
     errors: MetricReading  # S02
     verdict: ServiceVerdict  # S01
     rollback: tuple[RollbackReason, ...]  # S25; empty when none holds
+    health: TargetHealth = field(default_factory=TargetHealth)  # the target group's healthy/unhealthy hosts
 
     def alert_inputs(self) -> list[AlertInput]:
         items = [
@@ -48,12 +50,25 @@ class DashboardView:
         return items
 
 
-def build_view(data: DashboardData, config: Config) -> DashboardView:
-    readings = compute_readings(data.metrics, data.db_instance, config.thresholds)
-    reasons = rollback_reasons(readings, data.db_instance, data.db_connection_errors, config.rollback, data.metrics_period)
+def build_view(data: DashboardData, config: Config, now: datetime | None = None) -> DashboardView:
+    """The view at ``now`` (None: no ageing, every datapoint is taken as current)."""
+    staleness = Staleness(now, data.metrics_period, config.ui.stale_after_periods) if now is not None else None
+    readings = compute_readings(data.metrics, data.db_instance, config.thresholds, staleness)
+    health = target_health(data.metrics, staleness)
+    reasons = rollback_reasons(
+        readings,
+        data.db_instance,
+        data.db_connection_errors,
+        config.rollback,
+        data.metrics_period,
+        service=data.service,
+        health=health,
+        staleness=staleness,
+    )
     return DashboardView(
         readings=readings,
         errors=errors_reading(data.errors_last_hour, config.thresholds),
-        verdict=service_verdict(data.service),
+        verdict=service_verdict(data.service, health),
         rollback=tuple(reasons),
+        health=health,
     )
