@@ -6,7 +6,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -72,3 +72,17 @@ def build_view(data: DashboardData, config: Config, now: datetime | None = None)
         rollback=tuple(reasons),
         health=health,
     )
+
+
+def no_data_text(view: DashboardView, failing_reasons: Sequence[str], waiting: bool) -> str:
+    """Why the alert bar cannot say OK ("" when every item is measured): unknown is not OK.
+
+    ``failing_reasons``: the reasons of the sources whose newest poll failed (the first one is shown);
+    ``waiting``: some source has not finished its first poll yet.
+    """
+    items = view.alert_inputs()
+    missing = [i.title for i in items if i.level is Level.UNKNOWN]
+    if not missing:
+        return ""
+    why = failing_reasons[0] if failing_reasons else "first poll running" if waiting else "no current datapoint"
+    return why if len(missing) == len(items) else f"{why}: {', '.join(missing)}"

@@ -128,12 +128,12 @@ class ErrorRate:
 
     @property
     def detail(self) -> str:
-        """``target 0.00 % (0) · load balancer 100.00 % (412)``: the two parts of the newest rate."""
+        """``target 0.00 % · LB 100.00 %``: the two parts of the newest rate (the targets' 5XX, the load balancer's own)."""
         total = self.requests + self.elb_5xx
         if self.latest is None or total <= 0:
             return ""
         t, e = 100.0 * self.target_5xx / total, 100.0 * self.elb_5xx / total
-        return f"target {t:.2f} % ({self.target_5xx:.0f}) · load balancer {e:.2f} % ({self.elb_5xx:.0f})"
+        return f"target {t:.2f} % · LB {e:.2f} %"
 
 
 def error_rate(target_5xx: MetricSeries | None, requests: MetricSeries | None, elb_5xx: MetricSeries | None = None) -> ErrorRate:

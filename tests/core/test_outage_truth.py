@@ -15,14 +15,14 @@ from tests.core.builders import NOW, db_instance, flat, healthy_metrics, series,
 def test_error_rate_counts_the_load_balancers_own_5xx_on_both_sides():
     rate = error_rate(series(q.ALB_5XX, [2, 2]), series(q.ALB_REQUESTS, [100, 60]), series(q.ELB_5XX, [40]))
     assert rate.values == (2.0, 42.0)  # (2 + 40) / (60 + 40)
-    assert rate.detail == "target 2.00 % (2) · load balancer 40.00 % (40)"
+    assert rate.detail == "target 2.00 % · LB 40.00 %"
 
 
 def test_a_period_with_only_elb_5xx_is_100_percent_not_no_requests():
     requests = series(q.ALB_REQUESTS, [100], end=NOW - timedelta(minutes=1))  # no RequestCount point in the newest minute
     rate = error_rate(None, requests, series(q.ELB_5XX, [412]))
     assert rate.latest == 100.0 and rate.note == ""
-    assert rate.detail == "target 0.00 % (0) · load balancer 100.00 % (412)"
+    assert rate.detail == "target 0.00 % · LB 100.00 %"
 
 
 def test_the_newest_datapoint_15_minutes_old_shows_its_age_and_no_data():
