@@ -12,6 +12,7 @@ from datetime import datetime
 
 from kojan_tui.core.alerts import AlertInput
 from kojan_tui.core.config import Config
+from kojan_tui.core.levels import Level
 from kojan_tui.core.models import CallerIdentity, DbInstance, MetricSeries, ServiceSnapshot, TaskDefinition
 from kojan_tui.core.readings import MetricReading, Staleness, TargetHealth, compute_readings, errors_reading, target_health
 from kojan_tui.core.rollback_rules import RollbackReason, rollback_reasons
