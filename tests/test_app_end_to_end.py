@@ -147,7 +147,7 @@ async def test_outage_is_an_alert_everywhere_within_one_metrics_refresh_and_heal
         five_xx = next(p for p in app.screen.query(MetricPanel) if p.spec.key == "error_rate_percent")
         service = app.screen.query_one(ServicePanel)
         assert five_xx.level is Level.OK and service.verdict.level is Level.OK
-        assert app.view.health.healthy == 2 and app.view.rollback == ()
+        assert app.state.view.health.healthy == 2 and app.state.view.rollback == ()
         assert not app.screen.query_one(RollbackBanner).display
 
         await asyncio.to_thread(demo_world.set_scenario, "outage")
@@ -158,8 +158,8 @@ async def test_outage_is_an_alert_everywhere_within_one_metrics_refresh_and_heal
         assert "LB" in five_xx.reading.detail and five_xx.reading.elb_5xx > 0
         assert service.verdict.level is Level.ALERT
         assert {"0 of 2 tasks running", "0 healthy targets"} <= {r.split(" (")[0] for r in service.verdict.reasons}
-        assert (app.data.service.running, app.data.service.desired) == (0, 2)
-        [reason] = [r for r in app.view.rollback if r.code == "all_failing"]
+        assert (app.state.data.service.running, app.state.data.service.desired) == (0, 2)
+        [reason] = [r for r in app.state.view.rollback if r.code == "all_failing"]
         assert "every request is failing" in reason.text and "0 of 2 tasks running" in reason.text
         banner = app.screen.query_one(RollbackBanner)
         assert banner.display and "every request is failing: " in plain(banner.render())

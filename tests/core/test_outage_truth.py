@@ -9,7 +9,7 @@ from kojan_tui.core.dashboard import DashboardData, build_view
 from kojan_tui.core.levels import Level
 from kojan_tui.core.readings import Staleness, TargetHealth, compute_readings, error_rate
 from kojan_tui.core.verdict import service_verdict
-from tests.core.builders import NOW, db_instance, flat, healthy_metrics, series, service
+from tests.fixtures.builders import NOW, db_instance, flat, healthy_metrics, series, service
 
 
 def test_error_rate_counts_the_load_balancers_own_5xx_on_both_sides():

@@ -8,7 +8,7 @@ from kojan_tui.core.levels import Level
 from kojan_tui.ui.widgets.alert_bar import AlertBar
 from kojan_tui.ui.widgets.metric_panel import MetricPanel
 from kojan_tui.ui.widgets.service_panel import ServicePanel
-from tests.core import builders as b
+from tests.fixtures import builders as b
 from tests.ui.harness import healthy_fake, make_app, plain, refresh
 
 GATEWAY_CALLS = ("caller_identity", "describe_service", "get_metric_data", "describe_db_instance", "count_log_events")
