@@ -48,6 +48,7 @@ class DashboardScreen(Screen[None]):
     def __init__(self, services: AppServices) -> None:
         super().__init__()
         self.services = services
+        self._shown_view: object = None  # the view the panels show now
 
     def compose(self) -> ComposeResult:
         yield ContextBar()
@@ -90,12 +91,14 @@ class DashboardScreen(Screen[None]):
         alert_bar.refresh(layout=True)
 
     def on_state(self, state: DashboardState) -> None:
-        if state.changed != SourceName.LOGS:  # the log pane follows its feed itself; panels need no repaint for it
+        # The log pane follows its feed itself; a log poll repaints the panels only when it changed the view
+        # (the errors count follows the feed's ERROR lines between its scans).
+        if state.changed != SourceName.LOGS or state.view is not self._shown_view:
             self.show_all()
 
     def show_all(self) -> None:
         state = self.services.state.current
-        view = state.view
+        view = self._shown_view = state.view
         for panel in self.query(MetricPanel):
             panel.show(view.readings[panel.spec.key], state.window)
         self.query_one(ServicePanel).show(
