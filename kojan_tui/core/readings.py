@@ -67,7 +67,9 @@ class MetricReading:
             return self.note or "no data"
         unit = f" {self.spec.unit}" if self.spec.unit else ""
         text = f"{self.latest:.{self.spec.decimals}f}{unit}"
-        return f"{text} · {ago_text(self.age_s)}" if self.stale and self.age_s is not None else text
+        if not self.stale:
+            return text
+        return f"{text} · {ago_text(self.age_s) if self.age_s is not None else 'not current'}"
 
 
 def ago_text(seconds: float) -> str:
@@ -214,7 +216,19 @@ def compute_readings(
 
     stamps, values, note = storage_used_percent(metrics.get(q.RDS_FREE_STORAGE), db)
     readings[RDS_STORAGE.key] = MetricReading(RDS_STORAGE, th(RDS_STORAGE), stamps, values, values[-1] if values else None, note)
-    return {key: aged(reading, staleness) for key, reading in readings.items()}
+    readings = {key: aged(reading, staleness) for key, reading in readings.items()}
+    readings[P99.key] = unanswered_latency(readings[P99.key], readings[ERROR_RATE.key])
+    return readings
+
+
+def unanswered_latency(p99: MetricReading, rate: MetricReading) -> MetricReading:
+    """The p99 is not current when a newer period has the load balancer answering 5XX and no latency point:
+    no target answered then, so the last latency is from before (shown with its age, NO DATA)."""
+    if p99.stale or p99.latest is None or rate.current is None or rate.elb_5xx <= 0:
+        return p99
+    if p99.timestamps[-1] >= rate.timestamps[-1]:
+        return p99
+    return replace(p99, stale=True, age_s=p99.age_s, note="no target answered")
 
 
 @dataclass(frozen=True)

@@ -115,3 +115,12 @@ def test_healthy_dashboard_has_no_alert_no_s25_and_every_reading_current():
     assert view.verdict.level is Level.OK and view.rollback == ()
     assert all(r.level is Level.OK for r in view.readings.values())
     assert view.health.text == "targets 2 healthy"
+
+
+def test_the_last_latency_from_before_the_outage_is_not_shown_as_current():
+    """The ALB answers 5XX itself in newer periods than the newest latency point: that point is history."""
+    data = DashboardData(service=service(running=0, desired=2), metrics=outage_metrics(), db_instance=db_instance())
+    p99 = build_view(data, Config(), NOW).readings["p99_latency_ms"]
+    assert p99.level is Level.UNKNOWN and p99.value_text == "120 ms · 2 min ago"
+    healthy = build_view(DashboardData(service=service(), metrics=healthy_metrics(), db_instance=db_instance()), Config(), NOW)
+    assert healthy.readings["p99_latency_ms"].level is Level.OK
