@@ -30,6 +30,7 @@ class DashboardData:
     metrics_period: int = 60
     db_instance: DbInstance | None = None
     errors_last_hour: int | None = None
+    errors_complete: bool = True  # False: the hourly count stopped at its page limit (a lower bound)
     db_connection_errors: int | None = None
 
 
@@ -68,7 +69,7 @@ def build_view(data: DashboardData, config: Config, now: datetime | None = None)
     )
     return DashboardView(
         readings=readings,
-        errors=errors_reading(data.errors_last_hour, config.thresholds),
+        errors=errors_reading(data.errors_last_hour, config.thresholds, complete=data.errors_complete),
         verdict=service_verdict(data.service, health),
         rollback=tuple(reasons),
         health=health,

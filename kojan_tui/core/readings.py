@@ -51,15 +51,20 @@ class MetricReading:
     elb_5xx: float = 0.0  # the 5XX rate only: the newest period's HTTPCode_ELB_5XX_Count (the ALB's own answers)
     age_s: float | None = None  # seconds since the newest datapoint's period began; None when unknown
     stale: bool = False  # that datapoint is older than the configured number of periods: shown with its age, NO DATA
+    partial: str = ""  # AWS said the answer is not whole ("partial answer", "denied"…): not current either
+    lower_bound: bool = False  # a count that stopped at its page limit: at least this many
 
     @property
     def current(self) -> float | None:
-        """The value to judge by: the newest datapoint unless it is stale (old data is never current)."""
-        return None if self.stale else self.latest
+        """The value to judge by: the newest datapoint unless it is stale or partial (never shown as current)."""
+        return None if self.stale or self.partial else self.latest
 
     @property
     def level(self) -> Level:
-        return level_for(self.current, self.threshold)
+        level = level_for(self.current, self.threshold)
+        if self.lower_bound and level is Level.OK:
+            return Level.UNKNOWN  # "at least N" under the warning level says nothing: never ✓ OK
+        return level
 
     @property
     def value_text(self) -> str:
@@ -67,6 +72,10 @@ class MetricReading:
             return self.note or "no data"
         unit = f" {self.spec.unit}" if self.spec.unit else ""
         text = f"{self.latest:.{self.spec.decimals}f}{unit}"
+        if self.lower_bound:
+            return f"≥ {text} (incomplete)"
+        if self.partial:
+            return f"{text} · {self.partial}"
         if not self.stale:
             return text
         return f"{text} · {ago_text(self.age_s) if self.age_s is not None else 'not current'}"
@@ -216,9 +225,30 @@ def compute_readings(
 
     stamps, values, note = storage_used_percent(metrics.get(q.RDS_FREE_STORAGE), db)
     readings[RDS_STORAGE.key] = MetricReading(RDS_STORAGE, th(RDS_STORAGE), stamps, values, values[-1] if values else None, note)
-    readings = {key: aged(reading, staleness) for key, reading in readings.items()}
+    readings = {key: marked_partial(aged(reading, staleness), metrics) for key, reading in readings.items()}
     readings[P99.key] = unanswered_latency(readings[P99.key], readings[ERROR_RATE.key])
     return readings
+
+
+SERIES_OF: dict[str, tuple[str, ...]] = {
+    P99.key: (q.P99_LATENCY,),
+    ERROR_RATE.key: (q.ALB_5XX, q.ALB_REQUESTS, q.ELB_5XX),
+    ECS_CPU.key: (q.ECS_CPU,),
+    ECS_MEMORY.key: (q.ECS_MEMORY,),
+    RDS_CPU.key: (q.RDS_CPU,),
+    RDS_STORAGE.key: (q.RDS_FREE_STORAGE,),
+}
+PARTIAL_WORDS = {"PartialData": "partial answer", "Forbidden": "denied", "InternalError": "AWS internal error"}
+
+
+def marked_partial(reading: MetricReading, metrics: Mapping[str, MetricSeries]) -> MetricReading:
+    """A reading built from a series AWS did not answer whole (GetMetricData's per-series StatusCode, or a
+    paged answer cut at the page limit) says so, and its old points are not taken as current."""
+    for query_id in SERIES_OF.get(reading.spec.key, ()):
+        series = metrics.get(query_id)
+        if series is not None and series.status != "Complete":
+            return replace(reading, partial=PARTIAL_WORDS.get(series.status, series.status))
+    return reading
 
 
 def unanswered_latency(p99: MetricReading, rate: MetricReading) -> MetricReading:
@@ -266,8 +296,11 @@ def target_health(metrics: Mapping[str, MetricSeries], staleness: Staleness | No
     )
 
 
-def errors_reading(count: int | None, thresholds: Thresholds) -> MetricReading:
-    """S02: the number of ERROR lines in the last hour, as a reading with its own threshold."""
+def errors_reading(count: int | None, thresholds: Thresholds, *, complete: bool = True) -> MetricReading:
+    """S02: the number of ERROR lines in the last hour, as a reading with its own threshold.
+
+    An incomplete count (the scan stopped at its page limit) is a lower bound: ``≥ N (incomplete)``, an
+    alert or warning when N already is one, never ``✓ OK``."""
     if count is None:
         return MetricReading(ERRORS, thresholds.errors_last_hour, note="no data")
-    return MetricReading(ERRORS, thresholds.errors_last_hour, latest=float(count))
+    return MetricReading(ERRORS, thresholds.errors_last_hour, latest=float(count), lower_bound=not complete)

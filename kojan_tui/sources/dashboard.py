@@ -116,7 +116,10 @@ class DashboardSources:
     def _got_errors(self, result: tuple[int, int, int]) -> None:
         errors, db_errors, end_ms = result
         self.error_tally.scanned(end_ms, errors)
-        self._update(SourceName.ERRORS, errors_last_hour=self.error_tally.count, db_connection_errors=db_errors)
+        complete = getattr(errors, "complete", True)
+        self._update(
+            SourceName.ERRORS, errors_last_hour=self.error_tally.count, errors_complete=complete, db_connection_errors=db_errors
+        )
 
     def _got_logs(self, lines: list[LogLine]) -> None:
         if self.log_feed.behind and self.poller is not None:  # stopped at its page limit: catch up now

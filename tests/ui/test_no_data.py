@@ -76,3 +76,17 @@ async def test_the_5xx_panel_shows_its_target_and_load_balancer_parts():
         service = plain(app.screen.query_one(ServicePanel).render())
         assert "✖ ALERT UNHEALTHY — 0 healthy targets (2 unhealthy)" in service
         assert "targets 0 healthy, 2 unhealthy" in service
+
+
+async def test_an_error_count_cut_at_its_page_limit_shows_as_incomplete_not_ok():
+    from kojan_tui.ui.widgets.errors_panel import ErrorsPanel
+    from tests.ui.harness import error_lines, healthy_fake, make_app, plain, refresh
+
+    fake = healthy_fake()
+    fake.log_events = error_lines(5)
+    fake.count_pages, fake.page_size = 1, 3  # the fake stops counting where the gateway would
+    app = make_app(fake)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await refresh(app, pilot)
+        text = plain(app.screen.query_one(ErrorsPanel).render())
+        assert "≥ 3 (incomplete)" in text and "✓ OK" not in text
