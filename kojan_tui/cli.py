@@ -202,9 +202,10 @@ def _audit_trail(*, demo: bool) -> Any:
 
 
 def _run_app(config: Config, gateway: AwsGateway, demo: Any, audit: Any) -> int:
+    from kojan_tui.store.database import LazyDatabase, default_database_path
     from kojan_tui.ui.app import KojanApp
 
-    app = KojanApp(config, gateway, demo=demo, audit=audit)
+    app = KojanApp(config, gateway, demo=demo, audit=audit, database=LazyDatabase(default_database_path(demo=demo is not None)))
     gc.freeze()  # what start-up made lives for the whole run: keep it out of full collections (key latency)
 
     async def run() -> None:

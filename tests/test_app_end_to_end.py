@@ -17,6 +17,7 @@ from kojan_tui.ui.widgets.log_pane import LogPane
 from kojan_tui.ui.widgets.metric_panel import MetricPanel
 from kojan_tui.ui.widgets.rollback_banner import RollbackBanner
 from kojan_tui.ui.widgets.service_panel import ServicePanel
+from tests.ui.harness import plain
 
 DEMO_CREDENTIALS = ("demo", "demo")
 
@@ -85,3 +86,80 @@ async def test_aws_going_away_marks_every_panel_stale_and_the_app_keeps_running(
             assert app.is_running
     finally:
         demo.stop()
+
+
+async def test_an_incident_recorded_through_a_db_outage_replays_what_the_dashboard_showed(demo_world, tmp_path):
+    from kojan_tui.core.config import IncidentSettings
+    from kojan_tui.ui.screens.incident import recorder_of
+    from kojan_tui.ui.screens.replay import ReplayScreen, open_replay
+
+    app = app_on(demo_world)
+    app.config = replace(app.config, incidents=IncidentSettings(str(tmp_path / "er.md"), str(tmp_path / "reports")))
+    app.services = replace(app.services, config=app.config)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await app.poller.refresh_now(wait=True)
+        recorder = recorder_of(app.services)
+        record = await recorder.start("db outage drill")
+        await app.poller.refresh_now(["metrics", "service", "database", "errors"], wait=True)
+        await asyncio.to_thread(demo_world.set_scenario, "db-outage")
+        five_xx = next(p for p in app.screen.query(MetricPanel) if p.spec.key == "error_rate_percent")
+        for _ in range(40):
+            await asyncio.sleep(0.25)
+            await app.poller.refresh_now(["metrics", "database", "service", "errors"], wait=True)
+            await pilot.pause()
+            if five_xx.level is Level.ALERT:
+                break
+        await recorder.flush()
+        frames = await recorder.store.frames(record.number)
+        size = await recorder.store.frame_bytes(record.number)
+        print(f"recorded {len(frames)} frames, {size} bytes, {size / len(frames):.0f} bytes/frame")
+        assert await open_replay(app, app.services, record.number)
+        await pilot.pause()
+        replay = app.screen
+        assert isinstance(replay, ReplayScreen)
+        panel = next(p for p in replay.query(MetricPanel) if p.spec.key == "error_rate_percent")
+        replay.show_frame(0)
+        await pilot.pause()
+        assert panel.reading.level is Level.OK  # before the switch, as it was shown then
+        replay.show_frame(len(frames) - 1)
+        await pilot.pause()
+        assert panel.reading.level is Level.ALERT  # the outage, at the time it was recorded
+        timeline = (await recorder.store.get(record.number)).timeline
+        assert any(entry.kind == "alert" and "5XX" in entry.text for entry in timeline)
+
+
+async def wait_ticks(demo: EmbeddedAws, n: int) -> None:
+    """Let the simulator run ``n`` ticks (a 30 s metrics refresh is 6 ticks of the default 5 s)."""
+    start = int(demo.status()["ticks"])
+    while int((await asyncio.to_thread(demo.status))["ticks"]) - start < n:
+        await asyncio.sleep(demo.tick_seconds / 2)
+
+
+TICKS_PER_METRICS_REFRESH = 6  # refresh.metrics_seconds 30 / the demo's default 5 s tick
+
+
+async def test_outage_is_an_alert_everywhere_within_one_metrics_refresh_and_healthy_is_not(demo_world):
+    app = app_on(demo_world)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await wait_ticks(demo_world, TICKS_PER_METRICS_REFRESH)
+        await app.poller.refresh_now(wait=True)
+        await pilot.pause()
+        five_xx = next(p for p in app.screen.query(MetricPanel) if p.spec.key == "error_rate_percent")
+        service = app.screen.query_one(ServicePanel)
+        assert five_xx.level is Level.OK and service.verdict.level is Level.OK
+        assert app.state.view.health.healthy == 2 and app.state.view.rollback == ()
+        assert not app.screen.query_one(RollbackBanner).display
+
+        await asyncio.to_thread(demo_world.set_scenario, "outage")
+        await wait_ticks(demo_world, TICKS_PER_METRICS_REFRESH)
+        await app.poller.refresh_now(wait=True)  # one refresh of every source
+        await pilot.pause()
+        assert five_xx.level is Level.ALERT, five_xx.reading
+        assert "LB" in five_xx.reading.detail and five_xx.reading.elb_5xx > 0
+        assert service.verdict.level is Level.ALERT
+        assert {"0 of 2 tasks running", "0 healthy targets"} <= {r.split(" (")[0] for r in service.verdict.reasons}
+        assert (app.state.data.service.running, app.state.data.service.desired) == (0, 2)
+        [reason] = [r for r in app.state.view.rollback if r.code == "all_failing"]
+        assert "every request is failing" in reason.text and "0 of 2 tasks running" in reason.text
+        banner = app.screen.query_one(RollbackBanner)
+        assert banner.display and "every request is failing: " in plain(banner.render())

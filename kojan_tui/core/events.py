@@ -13,6 +13,7 @@ from datetime import datetime
 from typing import Any, TypeVar
 
 from kojan_tui.core.alerts import Alert, AlertUpdate
+from kojan_tui.core.incidents import TimelineEntry
 from kojan_tui.core.rollback_rules import RollbackReason
 
 
@@ -43,6 +44,17 @@ class RollbackCleared:
     at: datetime
 
 
+@dataclass(frozen=True)
+class EmergencyStarted:
+    """The S24 emergency flow was started: an incident record opens with it."""
+
+    at: datetime
+    title: str = "S24 emergency"
+
+    def timeline_entry(self) -> TimelineEntry:
+        return TimelineEntry(self.at, "note", f"{self.title}: emergency flow started (S24)")
+
+
 E = TypeVar("E")
 Listener = Callable[[Any], None]
 
@@ -50,7 +62,12 @@ Listener = Callable[[Any], None]
 class EventBus:
     def __init__(self, on_error: Callable[[BaseException], None] | None = None) -> None:
         self._listeners: dict[type, list[Listener]] = defaultdict(list)
+        self._any: list[Listener] = []
         self.on_error = on_error
+
+    def subscribe_all(self, listener: Callable[[object], None]) -> None:
+        """Call ``listener(event)`` for every event (the incident timeline hears everything)."""
+        self._any.append(listener)
 
     def subscribe(self, event_type: type[E], listener: Callable[[E], None]) -> Callable[[], None]:
         """Call ``listener(event)`` for every published ``event_type``; returns the unsubscriber."""
@@ -63,7 +80,7 @@ class EventBus:
         return unsubscribe
 
     def publish(self, event: object) -> None:
-        for listener in list(self._listeners.get(type(event), ())):
+        for listener in [*self._listeners.get(type(event), ()), *self._any]:
             try:
                 listener(event)
             except Exception as error:  # one listener's bug must not silence the others
@@ -87,3 +104,19 @@ def alert_events(
     events += [AlertFired(alert, now) for alert in update.fired]
     events += [AlertCleared(alert.key, alert.title, now) for alert in update.cleared]
     return events
+
+
+def timeline_entry(event: object) -> TimelineEntry | None:
+    """How an event reads on an incident's timeline; events of other features say it themselves by
+    having a ``timeline_entry()`` method. None: not worth a line."""
+    if isinstance(event, AlertFired):
+        a = event.alert
+        return TimelineEntry(event.at, "alert", f"{a.title}: {a.value_text} — {a.action}")
+    if isinstance(event, AlertCleared):
+        return TimelineEntry(event.at, "alert-cleared", f"{event.title} back within its threshold")
+    if isinstance(event, RollbackRaised):
+        return TimelineEntry(event.at, "s25", f"ROLL BACK NOW: {event.reason.text}")
+    if isinstance(event, RollbackCleared):
+        return TimelineEntry(event.at, "s25-cleared", f"no longer holds: {event.reason.text}")
+    own = getattr(event, "timeline_entry", None)
+    return own() if callable(own) else None

@@ -41,6 +41,7 @@ class AppContext:
     demo_scenario: str | None  # None: not a demo
     window: str
     clock_text: str = ""
+    badge: str | None = None  # e.g. "REPLAY ER-008 · 5/120": shown first, so a replay is never taken for live
 
 
 @dataclass(frozen=True)

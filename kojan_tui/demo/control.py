@@ -1,7 +1,7 @@
 """The demo's control API on the server's own port, outside AWS's namespace, for loopback callers only.
 
 ``GET /_kojan/scenario``, ``POST /_kojan/scenario {"name": ...}``, ``POST /_kojan/reset {"scenario": ...}``,
-``GET /_kojan/status``. moto's ``/moto-api/reset`` is refused: it would wipe the seeded world.
+``GET /_kojan/status``, and the simulated API's health URL ``GET /_kojan/app/health`` (200 or 503). moto's ``/moto-api/reset`` is refused: it would wipe the seeded world.
 """
 
 from __future__ import annotations
@@ -28,7 +28,7 @@ class ControlApp:
 
     def __init__(self, moto_app: Callable[..., Iterable[bytes]], handlers: Any):
         self.moto_app = moto_app
-        self.handlers = handlers  # has .scenario(), .set_scenario(name), .reset(name), .status()
+        self.handlers = handlers  # .scenario(), .set_scenario(name), .reset(name), .status(), .app_health()
 
     def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
         path, method = environ.get("PATH_INFO", ""), environ.get("REQUEST_METHOD", "GET")
@@ -51,6 +51,8 @@ class ControlApp:
                 return self._reply(start_response, 200, self._scenario_view())
             if route == ("GET", "status"):
                 return self._reply(start_response, 200, self.handlers.status())
+            if route == ("GET", "app/health"):
+                return self._reply(start_response, *self.handlers.app_health())
             return self._reply(start_response, 404, {"error": f"no such control endpoint: {method} {path}"})
         except ValueError as exc:
             return self._reply(start_response, 400, {"error": str(exc), "scenarios": list(SCENARIOS)})
@@ -83,6 +85,6 @@ class ControlApp:
     @staticmethod
     def _reply(start_response: Callable[..., Any], status: int, payload: dict[str, Any]) -> list[bytes]:
         body = json.dumps(payload).encode()
-        reason = {200: "OK", 400: "Bad Request", 403: "Forbidden", 404: "Not Found"}[status]
+        reason = {200: "OK", 400: "Bad Request", 403: "Forbidden", 404: "Not Found", 503: "Service Unavailable"}[status]
         start_response(f"{status} {reason}", [("Content-Type", "application/json"), ("Content-Length", str(len(body)))])
         return [body]

@@ -3,10 +3,16 @@
 A new PRIMARY deployment (rolloutState IN_PROGRESS) starts tasks one per tick; each becomes RUNNING after
 two ticks, then an old task is drained and stopped; when only the new tasks remain the deployment is
 COMPLETED, the old one disappears and the service events read as AWS writes them.
+
+The deployment circuit breaker (``deploymentCircuitBreaker`` enable + rollback, seeded on): in ``bad-deploy``
+the tasks of a deployment of the newest revision requested by UpdateService fail their ELB health checks; after
+``failure_threshold`` failed tasks the deployment is FAILED and the service rolls back to the last COMPLETED one.
 """
 
 from __future__ import annotations
 
+import copy
+import math
 import sys
 import uuid
 from datetime import UTC, datetime
@@ -16,10 +22,14 @@ from moto.ecs import models as ecs_models
 from moto.logs.models import logs_backends
 
 from kojan_tui.demo import ecs_tasks
+from kojan_tui.demo.seed import DEPLOYMENT_CONFIGURATION
 from kojan_tui.demo.world import SimTask, World
 
 PENDING_TICKS = 2  # provisioning + health checks before a task counts as RUNNING
 MAX_EVENTS = 100  # AWS keeps the 100 newest service events
+HEALTH_CHECKS_FAIL_IN = frozenset({"bad-deploy"})  # scenarios where a requested deployment of the newest revision fails
+CIRCUIT_BREAKER_FAILED_REASON = "ECS deployment circuit breaker: tasks failed to start."
+CRASH_REASON = "Essential container in task exited"
 
 _world: World | None = None
 _original_update_service = ecs_models.EC2ContainerServiceBackend.update_service
@@ -123,6 +133,48 @@ def stop_task(world: World, service: Any, task: SimTask, reason: str = "") -> No
     service.__dict__["_kojan_steady"] = False
 
 
+def failure_threshold(desired_count: int) -> int:
+    """AWS's circuit breaker threshold: half the desired count, rounded up, at least 3 and at most 200."""
+    return min(200, max(3, math.ceil(desired_count * 0.5)))
+
+
+def fails_health_checks(world: World, service: Any, deployment: dict[str, Any]) -> bool:
+    """In ``bad-deploy``, a deployment of the newest revision that UpdateService asked for never gets healthy
+    (the seeded tasks and a circuit breaker's rollback do)."""
+    return (
+        world.scenario_name in HEALTH_CHECKS_FAIL_IN
+        and deployment["taskDefinition"] == latest_task_definition(world)
+        and deployment["id"] in service.__dict__.get("_kojan_requested", set())
+    )
+
+
+def fail_health_checks(world: World, service: Any, task: SimTask, deployment: dict[str, Any]) -> None:
+    target_group = world.target_group_arn or "unknown"
+    add_event(
+        service,
+        f"(port 8080) is unhealthy in (target-group {target_group}) due to (reason Health checks failed with these codes: [500]).",
+    )
+    stop_task(world, service, task, reason=f"Task failed ELB health checks in (target-group {target_group})")
+    deployment["failedTasks"] = deployment.get("failedTasks", 0) + 1
+    deployment["updatedAt"] = _utc()
+
+
+def trip_circuit_breaker(world: World, service: Any, primary: dict[str, Any]) -> bool:
+    """FAILED once the threshold of failed tasks is reached; with rollback on, back to the last COMPLETED deployment."""
+    breaker = (getattr(service, "deployment_configuration", None) or {}).get("deploymentCircuitBreaker") or {}
+    if not breaker.get("enable") or primary["rolloutState"] != "IN_PROGRESS":
+        return False
+    if primary.get("failedTasks", 0) < failure_threshold(service.desired_count):
+        return False
+    primary.update(rolloutState="FAILED", rolloutStateReason=CIRCUIT_BREAKER_FAILED_REASON, updatedAt=_utc())
+    add_event(service, f"(deployment {primary['id']}) deployment failed: tasks failed to start.")
+    last_completed = service.__dict__.get("_kojan_last_completed")
+    if breaker.get("rollback") and last_completed:
+        add_event(service, f"rolling back to deployment {last_completed[0]}.")
+        start_deployment(world, service, last_completed[1])
+    return True
+
+
 def recount(world: World, service: Any) -> None:
     for d in service.deployments:
         mine = [t for t in world.tasks if t.deployment_id == d["id"]]
@@ -135,22 +187,38 @@ def recount(world: World, service: Any) -> None:
 
 
 def step(world: World) -> None:
-    """One tick of ECS: tasks start, become healthy, old ones drain, deployments complete."""
+    """One tick of ECS: tasks start, become healthy, old ones drain, deployments complete.
+
+    Tasks of ``world.failing_deployments`` (the outage scenario) exit instead: running 0 of desired.
+    """
     service = world_service(world)
     if service is None or not service.deployments:
         return
     with world.lock:
         primary = next(d for d in service.deployments if d["status"] == "PRIMARY")
-        for task in world.tasks:
+        by_id = {d["id"]: d for d in service.deployments}
+        for task in list(world.tasks):
             task.ticks_in_state += 1
+            if task.deployment_id in world.failing_deployments and (
+                task.state == "RUNNING" or task.ticks_in_state >= PENDING_TICKS
+            ):
+                stop_task(world, service, task, reason=CRASH_REASON)  # outage: it exits; the scheduler tries again
+                continue
             if task.state == "PENDING" and task.ticks_in_state >= PENDING_TICKS:
+                deployment = by_id.get(task.deployment_id)
+                if deployment is not None and fails_health_checks(world, service, deployment):
+                    fail_health_checks(world, service, task, deployment)
+                    continue
                 task.state, task.ticks_in_state = "RUNNING", 0
                 _mirror(ecs_tasks.sync, world, service, task)
                 if world.target_group_arn:
                     add_event(service, f"registered 1 targets in (target-group {world.target_group_arn})")
+        if trip_circuit_breaker(world, service, primary):
+            recount(world, service)
+            return
         mine = [t for t in world.tasks if t.deployment_id == primary["id"]]
         old = [t for t in world.tasks if t.deployment_id != primary["id"]]
-        if len(mine) < service.desired_count:
+        if len(mine) < service.desired_count and primary["rolloutState"] != "FAILED":
             launch_task(world, service, primary)
         running_new = sum(t.state == "RUNNING" for t in mine)
         if old and running_new and running_new + len(old) > service.desired_count:
@@ -164,6 +232,7 @@ def step(world: World) -> None:
                 primary["rolloutStateReason"] = f"ECS deployment {primary['id']} completed."
                 primary["updatedAt"] = _utc()
                 service.deployments = [primary]
+                service.__dict__["_kojan_last_completed"] = (primary["id"], primary["taskDefinition"])
                 add_event(service, f"deployment {primary['id']} deployment completed.")
             if not service.__dict__.get("_kojan_steady"):
                 service.__dict__["_kojan_steady"] = True
@@ -181,6 +250,9 @@ def settle(world: World, task_definition: str, when: float | None = None) -> Non
         service.deployments = [deployment]
         service.task_definition = task_definition
         service.desired_count = 2
+        service.deployment_configuration = copy.deepcopy(DEPLOYMENT_CONFIGURATION)
+        service.__dict__["_kojan_last_completed"] = (deployment["id"], task_definition)
+        service.__dict__["_kojan_requested"] = set()
         for _ in range(service.desired_count):
             task = launch_task(world, service, deployment, state="RUNNING", when=when, log_event=False)
             add_event(service, f"has started 1 tasks: (task {task.task_id}).", when)
@@ -216,7 +288,8 @@ def update_service(self: Any, service_properties: dict[str, Any]) -> Any:
             service.__dict__["_kojan_steady"] = False
         target = self.describe_task_definition(task_definition_str).arn if task_definition_str else service.task_definition
         if target != service.task_definition or force:
-            start_deployment(world, service, target)
+            deployment = start_deployment(world, service, target)
+            service.__dict__.setdefault("_kojan_requested", set()).add(deployment["id"])
         recount(world, service)
         return service
 

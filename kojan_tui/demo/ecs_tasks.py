@@ -72,7 +72,8 @@ def add(world: World, service: Any, task: SimTask) -> None:
     mirrored.status = "PENDING"
     mirrored.desired_status = "RUNNING"
     mirrored.created_at = _utc(task.started_at)
-    mirrored.cpu, mirrored.memory, mirrored.connectivity = "512", "1024", "CONNECTED"
+    mirrored.cpu, mirrored.connectivity = "512", "CONNECTED"
+    mirrored.memory = str(getattr(definition, "memory", None) or "1024")
     mirrored.availability_zone = "ap-northeast-1a" if int(task.task_id[-1], 16) % 2 else "ap-northeast-1c"
     backend.tasks.setdefault(cluster.name, {})[mirrored.task_arn] = mirrored
     sync(world, service, task)

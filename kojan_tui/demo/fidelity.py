@@ -5,7 +5,18 @@ from __future__ import annotations
 from moto.core import model_instances
 from moto.core.common_models import BaseModel
 
-from kojan_tui.demo import cloudwatch_patch, ecs_listing, ecs_rollout, ecs_tasks, logs_patch, scaling
+from kojan_tui.demo import (
+    cloudwatch_patch,
+    ecr_scans,
+    ecs_listing,
+    ecs_rollout,
+    ecs_tasks,
+    log_export,
+    logs_patch,
+    rds_maintenance,
+    scaling,
+    secrets_state,
+)
 from kojan_tui.demo.world import World
 
 
@@ -30,3 +41,7 @@ def apply_all(world: World) -> None:
     ecs_listing.apply()  # ListTaskDefinitions prefix and sort
     ecs_tasks.apply()  # ListTasks: RUNNING by default, serviceName honoured
     scaling.apply(world)  # DescribeScalingActivities
+    ecr_scans.apply(world)  # per-image scan findings by tag or digest
+    secrets_state.apply()  # LastAccessedDate
+    rds_maintenance.apply(world)  # DescribePendingMaintenanceActions
+    log_export.apply(world)  # export tasks that run for a few ticks

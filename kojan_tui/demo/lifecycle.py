@@ -3,62 +3,80 @@
 from __future__ import annotations
 
 import sys
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from moto.cloudwatch.models import cloudwatch_backends
-from moto.ecr.models import ecr_backends
+from moto.ec2.models import ec2_backends
 from moto.logs.models import logs_backends
+from moto.rds.models import rds_backends
 
-from kojan_tui.demo import cloudwatch_patch, ecs_rollout, scaling, slowlog
+from kojan_tui.demo import (
+    cloudwatch_patch,
+    ecr_scans,
+    ecs_rollout,
+    log_export,
+    rds_maintenance,
+    s3_objects,
+    scaling,
+    secrets_state,
+    slowlog,
+)
 from kojan_tui.demo.scenarios import DEFAULT_SCENARIO
-from kojan_tui.demo.seed import seed_world
+from kojan_tui.demo.seed import DB_PARAMETER_GROUP, DB_PARAMETERS, REVISIONS, seed_world
 from kojan_tui.demo.world import SERVICE_AGE_SECONDS, World
 
-SCAN_FINDINGS = [  # real Go advisories affecting the Go 1.22 toolchain and x/net the image was built with
-    (
-        "CVE-2024-24790",
-        "CRITICAL",
-        "stdlib",
-        "1.22.3",
-        "net/netip: Is4In6 and similar methods misclassify IPv4-mapped IPv6 addresses.",
-    ),
-    (
-        "CVE-2023-45288",
-        "HIGH",
-        "golang.org/x/net",
-        "0.21.0",
-        "net/http2: an attacker can exhaust CPU with excessive CONTINUATION frames.",
-    ),
-    ("CVE-2024-34156", "HIGH", "stdlib", "1.22.3", "encoding/gob: deeply nested structures exhaust the stack."),
-    ("CVE-2024-24791", "MEDIUM", "stdlib", "1.22.3", "net/http: a server may mishandle 100-continue responses from a backend."),
-]
+
+def seed_details(world: World, now: float) -> None:
+    """What moto's API cannot set, set (again) relative to ``now``: image dates and scans, secret history and
+    rotation, pending maintenance, the DB parameters, recent ALB logs, no export tasks and an empty archive."""
+    ecr_scans.seed(world, now)
+    date_task_definitions(world, now)
+    secrets_state.seed(world, now)
+    rds_maintenance.seed(now)
+    group = rds_backends[world.account_id][world.region].db_parameter_groups.get(DB_PARAMETER_GROUP)
+    if group is not None:
+        group.update_parameters(
+            [{"ParameterName": k, "ParameterValue": v, "ApplyMethod": "immediate"} for k, v in DB_PARAMETERS.items()]
+        )
+    log_export.forget_all(world)
+    s3_objects.empty_log_archive(world)
+    s3_objects.write_alb_logs(world, now)
+    follow_scenario(world)
 
 
-def seed_scan_findings(world: World, image_digest_tag: str = "latest") -> None:
-    repo = world.config.service.ecr_repository
-    findings = [
-        {
-            "name": cve,
-            "uri": f"https://nvd.nist.gov/vuln/detail/{cve}",
-            "severity": sev,
-            "description": desc,
-            "attributes": [{"key": "package_name", "value": pkg}, {"key": "package_version", "value": ver}],
-        }
-        for cve, sev, pkg, ver, desc in SCAN_FINDINGS
-    ]
-    counts: dict[str, int] = {}
-    for f in findings:
-        counts[f["severity"]] = counts.get(f["severity"], 0) + 1
-    backend = ecr_backends[world.account_id][world.region]
-    backend.scan_finding_results.append(
-        {
-            "registryId": world.account_id,
-            "repositoryName": repo,
-            "imageId": {"imageTag": image_digest_tag},
-            "imageScanStatus": {"status": "COMPLETE", "description": "The scan was completed successfully."},
-            "imageScanFindings": {"findings": findings, "findingSeverityCounts": counts},
-        }
-    )
+def date_task_definitions(world: World, now: float) -> None:
+    """registeredAt (and deregisteredAt for the inactive ones) as ``REVISIONS`` says, not "at startup"."""
+    revisions = ecs_rollout.ecs_backend(world).task_definitions.get(world.config.service.task_family, {})
+    for arn, revision in zip(world.task_definitions, REVISIONS, strict=False):
+        definition = next((td for td in revisions.values() if td.arn == arn), None)
+        if definition is None:
+            continue
+        definition.registered_at = datetime.fromtimestamp(now - revision.registered_days_ago * 86400, UTC).replace(tzinfo=None)
+        if not revision.active:
+            definition.deregistered_at = definition.registered_at + timedelta(days=30)
+
+
+_security_rules: dict[str, list[Any]] = {}  # seeded group id -> its ingress rules as seeded
+
+
+def keep_security_rules(world: World, group_ids: list[str]) -> None:
+    """Remember the seeded security groups' ingress rules, so a reset undoes a test that revoked one."""
+    backend = ec2_backends[world.account_id][world.region]
+    for group_id in group_ids:
+        _security_rules[group_id] = list(backend.get_security_group_by_name_or_id(group_id).ingress_rules)
+
+
+def restore_security_rules(world: World) -> None:
+    backend = ec2_backends[world.account_id][world.region]
+    for group_id, rules in _security_rules.items():
+        if (group := backend.get_security_group_by_name_or_id(group_id)) is not None:
+            group.ingress_rules = list(rules)
+
+
+def follow_scenario(world: World) -> None:
+    """What a scenario changes outside the simulator's tick (the JWT secret's length in ``auth-errors``)."""
+    secrets_state.follow_scenario(world)
 
 
 def build_world(world: World, simulator: Any, endpoint: str) -> None:
@@ -67,8 +85,9 @@ def build_world(world: World, simulator: Any, endpoint: str) -> None:
     world.task_definitions = ids["task_definitions"]
     world.scalable_resource_id = ids["scalable_resource_id"]
     world.target_group_arn = ids["tg_arn"]
-    seed_scan_findings(world)
+    keep_security_rules(world, [ids["alb_sg"], ids["ecs_sg"], ids["db_sg"]])
     now = world.now()
+    seed_details(world, now)
     world.scenario_since = now  # the tasks that are up now were up before the scenario began
     scaling.seed_history(world, now)
     ecs_rollout.settle(world, world.task_definitions[-1], when=now - SERVICE_AGE_SECONDS)
@@ -98,6 +117,8 @@ def reset_world(world: World, simulator: Any, scenario: str = DEFAULT_SCENARIO) 
         world.scenario_since = now
         world.scaling_activities = []
         scaling.seed_history(world, now)
+        seed_details(world, now)
+        restore_security_rules(world)
         ecs_rollout.settle(world, ecs_rollout.latest_task_definition(world), when=now - SERVICE_AGE_SECONDS)
         simulator.backfill(now)
 

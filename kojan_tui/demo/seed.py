@@ -6,11 +6,10 @@ Secret values are generated here at random: nothing real is ever stored.
 
 from __future__ import annotations
 
-import gzip
 import hashlib
 import json
 import secrets
-from datetime import UTC, datetime, timedelta
+from dataclasses import dataclass
 from typing import Any
 
 import boto3
@@ -20,13 +19,71 @@ from kojan_tui.core.config import Config
 
 ACCOUNT_ID = "123456789012"  # moto's default account
 CONTAINER = "business"
-REVISIONS = (  # (image tag, extra environment): rev 1 is oldest, the last one is deployed
-    ("v1.4.2", {"APP_VERSION": "1.4.2", "DB_MAX_OPEN_CONNS": "20", "FEATURE_MFA": "false"}),
-    ("v1.5.0", {"APP_VERSION": "1.5.0", "DB_MAX_OPEN_CONNS": "25", "FEATURE_MFA": "true"}),
-    ("v1.5.1", {"APP_VERSION": "1.5.1", "DB_MAX_OPEN_CONNS": "25", "FEATURE_MFA": "true", "CACHE_TTL_SECONDS": "60"}),
+
+
+@dataclass(frozen=True)
+class Revision:
+    """One task definition revision as seeded: what a rollback diff can show between two of them."""
+
+    tag: str  # the image tag in ECR
+    env: dict[str, str]  # on top of BASE_ENV
+    secrets: tuple[str, ...]  # SECRET_NAMES referenced as environment variables
+    memory: int  # MiB, task and container
+    pushed_days_ago: float  # the image's imagePushedAt
+    registered_days_ago: float  # the revision's registeredAt
+    active: bool = True  # False: deregistered (INACTIVE), shown by a rollback screen, never offered
+
+
+REVISIONS = (  # rev 1 is oldest, the last one is deployed (and is the bad one in bad-deploy)
+    Revision(
+        "v1.4.2",
+        {
+            "APP_VERSION": "1.4.2",
+            "DB_MAX_OPEN_CONNS": "20",
+            "FEATURE_MFA": "false",
+            "OAUTH_TOKEN_TTL": "168h",
+            "MFA_CODE_TTL": "10m",
+        },
+        ("jwt-secret", "db-password"),
+        1024,
+        pushed_days_ago=230,
+        registered_days_ago=229,
+        active=False,
+    ),
+    Revision(
+        "v1.5.0",
+        {"APP_VERSION": "1.5.0", "DB_MAX_OPEN_CONNS": "25", "FEATURE_MFA": "true"},
+        ("jwt-secret", "db-password"),
+        1024,
+        pushed_days_ago=200,
+        registered_days_ago=199,
+    ),
+    Revision(
+        "v1.5.1",
+        {"APP_VERSION": "1.5.1", "DB_MAX_OPEN_CONNS": "30", "FEATURE_MFA": "true", "CACHE_TTL_SECONDS": "60"},
+        ("jwt-secret", "db-password", "google-oauth-client-secret"),
+        2048,
+        pushed_days_ago=9,
+        registered_days_ago=8,
+    ),
 )
+BASE_ENV = {  # every revision's environment; a revision's own env overrides it
+    "APP_ENV": "production",
+    "PORT": "8080",
+    "DB_NAME": "kojan_map",
+    "DB_PORT": "3306",
+    "DB_USER": "kojan",
+    "OAUTH_TOKEN_TTL": "24h",  # S20: the guide's OAuth token lifetime
+    "MFA_CODE_TTL": "5m",  # S20: the guide's MFA code lifetime
+}
 ALLOCATED_STORAGE_GIB = 100
 SECRET_NAMES = ("jwt-secret", "db-password", "google-oauth-client-secret")
+LOG_ARCHIVE_BUCKET = "kojan-map-log-archive"  # S27: CloudWatch Logs exports go here
+DEPLOYMENT_CONFIGURATION = {  # the circuit breaker rolls a failing deployment back (ecs_rollout)
+    "deploymentCircuitBreaker": {"enable": True, "rollback": True},
+    "maximumPercent": 200,
+    "minimumHealthyPercent": 100,
+}
 
 
 def split_dimension(value: str, kind: str, fallback_name: str) -> tuple[str, str]:
@@ -126,17 +183,19 @@ def seed_secrets(c: dict[str, Any], config: Config) -> dict[str, str]:
 
 
 def seed_image_repository(c: dict[str, Any], config: Config) -> str:
+    """One image per revision (distinct digests), ``latest`` on the deployed one; dates and scans: ``ecr_scans``."""
     ecr = c["ecr"]
     repo = ecr.create_repository(repositoryName=config.service.ecr_repository, imageScanningConfiguration={"scanOnPush": True})[
         "repository"
     ]
-    for tag, _env in REVISIONS:
+    for revision in REVISIONS:
+        tag = revision.tag
         manifest = {
             "schemaVersion": 2,
             "mediaType": "application/vnd.docker.distribution.manifest.v2+json",
             "config": {
                 "mediaType": "application/vnd.docker.container.image.v1+json",
-                "size": 7023,
+                "size": 31_457_280,  # moto reports this as imageSizeInBytes
                 "digest": "sha256:" + hashlib.sha256(tag.encode()).hexdigest(),
             },
             "layers": [
@@ -147,30 +206,36 @@ def seed_image_repository(c: dict[str, Any], config: Config) -> str:
                 }
             ],
         }
-        tags = [tag, "latest"] if tag == REVISIONS[-1][0] else [tag]
+        tags = [tag, "latest"] if revision is REVISIONS[-1] else [tag]
         for t in tags:
             ecr.put_image(repositoryName=config.service.ecr_repository, imageManifest=json.dumps(manifest), imageTag=t)
-    ecr.start_image_scan(repositoryName=config.service.ecr_repository, imageId={"imageTag": "latest"})
     return repo["repositoryUri"]
 
 
-def seed_database(c: dict[str, Any], config: Config, net: dict[str, Any]) -> None:
-    rds = c["rds"]
-    group = "kojan-map-mysql80"
-    rds.create_db_parameter_group(
-        DBParameterGroupName=group, DBParameterGroupFamily="mysql8.0", Description="kojan-map MySQL 8.0 (slow query log on)"
-    )
+DB_PARAMETER_GROUP = "kojan-map-mysql80"
+DB_PARAMETERS = {"slow_query_log": "1", "long_query_time": "1"}  # S17: on in every scenario; reset restores these
+
+
+def set_db_parameters(rds: Any, values: dict[str, str]) -> None:
     rds.modify_db_parameter_group(
-        DBParameterGroupName=group,
-        Parameters=[
-            {"ParameterName": "slow_query_log", "ParameterValue": "1", "ApplyMethod": "immediate"},
-            {"ParameterName": "long_query_time", "ParameterValue": "1", "ApplyMethod": "immediate"},
-        ],
+        DBParameterGroupName=DB_PARAMETER_GROUP,
+        Parameters=[{"ParameterName": k, "ParameterValue": v, "ApplyMethod": "immediate"} for k, v in values.items()],
     )
+
+
+def seed_database(c: dict[str, Any], config: Config, net: dict[str, Any]) -> str:
+    """The MySQL instance and its parameter group; returns the endpoint address (the task definitions' DB_HOST)."""
+    rds = c["rds"]
+    rds.create_db_parameter_group(
+        DBParameterGroupName=DB_PARAMETER_GROUP,
+        DBParameterGroupFamily="mysql8.0",
+        Description="kojan-map MySQL 8.0 (slow query log on)",
+    )
+    set_db_parameters(rds, DB_PARAMETERS)
     rds.create_db_subnet_group(
         DBSubnetGroupName="kojan-map-db-subnets", DBSubnetGroupDescription="kojan-map private subnets", SubnetIds=net["subnets"]
     )
-    rds.create_db_instance(
+    db = rds.create_db_instance(
         DBInstanceIdentifier=config.service.db_instance,
         DBInstanceClass="db.t3.medium",
         Engine="mysql",
@@ -180,61 +245,65 @@ def seed_database(c: dict[str, Any], config: Config, net: dict[str, Any]) -> Non
         MasterUsername="kojan",
         MasterUserPassword=secrets.token_hex(16),
         DBName="kojan_map",
-        DBParameterGroupName=group,
+        DBParameterGroupName=DB_PARAMETER_GROUP,
         VpcSecurityGroupIds=[net["db_sg"]],
         DBSubnetGroupName="kojan-map-db-subnets",
         MultiAZ=True,
         BackupRetentionPeriod=7,
+        PreferredBackupWindow="18:00-18:30",  # 03:00 JST
+        PreferredMaintenanceWindow="sun:19:00-sun:19:30",  # Monday 04:00 JST
         EnableCloudwatchLogsExports=["error", "slowquery"],
-    )
+    )["DBInstance"]
+    return db.get("Endpoint", {}).get("Address") or f"{config.service.db_instance}.ap-northeast-1.rds.amazonaws.com"
 
 
-def seed_task_definitions(c: dict[str, Any], config: Config, image_uri: str, secret_arns: dict[str, str]) -> list[str]:
+def container_definition(config: Config, revision: Revision, image_uri: str, db_host: str, secret_arns: dict[str, str]) -> dict:
+    env = {**BASE_ENV, "DB_HOST": db_host, **revision.env}
+    return {
+        "name": CONTAINER,
+        "image": f"{image_uri}:{revision.tag}",
+        "essential": True,
+        "cpu": 512,
+        "memory": revision.memory,
+        "portMappings": [{"containerPort": 8080, "protocol": "tcp"}],
+        "environment": [{"name": k, "value": v} for k, v in sorted(env.items())],
+        "secrets": [{"name": n.upper().replace("-", "_"), "valueFrom": secret_arns[n]} for n in revision.secrets],
+        "logConfiguration": {
+            "logDriver": "awslogs",
+            "options": {
+                "awslogs-group": config.service.log_group,
+                "awslogs-region": config.aws.region,
+                "awslogs-stream-prefix": "ecs",
+            },
+        },
+        "healthCheck": {
+            "command": ["CMD-SHELL", "wget -qO- http://localhost:8080/healthz || exit 1"],
+            "interval": 15,
+            "timeout": 5,
+            "retries": 3,
+        },
+    }
+
+
+def seed_task_definitions(
+    c: dict[str, Any], config: Config, image_uri: str, db_host: str, secret_arns: dict[str, str]
+) -> list[str]:
+    """Every revision in order (ARNs, oldest first); the inactive ones are deregistered after registering."""
     arns = []
-    for tag, env in REVISIONS:
-        base_env = {
-            "APP_ENV": "production",
-            "PORT": "8080",
-            "DB_HOST": f"{config.service.db_instance}.cluster.ap-northeast-1.rds.amazonaws.com",
-            "DB_NAME": "kojan_map",
-            "TOKEN_TTL_HOURS": "24",
-            "MFA_CODE_TTL_MINUTES": "5",
-        }
-        container = {
-            "name": CONTAINER,
-            "image": f"{image_uri}:{tag}",
-            "essential": True,
-            "cpu": 512,
-            "memory": 1024,
-            "portMappings": [{"containerPort": 8080, "protocol": "tcp"}],
-            "environment": [{"name": k, "value": v} for k, v in sorted({**base_env, **env}.items())],
-            "secrets": [{"name": n.upper().replace("-", "_"), "valueFrom": arn} for n, arn in secret_arns.items()],
-            "logConfiguration": {
-                "logDriver": "awslogs",
-                "options": {
-                    "awslogs-group": config.service.log_group,
-                    "awslogs-region": config.aws.region,
-                    "awslogs-stream-prefix": "ecs",
-                },
-            },
-            "healthCheck": {
-                "command": ["CMD-SHELL", "wget -qO- http://localhost:8080/healthz || exit 1"],
-                "interval": 15,
-                "timeout": 5,
-                "retries": 3,
-            },
-        }
+    for revision in REVISIONS:
         td = c["ecs"].register_task_definition(
             family=config.service.task_family,
-            containerDefinitions=[container],
+            containerDefinitions=[container_definition(config, revision, image_uri, db_host, secret_arns)],
             requiresCompatibilities=["FARGATE"],
             networkMode="awsvpc",
             cpu="512",
-            memory="1024",
+            memory=str(revision.memory),
             executionRoleArn=f"arn:aws:iam::{ACCOUNT_ID}:role/kojan-map-ecs-execution",
             taskRoleArn=f"arn:aws:iam::{ACCOUNT_ID}:role/kojan-map-business-task",
         )["taskDefinition"]
         arns.append(td["taskDefinitionArn"])
+        if not revision.active:
+            c["ecs"].deregister_task_definition(taskDefinition=td["taskDefinitionArn"])
     return arns
 
 
@@ -251,6 +320,7 @@ def seed_service(c: dict[str, Any], config: Config, net: dict[str, Any], lb: dic
         networkConfiguration={
             "awsvpcConfiguration": {"subnets": net["subnets"], "securityGroups": [net["ecs_sg"]], "assignPublicIp": "DISABLED"}
         },
+        deploymentConfiguration=DEPLOYMENT_CONFIGURATION,
     )
 
 
@@ -276,61 +346,24 @@ def seed_autoscaling(c: dict[str, Any], config: Config) -> str:
     return resource_id
 
 
-def alb_log_line(at: datetime, lb: str, i: int, status: int) -> str:
-    """One ALB access-log entry in AWS's space-separated format (documentation IPs, random trace id)."""
-    request = '"GET https://api.kojan-map.example:443/api/business/posts HTTP/2.0"'
-    trace = f'"Root=1-{secrets.token_hex(4)}-{secrets.token_hex(12)}"'
-    return " ".join(
-        [
-            "https",
-            at.strftime("%Y-%m-%dT%H:%M:%S.%fZ"),
-            lb,
-            f"203.0.113.{10 + i}:5{i:04d}",
-            f"10.0.1.{40 + i % 2}:8080",
-            "0.000",
-            f"0.0{4 + i % 5}1",
-            "0.000",
-            str(status),
-            str(status),
-            "312",
-            "1045",
-            request,
-            '"kojan-map-ios/3.2"',
-            "ECDHE-RSA-AES128-GCM-SHA256",
-            "TLSv1.2",
-            "-",
-            trace,
-        ]
-    )
+def seed_buckets(c: dict[str, Any], config: Config) -> None:
+    """The ALB log bucket (its objects: ``s3_objects.write_alb_logs``) and the S27 log archive bucket."""
+    for bucket in (config.service.alb_log_bucket, LOG_ARCHIVE_BUCKET):
+        c["s3"].create_bucket(Bucket=bucket, CreateBucketConfiguration={"LocationConstraint": config.aws.region})
 
 
-def seed_alb_logs(c: dict[str, Any], config: Config, now: datetime) -> None:
-    s3, bucket, region = c["s3"], config.service.alb_log_bucket, config.aws.region
-    s3.create_bucket(Bucket=bucket, CreateBucketConfiguration={"LocationConstraint": region})
-    lb_name, lb_id = split_dimension(config.service.load_balancer, "app", "kojan-map-alb")
-    prefix = f"AWSLogs/{ACCOUNT_ID}/elasticloadbalancing/{region}"
-    for hours_ago in (3, 2, 1):
-        t = (now - timedelta(hours=hours_ago)).replace(minute=0, second=0, microsecond=0)
-        name = (
-            f"{ACCOUNT_ID}_elasticloadbalancing_{region}_app.{lb_name}.{lb_id}_{t:%Y%m%dT%H%M}Z_10.0.1.23_{secrets.token_hex(4)}"
-        )
-        statuses = [200] * 8 + [401, 304]
-        lines = [alb_log_line(t + timedelta(seconds=i * 37), f"app/{lb_name}/{lb_id}", i, s) for i, s in enumerate(statuses)]
-        s3.put_object(
-            Bucket=bucket, Key=f"{prefix}/{t:%Y/%m/%d}/{name}.log.gz", Body=gzip.compress(("\n".join(lines) + "\n").encode())
-        )
+def seed_world(endpoint: str, config: Config) -> dict[str, Any]:
+    """Create every resource; returns the ids the simulator needs (task definition ARNs, ARNs, resource id).
 
-
-def seed_world(endpoint: str, config: Config, now: datetime | None = None) -> dict[str, Any]:
-    """Create every resource; returns the ids the simulator needs (task definition ARNs, ARNs, resource id)."""
-    now = now or datetime.now(UTC)
+    What moto cannot be told through its API (dates, scan findings, rotation, objects kept recent) is set
+    afterwards in the server process by ``lifecycle.build_world``."""
     c = clients(endpoint, config.aws.region)
     net = seed_network(c)
     lb = seed_load_balancer(c, config, net)
     secret_arns = seed_secrets(c, config)
     image_uri = seed_image_repository(c, config)
-    seed_database(c, config, net)
-    task_defs = seed_task_definitions(c, config, image_uri, secret_arns)
+    db_host = seed_database(c, config, net)
+    task_defs = seed_task_definitions(c, config, image_uri, db_host, secret_arns)
     seed_service(c, config, net, lb, task_defs[-1])
     c["logs"].create_log_group(logGroupName=config.service.log_group)
     c["logs"].put_retention_policy(logGroupName=config.service.log_group, retentionInDays=30)
@@ -338,5 +371,5 @@ def seed_world(endpoint: str, config: Config, now: datetime | None = None) -> di
     c["logs"].create_log_group(logGroupName=slow_group)
     c["logs"].create_log_stream(logGroupName=slow_group, logStreamName=config.service.db_instance)
     resource_id = seed_autoscaling(c, config)
-    seed_alb_logs(c, config, now)
+    seed_buckets(c, config)
     return {"task_definitions": task_defs, "scalable_resource_id": resource_id, **lb, **net}

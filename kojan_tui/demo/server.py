@@ -73,7 +73,10 @@ class Handlers:
         return self.world.scenario_name
 
     def set_scenario(self, name: str) -> None:
+        from kojan_tui.demo.lifecycle import follow_scenario
+
         self.world.set_scenario(name)
+        follow_scenario(self.world)
 
     def reset(self, name: str) -> None:
         from kojan_tui.demo.lifecycle import reset_world
@@ -84,6 +87,11 @@ class Handlers:
         from kojan_tui.demo.lifecycle import world_status
 
         return world_status(self.world, self.simulator)
+
+    def app_health(self) -> tuple[int, dict[str, Any]]:
+        from kojan_tui.demo.app_health import app_health
+
+        return app_health(self.world)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -20,6 +20,7 @@ from typing import TypeVar
 T = TypeVar("T")
 DATABASE_FILENAME = "kojan.sqlite3"
 BUSY_TIMEOUT_MS = 5000
+MEMORY = Path(":memory:")  # SQLite's in-memory database: nothing touches the disk
 
 
 @dataclass(frozen=True)
@@ -59,6 +60,7 @@ class Database:
 
     @classmethod
     async def open(cls, path: Path | str, migrations: list[Migration] | None = None) -> Database:
+        """Open (creating and migrating) the database at ``path``; ``MEMORY`` for one in memory."""
         path = Path(path)
         executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="kojan-sqlite")
         loop = asyncio.get_running_loop()
@@ -85,6 +87,12 @@ class Database:
 
 
 def _connect(path: Path, migrations: list[Migration]) -> sqlite3.Connection:
+    if path == MEMORY:
+        connection = sqlite3.connect(":memory:", isolation_level=None, check_same_thread=False)
+        connection.row_factory = sqlite3.Row
+        connection.execute("PRAGMA foreign_keys = ON")
+        _migrate(connection, migrations)
+        return connection
     path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
     if not path.exists():  # created 0600: runs and incidents can name people and systems
         os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_NOFOLLOW, 0o600))
@@ -135,3 +143,29 @@ def _in_transaction(connection: sqlite3.Connection, fn: Callable[..., T], args: 
         raise
     connection.execute("COMMIT")
     return result
+
+
+class LazyDatabase:
+    """The app's database, opened on first use (start-up never waits for SQLite); same ``call`` as Database.
+
+    ``path=None`` keeps everything in memory (tests, and a state directory that cannot be written).
+    """
+
+    def __init__(self, path: Path | None) -> None:
+        self.path = path
+        self._db: Database | None = None
+        self._lock = asyncio.Lock()
+
+    async def get(self) -> Database:
+        async with self._lock:
+            if self._db is None:
+                self._db = await Database.open(self.path if self.path is not None else MEMORY)
+            return self._db
+
+    async def call(self, fn: Callable[..., T], *args: object) -> T:
+        return await (await self.get()).call(fn, *args)
+
+    async def close(self) -> None:
+        db, self._db = self._db, None
+        if db is not None:
+            await db.close()

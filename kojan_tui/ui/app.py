@@ -26,6 +26,7 @@ from kojan_tui.core.state import AppContext, DashboardState, SourceName, freeze_
 from kojan_tui.core.windows import WINDOWS
 from kojan_tui.sources.dashboard import DashboardSources
 from kojan_tui.sources.poller import Poller
+from kojan_tui.store.database import LazyDatabase
 from kojan_tui.ui.capabilities import PaletteCommand
 from kojan_tui.ui.commands import KojanCommands
 from kojan_tui.ui.notifier import AlertNotifier
@@ -67,6 +68,7 @@ class KojanApp(App[None]):
         demo: Demo | None = None,
         clock: Clock | None = None,
         audit: AuditTrail | None = None,
+        database: LazyDatabase | None = None,
     ) -> None:
         super().__init__()
         self.config = config
@@ -75,13 +77,13 @@ class KojanApp(App[None]):
         self.demo_scenario: str | None = "…" if demo is not None else None  # cached: demo.scenario is HTTP
         self.now: Clock = clock or utc_now
         self.events = EventBus(on_error=lambda error: self.log.error(f"event listener: {error!r}"))
-        self.alerts = AlertTracker()
+        self.alerts = AlertTracker(clear_after_seconds=config.alerts.clear_after_seconds)
         self.sources = DashboardSources(gateway, config, clock=self.now, on_change=self._data_changed)
         self.poller = Poller(clock=self.now, on_freshness=self._source_polled, on_internal_error=self._internal_error)
         self.sources.register(self.poller)
         self.log_feed = self.sources.log_feed
         data = self.sources.data
-        view = build_view(data, config)
+        view = build_view(data, config, self.now())
         self.services = AppServices(
             config=config,
             gateway=gateway,
@@ -90,6 +92,7 @@ class KojanApp(App[None]):
             state=StateChannel(self, DashboardState(data, view, AlertUpdate((), ()), self._app_context())),
             events=self.events,
             actions=AuditedActions(gateway, audit or AuditTrail(), read_only=config.ui.read_only),
+            database=database or LazyDatabase(None),
             demo=demo,
         )
         self.notifier = AlertNotifier(self, config.ui, self.events)
@@ -127,8 +130,8 @@ class KojanApp(App[None]):
     def _data_changed(self, data: DashboardData, source: SourceName) -> None:
         """A source delivered: recompute the view and tell the bus what fired or cleared."""
         state = self.state
-        view = build_view(data, self.config)
         now = self.now()
+        view = build_view(data, self.config, now)
         alerts = self.alerts.update(view.alert_inputs(), now)
         self.services.state.current = DashboardState(data, view, alerts, self._app_context(), state.freshness, source)
         self.events.publish_all(alert_events(state.view.rollback, view.rollback, alerts, now))
@@ -166,6 +169,9 @@ class KojanApp(App[None]):
     def on_mount(self) -> None:
         self.push_screen(DashboardScreen(self.services))
         self.poller.start()
+        for capability in CAPABILITIES:
+            if capability.install is not None:
+                capability.install(self)
         for warning in self._startup_warnings:
             self.notify(warning, severity="warning", markup=False)
         if self.demo is not None:
@@ -188,6 +194,8 @@ class KojanApp(App[None]):
     async def on_unmount(self) -> None:
         await self.poller.stop()
         await self.gateway.close()
+        if self.services.database is not None:
+            await self.services.database.close()
 
     # ---- actions -------------------------------------------------------------------------------
 

@@ -27,3 +27,4 @@ class Capability:
     tooltip: str = ""
     commands: Callable[[Any], list[PaletteCommand]] = field(default=lambda app: [])  # palette entries, given the app
     enabled: Callable[[Any], bool] = field(default=lambda app: True)  # e.g. demo-only, not in read-only mode
+    install: Callable[[Any], Any] | None = None  # install(app) once on mount: listeners, resumed work

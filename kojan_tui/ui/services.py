@@ -7,7 +7,7 @@ the event bus, the audited actions); ``StateChannel`` is the one published ``Das
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from textual.dom import DOMNode
@@ -20,6 +20,7 @@ from kojan_tui.core.config import Config
 from kojan_tui.core.events import EventBus
 from kojan_tui.core.state import AppContext, DashboardState
 from kojan_tui.sources.logs import LogFeed
+from kojan_tui.store.database import LazyDatabase
 
 
 class StateChannel:
@@ -27,6 +28,7 @@ class StateChannel:
 
     def __init__(self, owner: DOMNode, initial: DashboardState) -> None:
         self.current = initial
+        self.owner = owner
         self.signal: Signal[DashboardState] = Signal(owner, "dashboard-state")
 
     def publish(self, state: DashboardState) -> None:
@@ -46,7 +48,9 @@ class AppServices:
     state: StateChannel
     events: EventBus
     actions: AuditedActions
+    database: LazyDatabase | None = None  # the SQLite home of runs, incidents, recordings
     demo: Any = None  # the embedded AWS of --demo (None against real AWS)
+    extensions: dict[str, Any] = field(default_factory=dict)  # what capabilities install (recorders, watches…)
 
     def context(self) -> AppContext:
         """The top line's context with the current time."""

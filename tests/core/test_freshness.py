@@ -4,7 +4,7 @@ from datetime import timedelta
 
 from kojan_tui.core.errors import AwsFailure, FailureKind
 from kojan_tui.core.freshness import SourceFreshness, format_age, next_delay
-from tests.core.builders import NOW
+from tests.fixtures.builders import NOW
 
 
 def test_stale_then_recovers():
@@ -44,3 +44,18 @@ def test_throttling_backs_off_other_failures_do_not():
 
 def test_format_age():
     assert (format_age(5), format_age(150), format_age(10000)) == ("5s", "2m", "2h")
+
+
+def test_a_success_older_than_twice_the_interval_shows_its_age_while_a_poll_is_out():
+    f = SourceFreshness("metrics", interval_s=30)
+    f.record_success(NOW)
+    f.in_flight_since = NOW + timedelta(seconds=31)
+    assert f.stale_text(NOW + timedelta(seconds=59)) is None
+    assert f.stale_text(NOW + timedelta(seconds=61)) == "STALE 61s — waiting for AWS"
+
+
+def test_a_first_poll_that_never_answers_is_not_shown_as_fine():
+    f = SourceFreshness("service", interval_s=10)
+    f.in_flight_since = NOW
+    assert not f.measured
+    assert f.stale_text(NOW + timedelta(seconds=25)) == "STALE never loaded — waiting for AWS"

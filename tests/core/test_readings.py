@@ -4,7 +4,7 @@ from kojan_tui.core import metrics_catalog as q
 from kojan_tui.core.levels import Level
 from kojan_tui.core.readings import METRIC_SPECS, compute_readings, error_rate_percent, errors_reading, storage_used_percent
 from kojan_tui.core.thresholds import Thresholds
-from tests.core.builders import GIB, db_instance, healthy_metrics, series
+from tests.fixtures.builders import GIB, db_instance, healthy_metrics, series
 
 
 def test_error_rate_is_5xx_over_requests_per_period():

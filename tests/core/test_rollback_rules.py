@@ -5,7 +5,7 @@ from kojan_tui.core.config import RollbackTriggers
 from kojan_tui.core.readings import compute_readings
 from kojan_tui.core.rollback_rules import rollback_reasons, sustained_seconds
 from kojan_tui.core.thresholds import Thresholds
-from tests.core.builders import db_instance, flat, healthy_metrics, series
+from tests.fixtures.builders import db_instance, flat, healthy_metrics, series
 
 TRIGGERS = RollbackTriggers()
 

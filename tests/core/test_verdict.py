@@ -2,7 +2,7 @@
 
 from kojan_tui.core.levels import Level
 from kojan_tui.core.verdict import image_tag, service_verdict, task_definition_label
-from tests.core.builders import TD_ARN, deployment, service, task_definition
+from tests.fixtures.builders import TD_ARN, deployment, service, task_definition
 
 
 def test_healthy():

@@ -109,7 +109,7 @@ def test_seeded_resources_the_guide_checks(demo_world):
     findings = client(demo_world, "ecr").describe_image_scan_findings(
         repositoryName="kojan-map/business", imageId={"imageTag": "latest"}
     )
-    assert findings["imageScanFindings"]["findingSeverityCounts"] == {"CRITICAL": 1, "HIGH": 2, "MEDIUM": 1}
+    assert findings["imageScanFindings"]["findingSeverityCounts"] == {"MEDIUM": 1, "LOW": 1, "INFORMATIONAL": 1}
     db = client(demo_world, "rds").describe_db_instances(DBInstanceIdentifier="kojan-map-db")["DBInstances"][0]
     assert (db["Engine"], db["EngineVersion"][:3], db["AllocatedStorage"]) == ("mysql", "8.0", 100)
     params = client(demo_world, "rds").describe_db_parameters(
@@ -119,16 +119,69 @@ def test_seeded_resources_the_guide_checks(demo_world):
         p for p in params if p["ParameterName"] == "slow_query_log"
     ).items()
     revisions = client(demo_world, "ecs").list_task_definitions(familyPrefix="kojan-map-business")["taskDefinitionArns"]
-    assert [r[-1] for r in revisions] == ["1", "2", "3"]
+    assert [r[-1] for r in revisions] == ["2", "3"]  # revision 1 is deregistered (INACTIVE)
     td = client(demo_world, "ecs").describe_task_definition(taskDefinition="kojan-map-business")["taskDefinition"]
     container = td["containerDefinitions"][0]
     assert container["image"].endswith("kojan-map/business:v1.5.1")
     assert all(s["valueFrom"].startswith("arn:aws:secretsmanager:") for s in container["secrets"])
     keys = [o["Key"] for o in client(demo_world, "s3").list_objects_v2(Bucket="kojan-map-alb-logs")["Contents"]]
-    assert len(keys) == 3 and all(k.startswith("AWSLogs/123456789012/elasticloadbalancing/") for k in keys)
+    assert len(keys) == 6 and all(k.startswith("AWSLogs/123456789012/elasticloadbalancing/") for k in keys)
     slow = client(demo_world, "logs").filter_log_events(logGroupName="/aws/rds/instance/kojan-map-db/slowquery")["events"]
     assert len(slow) >= 6 and all("# Query_time: " in e["message"] for e in slow)  # S17: the slow query log is on
     groups = client(demo_world, "ec2").describe_security_groups(Filters=[{"Name": "group-name", "Values": ["kojan-map-db-sg"]}])[
         "SecurityGroups"
     ]
     assert groups[0]["IpPermissions"][0]["FromPort"] == 3306
+
+
+def test_s10_target_response_time_per_load_balancer_and_per_target_group_in_either_order(demo_world):
+    """ALB publishes TargetResponseTime at both levels; CloudWatch matches dimensions as a set."""
+    now, cloudwatch = utcnow(), client(demo_world, "cloudwatch")
+    lb_only = [{"Name": "LoadBalancer", "Value": SERVICE.load_balancer}]
+    for dimensions in (lb_only, ALB_DIMENSIONS, list(reversed(ALB_DIMENSIONS))):
+        points = cloudwatch.get_metric_statistics(
+            Namespace="AWS/ApplicationELB",
+            MetricName="TargetResponseTime",
+            Dimensions=dimensions,
+            StartTime=now - timedelta(hours=1),
+            EndTime=now,
+            Period=60,
+            Statistics=["Average"],
+            ExtendedStatistics=["p99"],
+        )["Datapoints"]
+        assert len(points) >= 58, dimensions
+        assert all(0 < p["Average"] < 0.5 and p["ExtendedStatistics"]["p99"] > 0 for p in points), dimensions
+    target_group_only = [{"Name": "TargetGroup", "Value": SERVICE.target_group}]  # not a series ALB publishes
+    assert (
+        cloudwatch.get_metric_statistics(
+            Namespace="AWS/ApplicationELB",
+            MetricName="TargetResponseTime",
+            Dimensions=target_group_only,
+            StartTime=now - timedelta(hours=1),
+            EndTime=now,
+            Period=60,
+            Statistics=["Average"],
+        )["Datapoints"]
+        == []
+    )
+
+
+def test_elb_5xx_exists_only_per_load_balancer_and_host_counts_per_target_group(demo_world):
+    now, cloudwatch = utcnow(), client(demo_world, "cloudwatch")
+    metrics = cloudwatch.list_metrics(Namespace="AWS/ApplicationELB")["Metrics"]
+    dims = {(m["MetricName"], frozenset(d["Name"] for d in m["Dimensions"])) for m in metrics}
+    assert ("HealthyHostCount", frozenset({"TargetGroup", "LoadBalancer"})) in dims
+    assert ("RequestCount", frozenset({"LoadBalancer"})) in dims and (
+        "RequestCount",
+        frozenset({"TargetGroup", "LoadBalancer"}),
+    ) in dims
+    points = cloudwatch.get_metric_statistics(
+        Namespace="AWS/ApplicationELB",
+        MetricName="HealthyHostCount",
+        Dimensions=ALB_DIMENSIONS,
+        StartTime=now - timedelta(minutes=10),
+        EndTime=now,
+        Period=60,
+        Statistics=["Minimum"],
+    )["Datapoints"]
+    assert points and all(p["Minimum"] == 2 for p in points)

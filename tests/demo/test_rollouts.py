@@ -94,6 +94,46 @@ def test_a_revision_registered_by_hand_becomes_the_newest_until_the_world_is_res
     keep = ("family", "containerDefinitions", "requiresCompatibilities", "networkMode", "cpu", "memory")
     rev4 = ecs.register_task_definition(**{k: current[k] for k in keep})["taskDefinition"]["taskDefinitionArn"]
     listed = ecs.list_task_definitions(familyPrefix="kojan-map", sort="DESC")["taskDefinitionArns"]
-    assert listed[0] == rev4 and [a[-1] for a in listed] == ["4", "3", "2", "1"]
+    assert listed[0] == rev4 and [a[-1] for a in listed] == ["4", "3", "2"]  # 1 is INACTIVE
     demo_world.reset("healthy")
     assert ecs.list_task_definitions(familyPrefix="kojan-map-business", sort="DESC")["taskDefinitionArns"][0].endswith(":3")
+
+
+def test_bad_deploy_redeploy_of_the_bad_revision_trips_the_circuit_breaker_and_rolls_back(demo_world):
+    ecs = client(demo_world, "ecs")
+    demo_world.set_scenario("bad-deploy")
+    before = describe(ecs)
+    assert before["deploymentConfiguration"]["deploymentCircuitBreaker"] == {"enable": True, "rollback": True}
+    settled_id = before["deployments"][0]["id"]
+    failing = ecs.update_service(cluster=CLUSTER, service=SERVICE, forceNewDeployment=True)["service"]["deployments"][0]
+
+    def failed():
+        deployments = {d["id"]: d for d in describe(ecs)["deployments"]}
+        mine = deployments.get(failing["id"])
+        return mine if mine and mine["rolloutState"] == "FAILED" else None
+
+    tripped = wait_for(failed, timeout=20, interval=0.05, what="the circuit breaker to fail the deployment")
+    assert tripped["rolloutStateReason"] == "ECS deployment circuit breaker: tasks failed to start."
+    assert tripped["failedTasks"] >= 3 and tripped["status"] == "ACTIVE" and tripped["runningCount"] == 0
+    service = describe(ecs)
+    primary = service["deployments"][0]
+    assert primary["status"] == "PRIMARY" and primary["id"] not in (failing["id"], settled_id)
+    assert primary["taskDefinition"] == before["taskDefinition"]
+    messages = [e["message"] for e in service["events"]]
+    assert f"(service {SERVICE}) (deployment {failing['id']}) deployment failed: tasks failed to start." in messages
+    assert f"(service {SERVICE}) rolling back to deployment {settled_id}." in messages
+    assert any("is unhealthy in (target-group arn:aws:elasticloadbalancing:" in m for m in messages)
+    stopped_arns = ecs.list_tasks(cluster=CLUSTER, serviceName=SERVICE, desiredStatus="STOPPED")["taskArns"]
+    reasons = {t["stoppedReason"] for t in ecs.describe_tasks(cluster=CLUSTER, tasks=stopped_arns)["tasks"]}
+    assert any(r.startswith("Task failed ELB health checks in (target-group ") for r in reasons)
+
+    done = wait_for(lambda: completed(ecs), timeout=20, what="the rollback deployment to complete")
+    assert done["deployments"][0]["id"] == primary["id"] and (done["runningCount"], done["desiredCount"]) == (2, 2)
+
+
+def test_a_rollback_in_bad_deploy_is_not_failed_by_the_circuit_breaker(demo_world):
+    ecs = client(demo_world, "ecs")
+    demo_world.set_scenario("bad-deploy")
+    ecs.update_service(cluster=CLUSTER, service=SERVICE, taskDefinition="kojan-map-business:2")
+    service = wait_for(lambda: completed(ecs), timeout=20, what="the rollback to complete")
+    assert service["taskDefinition"].endswith(":2") and service["deployments"][0]["failedTasks"] == 0

@@ -12,7 +12,7 @@ from kojan_tui.aws.fake import FakeGateway
 from kojan_tui.core.config import Config
 from kojan_tui.core.models import LogEvent
 from kojan_tui.ui.app import KojanApp
-from tests.core import builders as b
+from tests.fixtures import builders as b
 
 
 def healthy_fake() -> FakeGateway:

@@ -6,7 +6,7 @@ from kojan_tui.core import metrics_catalog as q
 from kojan_tui.ui.widgets.errors_panel import ErrorsPanel
 from kojan_tui.ui.widgets.metric_panel import MetricPanel
 from kojan_tui.ui.widgets.service_panel import ServicePanel
-from tests.core import builders as b
+from tests.fixtures import builders as b
 from tests.ui.harness import error_lines, healthy_fake, make_app, plain, refresh
 
 G = b.GIB

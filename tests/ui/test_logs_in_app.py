@@ -8,7 +8,7 @@ from kojan_tui.ui.screens.error_summary import ErrorSummaryScreen
 from kojan_tui.ui.screens.logs import LogScreen
 from kojan_tui.ui.widgets.log_pane import LogPane
 from kojan_tui.ui.widgets.log_view import LogView
-from tests.core import builders as b
+from tests.fixtures import builders as b
 from tests.ui.harness import healthy_fake, make_app, refresh
 
 NOW_MS = int(b.NOW.timestamp() * 1000)

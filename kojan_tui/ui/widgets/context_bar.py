@@ -33,6 +33,9 @@ class ContextBar(Widget):
             return Text(" kojan-tui")
         style = self.get_component_rich_style
         line = Text()
+        if c.badge:
+            line.append(f" {c.badge} ", style=style("context-bar--demo"))
+            line.append(" ")
         if c.read_only:
             line.append(" READ-ONLY ", style=style("context-bar--badge"))
             line.append(" ")

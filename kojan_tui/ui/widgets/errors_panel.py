@@ -32,12 +32,7 @@ class ErrorsPanel(StatusWidget):
         level = reading.level if reading else Level.UNKNOWN
         value = reading.value_text if reading else "loading…"
         if self.compact:
-            line = Text.assemble((f"{'errors/h':<9}", self.style_for("muted")), self.marker(level))
-            line.pad_right(9 - len(level.marker))
-            line.append(f"{value:>11}", style=self.style_for("strong"))
-            if self.stale_text:
-                line.append(" STALE", style=self.style_for("stale"))
-            return line
+            return self.compact_line("errors/h", level, value)
         lines: list[RenderableType] = [Text.assemble((value, self.style_for("strong")), "  ", self.marker(level))]
         if reading:
             lines.append(

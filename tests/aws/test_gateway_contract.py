@@ -155,3 +155,15 @@ async def test_history_lists_inactive_revisions_too(gateway):
     history = await gateway.task_definition_history(SERVICE.task_family)
     assert [(td.revision, td.status) for td in history] == [(3, "ACTIVE"), (2, "INACTIVE"), (1, "ACTIVE")]
     assert [td.revision for td in await gateway.task_definition_history(SERVICE.task_family, limit=2)] == [3, 2]
+
+
+async def test_audited_actions_behave_the_same_on_both(gateway, tmp_path):
+    from kojan_tui.actions.audited import AuditedActions, DeployRequest
+    from kojan_tui.core.audit import AuditTrail
+
+    trail = AuditTrail(tmp_path / "audit.jsonl")
+    request = DeployRequest(CLUSTER, NAME, "rollback", task_definition=f"{SERVICE.task_family}:2")
+    refused = await AuditedActions(gateway, trail, read_only=True).update_service(request)
+    done = await AuditedActions(gateway, trail).update_service(request)
+    assert refused.failure.kind is FailureKind.READ_ONLY and done.snapshot.task_definition.endswith(":2")
+    assert [e["outcome"] for e in trail.entries()] == ["refused: read-only", "confirmed", "succeeded"]

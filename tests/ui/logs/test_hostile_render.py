@@ -9,8 +9,7 @@ from rich.cells import cell_len
 from kojan_tui.aws.fake import FakeGateway
 from kojan_tui.sources.logs import LogFeed
 from kojan_tui.ui.widgets.log_view import LogView
-
-from .helpers import NOW, PaneApp, event, poll
+from tests.fixtures.logs import NOW, PaneApp, event, poll
 
 WIDTH = 100
 

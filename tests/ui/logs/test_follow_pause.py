@@ -6,8 +6,7 @@ from kojan_tui.aws.fake import FakeGateway
 from kojan_tui.sources.logs import LogFeed
 from kojan_tui.ui.widgets.log_pane import LogStatusLine
 from kojan_tui.ui.widgets.log_view import LogView
-
-from .helpers import NOW, PaneApp, event, poll
+from tests.fixtures.logs import NOW, PaneApp, event, poll
 
 
 def setup(count: int, buffer_lines: int = 1000) -> tuple[FakeGateway, LogFeed, PaneApp]:
@@ -168,8 +167,7 @@ async def test_an_app_polling_on_its_interval_feeds_the_pane_and_shows_failures(
     import asyncio
 
     from kojan_tui.core.errors import AwsFailure, FailureKind
-
-    from .helpers import PollingPaneApp
+    from tests.fixtures.logs import PollingPaneApp
 
     gateway = FakeGateway()
     gateway.page_size = 5

@@ -12,8 +12,7 @@ from kojan_tui.aws.gateway import AwsGateway
 from kojan_tui.core.config import AwsSettings
 from kojan_tui.sources.logs import LogFeed
 from kojan_tui.ui.widgets.log_view import LogView
-
-from .helpers import PaneApp, poll
+from tests.fixtures.logs import PaneApp, poll
 
 GROUP = "/ecs/kojan-map-business"
 STREAMS = ("ecs/business/task-aaaa", "ecs/business/task-bbbb", "ecs/business/task-cccc")

@@ -22,11 +22,17 @@ class StubAws(BaseHTTPRequestHandler):
 
     calls: list[str] = []
     filter_pages: list[dict] = []  # FilterLogEvents answers, in order; when empty: an empty page with a token
+    expired_keys: set[str] = set()  # access key ids whose requests get ExpiredTokenException
 
     def do_POST(self) -> None:  # noqa: N802 - http.server's naming
         self.rfile.read(int(self.headers.get("Content-Length", 0)))
         target = self.headers.get("X-Amz-Target", "").split(".")[-1]
         StubAws.calls.append(target)
+        key_id = self.headers.get("Authorization", "").partition("Credential=")[2].split("/")[0]
+        if key_id in StubAws.expired_keys:
+            return self._answer(
+                400, {"__type": "ExpiredTokenException", "message": "The security token included in the request is expired"}
+            )
         status, body = {
             "StartQuery": (200, {"queryId": "q-1"}),
             "GetQueryResults": (
@@ -43,6 +49,9 @@ class StubAws(BaseHTTPRequestHandler):
                 StubAws.filter_pages.pop(0) if StubAws.filter_pages else {"events": [], "nextToken": "more"},
             ),
         }.get(target, (400, {"__type": "ThrottlingException", "message": "Rate exceeded"}))
+        self._answer(status, body)
+
+    def _answer(self, status: int, body: dict) -> None:
         payload = json.dumps(body).encode()
         self.send_response(status)
         self.send_header("Content-Type", "application/x-amz-json-1.1")
@@ -60,6 +69,7 @@ def stub_endpoint(monkeypatch):
     monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
     StubAws.calls = []
     StubAws.filter_pages = []
+    StubAws.expired_keys = set()
     server = ThreadingHTTPServer(("127.0.0.1", 0), StubAws)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
@@ -132,3 +142,29 @@ async def test_a_scan_that_never_ends_is_bounded(stub_endpoint):
         page = await gw.filter_log_events("/ecs/kojan-map-business", start_ms=0, max_pages=2)
         assert page.events == () and page.truncated
         assert gw.requests["FilterLogEvents"] == 8  # EMPTY_PAGE_FACTOR (4) x max_pages
+
+
+async def test_expired_credentials_recover_without_a_restart_once_new_keys_exist(stub_endpoint, monkeypatch):
+    """Clients cache credentials: after a CREDENTIALS failure the gateway opens new ones from a new session."""
+    StubAws.expired_keys = {"testing"}
+    async with AwsGateway(fast_settings(stub_endpoint)) as gw:
+        with pytest.raises(AwsFailure) as caught:
+            await gw.count_log_events("/g", pattern="ERROR", start_ms=0, end_ms=1)
+        assert caught.value.kind is FailureKind.CREDENTIALS and "aws sso login" in caught.value.message
+        assert gw.credential_resets == 1
+        monkeypatch.setenv("AWS_ACCESS_KEY_ID", "rotated")  # `aws sso login`, or new keys in the environment
+        StubAws.filter_pages = [{"events": stub_events(1, 2)}]
+        assert await gw.count_log_events("/g", pattern="ERROR", start_ms=0, end_ms=1) == 2
+
+
+async def test_a_count_cut_at_its_page_limit_says_it_is_incomplete(stub_endpoint):
+    from kojan_tui.aws.logs import MAX_COUNT_PAGES
+
+    StubAws.filter_pages = [{"events": stub_events(i), "nextToken": f"t{i}"} for i in range(MAX_COUNT_PAGES + 5)]
+    async with AwsGateway(fast_settings(stub_endpoint)) as gw:
+        count = await gw.count_log_events("/g", pattern="ERROR", start_ms=0, end_ms=1)
+    assert count == MAX_COUNT_PAGES and count.complete is False
+    StubAws.filter_pages = [{"events": stub_events(1, 2)}]
+    async with AwsGateway(fast_settings(stub_endpoint)) as gw:
+        whole = await gw.count_log_events("/g", pattern="ERROR", start_ms=0, end_ms=1)
+    assert whole == 2 and whole.complete is True

@@ -12,8 +12,7 @@ from kojan_tui.sources.logs import LogFeed
 from kojan_tui.ui.screens.error_summary import ErrorSummaryScreen
 from kojan_tui.ui.screens.logs import LogScreen
 from kojan_tui.ui.widgets.log_view import LogView
-
-from .helpers import NOW, ScreenApp, event, poll
+from tests.fixtures.logs import NOW, ScreenApp, event, poll
 
 MESSAGES = [
     "INFO GET /api/spots 200",

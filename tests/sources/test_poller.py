@@ -4,7 +4,7 @@ import asyncio
 
 from kojan_tui.core.errors import AwsFailure, FailureKind
 from kojan_tui.sources.poller import Poller
-from tests.core.builders import NOW
+from tests.fixtures.builders import NOW
 
 
 class Probe:
@@ -119,3 +119,42 @@ async def test_waiting_on_a_poller_that_was_never_started_fails_fast():
     poller.register("a", 3600, Probe().fetch, lambda value: None)
     with pytest.raises(RuntimeError, match="before start"):
         await poller.refresh_now(wait=True)
+
+
+async def test_a_poll_past_its_deadline_is_cancelled_marked_timeout_and_the_next_is_armed():
+    probe = Probe(delay=3600)  # AWS never answers
+    poller = Poller(clock=lambda: NOW)
+    poller.register("slow", 0.01, probe.fetch, probe.delivered.append, deadline_s=0.05)
+    poller.start()
+    try:
+        for _ in range(200):
+            await asyncio.sleep(0.01)
+            if poller.sources["slow"].completed >= 2:
+                break
+        freshness = poller.freshness("slow")
+        assert poller.sources["slow"].completed >= 2 and probe.calls >= 2  # not stuck on the first poll
+        assert freshness.failure_kind is FailureKind.TIMEOUT and freshness.stale
+        assert freshness.stale_text(NOW) == "STALE never loaded — timeout"
+        assert probe.max_running == 1  # the cancelled poll is gone before the next starts
+    finally:
+        await poller.stop()
+
+
+async def test_a_deliver_that_raises_does_not_stop_its_source():
+    calls: list[int] = []
+
+    def deliver(value: int) -> None:
+        calls.append(value)
+        raise RuntimeError("a bug in a callback")
+
+    errors: list[str] = []
+    probe = Probe()
+    poller = Poller(clock=lambda: NOW, on_internal_error=lambda name, error: errors.append(name))
+    poller.register("buggy", 3600, probe.fetch, deliver)
+    poller.start()
+    try:
+        for _ in range(3):
+            await poller.refresh_now(["buggy"], wait=True)
+        assert calls == [1, 2, 3] and errors == ["buggy"] * 3
+    finally:
+        await poller.stop()

@@ -10,8 +10,7 @@ from kojan_tui.aws.fake import FakeGateway
 from kojan_tui.core.errors import AwsFailure, FailureKind
 from kojan_tui.core.logquery import LAST_DAY
 from kojan_tui.sources.logs import LogFeed
-
-from .helpers import NOW, NOW_MS, event
+from tests.fixtures.logs import NOW, NOW_MS, event
 
 BAD_PATTERN = AwsFailure(
     FailureKind.INVALID_REQUEST, "Invalid filter pattern: { $.x = ", code="InvalidParameterException", operation="FilterLogEvents"

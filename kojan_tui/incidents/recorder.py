@@ -1,0 +1,120 @@
+"""``IncidentRecorder``: while an incident is open, every event worth a line goes on its timeline and every
+dashboard change is recorded as a compressed frame; both are written in order by one writer task.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+
+from kojan_tui.core import snapshot_codec
+from kojan_tui.core.clock import Clock
+from kojan_tui.core.events import EventBus, timeline_entry
+from kojan_tui.core.incidents import IncidentRecord, TimelineEntry, append_er_row, markdown_report, next_er_number
+from kojan_tui.core.state import DashboardState, SourceName
+from kojan_tui.store.incidents import IncidentStore
+
+MAX_PENDING_WRITES = 1000  # bounded: if SQLite stalls, the oldest frames wait, the newest are dropped
+RECORDED_SOURCES = {SourceName.SERVICE, SourceName.METRICS, SourceName.DATABASE, SourceName.ERRORS}
+
+
+class IncidentRecorder:
+    def __init__(self, store: IncidentStore, bus: EventBus, clock: Clock, *, er_md: Path, reports_dir: Path) -> None:
+        self.store = store
+        self.clock = clock
+        self.er_md = er_md
+        self.reports_dir = reports_dir
+        self.current: int | None = None
+        self.frames_dropped = 0
+        self._last_payload: bytes | None = None
+        self._queue: asyncio.Queue[Callable[[], Awaitable[None]]] = asyncio.Queue(MAX_PENDING_WRITES)
+        self._writer: asyncio.Task[None] | None = None
+        self.on_error: Callable[[BaseException], None] | None = None
+        bus.subscribe_all(self.on_event)
+
+    async def resume(self) -> int | None:
+        """After a restart: carry on recording the incident left open."""
+        self.current = await self.store.open_number()
+        return self.current
+
+    async def start(self, title: str = "") -> IncidentRecord:
+        """Open ER-NNN (continuing er.md and the numbers already used here); only one is open at a time."""
+        if self.current is not None:
+            record = await self.store.get(self.current)
+            if record is not None:
+                return record
+        number = next_er_number(self.er_md, taken=await self.store.numbers())
+        record = await self.store.open_incident(number, self.clock(), title)
+        self.current = number
+        await self.store.add_entry(
+            number, TimelineEntry(record.opened_at, "note", f"incident opened{': ' + title if title else ''}")
+        )
+        return record
+
+    async def close(self) -> None:
+        if self.current is not None:
+            number, self.current = self.current, None
+            await self.flush()
+            await self.store.add_entry(number, TimelineEntry(self.clock(), "note", "incident closed"))
+            await self.store.close_incident(number, self.clock())
+
+    async def note(self, text: str) -> None:
+        if self.current is not None:
+            await self.store.add_entry(self.current, TimelineEntry(self.clock(), "note", text))
+
+    async def export(self, number: int) -> tuple[Path, Path]:
+        """Append the record's row to er.md and write its full report; raises ``ErFileError`` / ``OSError``."""
+        await self.flush()
+        record = await self.store.get(number)
+        if record is None:
+            raise KeyError(number)
+        append_er_row(self.er_md, record)
+        self.reports_dir.mkdir(parents=True, exist_ok=True)
+        report = self.reports_dir / f"{record.record_id}.md"
+        report.write_text(markdown_report(record), encoding="utf-8")
+        await self.store.mark_exported(number, self.clock())
+        return self.er_md, report
+
+    # -- what is heard ----------------------------------------------------------------------------
+
+    def on_event(self, event: object) -> None:
+        number = self.current
+        entry = timeline_entry(event) if number is not None else None
+        if number is not None and entry is not None:
+            self._enqueue(lambda: self.store.add_entry(number, entry))
+
+    def on_state(self, state: DashboardState) -> None:
+        number = self.current
+        if number is None or state.changed not in RECORDED_SOURCES:
+            return
+        at, payload = self.clock(), snapshot_codec.encode(state.data)
+        if payload == self._last_payload:  # nothing the dashboard shows changed: no frame
+            return
+        self._last_payload = payload
+        self._enqueue(lambda: self.store.add_frame(number, at, payload))
+
+    # -- the one writer -----------------------------------------------------------------------------
+
+    def _enqueue(self, write: Callable[[], Awaitable[None]]) -> None:
+        try:
+            self._queue.put_nowait(write)
+        except asyncio.QueueFull:
+            self.frames_dropped += 1
+            return
+        if self._writer is None or self._writer.done():
+            self._writer = asyncio.get_running_loop().create_task(self._drain(), name="incident-recorder")
+
+    async def _drain(self) -> None:
+        while not self._queue.empty():
+            write = self._queue.get_nowait()
+            try:
+                await write()
+            except Exception as error:  # a failed write is reported, the recording goes on
+                if self.on_error is not None:
+                    self.on_error(error)
+            finally:
+                self._queue.task_done()
+
+    async def flush(self) -> None:
+        await self._queue.join()

@@ -1,0 +1,230 @@
+"""Incidents (S23, S24): start ER-NNN, fill in the guide's fields, watch the timeline fill itself, close,
+export (a row in er.md and a full report), and replay the recorded dashboard.
+
+Key ``i`` on the dashboard, palette ``Incident``. The recorder (``kojan_tui/incidents/recorder.py``) is
+installed on mount and resumes an incident left open by a killed process.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from rich.text import Text
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.widgets import DataTable, Footer, Input, Label, Static
+
+from kojan_tui.core.events import EmergencyStarted
+from kojan_tui.core.incidents import ErFileError, IncidentRecord
+from kojan_tui.core.logtext import make_visible, truncate
+from kojan_tui.incidents.recorder import IncidentRecorder
+from kojan_tui.store.incidents import EDITABLE_FIELDS, SqliteIncidentStore
+from kojan_tui.ui.capabilities import Capability, PaletteCommand
+from kojan_tui.ui.screens.modal import FramedModal
+from kojan_tui.ui.services import AppServices
+
+EXTENSION = "incidents"
+FIELD_LABELS = {
+    "title": "Title",
+    "test_item": "Test item (T-YYY)",
+    "module": "Module (モジュール名)",
+    "what_failed": "What failed (障害状況)",
+    "what_was_done": "What was done (障害対処内容)",
+    "classification": "Classification (トラブル分類)",
+}
+
+
+def recorder_of(services: AppServices) -> IncidentRecorder:
+    return services.extensions[EXTENSION]
+
+
+class IncidentScreen(FramedModal[None]):
+    DEFAULT_CSS = """
+    IncidentScreen {
+        #incident-head { height: auto; text-style: bold; }
+        #incident-message { height: auto; color: $text-muted; }
+        #incident-message.-error { color: $text-error; }
+        #incident-fields { height: auto; }
+        #incident-fields Horizontal { height: 3; }
+        #incident-fields Label { width: 32; padding: 1 1 0 0; color: $text-muted; }
+        #incident-fields Input { width: 1fr; }
+        DataTable { height: 1fr; }
+    }
+    """
+
+    BINDINGS = [
+        Binding("escape", "close_screen", "Back"),
+        Binding("n", "start", "Start incident"),
+        Binding("c", "end_incident", "Close incident"),
+        Binding("x", "export", "Export er.md + report"),
+        Binding("p", "replay", "Replay"),
+        Binding("tab", "focus_next", "Next field", show=False),
+    ]
+
+    def __init__(self, services: AppServices) -> None:
+        super().__init__()
+        self.services = services
+        self.recorder = recorder_of(services)
+        self.record: IncidentRecord | None = None
+        self._loading = False
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="modal-frame") as frame:
+            frame.border_title = "Incident (S23, S24)"
+            yield Static(id="incident-head")
+            yield Static(id="incident-message")
+            with Vertical(id="incident-fields"):
+                for name, label in FIELD_LABELS.items():
+                    with Horizontal():
+                        yield Label(label)
+                        yield Input(id=f"field-{name}")
+            yield DataTable(id="incident-timeline", cursor_type="row", zebra_stripes=True)
+            yield Footer()
+
+    def on_mount(self) -> None:
+        table = self.query_one(DataTable)
+        table.add_column("time (UTC)", key="at", width=10)
+        table.add_column("kind", key="kind", width=13)
+        table.add_column("what happened", key="text")
+        table.focus()  # keys act from the timeline; Tab moves into the fields, where letters type
+        self.reload()
+        self.set_interval(2.0, self.reload)
+
+    def say(self, message: str, *, error: bool = False) -> None:
+        widget = self.query_one("#incident-message", Static)
+        widget.set_class(error, "-error")
+        widget.update(Text(make_visible(truncate(message, 400))))
+
+    @work(exclusive=True, group="incident-load")
+    async def reload(self) -> None:
+        number = self.recorder.current
+        record = await self.recorder.store.get(number) if number is not None else None
+        self.show(record)
+
+    def show(self, record: IncidentRecord | None) -> None:
+        first = self.record is None or record is None or record.number != self.record.number
+        self.record = record
+        head = self.query_one("#incident-head", Static)
+        fields = self.query_one("#incident-fields")
+        fields.display = record is not None
+        if record is None:
+            head.update(Text("No incident open — n starts one (numbered after the last ER in er.md)"))
+            self.query_one(DataTable).clear()
+            return
+        since = f"{record.opened_at:%Y-%m-%d %H:%M:%S} UTC"
+        head.update(Text(f"{record.record_id} — open since {since} · {len(record.timeline)} timeline entries"))
+        if first:
+            self._loading = True
+            for name in EDITABLE_FIELDS:
+                self.query_one(f"#field-{name}", Input).value = getattr(record, name)
+            self._loading = False
+        table = self.query_one(DataTable)
+        if table.row_count != len(record.timeline):
+            table.clear()
+            for entry in record.timeline:
+                table.add_row(f"{entry.at:%H:%M:%S}", entry.kind, Text(make_visible(truncate(entry.text, 500))))
+            table.move_cursor(row=table.row_count - 1)
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        if self._loading or self.record is None or event.input.id is None:
+            return
+        self.save_field(self.record.number, event.input.id.removeprefix("field-"), event.value)
+
+    @work(group="incident-save")
+    async def save_field(self, number: int, name: str, value: str) -> None:
+        await self.recorder.store.update(number, **{name: value})
+
+    @work(exclusive=True, group="incident-action")
+    async def action_start(self) -> None:
+        record = await self.recorder.start()
+        self.say(f"{record.record_id} started: alerts, S25 reasons, actions and steps now go on its timeline.")
+        self.reload()
+
+    @work(exclusive=True, group="incident-action")
+    async def action_end_incident(self) -> None:
+        if self.record is None:
+            return
+        number = self.record.number
+        await self.recorder.close()
+        self.say(f"ER-{number:03d} closed. Its record stays: x exports it, p replays it.")
+        self.reload()
+
+    @work(exclusive=True, group="incident-action")
+    async def action_export(self) -> None:
+        number = self.record.number if self.record else await self._last_number()
+        if number is None:
+            self.say("Nothing to export yet.", error=True)
+            return
+        record = await self.recorder.store.get(number)
+        missing = record.missing_fields() if record else []
+        if missing:
+            self.say(f"Fill in before exporting: {', '.join(missing)}", error=True)
+            return
+        try:
+            er_md, report = await self.recorder.export(number)
+        except (ErFileError, OSError) as error:
+            self.say(f"Not exported: {error}", error=True)
+            return
+        self.say(f"Appended ER-{number:03d} to {er_md} and wrote {report}. Commit: docs: add error record ER-{number:03d}")
+
+    async def _last_number(self) -> int | None:
+        numbers = await self.recorder.store.numbers()
+        return numbers[-1] if numbers else None
+
+    @work(exclusive=True, group="incident-action")
+    async def action_replay(self) -> None:
+        from kojan_tui.ui.screens.replay import open_replay
+
+        number = self.record.number if self.record else await self._last_number()
+        if number is None:
+            self.say("No incident recorded yet.", error=True)
+            return
+        await self.recorder.flush()
+        if not await open_replay(self.app, self.services, number):
+            self.say(f"ER-{number:03d} has no recorded frames yet (one is recorded at each dashboard refresh).", error=True)
+
+    def action_close_screen(self) -> None:
+        self.dismiss(None)
+
+
+def install(app) -> None:
+    services: AppServices = app.services
+    config = services.config.incidents
+    recorder = IncidentRecorder(
+        SqliteIncidentStore(services.database),
+        services.events,
+        services.clock,
+        er_md=Path(config.er_md_path).expanduser(),
+        reports_dir=Path(config.reports_dir).expanduser(),
+    )
+    recorder.on_error = lambda error: app.log.error(f"incident recorder: {error!r}")
+    services.extensions[EXTENSION] = recorder
+    services.state.subscribe(app, recorder.on_state)
+    app.run_worker(recorder.resume(), group="incident-resume", exit_on_error=False)
+
+    def emergency(event: EmergencyStarted) -> None:  # S24: starting the emergency flow opens an incident
+        app.run_worker(recorder.start(event.title), group="incident-start", exit_on_error=False)
+
+    services.events.subscribe(EmergencyStarted, emergency)
+
+
+def open_incident(app) -> None:
+    if not isinstance(app.screen, IncidentScreen):
+        app.push_screen(IncidentScreen(app.services))
+
+
+INCIDENT = Capability(
+    name="incident",
+    description="Incident",
+    key="i",
+    tooltip="S23/S24: start an ER-NNN record; its timeline fills itself; export to er.md; replay",
+    open=open_incident,
+    install=install,
+    commands=lambda app: [
+        PaletteCommand(
+            "Incident", "Start or continue the ER-NNN record (timeline, fields, export, replay)", lambda: open_incident(app)
+        ),
+    ],
+)
