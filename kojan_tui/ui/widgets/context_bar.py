@@ -5,6 +5,7 @@ from __future__ import annotations
 from rich.text import Text
 from textual.widget import Widget
 
+from kojan_tui.core.logtext import make_visible
 from kojan_tui.core.state import AppContext
 
 
@@ -48,4 +49,8 @@ class ContextBar(Widget):
             if part:
                 line.append(" │ ", style=style("context-bar--muted"))
                 line.append(part)
+        if c.rollout:
+            line.append("\n")
+            line.append(" ROLLOUT ", style=style("context-bar--badge"))
+            line.append(" " + make_visible(c.rollout))
         return line
