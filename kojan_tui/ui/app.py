@@ -85,7 +85,9 @@ class KojanApp(App[None]):
         self.log_feed = self.sources.log_feed
         data = self.sources.data
         view = build_view(data, config, self.now())
-        actions = AuditedActions(gateway, audit or AuditTrail(), read_only=config.ui.read_only)
+        actions = AuditedActions(
+            gateway, audit or AuditTrail(), read_only=config.ui.read_only, profile=config.aws.profile, region=config.aws.region
+        )
         rollout = RolloutWatch(
             gateway,
             config,

@@ -7,10 +7,12 @@ the app binds its key and lists its palette commands, and nothing else in ``ui/a
 from __future__ import annotations
 
 from kojan_tui.ui.capabilities import Capability
+from kojan_tui.ui.screens.audit_trail import AUDIT_TRAIL
 from kojan_tui.ui.screens.error_summary import ERROR_SUMMARY
+from kojan_tui.ui.screens.force_deployment import FORCE_DEPLOYMENT
 from kojan_tui.ui.screens.incident import INCIDENT
 from kojan_tui.ui.screens.logs import LOGS
 from kojan_tui.ui.screens.rollback import ROLLBACK
 from kojan_tui.ui.screens.scenarios import DEMO_SCENARIOS
 
-CAPABILITIES: tuple[Capability, ...] = (LOGS, ERROR_SUMMARY, INCIDENT, ROLLBACK, DEMO_SCENARIOS)
+CAPABILITIES: tuple[Capability, ...] = (LOGS, ERROR_SUMMARY, INCIDENT, ROLLBACK, FORCE_DEPLOYMENT, AUDIT_TRAIL, DEMO_SCENARIOS)
