@@ -114,3 +114,44 @@ async def test_read_only_sends_no_update_service_by_key_mouse_or_action(demo_wor
         assert not outcome.done
         assert app.gateway.requests["UpdateService"] == 0
         assert app.gateway.requests["DescribeServices"] >= 1  # the counter counts: reads went out
+
+
+async def test_memory_leak_forced_deployment_brings_memory_under_warn_and_the_watch_says_so(tmp_path) -> None:
+    # A world of its own at a 2 s tick: the fresh tasks must not out-leak the minute datapoint the check waits for
+    # (at the shared fixture's 0.25 s tick they climb ~1.4 points a second).
+    from kojan_tui.demo.embedded import EmbeddedAws
+    from kojan_tui.ui.screens.force_deployment import ForceDeploymentScreen, open_force_deployment
+
+    demo = EmbeddedAws("memory-leak", tick_seconds=2.0)
+    await asyncio.to_thread(demo.start)
+    try:
+        app = app_on(demo, tmp_path)
+        async with app.run_test(size=(160, 48)) as pilot:
+            await app.poller.refresh_now(wait=True)
+            memory = app.state.view.readings["ecs_memory_percent"]
+            assert memory.latest is not None and memory.latest > memory.threshold.warn  # the leak, before
+            open_force_deployment(app)
+            await pilot.pause()
+            assert isinstance(app.screen, ForceDeploymentScreen)
+            await pilot.press("enter")
+            await pilot.pause()
+            dialog = app.screen
+            assert isinstance(dialog, ConfirmationDialog)
+            await pilot.press(*SERVICE, "enter")
+            await dialog.workers.wait_for_complete()
+            await pilot.pause()
+            watch = app.services.rollout
+            for _ in range(WATCH_LIMIT_S * 2):
+                if watch.status.finished:
+                    break
+                await asyncio.sleep(0.5)
+            status = watch.status
+            checks = {c.name: c for c in status.checks}
+            assert status.judgement.phase.value == "completed", status.judgement.text
+            assert checks["ECS memory"].verdict.value == "pass", checks["ECS memory"].text
+            assert "within warn" in checks["ECS memory"].detail
+            assert app.gateway.requests["UpdateService"] == 1
+        outcomes = [e["outcome"] for e in AuditTrail(tmp_path / "audit.jsonl").entries()]
+        assert outcomes[:3] == ["requested", "confirmed", "succeeded"] and outcomes[3] in ("verified", "not verified")
+    finally:
+        await asyncio.to_thread(demo.stop)
