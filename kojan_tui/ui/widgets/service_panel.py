@@ -20,7 +20,7 @@ MAX_EVENTS = 20  # as many of AWS's newest events as fit
 
 
 class ServicePanel(StatusWidget):
-    BINDINGS = [Binding("enter", "app.open('rollback')", "Roll back…", tooltip="S26 from the service panel")]
+    BINDINGS = [Binding("enter", "app.open('rollback')", "Roll back…", show=False, tooltip="S26 from the service panel")]
 
     DEFAULT_CSS = """
     ServicePanel { height: 1fr; }
