@@ -69,7 +69,7 @@ class RollbackScreen(FramedModal[None]):
         #rollback-s25 { height: auto; }
         #rollback-readonly { height: auto; color: $text-warning; text-style: bold; }
         #rollback-body { height: 1fr; }
-        #revisions { width: 1fr; height: 1fr; }
+        #revisions { width: auto; max-width: 50%; height: 1fr; }
         #rollback-right { width: 1fr; height: 1fr; padding: 0 1; }
         #rollback-diff { height: auto; margin-bottom: 1; }
         #rollback-status { height: auto; max-height: 12; }

@@ -25,8 +25,9 @@ class ContextBar(Widget):
         self.context: AppContext | None = None
 
     def show(self, context: AppContext) -> None:
+        lines_changed = (self.context is None or self.context.rollout is None) != (context.rollout is None)
         self.context = context
-        self.refresh()
+        self.refresh(layout=lines_changed)  # the rollout line adds a second row
 
     def render(self) -> Text:
         c = self.context
