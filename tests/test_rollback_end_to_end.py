@@ -155,3 +155,34 @@ async def test_memory_leak_forced_deployment_brings_memory_under_warn_and_the_wa
         assert outcomes[:3] == ["requested", "confirmed", "succeeded"] and outcomes[3] in ("verified", "not verified")
     finally:
         await asyncio.to_thread(demo.stop)
+
+
+async def test_circuit_breaker_rollback_of_a_forced_deployment_is_reported_failed(demo_world, tmp_path) -> None:
+    """bad-deploy: a forced deployment of the broken newest revision trips ECS's circuit breaker, which rolls
+    back to the last COMPLETED deployment. The watch says FAILED — never success — and the audit says so."""
+    from kojan_tui.ui.screens.force_deployment import open_force_deployment
+
+    await asyncio.to_thread(demo_world.set_scenario, "bad-deploy")
+    app = app_on(demo_world, tmp_path)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await app.poller.refresh_now(wait=True)
+        open_force_deployment(app)
+        await pilot.pause()
+        await pilot.press("enter")
+        await pilot.pause()
+        dialog = app.screen
+        assert isinstance(dialog, ConfirmationDialog)
+        await pilot.press(*SERVICE, "enter")
+        await dialog.workers.wait_for_complete()
+        await pilot.pause()
+        watch = app.services.rollout
+        for _ in range(120):
+            if watch.status.finished:
+                break
+            await asyncio.sleep(0.5)
+        status = watch.status
+        assert status.phase is WatchPhase.FAILED, status.judgement.text
+        assert "circuit breaker" in status.judgement.reason or "rolled back" in status.judgement.reason
+        assert status.checks == ()  # no S29 "pass" after a failed rollout
+    outcomes = [e["outcome"] for e in AuditTrail(tmp_path / "audit.jsonl").entries()]
+    assert outcomes == ["requested", "confirmed", "succeeded", "rollout failed"]
