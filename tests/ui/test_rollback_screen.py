@@ -184,3 +184,17 @@ async def test_a_failed_update_service_is_shown_audited_and_changes_nothing(tmp_
         assert [e["outcome"] for e in trail.entries()] == ["requested", "confirmed", f"failed: {FailureKind.ACCESS_DENIED.value}"]
         assert trail.entries()[-1]["outcome"].startswith("failed")
         assert fake.service.task_definition == ARN.format(3) and not app.services.rollout.active
+
+
+async def test_the_s25_banner_shows_the_rollback_key(tmp_path) -> None:
+    from kojan_tui.core.rollback_rules import RollbackReason
+    from kojan_tui.ui.widgets.rollback_banner import ROLLBACK_KEY, RollbackBanner
+    from tests.ui.harness import plain
+
+    app = make_app(fake_with_revisions(), audit=AuditTrail(tmp_path / "audit.jsonl"))
+    async with app.run_test(size=(160, 48)) as pilot:
+        banner = app.screen.query_one(RollbackBanner)
+        banner.show((RollbackReason("memory", "ECS memory 97 % > 95 %"),))
+        await pilot.pause()
+        assert f" {ROLLBACK_KEY} " in plain(banner.render()) and "to roll back (S26)" in plain(banner.render())
+        assert any(b.key == ROLLBACK_KEY and "rollback" in b.action for bs in app._bindings.key_to_bindings.values() for b in bs)
