@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 from kojan_tui import __version__
 from kojan_tui.core.config import Config, ConfigError, ConfigOverrides, load_config, resolve_config_path
+from kojan_tui.core.logtext import make_visible
 
 if TYPE_CHECKING:
     from kojan_tui.aws.gateway import AwsGateway
@@ -153,8 +154,8 @@ def _check_theme(config: Config, *, from_flag: bool) -> int:
 
 
 def _safe(text: object) -> str:
-    """AWS-provided text made safe for a terminal: control characters shown, not obeyed."""
-    return "".join(ch if ch.isprintable() else repr(ch)[1:-1] for ch in str(text))
+    """AWS-provided text made safe for a terminal: control, bidi and invisible characters shown, not obeyed."""
+    return make_visible(str(text))
 
 
 def _list_scenarios() -> int:

@@ -6,6 +6,7 @@ The screen decides; the LogView renders the feed's buffer; the app keeps polling
 from __future__ import annotations
 
 import json
+import logging
 import os
 from collections.abc import Callable
 from datetime import UTC, datetime
@@ -21,7 +22,7 @@ from textual.widgets import Footer, Input, Static
 
 from kojan_tui.core.errors import AwsFailure
 from kojan_tui.core.logbuffer import LogBuffer
-from kojan_tui.core.loglines import LogLine
+from kojan_tui.core.loglines import LogLine, Severity
 from kojan_tui.core.logquery import FILTER_PRESETS, TIME_RANGES, parse_time_range, pattern_for_message
 from kojan_tui.core.logtext import make_visible, truncate, without_surrogates
 from kojan_tui.core.state import AppContext
@@ -31,6 +32,8 @@ from kojan_tui.ui.screens.modal import FramedModal
 from kojan_tui.ui.widgets.context_bar import ContextBar
 from kojan_tui.ui.widgets.log_pane import FollowsFeed, LogStatusLine
 from kojan_tui.ui.widgets.log_view import LogView
+
+_log = logging.getLogger(__name__)
 
 DETAIL_LIMIT = 64 * 1024  # characters of one line shown in the detail view (copy/save keep all)
 
@@ -64,8 +67,18 @@ def detail_text(line: LogLine) -> Text:
     """One line in full for reading: a header, then pretty JSON or the raw text, line breaks kept.
 
     Every character is shown literally (control characters made visible); very long text is cut
-    at ``DETAIL_LIMIT`` with a marker.
+    at ``DETAIL_LIMIT`` with a marker. A line that cannot be drawn so is shown raw, level UNKNOWN.
     """
+    try:
+        return _detail_text(line)
+    except Exception as error:  # noqa: BLE001 - one hostile line must never take the console down
+        _log.warning("log line could not be shown in full (%s: %s); shown raw", type(error).__name__, error)
+        text = Text(f"{Severity.UNKNOWN.name}\n\n", style="bold", end="")
+        text.append(make_visible(truncate(line.raw, DETAIL_LIMIT)))
+        return text
+
+
+def _detail_text(line: LogLine) -> Text:
     status = f" · HTTP {line.http_status}" if line.http_status is not None else ""
     stamp = datetime.fromtimestamp(line.timestamp_ms / 1000, UTC).isoformat(timespec="milliseconds")
     header = f"{stamp} · {make_visible(truncate(line.stream, 200))} · {line.severity.name}{status}\n\n"
@@ -73,7 +86,7 @@ def detail_text(line: LogLine) -> Text:
     if line.summary is not None:  # a JSON object: indent it
         try:
             body = json.dumps(json.loads(line.raw), indent=2, ensure_ascii=False)
-        except ValueError:
+        except (ValueError, RecursionError):
             body = line.raw
     body = truncate(body.rstrip("\n"), DETAIL_LIMIT)
     text = Text(header, style="bold", end="")
