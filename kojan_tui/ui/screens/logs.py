@@ -231,7 +231,7 @@ class LogScreen(FollowsFeed, Screen):
             return
         self._close_prompt()
         self.feed.set_range(time_range)
-        self.notify(f"Range: {time_range.label}")
+        self.notify(f"Range: {make_visible(time_range.label)}", markup=False)
 
     @work(exclusive=True, group="log-filter")
     async def apply_filter(self, pattern: str) -> None:
@@ -245,7 +245,7 @@ class LogScreen(FollowsFeed, Screen):
             return
         if self.prompt_open:
             self._close_prompt()
-        self.notify(f"Filter: {self.feed.pattern or 'none'}")
+        self.notify(f"Filter: {make_visible(self.feed.pattern) or 'none'}", markup=False)
 
     def action_preset(self, key: str) -> None:
         preset = next(p for p in FILTER_PRESETS if p.key == key)
@@ -256,7 +256,7 @@ class LogScreen(FollowsFeed, Screen):
 
     def action_range(self, position: int) -> None:
         self.feed.set_range(TIME_RANGES[position])
-        self.notify(f"Range: {TIME_RANGES[position].label}")
+        self.notify(f"Range: {TIME_RANGES[position].label}", markup=False)
 
     # -- copy, save, summary --------------------------------------------------------------------
 
@@ -272,9 +272,9 @@ class LogScreen(FollowsFeed, Screen):
         try:
             path, count = save_lines(self.feed.buffer, self.save_dir, datetime.now(UTC))
         except OSError as error:
-            self.notify(f"Could not save: {error}", severity="error")
+            self.notify(f"Could not save: {make_visible(str(error))}", severity="error", markup=False)
             return
-        self.notify(f"Saved {count:,} lines to {path}", timeout=10)
+        self.notify(f"Saved {count:,} lines to {make_visible(str(path))}", timeout=10, markup=False)
 
     def filter_to_message(self, message: str | None) -> None:
         """The error summary's answer: follow only lines containing that message."""
@@ -283,7 +283,7 @@ class LogScreen(FollowsFeed, Screen):
         try:
             pattern = pattern_for_message(message)
         except ValueError as error:
-            self.notify(str(error), severity="warning")
+            self.notify(make_visible(str(error)), severity="warning", markup=False)
             return
         self.apply_filter(pattern)
 

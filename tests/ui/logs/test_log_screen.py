@@ -60,6 +60,18 @@ async def test_filter_prompt_applies_server_side(tmp_path):
         assert not app.screen.prompt_open
 
 
+async def test_a_filter_with_markup_and_invisible_characters_is_notified_literally(tmp_path):
+    gateway, feed, app = setup(tmp_path)
+    async with app.run_test(size=(100, 20)) as pilot:
+        await poll(pilot, feed)
+        await pilot.press("slash")
+        type_into_prompt(app, '"[bold]x[/bold]\u202e\u200b"')
+        await pilot.press("enter")
+        await settle(app, pilot)
+        note = list(app._notifications)[-1]
+        assert note.message == 'Filter: "[bold]x[/bold]\\u202e\\u200b"' and note.markup is False
+
+
 async def test_invalid_filter_shows_the_service_message_and_keeps_the_previous(tmp_path):
     gateway, feed, app = setup(tmp_path)
     async with app.run_test(size=(100, 20)) as pilot:
