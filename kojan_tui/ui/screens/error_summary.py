@@ -5,6 +5,7 @@ Enter on a row dismisses with that message; the caller (LogScreen) filters the t
 
 from __future__ import annotations
 
+import logging
 import time
 from datetime import timedelta
 
@@ -25,6 +26,7 @@ from kojan_tui.ui.capabilities import Capability, PaletteCommand
 from kojan_tui.ui.screens.modal import FramedModal
 
 SUMMARY_HOURS = (1, 24)
+log = logging.getLogger(__name__)
 
 
 def summary_rows(result: InsightsResult) -> list[tuple[int, str]]:
@@ -32,11 +34,11 @@ def summary_rows(result: InsightsResult) -> list[tuple[int, str]]:
     rows: list[tuple[int, str]] = []
     for row in result.rows:
         message = row.get("@message")
-        if message is None:
+        if not isinstance(message, str):
             continue
         try:
             count = int(float(row.get("count()", "0")))
-        except ValueError:
+        except (ValueError, OverflowError, TypeError):  # nan, inf, None: not a count
             count = 0
         rows.append((count, message))
     rows.sort(key=lambda r: (-r[0], r[1]))
@@ -111,6 +113,10 @@ class ErrorSummaryScreen(FramedModal[str | None]):
             result = await self.gateway.run_insights_query(self.log_group, ERROR_SUMMARY_QUERY, start=start, end=end)
         except AwsFailure as failure:
             self._progress(f"⚠ {failure.kind.value}: {make_visible(truncate(failure.message, 300))}", failed=True)
+            return
+        except Exception as error:  # a bug or an odd answer must not end the app: say so here, keep running
+            log.exception("error summary query failed")
+            self._progress(f"⚠ internal error: {type(error).__name__}: {make_visible(truncate(str(error), 300))}", failed=True)
             return
         finally:
             self.running = False
