@@ -15,6 +15,7 @@ from kojan_tui.core.models import (
     CallerIdentity,
     DbInstance,
     InsightsResult,
+    LogCount,
     LogCursor,
     LogPage,
     MetricQuery,
@@ -74,7 +75,9 @@ class LogsApi(Protocol):
         """Events from ``cursor`` (or ``start_ms``) on, oldest first, each exactly once across calls."""
         ...
 
-    async def count_log_events(self, log_group: str, *, pattern: str, start_ms: int, end_ms: int) -> int: ...
+    async def count_log_events(self, log_group: str, *, pattern: str, start_ms: int, end_ms: int) -> LogCount:
+        """An int; ``.complete`` is False when counting stopped at its page limit (a lower bound)."""
+        ...
 
     async def run_insights_query(
         self, log_group: str, query: str, *, start: datetime, end: datetime, timeout_s: float = 60.0

@@ -126,6 +126,21 @@ class LogPage:
     truncated: bool = False  # True when more pages were left for the next poll
 
 
+class LogCount(int):
+    """A count of log events that knows whether it is whole: ``complete`` is False when counting stopped at
+    its page limit, so the number is only a lower bound (shown as ``≥ N (incomplete)``, never as OK)."""
+
+    complete: bool
+
+    def __new__(cls, value: int, complete: bool = True) -> LogCount:
+        count = super().__new__(cls, value)
+        count.complete = complete
+        return count
+
+    def __repr__(self) -> str:
+        return f"LogCount({int(self)}, complete={self.complete})"
+
+
 @dataclass(frozen=True)
 class InsightsResult:
     status: str  # Complete | Failed | Cancelled | Timeout | Unknown
