@@ -98,6 +98,9 @@ class AwsBase:
             max_pool_connections=max_pool_connections,
             user_agent_extra=f"kojan-tui/{__version__}",
         )
+        # Mutations are never retried by botocore: a retried UpdateService after a lost answer could
+        # deploy twice. The caller (kojan_tui.actions) reports such an outcome as unknown instead.
+        self._mutation_config = self._client_config.merge(AioConfig(retries={"mode": "standard", "total_max_attempts": 1}))
         self._clients: dict[str, Any] = {}
         self._stack: AsyncExitStack | None = None
         self._retired: AsyncExitStack | None = None  # the clients before the last credential reset
@@ -109,15 +112,17 @@ class AwsBase:
         session.register_component("data_loader", _shared_loader())
         return session
 
-    async def _client(self, service: str) -> Any:
-        client = self._clients.get(service)
+    async def _client(self, service: str, *, mutation: bool = False) -> Any:
+        key = f"{service}!mutation" if mutation else service
+        client = self._clients.get(key)
         if client is not None:
             return client
         async with self._lock:
-            if service not in self._clients:
+            if key not in self._clients:
                 if self._stack is None:
                     self._stack = AsyncExitStack()
-                kwargs: dict[str, Any] = {"region_name": self.settings.region, "config": self._client_config}
+                config = self._mutation_config if mutation else self._client_config
+                kwargs: dict[str, Any] = {"region_name": self.settings.region, "config": config}
                 if self.settings.endpoint_url:
                     kwargs["endpoint_url"] = self.settings.endpoint_url
                 if self._static_credentials:
@@ -125,16 +130,16 @@ class AwsBase:
                 client = await self._stack.enter_async_context(self._session.create_client(service, **kwargs))
                 client.meta.events.register("before-send", self._count_request)
                 client.meta.events.register("before-parse", _refuse_unparsable_json)
-                self._clients[service] = client
-            return self._clients[service]
+                self._clients[key] = client
+            return self._clients[key]
 
     def _count_request(self, event_name: str = "", **_: Any) -> None:
         self.requests[event_name.rsplit(".", 1)[-1]] += 1  # before-send.<service>.<Operation>
 
-    async def _call(self, aws_service: str, operation: str, /, **params: Any) -> dict:
-        """The one place an AWS API is called and its exceptions mapped."""
+    async def _call(self, aws_service: str, operation: str, /, *, mutation: bool = False, **params: Any) -> dict:
+        """The one place an AWS API is called and its exceptions mapped (``mutation``: sent once, never retried)."""
         try:
-            client = await self._client(aws_service)
+            client = await self._client(aws_service, mutation=mutation)
             return await getattr(client, xform_name(operation))(**params)
         except Exception as exc:  # CancelledError is a BaseException and passes through untouched
             failure = to_failure(exc, operation)
