@@ -141,6 +141,9 @@ class ForceDeploymentScreen(FramedModal[None]):
         if outcome is None:
             self._status("Cancelled: nothing was sent.")
             return
+        if outcome.unknown:  # sent, no readable answer: it may have been applied
+            self._status(f"⚠ The forced deployment: {outcome.summary}", error=True)
+            return
         if not outcome.done:
             self._status(f"✖ The forced deployment was not done: {outcome.summary}", error=True)
             return

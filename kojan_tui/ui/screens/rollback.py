@@ -271,6 +271,9 @@ class RollbackScreen(FramedModal[None]):
             self._status("Cancelled: nothing was sent.")
             return
         self.last_outcome = outcome
+        if outcome.unknown:  # sent, no readable answer: it may have been applied
+            self._status(f"⚠ The rollback: {outcome.summary}", error=True)
+            return
         if not outcome.done:
             self._status(f"✖ The rollback was not done: {outcome.summary}", error=True)
             return
