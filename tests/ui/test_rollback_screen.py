@@ -198,3 +198,18 @@ async def test_the_s25_banner_shows_the_rollback_key(tmp_path) -> None:
         await pilot.pause()
         assert f" {ROLLBACK_KEY} " in plain(banner.render()) and "to roll back (S26)" in plain(banner.render())
         assert any(b.key == ROLLBACK_KEY and "rollback" in b.action for bs in app._bindings.key_to_bindings.values() for b in bs)
+
+
+async def test_an_unanswered_update_service_says_it_may_have_been_applied(tmp_path) -> None:
+    fake = fake_with_revisions()
+    fake.failures["update_service"] = AwsFailure(FailureKind.TIMEOUT, "no answer within 15 s", operation="UpdateService")
+    trail = AuditTrail(tmp_path / "audit.jsonl")
+    app = make_app(fake, audit=trail)
+    async with app.run_test(size=(160, 48)) as pilot:
+        screen = await open_rollback(app, pilot)
+        await pilot.press("enter", *SERVICE, "enter")
+        await pilot.pause()
+        await pilot.pause()
+        status = text_of(screen.query_one("#rollback-status", Static))
+        assert "may have applied it" in status and "not done" not in status
+        assert trail.entries()[-1]["outcome"].startswith("unknown")
