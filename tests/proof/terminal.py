@@ -15,6 +15,7 @@ import psutil
 
 KOJAN_TUI = Path(sys.executable).with_name("kojan-tui")
 WIDTH, HEIGHT = 160, 48
+SPECIAL_KEYS = {"Enter": "\r", "Escape": "\x1b"}  # tmux key names → bytes for pexpect; anything else is typed
 
 
 class Terminal:
@@ -61,10 +62,10 @@ class Terminal:
     def keys(self, *keys: str) -> None:
         for key in keys:
             if self.tmux:
-                self._tmux("send-keys", "-t", "app", *(["-l", key] if len(key) > 1 and key.isprintable() else [key]))
+                self._tmux("send-keys", "-t", "app", *([key] if key in SPECIAL_KEYS else ["-l", key]))
             else:
                 assert self._child is not None
-                self._child.send({"Enter": "\r", "Escape": "\x1b"}.get(key, key))
+                self._child.send(SPECIAL_KEYS.get(key, key))
 
     def wait_for(self, predicate, what: str, timeout: float = 90.0) -> str:
         """The screen text once ``predicate(text)`` holds; fails with the last screen after ``timeout`` (a guard)."""
