@@ -20,7 +20,7 @@ import textual.screen
 
 from kojan_tui.core.config import RefreshSettings
 from kojan_tui.demo.scenarios import SCENARIOS
-from kojan_tui.ui.app import DATABASE_INTERVAL_S, IDENTITY_INTERVAL_S
+from kojan_tui.sources.dashboard import DATABASE_INTERVAL_S, IDENTITY_INTERVAL_S
 from tests.proof.helpers import SOURCES, completed, fast_config, real_app
 
 SPEED = 100  # refreshes this many times faster than the defaults
