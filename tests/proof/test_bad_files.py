@@ -26,6 +26,14 @@ class Case:
     content: bytes | None  # None: built by ``setup`` (a directory, a missing file...)
     says: tuple[str, ...]  # every one of these must be in the message (the key, the word that explains)
     setup: str = ""  # "dir", "missing", "unreadable"
+    gap: str = ""  # a known gap, fixed on another branch: the row is a strict xfail until then (remove it then)
+
+
+ROBUST = "core/config.py says 'invalid TOML: Invalid statement' / 'no such file'; fixed on branch robust"
+
+
+def rows(cases: list[Case]) -> list:
+    return [pytest.param(c, id=c.name, marks=[pytest.mark.xfail(strict=True, reason=c.gap)] if c.gap else []) for c in cases]
 
 
 def service_table(**changes: str) -> str:
@@ -38,7 +46,7 @@ def toml(text: str) -> bytes:
 
 
 CONFIG_CASES = [
-    Case("bom", b"\xef\xbb\xbf[refresh]\nmetrics_seconds = 5\n", ("BOM",)),
+    Case("bom", b"\xef\xbb\xbf[refresh]\nmetrics_seconds = 5\n", ("BOM",), gap=ROBUST),
     Case("utf16", "[refresh]\nmetrics_seconds = 5\n".encode("utf-16"), ("UTF-8",)),
     Case("invalid-utf8", b'[ui]\ntheme = "\xff\xfe"\n', ("UTF-8",)),
     Case("toml-syntax", toml("[refresh\nmetrics_seconds = 5\n"), ("invalid TOML", "line 1")),
@@ -73,7 +81,7 @@ CONFIG_CASES = [
     Case("percent-over-100", toml("[thresholds.rds_cpu_percent]\nwarn = 70\nalert = 150\n"), ("rds_cpu_percent", "100")),
     Case("rollback-below-alert", toml("[rollback]\ncpu_percent = 50\n"), ("rollback.cpu_percent", "below")),
     Case("unknown-theme", toml('[ui]\ntheme = "dracula"\n'), ("ui.theme", "dracula")),
-    Case("directory", None, ("directory",), setup="dir"),
+    Case("directory", None, ("directory",), setup="dir", gap=ROBUST),
     Case("missing", None, ("no such file",), setup="missing"),
     Case("unreadable", None, ("cannot read",), setup="unreadable"),
 ]
@@ -122,7 +130,7 @@ def assert_one_clear_line(result: subprocess.CompletedProcess, path: Path, says:
         assert word.lower() in message.lower(), (word, message)
 
 
-@pytest.mark.parametrize("case", CONFIG_CASES, ids=lambda c: c.name)
+@pytest.mark.parametrize("case", rows(CONFIG_CASES))
 def test_a_bad_config_file_ends_with_one_clear_line_and_status_2(case: Case, tmp_path: Path):
     tmp_path.chmod(0o755)
     path = tmp_path / "config.toml"
@@ -140,7 +148,7 @@ def test_a_bad_config_file_ends_with_one_clear_line_and_status_2(case: Case, tmp
     assert_one_clear_line(run_cli(["--config", str(path)], cwd=tmp_path), path, case.says)
 
 
-@pytest.mark.parametrize("case", THEME_CASES, ids=lambda c: c.name)
+@pytest.mark.parametrize("case", rows(THEME_CASES))
 def test_a_bad_theme_file_ends_with_one_clear_line_and_status_2(case: Case, tmp_path: Path):
     themes = tmp_path / "themes"
     themes.mkdir()
