@@ -23,6 +23,7 @@ from kojan_tui.core.models import (
     ServiceSnapshot,
     TaskDefinition,
 )
+from kojan_tui.core.resources import DbParameter, SecretLength, SecurityGroup, StoredObject
 
 
 class IdentityApi(Protocol):
@@ -84,13 +85,33 @@ class LogsApi(Protocol):
 class RdsApi(Protocol):
     async def describe_db_instance(self, identifier: str) -> DbInstance: ...
 
+    async def describe_db_parameter(self, group: str, name: str) -> DbParameter: ...
+
+    async def modify_db_parameter(self, group: str, name: str, value: str, *, apply_method: str = "immediate") -> DbParameter:
+        """MUTATES production. Raises AwsFailure(READ_ONLY) when read-only. Only through ``kojan_tui.actions``."""
+        ...
+
+
+class S3Api(Protocol):
+    async def newest_objects(self, bucket: str, *, prefix: str = "", count: int = 5) -> list[StoredObject]: ...
+
+
+class Ec2Api(Protocol):
+    async def describe_security_groups(self, group_ids: Sequence[str]) -> list[SecurityGroup]: ...
+
+
+class SecretsApi(Protocol):
+    async def secret_length(self, secret_id: str) -> SecretLength:
+        """The secret's length and last change: never its value."""
+        ...
+
 
 class AutoscalingApi(Protocol):
     async def describe_scaling_activities(self, resource_id: str, *, max_results: int = 5) -> list[ScalingActivity]: ...
 
 
 @runtime_checkable
-class Gateway(IdentityApi, EcsApi, MetricsApi, LogsApi, RdsApi, AutoscalingApi, Protocol):
+class Gateway(IdentityApi, EcsApi, MetricsApi, LogsApi, RdsApi, AutoscalingApi, S3Api, Ec2Api, SecretsApi, Protocol):
     read_only: bool
 
     async def close(self) -> None: ...

@@ -49,6 +49,7 @@ class ServiceSnapshot:
     task_definition: str  # full ARN
     deployments: tuple[Deployment, ...] = ()
     events: tuple[ServiceEvent, ...] = ()  # newest first, as AWS returns them
+    security_groups: tuple[str, ...] = ()  # networkConfiguration.awsvpcConfiguration.securityGroups
 
     @property
     def primary(self) -> Deployment | None:
@@ -154,3 +155,6 @@ class DbInstance:
     allocated_storage_gib: int
     parameter_groups: tuple[str, ...] = ()
     security_groups: tuple[str, ...] = ()
+    endpoint: str = ""  # address (empty while AWS gives none, e.g. creating)
+    port: int | None = None
+    multi_az: bool | None = None
