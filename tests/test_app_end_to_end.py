@@ -17,6 +17,7 @@ from kojan_tui.ui.widgets.log_pane import LogPane
 from kojan_tui.ui.widgets.metric_panel import MetricPanel
 from kojan_tui.ui.widgets.rollback_banner import RollbackBanner
 from kojan_tui.ui.widgets.service_panel import ServicePanel
+from tests.ui.harness import plain
 
 DEMO_CREDENTIALS = ("demo", "demo")
 
@@ -125,3 +126,40 @@ async def test_an_incident_recorded_through_a_db_outage_replays_what_the_dashboa
         assert panel.reading.level is Level.ALERT  # the outage, at the time it was recorded
         timeline = (await recorder.store.get(record.number)).timeline
         assert any(entry.kind == "alert" and "5XX" in entry.text for entry in timeline)
+
+
+async def wait_ticks(demo: EmbeddedAws, n: int) -> None:
+    """Let the simulator run ``n`` ticks (a 30 s metrics refresh is 6 ticks of the default 5 s)."""
+    start = int(demo.status()["ticks"])
+    while int((await asyncio.to_thread(demo.status))["ticks"]) - start < n:
+        await asyncio.sleep(demo.tick_seconds / 2)
+
+
+TICKS_PER_METRICS_REFRESH = 6  # refresh.metrics_seconds 30 / the demo's default 5 s tick
+
+
+async def test_outage_is_an_alert_everywhere_within_one_metrics_refresh_and_healthy_is_not(demo_world):
+    app = app_on(demo_world)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await wait_ticks(demo_world, TICKS_PER_METRICS_REFRESH)
+        await app.poller.refresh_now(wait=True)
+        await pilot.pause()
+        five_xx = next(p for p in app.screen.query(MetricPanel) if p.spec.key == "error_rate_percent")
+        service = app.screen.query_one(ServicePanel)
+        assert five_xx.level is Level.OK and service.verdict.level is Level.OK
+        assert app.state.view.health.healthy == 2 and app.state.view.rollback == ()
+        assert not app.screen.query_one(RollbackBanner).display
+
+        await asyncio.to_thread(demo_world.set_scenario, "outage")
+        await wait_ticks(demo_world, TICKS_PER_METRICS_REFRESH)
+        await app.poller.refresh_now(wait=True)  # one refresh of every source
+        await pilot.pause()
+        assert five_xx.level is Level.ALERT, five_xx.reading
+        assert "LB" in five_xx.reading.detail and five_xx.reading.elb_5xx > 0
+        assert service.verdict.level is Level.ALERT
+        assert {"0 of 2 tasks running", "0 healthy targets"} <= {r.split(" (")[0] for r in service.verdict.reasons}
+        assert (app.state.data.service.running, app.state.data.service.desired) == (0, 2)
+        [reason] = [r for r in app.state.view.rollback if r.code == "all_failing"]
+        assert "every request is failing" in reason.text and "0 of 2 tasks running" in reason.text
+        banner = app.screen.query_one(RollbackBanner)
+        assert banner.display and "every request is failing: " in plain(banner.render())

@@ -66,7 +66,8 @@ def test_check_against_seeded_moto_prints_the_counts(seeded_aws, tmp_path, capsy
     assert "account     123456789012" in out
     assert f"service     {SERVICE.cluster}/{SERVICE.name}: ACTIVE" in out
     assert "running 0 / desired 2, pending 2" in out
-    assert "verdict     ▲ WARN DEPLOYING — rollout in progress; 0 of 2 tasks running" in out  # the dashboard's own verdict
+    # the dashboard's own verdict: no task running while 2 are desired is an alert even mid-rollout (issue 9)
+    assert "verdict     ✖ ALERT UNHEALTHY — 0 of 2 tasks running; rollout in progress" in out
     assert "task def    kojan-map-business:3" in out
     assert out.rstrip().endswith("result      OK")
 

@@ -90,6 +90,10 @@ def task_definition(raw: dict) -> TaskDefinition:
             environment=tuple((str(e.get("name", "")), str(e.get("value", ""))) for e in c.get("environment", []) or []),
             # Only the reference (an ARN or parameter name) is kept: a secret's value never comes this way.
             secrets=tuple((str(s.get("name", "")), str(s.get("valueFrom", ""))) for s in c.get("secrets", []) or []),
+            cpu=_int_or_none(c.get("cpu")),
+            memory=_int_or_none(c.get("memory")),
+            ports=tuple(f"{p.get('containerPort', '?')}/{p.get('protocol', 'tcp')}" for p in c.get("portMappings", []) or []),
+            health_check=_health_check(c.get("healthCheck")),
         )
         for c in raw.get("containerDefinitions", []) or []
     )
@@ -99,7 +103,31 @@ def task_definition(raw: dict) -> TaskDefinition:
         revision=int(raw.get("revision", 0) or 0),
         containers=containers,
         registered_at=utc(raw.get("registeredAt")),
+        status=str(raw.get("status") or "ACTIVE"),
+        cpu=str(raw["cpu"]) if raw.get("cpu") is not None else None,
+        memory=str(raw["memory"]) if raw.get("memory") is not None else None,
     )
+
+
+def _int_or_none(value: object) -> int | None:
+    try:
+        return int(value) if value is not None else None  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return None
+
+
+def _health_check(raw: object) -> str | None:
+    """``CMD-SHELL wget … || exit 1 (every 15 s, timeout 5 s, 3 retries)`` or None."""
+    if not isinstance(raw, dict) or not raw.get("command"):
+        return None
+    command = " ".join(str(part) for part in raw.get("command") or [])
+    timings = ", ".join(
+        text
+        for key, text in (("interval", "every {} s"), ("timeout", "timeout {} s"), ("retries", "{} retries"))
+        if (value := raw.get(key)) is not None
+        for text in [text.format(value)]
+    )
+    return f"{command} ({timings})" if timings else command
 
 
 def task_definition_revision(arn: str) -> tuple[str, int]:

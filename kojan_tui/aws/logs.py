@@ -11,7 +11,7 @@ from kojan_tui.aws import convert
 from kojan_tui.aws.base import AwsBase
 from kojan_tui.core import logcursor
 from kojan_tui.core.errors import AwsFailure
-from kojan_tui.core.models import InsightsResult, LogCursor, LogPage
+from kojan_tui.core.models import InsightsResult, LogCount, LogCursor, LogPage
 
 MAX_COUNT_PAGES = 20
 EMPTY_PAGE_FACTOR = 4  # FilterLogEvents requests per call at most this many times max_pages
@@ -62,8 +62,8 @@ class LogsCalls(AwsBase):
         events, new_cursor = logcursor.advance(cursor, fetched)
         return LogPage(events=tuple(events), cursor=new_cursor, truncated=bool(token))
 
-    async def count_log_events(self, log_group: str, *, pattern: str, start_ms: int, end_ms: int) -> int:
-        """How many events match in [start_ms, end_ms]; stops after MAX_COUNT_PAGES pages (a lower bound then)."""
+    async def count_log_events(self, log_group: str, *, pattern: str, start_ms: int, end_ms: int) -> LogCount:
+        """How many events match in [start_ms, end_ms]; after MAX_COUNT_PAGES pages a lower bound, marked incomplete."""
         params: dict[str, Any] = {"logGroupName": log_group, "startTime": start_ms, "endTime": end_ms, "interleaved": True}
         if pattern:
             params["filterPattern"] = pattern
@@ -75,7 +75,7 @@ class LogsCalls(AwsBase):
             token = raw.get("nextToken")
             if not token:
                 break
-        return count
+        return LogCount(count, complete=not token)
 
     async def run_insights_query(
         self, log_group: str, query: str, *, start: datetime, end: datetime, timeout_s: float = 60.0

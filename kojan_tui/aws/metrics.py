@@ -44,11 +44,12 @@ class MetricsCalls(AwsBase):
                     continue
                 for ts, value in zip(result.get("Timestamps", []) or [], result.get("Values", []) or []):
                     points[qid][convert.utc(ts)] = float(value)
-                if result.get("StatusCode") and result["StatusCode"] != "Complete":
-                    statuses[qid] = str(result["StatusCode"])
+                statuses[qid] = str(result.get("StatusCode") or "Complete")  # the newest page's word counts
             token = raw.get("NextToken")
             if not token:
                 break
+        else:  # stopped at the page limit with pages left: what we have is not the whole answer
+            statuses = {qid: "PartialData" if status == "Complete" else status for qid, status in statuses.items()}
         series = {}
         for qid, by_time in points.items():
             ordered = sorted(by_time.items())

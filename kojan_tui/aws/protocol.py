@@ -15,6 +15,7 @@ from kojan_tui.core.models import (
     CallerIdentity,
     DbInstance,
     InsightsResult,
+    LogCount,
     LogCursor,
     LogPage,
     MetricQuery,
@@ -37,8 +38,12 @@ class EcsApi(Protocol):
 
     async def describe_task_definition(self, task_definition: str) -> TaskDefinition: ...
 
-    async def list_task_definitions(self, family: str) -> list[str]:
-        """ARNs of the family's ACTIVE revisions, newest first."""
+    async def list_task_definitions(self, family: str, *, status: str = "ACTIVE") -> list[str]:
+        """ARNs of the family's revisions in ``status`` (ACTIVE | INACTIVE), newest first."""
+        ...
+
+    async def task_definition_history(self, family: str, *, limit: int = 10) -> list[TaskDefinition]:
+        """The family's ``limit`` newest revisions, ACTIVE and INACTIVE (``status`` tells), newest first."""
         ...
 
     async def update_service(
@@ -75,7 +80,9 @@ class LogsApi(Protocol):
         """Events from ``cursor`` (or ``start_ms``) on, oldest first, each exactly once across calls."""
         ...
 
-    async def count_log_events(self, log_group: str, *, pattern: str, start_ms: int, end_ms: int) -> int: ...
+    async def count_log_events(self, log_group: str, *, pattern: str, start_ms: int, end_ms: int) -> LogCount:
+        """An int; ``.complete`` is False when counting stopped at its page limit (a lower bound)."""
+        ...
 
     async def run_insights_query(
         self, log_group: str, query: str, *, start: datetime, end: datetime, timeout_s: float = 60.0

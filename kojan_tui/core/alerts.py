@@ -1,6 +1,8 @@
 """Alerts: what is breached (warning or alert), since when, the action to take, and which just fired.
 
 ``AlertTracker`` remembers when each item entered its current level, so "since" survives refreshes.
+It does not flap: a level is raised at once but lowered or cleared only after the item stayed below
+it for ``clear_after_seconds`` without a break (``[alerts] clear_after_seconds`` in the config).
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ class Alert:
     value_text: str
     action: str
     since: datetime
+    clearing: bool = False  # below its level now, held until that lasted ``clear_after_seconds``
 
 
 @dataclass(frozen=True)
@@ -38,8 +41,16 @@ class AlertUpdate:
 
 
 @dataclass
+class _State:
+    level: Level
+    since: datetime
+    below_since: datetime | None = None  # when the item first went below ``level`` in the current run
+
+
+@dataclass
 class AlertTracker:
-    _since: dict[str, tuple[Level, datetime]] = field(default_factory=dict)
+    clear_after_seconds: float = 0.0
+    _state: dict[str, _State] = field(default_factory=dict)
     _latest: dict[str, AlertInput] = field(default_factory=dict)
 
     def update(self, items: list[AlertInput], now: datetime) -> AlertUpdate:
@@ -50,22 +61,31 @@ class AlertTracker:
         fired: list[Alert] = []
         cleared: list[Alert] = []
         for item in items:
-            previous = self._since.get(item.key)
-            if item.level not in (Level.WARNING, Level.ALERT):
-                if previous is not None and item.key in self._latest:
-                    cleared.append(self._alert(self._latest[item.key]))
-                self._since.pop(item.key, None)
-                self._latest.pop(item.key, None)
-                continue
-            if previous is None or previous[0] is not item.level:
-                self._since[item.key] = (item.level, now)
+            state = self._state.get(item.key)
+            breached = item.level in (Level.WARNING, Level.ALERT)
+            if breached and (state is None or item.level.rank > state.level.rank):
+                self._state[item.key] = _State(item.level, now)
                 if item.level is Level.ALERT:
                     fired.append(self._alert(item))
-            self._latest[item.key] = item
-        active = [self._alert(i) for i in self._latest.values() if i.key in self._since]
+            elif state is not None and item.level is state.level:
+                state.below_since = None  # back at its level before the hold-off ran out: no new alert
+            elif state is not None:  # below its level: lower or clear once that has lasted long enough
+                state.below_since = state.below_since or now
+                if (now - state.below_since).total_seconds() >= self.clear_after_seconds:
+                    if breached:
+                        self._state[item.key] = _State(item.level, now)
+                    else:
+                        if item.key in self._latest:
+                            cleared.append(self._alert(self._latest[item.key]))
+                        del self._state[item.key]
+                        self._latest.pop(item.key, None)
+                        continue
+            if item.key in self._state:
+                self._latest[item.key] = item
+        active = [self._alert(i) for i in self._latest.values() if i.key in self._state]
         active.sort(key=lambda a: (-a.level.rank, a.since))
         return AlertUpdate(tuple(active), tuple(fired), tuple(cleared))
 
     def _alert(self, item: AlertInput) -> Alert:
-        level, since = self._since[item.key]
-        return Alert(item.key, item.title, level, item.value_text, item.action, since)
+        state = self._state[item.key]
+        return Alert(item.key, item.title, state.level, item.value_text, item.action, state.since, state.below_since is not None)

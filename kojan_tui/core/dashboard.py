@@ -6,13 +6,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 
 from kojan_tui.core.alerts import AlertInput
 from kojan_tui.core.config import Config
+from kojan_tui.core.levels import Level
 from kojan_tui.core.models import CallerIdentity, DbInstance, MetricSeries, ServiceSnapshot, TaskDefinition
-from kojan_tui.core.readings import MetricReading, compute_readings, errors_reading
+from kojan_tui.core.readings import MetricReading, Staleness, TargetHealth, compute_readings, errors_reading, target_health
 from kojan_tui.core.rollback_rules import RollbackReason, rollback_reasons
 from kojan_tui.core.verdict import ServiceVerdict, service_verdict
 
@@ -28,6 +30,7 @@ class DashboardData:
     metrics_period: int = 60
     db_instance: DbInstance | None = None
     errors_last_hour: int | None = None
+    errors_complete: bool = True  # False: the hourly count stopped at its page limit (a lower bound)
     db_connection_errors: int | None = None
 
 
@@ -37,6 +40,7 @@ class DashboardView:
     errors: MetricReading  # S02
     verdict: ServiceVerdict  # S01
     rollback: tuple[RollbackReason, ...]  # S25; empty when none holds
+    health: TargetHealth = field(default_factory=TargetHealth)  # the target group's healthy/unhealthy hosts
 
     def alert_inputs(self) -> list[AlertInput]:
         items = [
@@ -48,12 +52,39 @@ class DashboardView:
         return items
 
 
-def build_view(data: DashboardData, config: Config) -> DashboardView:
-    readings = compute_readings(data.metrics, data.db_instance, config.thresholds)
-    reasons = rollback_reasons(readings, data.db_instance, data.db_connection_errors, config.rollback, data.metrics_period)
+def build_view(data: DashboardData, config: Config, now: datetime | None = None) -> DashboardView:
+    """The view at ``now`` (None: no ageing, every datapoint is taken as current)."""
+    staleness = Staleness(now, data.metrics_period, config.ui.stale_after_periods) if now is not None else None
+    readings = compute_readings(data.metrics, data.db_instance, config.thresholds, staleness)
+    health = target_health(data.metrics, staleness)
+    reasons = rollback_reasons(
+        readings,
+        data.db_instance,
+        data.db_connection_errors,
+        config.rollback,
+        data.metrics_period,
+        service=data.service,
+        health=health,
+        staleness=staleness,
+    )
     return DashboardView(
         readings=readings,
-        errors=errors_reading(data.errors_last_hour, config.thresholds),
-        verdict=service_verdict(data.service),
+        errors=errors_reading(data.errors_last_hour, config.thresholds, complete=data.errors_complete),
+        verdict=service_verdict(data.service, health),
         rollback=tuple(reasons),
+        health=health,
     )
+
+
+def no_data_text(view: DashboardView, failing_reasons: Sequence[str], waiting: bool) -> str:
+    """Why the alert bar cannot say OK ("" when every item is measured): unknown is not OK.
+
+    ``failing_reasons``: the reasons of the sources whose newest poll failed (the first one is shown);
+    ``waiting``: some source has not finished its first poll yet.
+    """
+    items = view.alert_inputs()
+    missing = [i.title for i in items if i.level is Level.UNKNOWN]
+    if not missing:
+        return ""
+    why = failing_reasons[0] if failing_reasons else "first poll running" if waiting else "no current datapoint"
+    return why if len(missing) == len(items) else f"{why}: {', '.join(missing)}"

@@ -1,4 +1,4 @@
-"""Levels (ok / warning / alert) from the config's thresholds, and how each level is spelled in text.
+"""Levels (no data / ok / warning / alert) from the config's thresholds, and how each level is spelled in text.
 
 The boundaries are exactly the config's: a value above ``alert`` is an alert, above ``warn`` a warning.
 """
@@ -11,7 +11,7 @@ from kojan_tui.core.thresholds import Threshold
 
 
 class Level(str, Enum):
-    UNKNOWN = "unknown"  # no data (yet): never an alert, never "ok" either
+    UNKNOWN = "unknown"  # NO DATA: nothing measured yet, or only old data; never an alert, never "ok" either
     OK = "ok"
     WARNING = "warning"
     ALERT = "alert"
@@ -26,7 +26,7 @@ class Level(str, Enum):
         return _RANKS[self]
 
 
-_MARKERS = {Level.UNKNOWN: "? N/A", Level.OK: "✓ OK", Level.WARNING: "▲ WARN", Level.ALERT: "✖ ALERT"}
+_MARKERS = {Level.UNKNOWN: "? NO DATA", Level.OK: "✓ OK", Level.WARNING: "▲ WARN", Level.ALERT: "✖ ALERT"}
 _RANKS = {Level.UNKNOWN: 0, Level.OK: 1, Level.WARNING: 2, Level.ALERT: 3}
 
 

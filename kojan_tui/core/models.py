@@ -62,6 +62,10 @@ class ContainerDefinition:
     image: str
     environment: tuple[tuple[str, str], ...] = ()
     secrets: tuple[tuple[str, str], ...] = ()  # (name, valueFrom): references, never values
+    cpu: int | None = None  # CPU units (None: not set on the container)
+    memory: int | None = None  # MiB, the hard limit (None: not set)
+    ports: tuple[str, ...] = ()  # "8080/tcp" per port mapping
+    health_check: str | None = None  # the command and its timings, as one line (None: no health check)
 
 
 @dataclass(frozen=True)
@@ -71,6 +75,9 @@ class TaskDefinition:
     revision: int
     containers: tuple[ContainerDefinition, ...] = ()
     registered_at: datetime | None = None
+    status: str = "ACTIVE"  # ACTIVE | INACTIVE (deregistered: existing tasks keep it, nothing new can use it)
+    cpu: str | None = None  # the task's size, as AWS reports it ("512", "1 vCPU")
+    memory: str | None = None
 
 
 @dataclass(frozen=True)
@@ -125,6 +132,21 @@ class LogPage:
     events: tuple[LogEvent, ...]
     cursor: LogCursor
     truncated: bool = False  # True when more pages were left for the next poll
+
+
+class LogCount(int):
+    """A count of log events that knows whether it is whole: ``complete`` is False when counting stopped at
+    its page limit, so the number is only a lower bound (shown as ``≥ N (incomplete)``, never as OK)."""
+
+    complete: bool
+
+    def __new__(cls, value: int, complete: bool = True) -> LogCount:
+        count = super().__new__(cls, value)
+        count.complete = complete
+        return count
+
+    def __repr__(self) -> str:
+        return f"LogCount({int(self)}, complete={self.complete})"
 
 
 @dataclass(frozen=True)

@@ -1,6 +1,7 @@
 """The S01 service verdict (healthy or why not) and the labels the service panel shows.
 
 Healthy means: status ACTIVE, running == desired, and the primary deployment's rollout COMPLETED.
+No task running while some are desired, or no healthy target behind the ALB, is an alert whatever the rollout says.
 """
 
 from __future__ import annotations
@@ -9,6 +10,7 @@ from dataclasses import dataclass
 
 from kojan_tui.core.levels import Level
 from kojan_tui.core.models import ServiceSnapshot, TaskDefinition
+from kojan_tui.core.readings import TargetHealth
 
 
 @dataclass(frozen=True)
@@ -23,21 +25,29 @@ class ServiceVerdict:
     @property
     def summary(self) -> str:
         if self.level is Level.UNKNOWN:
-            return "UNKNOWN — no service data yet"
+            return "NO DATA — no service data yet"
         if self.healthy:
             return "HEALTHY"
         word = "DEPLOYING" if self.level is Level.WARNING else "UNHEALTHY"
         return f"{word} — " + "; ".join(self.reasons)
 
 
-def service_verdict(service: ServiceSnapshot | None) -> ServiceVerdict:
+def service_verdict(service: ServiceSnapshot | None, health: TargetHealth | None = None) -> ServiceVerdict:
     """Why the service is not healthy, in the on-call engineer's words.
 
     A rollout IN_PROGRESS (with nothing else wrong) is a warning, not an alert. When AWS reports no
     rollout state (deployment controllers other than ECS), a single deployment counts as complete.
+    Zero tasks running while some are desired, or zero healthy targets, is an alert even mid-rollout:
+    then every request fails.
     """
+    no_targets = health is not None and health.none_healthy
+    target_text = (
+        f"0 healthy targets ({health.unhealthy:.0f} unhealthy)"
+        if no_targets and health and health.unhealthy
+        else "0 healthy targets"
+    )
     if service is None:
-        return ServiceVerdict(Level.UNKNOWN)
+        return ServiceVerdict(Level.ALERT, (target_text,)) if no_targets else ServiceVerdict(Level.UNKNOWN)
     alerts: list[str] = []
     warnings: list[str] = []
     if service.status != "ACTIVE":
@@ -55,7 +65,9 @@ def service_verdict(service: ServiceSnapshot | None) -> ServiceVerdict:
         alerts.append(f"rollout {primary.rollout_state}")
     if service.running != service.desired:
         text = f"{service.running} of {service.desired} tasks running"
-        (warnings if rolling else alerts).append(text)
+        (warnings if rolling and service.running > 0 else alerts).append(text)
+    if no_targets and service.desired > 0:
+        alerts.append(target_text)
     if alerts:
         return ServiceVerdict(Level.ALERT, tuple(alerts + warnings))
     if warnings:

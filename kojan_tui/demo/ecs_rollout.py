@@ -29,6 +29,7 @@ PENDING_TICKS = 2  # provisioning + health checks before a task counts as RUNNIN
 MAX_EVENTS = 100  # AWS keeps the 100 newest service events
 HEALTH_CHECKS_FAIL_IN = frozenset({"bad-deploy"})  # scenarios where a requested deployment of the newest revision fails
 CIRCUIT_BREAKER_FAILED_REASON = "ECS deployment circuit breaker: tasks failed to start."
+CRASH_REASON = "Essential container in task exited"
 
 _world: World | None = None
 _original_update_service = ecs_models.EC2ContainerServiceBackend.update_service
@@ -186,7 +187,10 @@ def recount(world: World, service: Any) -> None:
 
 
 def step(world: World) -> None:
-    """One tick of ECS: tasks start, become healthy, old ones drain, deployments complete."""
+    """One tick of ECS: tasks start, become healthy, old ones drain, deployments complete.
+
+    Tasks of ``world.failing_deployments`` (the outage scenario) exit instead: running 0 of desired.
+    """
     service = world_service(world)
     if service is None or not service.deployments:
         return
@@ -195,6 +199,11 @@ def step(world: World) -> None:
         by_id = {d["id"]: d for d in service.deployments}
         for task in list(world.tasks):
             task.ticks_in_state += 1
+            if task.deployment_id in world.failing_deployments and (
+                task.state == "RUNNING" or task.ticks_in_state >= PENDING_TICKS
+            ):
+                stop_task(world, service, task, reason=CRASH_REASON)  # outage: it exits; the scheduler tries again
+                continue
             if task.state == "PENDING" and task.ticks_in_state >= PENDING_TICKS:
                 deployment = by_id.get(task.deployment_id)
                 if deployment is not None and fails_health_checks(world, service, deployment):

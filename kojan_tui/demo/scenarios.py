@@ -21,7 +21,8 @@ class Effects:
     memory_growth_per_tick: float = 0.0  # percentage points; 0 lets memory settle to its baseline
     rds_cpu_percent: float = 18.0
     rds_used_percent: float = 58.0
-    error_kind: str = ""  # "" | auth | database | panic | slow-query | cpu | storage | memory
+    error_kind: str = ""  # "" | auth | database | panic | slow-query | cpu | storage | memory | outage
+    tasks_crash: bool = False  # outage: tasks of the deployments that predate the switch exit, and so do their replacements
 
 
 @dataclass(frozen=True)
@@ -74,6 +75,12 @@ SCENARIOS: dict[str, Scenario] = {
             "storage-full",
             "RDS storage more than 90 % used; some writes fail with 'The table is full'.",
             replace(HEALTHY, rds_used_percent=96.5, error_rate=0.02, error_kind="storage"),
+        ),
+        Scenario(
+            "outage",
+            "S25: every task exits and its replacements crash too (0 of 2 running); the ALB answers 503 itself. "
+            "A forced new deployment or a rollback starts healthy tasks.",
+            replace(HEALTHY, tasks_crash=True, error_kind="outage"),
         ),
         Scenario(
             "bad-deploy",

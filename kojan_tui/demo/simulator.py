@@ -47,6 +47,7 @@ class Simulator:
         self._thread: threading.Thread | None = None
         self._last_prune = 0.0
         service = world.config.service
+        self.alb_lb = _dims(catalog.load_balancer_dimensions(service))
         self.alb, self.ecs, self.rds = (
             _dims(catalog.alb_dimensions(service)),
             _dims(catalog.ecs_dimensions(service)),
@@ -89,42 +90,55 @@ class Simulator:
         memory: list[float],
         rds_cpu: float,
         rds_used_percent: float,
+        elb_5xx: int = 0,
+        healthy_hosts: int = 2,
+        unhealthy_hosts: int = 0,
     ) -> None:
+        """One tick's datapoints, as a real ALB, ECS and RDS publish them.
+
+        ALB: RequestCount, the target status codes and TargetResponseTime both per load balancer
+        (``LoadBalancer`` alone) and per target group (``TargetGroup`` + ``LoadBalancer``), each only when
+        non-zero (ALB reports no datapoint for a metric without data: no latency while no target answers);
+        ``HTTPCode_ELB_5XX_Count`` (the ALB's own 503s) per load balancer only; the host counts per target group.
+        """
         ts = datetime.fromtimestamp(at, UTC).replace(tzinfo=None)
-        alb = [
-            {"MetricName": "RequestCount", "Dimensions": self.alb, "Timestamp": ts, "Value": float(requests), "Unit": "Count"},
-            {
-                "MetricName": "HTTPCode_Target_5XX_Count",
-                "Dimensions": self.alb,
-                "Timestamp": ts,
-                "Value": float(errors),
-                "Unit": "Count",
-            },
-            {
-                "MetricName": "HTTPCode_Target_4XX_Count",
-                "Dimensions": self.alb,
-                "Timestamp": ts,
-                "Value": float(auth),
-                "Unit": "Count",
-            },
-            {
-                "MetricName": "HTTPCode_Target_2XX_Count",
-                "Dimensions": self.alb,
-                "Timestamp": ts,
-                "Value": float(requests - errors - auth),
-                "Unit": "Count",
-            },
-        ]
-        if latencies_s:
+        counts = {
+            "RequestCount": requests,  # only requests for which a target was chosen (the ALB's own 503s are not in it)
+            "HTTPCode_Target_5XX_Count": errors,
+            "HTTPCode_Target_4XX_Count": auth,
+            "HTTPCode_Target_2XX_Count": requests - errors - auth,
+        }
+        alb: list[dict[str, Any]] = []
+        for dims in (self.alb_lb, self.alb):
+            alb.extend(
+                {"MetricName": name, "Dimensions": dims, "Timestamp": ts, "Value": float(n), "Unit": "Count"}
+                for name, n in counts.items()
+                if n > 0
+            )
+            if latencies_s:
+                alb.append(
+                    {
+                        "MetricName": "TargetResponseTime",
+                        "Dimensions": dims,
+                        "Timestamp": ts,
+                        "Values": latencies_s,
+                        "Unit": "Seconds",
+                    }
+                )
+        if elb_5xx > 0:
             alb.append(
                 {
-                    "MetricName": "TargetResponseTime",
-                    "Dimensions": self.alb,
+                    "MetricName": "HTTPCode_ELB_5XX_Count",
+                    "Dimensions": self.alb_lb,
                     "Timestamp": ts,
-                    "Values": latencies_s,
-                    "Unit": "Seconds",
+                    "Value": float(elb_5xx),
+                    "Unit": "Count",
                 }
             )
+        alb.extend(
+            {"MetricName": name, "Dimensions": self.alb, "Timestamp": ts, "Value": float(n), "Unit": "Count"}
+            for name, n in (("HealthyHostCount", healthy_hosts), ("UnHealthyHostCount", unhealthy_hosts))
+        )
         self.put_metrics("AWS/ApplicationELB", alb)
         if cpu:
             self.put_metrics(
@@ -178,6 +192,7 @@ class Simulator:
     def _tick(self, now: float) -> None:
         world, rng = self.world, self.world.rng
         seconds = world.tick_seconds
+        self.mark_failing_deployments()
         ecs_rollout.step(world)
         log_export.step(world)
         world.ticks += 1
@@ -205,7 +220,10 @@ class Simulator:
         world.rds_used_percent += (shared.rds_used_percent - world.rds_used_percent) * 0.35
         if service is not None:
             ecs_rollout.recount(world, service)
-        total = self.requests_this_tick(seconds, now) if running else 0
+        offered = self.requests_this_tick(seconds, now)
+        total = offered if running else 0
+        elb_5xx = 0 if running else offered  # no target to choose: the ALB answers 503 itself
+        unhealthy = sum(t.state == "PENDING" and t.deployment_id in world.failing_deployments for t in world.tasks)
         errors = auth = 0
         latencies: list[float] = []
         slow_candidates = [rng.uniform(1100, 1600)] if rng.random() < 0.01 else []  # the odd slow query, even when healthy
@@ -253,9 +271,24 @@ class Simulator:
             memory=memory,
             rds_cpu=round(rds_cpu, 2),
             rds_used_percent=world.rds_used_percent,
+            elb_5xx=elb_5xx,
+            healthy_hosts=len(running),
+            unhealthy_hosts=unhealthy,
         )
         if now - self._last_prune >= PRUNE_EVERY_SECONDS:
             self.prune(now)
+
+    def mark_failing_deployments(self) -> None:
+        """outage: the deployments made before the switch fail (their tasks exit); a newer one recovers."""
+        world = self.world
+        service = ecs_rollout.world_service(world)
+        if service is None or not world.scenario.effects.tasks_crash:
+            world.failing_deployments.clear()
+            return
+        for d in service.deployments:
+            created = d.get("createdAt")
+            if isinstance(created, datetime) and created.replace(tzinfo=UTC).timestamp() < world.scenario_since:
+                world.failing_deployments.add(d["id"])
 
     def log_lines(self, now: float, seconds: float, outcomes: list[tuple[int, float]], effects: Effects) -> list[tuple[int, str]]:
         """Every failed request (up to 6) and two ordinary ones per task per tick, spread over the tick."""

@@ -51,6 +51,7 @@ class World:
     scenario_ticks: int = 0  # ticks since the scenario was switched
     scenario_since: float = 0.0  # epoch seconds of the switch
     ticks: int = 0
+    failing_deployments: set[str] = field(default_factory=set)  # outage: their tasks exit instead of running
     high_cpu_ticks: int = 0
     low_cpu_ticks: int = 0
 

@@ -15,7 +15,9 @@ from kojan_tui.core import metrics_catalog
 from kojan_tui.core.clock import Clock, epoch_ms
 from kojan_tui.core.config import Config
 from kojan_tui.core.dashboard import DashboardData
+from kojan_tui.core.error_tally import ERROR_TERM, ErrorTally
 from kojan_tui.core.errors import AwsFailure
+from kojan_tui.core.loglines import LogLine
 from kojan_tui.core.models import CallerIdentity, DbInstance, MetricSeries, ServiceSnapshot, TaskDefinition
 from kojan_tui.core.state import SourceName
 from kojan_tui.core.windows import DEFAULT_WINDOW, WINDOWS
@@ -25,7 +27,7 @@ from kojan_tui.sources.poller import Poller
 DATABASE_INTERVAL_S = 60.0  # size changes rarely, but its status is an S25 "database down" signal
 IDENTITY_INTERVAL_S = 3600.0
 ERRORS_WINDOW = timedelta(hours=1)  # S02: ERROR lines in the last hour
-ERRORS_PATTERN = "ERROR"
+ERRORS_PATTERN = ERROR_TERM
 DB_CONNECTION_WINDOW = timedelta(minutes=10)  # S25 "database down": recent "database connection" errors
 DB_CONNECTION_PATTERN = '"database connection"'
 
@@ -41,6 +43,8 @@ class DashboardSources:
         self.window = config.ui.chart_window if config.ui.chart_window in WINDOWS else DEFAULT_WINDOW
         self.data = DashboardData(metrics_period=WINDOWS[self.window].period)
         self.log_feed = LogFeed(gateway, config.service.log_group, buffer_lines=config.ui.log_buffer_lines, clock=clock)
+        # S02 between its scans: the feed's new ERROR lines are added to the last scan's count (no extra requests)
+        self.error_tally = ErrorTally()
         self.poller: Poller | None = None
 
     def register(self, poller: Poller) -> None:
@@ -76,7 +80,8 @@ class DashboardSources:
     async def fetch_db(self) -> DbInstance:
         return await self.gateway.describe_db_instance(self.config.service.db_instance)
 
-    async def fetch_errors(self) -> tuple[int, int]:
+    async def fetch_errors(self) -> tuple[int, int, int]:
+        """(ERROR lines in the last hour, "database connection" lines in the last 10 min, the scan's end ms)."""
         end_ms = epoch_ms(self.clock())
         group = self.config.service.log_group
         errors = await self.gateway.count_log_events(
@@ -85,7 +90,7 @@ class DashboardSources:
         db_errors = await self.gateway.count_log_events(
             group, pattern=DB_CONNECTION_PATTERN, start_ms=end_ms - _ms(DB_CONNECTION_WINDOW), end_ms=end_ms
         )
-        return errors, db_errors
+        return errors, db_errors, end_ms
 
     # -- deliveries (on the event loop) ----------------------------------------------------------
 
@@ -108,13 +113,22 @@ class DashboardSources:
     def _got_db(self, db: DbInstance) -> None:
         self._update(SourceName.DATABASE, db_instance=db)
 
-    def _got_errors(self, result: tuple[int, int]) -> None:
-        errors, db_errors = result
-        self._update(SourceName.ERRORS, errors_last_hour=errors, db_connection_errors=db_errors)
+    def _got_errors(self, result: tuple[int, int, int]) -> None:
+        errors, db_errors, end_ms = result
+        self.error_tally.scanned(end_ms, errors)
+        complete = getattr(errors, "complete", True)
+        self._update(
+            SourceName.ERRORS, errors_last_hour=self.error_tally.count, errors_complete=complete, db_connection_errors=db_errors
+        )
 
-    def _got_logs(self, _lines: object) -> None:
+    def _got_logs(self, lines: list[LogLine]) -> None:
         if self.log_feed.behind and self.poller is not None:  # stopped at its page limit: catch up now
             self.poller.poll_soon(SourceName.LOGS)
+        if self.log_feed.pattern not in ("", ERRORS_PATTERN):  # a filtered feed does not see every ERROR line
+            return
+        changed = self.error_tally.follow((line.event_id, line.timestamp_ms, line.raw) for line in lines)
+        if changed and self.error_tally.count is not None:
+            self._update(SourceName.ERRORS, errors_last_hour=self.error_tally.count)
 
     # -- what the user changes -------------------------------------------------------------------
 

@@ -77,13 +77,13 @@ class KojanApp(App[None]):
         self.demo_scenario: str | None = "…" if demo is not None else None  # cached: demo.scenario is HTTP
         self.now: Clock = clock or utc_now
         self.events = EventBus(on_error=lambda error: self.log.error(f"event listener: {error!r}"))
-        self.alerts = AlertTracker()
+        self.alerts = AlertTracker(clear_after_seconds=config.alerts.clear_after_seconds)
         self.sources = DashboardSources(gateway, config, clock=self.now, on_change=self._data_changed)
         self.poller = Poller(clock=self.now, on_freshness=self._source_polled, on_internal_error=self._internal_error)
         self.sources.register(self.poller)
         self.log_feed = self.sources.log_feed
         data = self.sources.data
-        view = build_view(data, config)
+        view = build_view(data, config, self.now())
         self.services = AppServices(
             config=config,
             gateway=gateway,
@@ -130,8 +130,8 @@ class KojanApp(App[None]):
     def _data_changed(self, data: DashboardData, source: SourceName) -> None:
         """A source delivered: recompute the view and tell the bus what fired or cleared."""
         state = self.state
-        view = build_view(data, self.config)
         now = self.now()
+        view = build_view(data, self.config, now)
         alerts = self.alerts.update(view.alert_inputs(), now)
         self.services.state.current = DashboardState(data, view, alerts, self._app_context(), state.freshness, source)
         self.events.publish_all(alert_events(state.view.rollback, view.rollback, alerts, now))

@@ -155,3 +155,16 @@ async def test_expired_credentials_recover_without_a_restart_once_new_keys_exist
         monkeypatch.setenv("AWS_ACCESS_KEY_ID", "rotated")  # `aws sso login`, or new keys in the environment
         StubAws.filter_pages = [{"events": stub_events(1, 2)}]
         assert await gw.count_log_events("/g", pattern="ERROR", start_ms=0, end_ms=1) == 2
+
+
+async def test_a_count_cut_at_its_page_limit_says_it_is_incomplete(stub_endpoint):
+    from kojan_tui.aws.logs import MAX_COUNT_PAGES
+
+    StubAws.filter_pages = [{"events": stub_events(i), "nextToken": f"t{i}"} for i in range(MAX_COUNT_PAGES + 5)]
+    async with AwsGateway(fast_settings(stub_endpoint)) as gw:
+        count = await gw.count_log_events("/g", pattern="ERROR", start_ms=0, end_ms=1)
+    assert count == MAX_COUNT_PAGES and count.complete is False
+    StubAws.filter_pages = [{"events": stub_events(1, 2)}]
+    async with AwsGateway(fast_settings(stub_endpoint)) as gw:
+        whole = await gw.count_log_events("/g", pattern="ERROR", start_ms=0, end_ms=1)
+    assert whole == 2 and whole.complete is True

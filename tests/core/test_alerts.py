@@ -40,3 +40,33 @@ def test_alerts_sort_before_warnings():
     tracker = AlertTracker()
     update = tracker.update([item(Level.WARNING, "a"), item(Level.ALERT, "b")], NOW)
     assert [a.key for a in update.active] == ["b", "a"]
+
+
+def test_a_value_hovering_at_the_threshold_fires_once_and_does_not_flap():
+    tracker = AlertTracker(clear_after_seconds=90)
+    fired = 0
+    for i in range(10):  # alert, ok, alert, ok... every 30 s refresh
+        update = tracker.update([item(Level.ALERT if i % 2 == 0 else Level.OK)], NOW + timedelta(seconds=30 * i))
+        fired += len(update.fired)
+        assert [a.level for a in update.active] == [Level.ALERT]
+        assert update.active[0].since == NOW
+    assert fired == 1
+
+
+def test_clears_only_after_staying_below_for_the_configured_time():
+    tracker = AlertTracker(clear_after_seconds=90)
+    tracker.update([item(Level.ALERT)], NOW)
+    held = tracker.update([item(Level.OK)], NOW + timedelta(seconds=30))
+    assert held.active[0].level is Level.ALERT and held.active[0].clearing
+    assert tracker.update([item(Level.OK)], NOW + timedelta(seconds=90)).active[0].clearing
+    assert tracker.update([item(Level.OK)], NOW + timedelta(seconds=120)).active == ()
+
+
+def test_alert_lowers_to_warning_only_after_the_hold_off_and_escalates_at_once():
+    tracker = AlertTracker(clear_after_seconds=60)
+    tracker.update([item(Level.ALERT)], NOW)
+    assert tracker.update([item(Level.WARNING)], NOW + timedelta(seconds=10)).active[0].level is Level.ALERT
+    lowered = tracker.update([item(Level.WARNING)], NOW + timedelta(seconds=70))
+    assert lowered.active[0].level is Level.WARNING and not lowered.active[0].clearing
+    again = tracker.update([item(Level.ALERT)], NOW + timedelta(seconds=80))
+    assert again.active[0].level is Level.ALERT and len(again.fired) == 1

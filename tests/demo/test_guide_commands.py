@@ -132,3 +132,56 @@ def test_seeded_resources_the_guide_checks(demo_world):
         "SecurityGroups"
     ]
     assert groups[0]["IpPermissions"][0]["FromPort"] == 3306
+
+
+def test_s10_target_response_time_per_load_balancer_and_per_target_group_in_either_order(demo_world):
+    """ALB publishes TargetResponseTime at both levels; CloudWatch matches dimensions as a set."""
+    now, cloudwatch = utcnow(), client(demo_world, "cloudwatch")
+    lb_only = [{"Name": "LoadBalancer", "Value": SERVICE.load_balancer}]
+    for dimensions in (lb_only, ALB_DIMENSIONS, list(reversed(ALB_DIMENSIONS))):
+        points = cloudwatch.get_metric_statistics(
+            Namespace="AWS/ApplicationELB",
+            MetricName="TargetResponseTime",
+            Dimensions=dimensions,
+            StartTime=now - timedelta(hours=1),
+            EndTime=now,
+            Period=60,
+            Statistics=["Average"],
+            ExtendedStatistics=["p99"],
+        )["Datapoints"]
+        assert len(points) >= 58, dimensions
+        assert all(0 < p["Average"] < 0.5 and p["ExtendedStatistics"]["p99"] > 0 for p in points), dimensions
+    target_group_only = [{"Name": "TargetGroup", "Value": SERVICE.target_group}]  # not a series ALB publishes
+    assert (
+        cloudwatch.get_metric_statistics(
+            Namespace="AWS/ApplicationELB",
+            MetricName="TargetResponseTime",
+            Dimensions=target_group_only,
+            StartTime=now - timedelta(hours=1),
+            EndTime=now,
+            Period=60,
+            Statistics=["Average"],
+        )["Datapoints"]
+        == []
+    )
+
+
+def test_elb_5xx_exists_only_per_load_balancer_and_host_counts_per_target_group(demo_world):
+    now, cloudwatch = utcnow(), client(demo_world, "cloudwatch")
+    metrics = cloudwatch.list_metrics(Namespace="AWS/ApplicationELB")["Metrics"]
+    dims = {(m["MetricName"], frozenset(d["Name"] for d in m["Dimensions"])) for m in metrics}
+    assert ("HealthyHostCount", frozenset({"TargetGroup", "LoadBalancer"})) in dims
+    assert ("RequestCount", frozenset({"LoadBalancer"})) in dims and (
+        "RequestCount",
+        frozenset({"TargetGroup", "LoadBalancer"}),
+    ) in dims
+    points = cloudwatch.get_metric_statistics(
+        Namespace="AWS/ApplicationELB",
+        MetricName="HealthyHostCount",
+        Dimensions=ALB_DIMENSIONS,
+        StartTime=now - timedelta(minutes=10),
+        EndTime=now,
+        Period=60,
+        Statistics=["Minimum"],
+    )["Datapoints"]
+    assert points and all(p["Minimum"] == 2 for p in points)

@@ -54,6 +54,7 @@ def test_every_scenario_has_a_name_and_a_one_line_description():
         "high-latency",
         "cpu-saturation",
         "storage-full",
+        "outage",
         "bad-deploy",
     ]
     assert all(s.name == key and s.description and "\n" not in s.description for key, s in SCENARIOS.items())
@@ -257,3 +258,41 @@ def test_bad_deploy_fails_on_the_newest_revision_and_recovers_after_rollback(dem
     series = s03_since(cloudwatch, recovered, period=5)
     assert sum(series["alb_requests"]) > 0 and error_rate_percent(series) == 0.0
     assert not any("panic recovered" in line for line in log_lines(demo_world, "ERROR", recovered))
+
+
+def describe_service(ecs):
+    return ecs.describe_services(cluster="kojan-map-production", services=["kojan-map-business"])["services"][0]
+
+
+def test_outage_stops_every_task_and_the_alb_answers_503_itself_until_a_forced_deployment(demo_world):
+    ecs, cloudwatch = client(demo_world, "ecs"), client(demo_world, "cloudwatch")
+    switch(demo_world, "outage")
+    service = within_first_minute(
+        demo_world, lambda: (s := describe_service(ecs))["runningCount"] == 0 and s, "every task stopped"
+    )
+    assert service["desiredCount"] == 2
+    assert any("stopped 1 running tasks" in e["message"] for e in service["events"][:10])
+    start = ticks(demo_world)
+    wait_for(lambda: ticks(demo_world) - start >= 6, what="six ticks of outage")
+    outage = utcnow().replace(microsecond=0) - timedelta(seconds=1)  # whole seconds inside the outage
+    start = ticks(demo_world)
+    wait_for(lambda: ticks(demo_world) - start >= 6, what="six more ticks")
+    series = s03_since(cloudwatch, outage, period=1)
+    assert sum(series["elb_5xx"]) > 0  # the ALB's own 503s, at the load-balancer level
+    assert series["alb_requests"] == [] and series["alb_5xx"] == []  # no target chosen: nothing counted for the targets
+    assert series["p99_latency"] == []  # no target answered: no latency datapoint at all
+    assert series["healthy_hosts"] and max(series["healthy_hosts"]) == 0
+    assert describe_service(ecs)["runningCount"] == 0  # the replacements crash too
+    ecs.update_service(cluster="kojan-map-production", service="kojan-map-business", forceNewDeployment=True)
+    wait_for(
+        lambda: (d := describe_service(ecs)["deployments"]) and len(d) == 1 and d[0]["rolloutState"] == "COMPLETED",
+        timeout=20,
+        what="the forced deployment",
+    )
+    assert describe_service(ecs)["runningCount"] == 2
+    after = utcnow().replace(microsecond=0) + timedelta(seconds=1)
+    start = ticks(demo_world)
+    wait_for(lambda: ticks(demo_world) - start >= 6, what="six ticks after recovery")
+    series = s03_since(cloudwatch, after, period=1)
+    assert sum(series["alb_requests"]) > 0 and series["elb_5xx"] == [] and series["p99_latency"]
+    assert min(series["healthy_hosts"]) == 2

@@ -98,7 +98,7 @@ async def test_service_failure_marks_the_service_panel_only():
         assert service.stale_text is None
 
 
-async def test_one_refresh_makes_exactly_one_get_metric_data_call_for_all_seven_series():
+async def test_one_refresh_makes_exactly_one_get_metric_data_call_for_all_ten_series():
     fake = healthy_fake()
     app = make_app(fake)
     async with app.run_test(size=(160, 48)) as pilot:
@@ -119,6 +119,9 @@ async def test_one_refresh_makes_exactly_one_get_metric_data_call_for_all_seven_
             q.ECS_MEMORY,
             q.RDS_CPU,
             q.RDS_FREE_STORAGE,
+            q.ELB_5XX,
+            q.HEALTHY_HOSTS,
+            q.UNHEALTHY_HOSTS,
         }
 
 

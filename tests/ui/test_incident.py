@@ -7,7 +7,7 @@ from dataclasses import replace
 from textual.widgets import DataTable, Input
 
 from kojan_tui.core import metrics_catalog as q
-from kojan_tui.core.config import IncidentSettings
+from kojan_tui.core.config import AlertSettings, IncidentSettings
 from kojan_tui.core.levels import Level
 from kojan_tui.ui.screens.incident import IncidentScreen, recorder_of
 from kojan_tui.ui.screens.replay import ReplayScreen
@@ -22,7 +22,8 @@ TEAM_ER_MD = "| 管理番号 | テスト項目管理番号 | モジュール名 
 def incident_config(tmp_path):
     config = quiet_config()
     paths = IncidentSettings(er_md_path=str(tmp_path / "er.md"), reports_dir=str(tmp_path / "incidents"))
-    return replace(config, incidents=paths)
+    # the frozen clock never lets an alert's clear hold-off (alerts.clear_after_seconds) run out: clear at once
+    return replace(config, incidents=paths, alerts=AlertSettings(clear_after_seconds=0))
 
 
 async def wait_for(pilot, condition, tries: int = 100) -> bool:

@@ -6,7 +6,7 @@ from datetime import datetime
 
 from kojan_tui.aws.fake.base import FakeBase
 from kojan_tui.core import logcursor
-from kojan_tui.core.models import InsightsResult, LogCursor, LogEvent, LogPage
+from kojan_tui.core.models import InsightsResult, LogCount, LogCursor, LogEvent, LogPage
 
 
 class FakeLogs(FakeBase):
@@ -15,6 +15,7 @@ class FakeLogs(FakeBase):
         self.log_events: list[LogEvent] = []
         self.insights: InsightsResult = InsightsResult(status="Complete")
         self.page_size = 50
+        self.count_pages = 20  # like the real gateway's MAX_COUNT_PAGES
 
     async def filter_log_events(
         self,
@@ -42,9 +43,11 @@ class FakeLogs(FakeBase):
             events, new_cursor = logcursor.advance(cursor, events[:limit])
         return LogPage(events=tuple(events), cursor=new_cursor, truncated=truncated)
 
-    async def count_log_events(self, log_group: str, *, pattern: str, start_ms: int, end_ms: int) -> int:
+    async def count_log_events(self, log_group: str, *, pattern: str, start_ms: int, end_ms: int) -> LogCount:
         await self._enter("count_log_events")
-        return sum(1 for e in self.log_events if start_ms <= e.timestamp_ms <= end_ms and _matches(pattern, e.message))
+        matching = sum(1 for e in self.log_events if start_ms <= e.timestamp_ms <= end_ms and _matches(pattern, e.message))
+        limit = self.page_size * self.count_pages
+        return LogCount(min(matching, limit), complete=matching <= limit)
 
     async def run_insights_query(
         self, log_group: str, query: str, *, start: datetime, end: datetime, timeout_s: float = 60.0

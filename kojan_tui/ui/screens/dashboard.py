@@ -13,6 +13,7 @@ from textual.containers import Container, Grid, Vertical
 from textual.screen import Screen
 from textual.widgets import Footer
 
+from kojan_tui.core.dashboard import no_data_text
 from kojan_tui.core.readings import METRIC_SPECS, RDS_STORAGE
 from kojan_tui.core.state import DashboardState, SourceName
 from kojan_tui.ui.services import AppServices
@@ -24,6 +25,7 @@ from kojan_tui.ui.widgets.metric_panel import MetricPanel
 from kojan_tui.ui.widgets.rollback_banner import RollbackBanner
 from kojan_tui.ui.widgets.service_panel import ServicePanel
 
+MEASURED_SOURCES = (SourceName.SERVICE, SourceName.METRICS, SourceName.ERRORS, SourceName.DATABASE)  # what verdicts judge
 COMPACT_BELOW_WIDTH = 120
 COMPACT_BELOW_HEIGHT = 36
 
@@ -46,6 +48,7 @@ class DashboardScreen(Screen[None]):
     def __init__(self, services: AppServices) -> None:
         super().__init__()
         self.services = services
+        self._shown_view: object = None  # the view the panels show now
 
     def compose(self) -> ComposeResult:
         yield ContextBar()
@@ -88,18 +91,36 @@ class DashboardScreen(Screen[None]):
         alert_bar.refresh(layout=True)
 
     def on_state(self, state: DashboardState) -> None:
-        if state.changed != SourceName.LOGS:  # the log pane follows its feed itself; panels need no repaint for it
+        # The log pane follows its feed itself; a log poll repaints the panels only when it changed the view
+        # (the errors count follows the feed's ERROR lines between its scans).
+        if state.changed != SourceName.LOGS or state.view is not self._shown_view:
             self.show_all()
 
     def show_all(self) -> None:
         state = self.services.state.current
-        view = state.view
+        view = self._shown_view = state.view
         for panel in self.query(MetricPanel):
             panel.show(view.readings[panel.spec.key], state.window)
-        self.query_one(ServicePanel).show(state.data.service, state.data.task_definition, view.verdict)
+        self.query_one(ServicePanel).show(
+            state.data.service, state.data.task_definition, view.verdict, view.health, self.no_data_reason((SourceName.SERVICE,))
+        )
         self.query_one(ErrorsPanel).show(view.errors)
         self.query_one(RollbackBanner).show(view.rollback)
         self.show_ages()  # stale marks, alert ages, context line
+
+    def failing_reasons(self, names: tuple[SourceName, ...]) -> list[str]:
+        freshness = self.services.state.current.freshness
+        return [freshness[n].failure_reason for n in names if n in freshness and freshness[n].stale]
+
+    def waiting(self, names: tuple[SourceName, ...]) -> bool:
+        """Some source has not answered its first poll yet."""
+        freshness = self.services.state.current.freshness
+        return any(n not in freshness or freshness[n].polls == 0 for n in names)
+
+    def no_data_reason(self, names: tuple[SourceName, ...]) -> str:
+        """The failing source's reason, else "first poll running" before its first answer."""
+        reasons = self.failing_reasons(names)
+        return reasons[0] if reasons else "first poll running" if self.waiting(names) else ""
 
     def show_ages(self) -> None:
         """What changes with time alone: stale ages, "since" ages, the clock."""
@@ -110,5 +131,6 @@ class DashboardScreen(Screen[None]):
         database_stale = state.stale_text(SourceName.DATABASE, now)
         for panel in self.query(MetricPanel):
             panel.set_stale(metrics_stale or (database_stale if panel.spec is RDS_STORAGE else None))
-        self.query_one(AlertBar).show(state.alerts.active, now)
+        no_data = no_data_text(state.view, self.failing_reasons(MEASURED_SOURCES), self.waiting(MEASURED_SOURCES))
+        self.query_one(AlertBar).show(state.alerts.active, now, no_data)
         self.query_one(ContextBar).show(self.services.context())

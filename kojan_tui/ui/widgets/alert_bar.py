@@ -1,4 +1,7 @@
-"""The alert bar: every breached item with its level, value, since when, and the guide's action."""
+"""The alert bar: every breached item with its level, value, since when, and the guide's action.
+
+Unknown is not OK: while something is unmeasured it says ``? NO DATA — why``, never ``✓ OK no alerts``.
+"""
 
 from __future__ import annotations
 
@@ -28,18 +31,27 @@ class AlertBar(StatusWidget):
         self.alerts: tuple[Alert, ...] = ()
         self.now: datetime | None = None
         self.max_lines = MAX_LINES
+        self.no_data = ""  # "credentials missing or expired", "first poll running"…; "" when everything is measured
 
-    def show(self, alerts: tuple[Alert, ...], now: datetime) -> None:
-        self.alerts, self.now = alerts, now
-        worst = alerts[0].level if alerts else Level.OK
+    def show(self, alerts: tuple[Alert, ...], now: datetime, no_data: str = "") -> None:
+        self.alerts, self.now, self.no_data = alerts, now, no_data
+        worst = alerts[0].level if alerts else Level.UNKNOWN if no_data else Level.OK
         self.set_level_class(worst)
         self.refresh(layout=True)
 
+    def _no_data_line(self) -> Text:
+        line = Text.assemble(self.marker(Level.UNKNOWN), " — ", visible(self.no_data))
+        line.no_wrap, line.overflow = True, "ellipsis"
+        return line
+
     def render(self) -> RenderableType:
         if not self.alerts:
+            if self.no_data:
+                return self._no_data_line()
             return Text.assemble(self.marker(Level.OK), (" no alerts", self.style_for("muted")))
         lines: list[Text] = []
-        shown = self.alerts[: self.max_lines if len(self.alerts) <= self.max_lines else self.max_lines - 1]
+        room = self.max_lines - (1 if self.no_data else 0)
+        shown = self.alerts[: room if len(self.alerts) <= room else room - 1]
         for alert in shown:
             age = f" ({format_age((self.now - alert.since).total_seconds())})" if self.now else ""
             line = Text.assemble(
@@ -48,6 +60,7 @@ class AlertBar(StatusWidget):
                 (alert.title, self.style_for("strong")),
                 " ",
                 visible(alert.value_text),
+                (" (clearing)" if alert.clearing else "", self.style_for("muted")),
                 ("  ▶ ", self.style_for(alert.level.value)),
                 alert.action,
                 (f"  since {alert.since:%H:%M:%S}{age}", self.style_for("muted")),
@@ -57,4 +70,6 @@ class AlertBar(StatusWidget):
         hidden = len(self.alerts) - len(shown)
         if hidden:
             lines.append(Text(f"… and {hidden} more", style=self.style_for("muted")))
+        if self.no_data:
+            lines.append(self._no_data_line())
         return Group(*lines)

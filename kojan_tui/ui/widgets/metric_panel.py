@@ -1,4 +1,7 @@
-"""One S03 metric: value with unit, level (colour and text marker), trend chart, action when breached."""
+"""One S03 metric: value with unit, level (colour and text marker), trend chart, action when breached.
+
+A stale reading (its newest datapoint older than the configured periods) shows greyed with its age and NO DATA.
+"""
 
 from __future__ import annotations
 
@@ -46,14 +49,18 @@ class MetricPanel(StatusWidget):
     def render(self) -> RenderableType:
         return self._render_compact() if self.compact else self._render_full()
 
+    def _value_style(self) -> str:
+        return "muted" if self.reading is not None and self.reading.stale else "strong"
+
     def _headline(self) -> Text:
         reading = self.reading
         value = reading.value_text if reading else "loading…"
-        return Text.assemble((value, self.style_for("strong")), "  ", self.marker(self.level))
+        return Text.assemble((value, self.style_for(self._value_style())), "  ", self.marker(self.level))
 
     def _render_compact(self) -> Text:
         width = self.content_size.width
-        line = self.compact_line(self.spec.short, self.level, self.reading.value_text if self.reading else "…")
+        value = self.reading.value_text if self.reading else "…"
+        line = self.compact_line(self.spec.short, self.level, value, self._value_style())
         room = width - line.cell_len - 1
         if self.reading and self.reading.values and room >= 4:
             top = scale_top(self.reading.values, self.reading.threshold, self.spec.unit == "%")
@@ -65,11 +72,15 @@ class MetricPanel(StatusWidget):
         reading = self.reading
         width, height = self.content_size.width, self.content_size.height
         lines: list[RenderableType] = [self._headline()]
+        if reading is not None and reading.detail and height >= 3:  # the 5XX rate's two parts
+            detail = Text(reading.detail, style=self.style_for("muted"))
+            detail.no_wrap, detail.overflow = True, "ellipsis"
+            lines.append(detail)
         breached = reading is not None and reading.level in (Level.WARNING, Level.ALERT)
         stale = self.stale_line()
         action = self._action_line() if breached else None
         action_lines = len(action.wrap(self.app.console, max(1, width))) if action is not None else 0
-        chart_height = height - 1 - action_lines - (1 if stale else 0)  # headline, action, stale
+        chart_height = height - len(lines) - action_lines - (1 if stale else 0)  # headline (+ detail), action, stale
         if reading and reading.values:
             lines.extend(self._chart(reading, width, chart_height))  # nothing when it does not fit
         elif chart_height >= 1:

@@ -1,4 +1,4 @@
-"""S01/S16: the ECS service — verdict, counts, task definition and image tag, deployments, last events."""
+"""S01/S16: the ECS service — verdict, counts and target health, task definition and image tag, deployments, events."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from rich.text import Text
 
 from kojan_tui.core.levels import Level
 from kojan_tui.core.models import ServiceSnapshot, TaskDefinition
+from kojan_tui.core.readings import TargetHealth
 from kojan_tui.core.verdict import ServiceVerdict, image_tag, task_definition_label
 from kojan_tui.ui.widgets.status_base import StatusWidget, visible
 
@@ -29,10 +30,20 @@ class ServicePanel(StatusWidget):
         self.service: ServiceSnapshot | None = None
         self.task_definition: TaskDefinition | None = None
         self.verdict = ServiceVerdict(Level.UNKNOWN)
+        self.health = TargetHealth()
+        self.no_data_reason = ""  # why nothing is measured yet (the failing source's reason, or the first poll)
         self.border_title = "ECS service"
 
-    def show(self, service: ServiceSnapshot | None, task_definition: TaskDefinition | None, verdict: ServiceVerdict) -> None:
+    def show(
+        self,
+        service: ServiceSnapshot | None,
+        task_definition: TaskDefinition | None,
+        verdict: ServiceVerdict,
+        health: TargetHealth | None = None,
+        no_data_reason: str = "",
+    ) -> None:
         self.service, self.task_definition, self.verdict = service, task_definition, verdict
+        self.health, self.no_data_reason = health or TargetHealth(), no_data_reason
         if service is not None:
             self.border_title = f"ECS service {service.name}"
         self.set_level_class(verdict.level)
@@ -40,7 +51,8 @@ class ServicePanel(StatusWidget):
 
     def _verdict_line(self) -> Text:
         line = Text.assemble(self.marker(self.verdict.level), " ")
-        line.append(visible(self.verdict.summary))
+        unknown = self.verdict.level is Level.UNKNOWN
+        line.append(visible(f"— {self.no_data_reason}" if unknown and self.no_data_reason else self.verdict.summary))
         line.stylize(self.style_for(self.verdict.level.value), len(self.verdict.level.marker))
         return line
 
@@ -55,6 +67,8 @@ class ServicePanel(StatusWidget):
                 " ",
                 (f"{s.running}/{s.desired}", self.style_for("strong")),
                 f" running, {s.pending} pending · ",
+                self._targets(),
+                " · ",
                 visible(td),
                 " · ",
                 visible(image_tag(self.task_definition)),
@@ -68,11 +82,19 @@ class ServicePanel(StatusWidget):
             (f"{s.running}/{s.desired}", self.style_for("strong")),
             ("  pending ", self.style_for("muted")),
             str(s.pending),
+            "\n",
+            self._targets(),
             ("\ntask def ", self.style_for("muted")),
             visible(td),
             ("  image ", self.style_for("muted")),
             visible(image_tag(self.task_definition)),
         )
+
+    def _targets(self) -> Text:
+        """``targets 2 healthy`` — red when none is, muted when there is no current datapoint."""
+        health = self.health
+        kind = "muted" if health.healthy is None else "alert" if health.none_healthy else "strong"
+        return Text(health.text, style=self.style_for(kind))
 
     def render(self) -> RenderableType:
         if self.compact:

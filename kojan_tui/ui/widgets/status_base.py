@@ -90,12 +90,12 @@ class StatusWidget(Widget):
             self.set_class(text is not None, "-stale")
             self.refresh()
 
-    def compact_line(self, label: str, level: Level, value: str) -> Text:
+    def compact_line(self, label: str, level: Level, value: str, value_style: str = "strong") -> Text:
         """The compact layout's one line: ``label  ✓ OK  value`` (+ ``STALE``), aligned across panels."""
         line = Text(f"{label:<9}", style=self.style_for("muted"))
         line.append(self.marker(level))
         line.pad_right(9 - len(level.marker))
-        line.append(f"{value:>11}", style=self.style_for("strong"))
+        line.append(f"{value:>11}", style=self.style_for(value_style))
         if self.stale_text:
             line.append(" STALE", style=self.style_for("stale"))
         return line
