@@ -72,6 +72,7 @@ class UiSettings:
     notify: bool = True
     log_buffer_lines: int = 10_000
     chart_window: str = "1h"  # 1h | 3h | 24h
+    language: str = "ja"  # runbooks and checklists: "ja" (the guide's wording) | "en"
     stale_after_periods: int = 3  # a metric whose newest datapoint is older than this many periods shows NO DATA
 
 
@@ -121,6 +122,7 @@ CONFIG_FILENAME = "config.toml"
 # service with kojan-map production's defaults (e.g. your cluster with production's log group).
 ALL_KEYS_REQUIRED = {"service"}
 MIN_INTERVAL_S, MAX_INTERVAL_S = 1.0, 3600.0
+LANGUAGES = ("ja", "en")  # of the runbooks and checklists
 MIN_BUFFER_LINES, MAX_BUFFER_LINES = 100, 1_000_000
 MIN_STALE_PERIODS, MAX_STALE_PERIODS = 1, 60
 MAX_CLEAR_AFTER_S = 3600.0
@@ -359,6 +361,8 @@ def _range_problem(dotted: str, value: object) -> str | None:
             return f"{value!r} is not an AWS region name (like ap-northeast-1)"
         if dotted == "aws.endpoint_url" and not value.startswith(("http://", "https://")):
             return f"{value!r} must start with http:// or https://"
+        if dotted == "ui.language" and value not in LANGUAGES:
+            return f"{value!r} is not a language; choose one of {', '.join(LANGUAGES)}"
         if dotted == "ui.chart_window":
             if value not in WINDOWS:
                 return f"{value!r} is not a chart window; choose one of {', '.join(WINDOWS)}"

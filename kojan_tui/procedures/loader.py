@@ -26,7 +26,8 @@ MAX_FILE_BYTES = 256 * 1024
 TOP_KEYS = {"id", "kind", "language", "title", "symptom", "guide_item", "triggers", "steps"}
 REQUIRED_TOP = ("id", "kind", "language", "title", "steps")
 TRIGGER_KEYS = {"alerts", "rollback_reasons", "log_patterns"}
-STEP_KEYS = {"id", "text", "check", "action"}
+STEP_KEYS = {"id", "text", "check", "action", "budget_minutes"}
+MAX_BUDGET_MINUTES = 7 * 24 * 60
 
 
 class ProcedureFileError(Exception):
@@ -190,7 +191,14 @@ def parse_procedure(
         action_id = _optional_text(raw, "action", f"{where}.action", fail)
         if action_id is not None and action_id not in actions:
             raise fail(f"{where}.action", f"unknown action {action_id!r}{_close(action_id, actions)}")
-        steps.append(Step(step_id, _text(raw, "text", f"{where}.text", fail), check_id, action_id))
+        budget = raw.get("budget_minutes")
+        if budget is not None and (
+            isinstance(budget, bool) or not isinstance(budget, int) or not 0 < budget <= MAX_BUDGET_MINUTES
+        ):
+            raise fail(
+                f"{where}.budget_minutes", f"must be a whole number of minutes from 1 to {MAX_BUDGET_MINUTES}, got {budget!r}"
+            )
+        steps.append(Step(step_id, _text(raw, "text", f"{where}.text", fail), check_id, action_id, budget))
     return Procedure(
         id=procedure_id,
         kind=kind,

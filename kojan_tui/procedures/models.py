@@ -35,6 +35,7 @@ class Step:
     text: str
     check: str | None = None  # a check id from ``procedures.checks``
     action: str | None = None  # an action id from ``procedures.actions``
+    budget_minutes: int | None = None  # a time budget (S24's stages): its clock starts when the step before is done
 
     @property
     def automatic(self) -> bool:

@@ -91,6 +91,12 @@ BROKEN = [
     ),
     ("empty-id.toml", GOOD.replace('id = "{id}"', 'id = " "', 1), "id", "must not be empty"),
     ("not-utf8.toml", None, "", "not UTF-8"),
+    (
+        "bad-budget.toml",
+        GOOD.replace('text = "Force a new deployment"', 'text = "F"\nbudget_minutes = "5"'),
+        "steps[2].budget_minutes",
+        "whole number",
+    ),
 ]
 
 
