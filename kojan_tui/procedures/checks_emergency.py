@@ -4,8 +4,6 @@ one, else measured now through the dashboard's own fetchers (the same rules eith
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 from kojan_tui.core.dashboard import build_view
 from kojan_tui.procedures.checks import CheckContext, CheckResult, Verdict, check
 
@@ -20,17 +18,7 @@ S25_CONDITIONS = (
 async def _measure(ctx: CheckContext):
     from kojan_tui.sources.dashboard import DashboardSources
 
-    sources = DashboardSources(ctx.gateway, ctx.config, clock=ctx.clock)
-    period, series = await sources.fetch_metrics()
-    errors, db_errors = await sources.fetch_errors()
-    data = replace(
-        sources.data,
-        metrics=series,
-        metrics_period=period,
-        db_instance=await sources.fetch_db(),
-        errors_last_hour=errors,
-        db_connection_errors=db_errors,
-    )
+    data = await DashboardSources(ctx.gateway, ctx.config, clock=ctx.clock).measure_once()
     return build_view(data, ctx.config).rollback
 
 

@@ -23,7 +23,8 @@ async def memory_trend(ctx: CheckContext) -> CheckResult:
     series = (await metrics(ctx, [ecs_query(ctx, "memory", "MemoryUtilization", "Maximum", 300)], hours=24))["memory"]
     level = ctx.config.rollback.memory_percent
     alert = ctx.config.thresholds.ecs_memory_percent.alert
-    data = {"chart": chart_data(series, unit="%"), "level": level}
+    memory = ctx.config.thresholds.ecs_memory_percent
+    data = {"chart": chart_data(series, unit="%", threshold=(memory.warn, memory.alert), window="24h"), "level": level}
     result = trend(series.timestamps, series.values)
     if result is None:
         return CheckResult(Verdict.UNAVAILABLE, "too few memory datapoints in the last 24 h to judge a trend", data=data)
@@ -70,7 +71,8 @@ async def memory_after_deploy(ctx: CheckContext) -> CheckResult:
         f"deployment {primary.id} completed {since:%H:%M:%S} UTC",
         f"Maximum since then {peak:.1f} % (alert at {alert:g} %)",
     )
-    data = {"chart": chart_data(series, unit="%")}
+    memory = ctx.config.thresholds.ecs_memory_percent
+    data = {"chart": chart_data(series, unit="%", threshold=(memory.warn, memory.alert), window="since")}
     if peak >= alert:
         return CheckResult(
             Verdict.FAIL, f"memory still {peak:.1f} % since the deployment (alert {alert:g} %)", evidence, data=data
@@ -91,7 +93,11 @@ async def latency(ctx: CheckContext) -> CheckResult:
         hours=1,
     )
     average, maximum = series["average"], series["maximum"]
-    data = {"chart": chart_data(average, unit="ms", scale=1000), "chart2": chart_data(maximum, unit="ms", scale=1000)}
+    p99 = ctx.config.thresholds.p99_latency_ms
+    data = {
+        "chart": chart_data(average, unit="ms", scale=1000, threshold=(p99.warn, p99.alert), window="1h"),
+        "chart2": chart_data(maximum, unit="ms", scale=1000, threshold=(p99.warn, p99.alert), window="1h"),
+    }
     if not average.values:
         return CheckResult(Verdict.UNAVAILABLE, "no TargetResponseTime datapoints in the last hour", data=data)
     newest_average, newest_maximum = average.values[-1], (maximum.values or (0.0,))[-1]

@@ -56,11 +56,15 @@ async def metrics(
     return await ctx.gateway.get_metric_data(queries, start or end - timedelta(hours=hours), end)
 
 
-def chart_data(series: MetricSeries, *, unit: str = "", scale: float = 1.0) -> dict:
-    """What a runbook screen plots: labelled timestamps and values (kept in memory only)."""
+def chart_data(
+    series: MetricSeries, *, unit: str = "", scale: float = 1.0, threshold: tuple[float, float] | None = None, window: str = ""
+) -> dict:
+    """What a runbook screen plots: labelled values with their warn/alert lines (kept in memory only)."""
     return {
         "label": series.label,
         "unit": unit,
         "timestamps": series.timestamps,
         "values": tuple(v * scale for v in series.values),
+        "threshold": threshold,
+        "window": window,
     }
