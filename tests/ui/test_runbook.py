@@ -6,8 +6,8 @@ from __future__ import annotations
 from dataclasses import replace
 
 from kojan_tui.core.audit import AuditTrail
-from kojan_tui.core.metrics_catalog import ECS_MEMORY
 from kojan_tui.core.events import EmergencyStarted
+from kojan_tui.core.metrics_catalog import ECS_MEMORY
 from kojan_tui.store.database import LazyDatabase
 from kojan_tui.ui.screens.runbook import RunbookScreen, runbooks
 from kojan_tui.ui.widgets.metric_panel import MetricPanel
