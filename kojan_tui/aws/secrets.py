@@ -4,9 +4,31 @@ be measured: it is dropped here and never returned, logged or stored.
 
 from __future__ import annotations
 
+import logging
+
 from kojan_tui.aws import convert
 from kojan_tui.aws.base import AwsBase
 from kojan_tui.core.resources import SecretLength
+
+SECRET_FIELDS = ("SecretString", "SecretBinary")
+# botocore logs whole response bodies at DEBUG: anyone turning DEBUG logging on must not get secret values.
+BODY_LOGGERS = ("botocore.parsers", "aiobotocore.parsers", "botocore.endpoint", "aiobotocore.endpoint", "botocore.hooks")
+
+
+class SecretValueFilter(logging.Filter):
+    """Drops any log record that mentions a secret value field (its message or its arguments)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        try:
+            text = record.getMessage()
+        except Exception:  # a record that cannot be formatted is not worth the risk
+            return False
+        return not any(name in text for name in SECRET_FIELDS)
+
+
+_FILTER = SecretValueFilter()
+for _name in BODY_LOGGERS:
+    logging.getLogger(_name).addFilter(_FILTER)
 
 
 class SecretsCalls(AwsBase):
