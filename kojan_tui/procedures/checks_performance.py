@@ -78,7 +78,9 @@ async def memory_after_deploy(ctx: CheckContext) -> CheckResult:
         f"deployment {primary.id} completed {since:%H:%M:%S} UTC",
         f"latest {latest:.1f} % at {series.timestamps[-1]:%H:%M:%S} UTC; Maximum since the deployment {peak:.1f} % (alert at {alert:g} %)",
     )
-    data = {"chart": chart_data(series, unit="%", threshold=(memory.warn, memory.alert), window="since")}
+    data = {
+        "chart": chart_data(series, unit="%", threshold=(memory.warn, memory.alert), window=_since_label(ctx.clock() - start))
+    }
     if latest >= alert:
         return CheckResult(
             Verdict.FAIL, f"memory still {latest:.1f} % after the deployment (alert {alert:g} %)", evidence, data=data
@@ -161,3 +163,8 @@ async def slow_queries(ctx: CheckContext) -> CheckResult:
 def _human(delta: timedelta) -> str:
     minutes = max(0, int(delta.total_seconds() // 60))
     return f"{minutes} min" if minutes < 120 else f"{minutes // 60} h {minutes % 60} min"
+
+
+def _since_label(delta: timedelta) -> str:
+    seconds = max(0, int(delta.total_seconds()))
+    return f"{seconds}s" if seconds < 120 else f"{seconds // 60}m"

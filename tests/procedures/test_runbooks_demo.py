@@ -42,9 +42,7 @@ async def settle(pilot, screen: RunbookScreen, timeout: float = 60) -> None:
     """Until the run is open and no check is running."""
     for _ in range(int(timeout / 0.1)):
         await pilot.pause(0.1)
-        pending = [
-            s for s in screen.procedure.steps if s.check and screen.runner and screen.runner.run.latest_check(s.id) is None
-        ]
+        pending = [s for s in screen.procedure.auto_checked() if screen.runner and screen.runner.run.latest_check(s.id) is None]
         if screen.runner is not None and not screen.running and not pending:
             return
     raise AssertionError("the runbook's checks did not finish")

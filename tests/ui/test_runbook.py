@@ -24,7 +24,7 @@ async def wait_checks(app, pilot, screen) -> None:
         if (
             screen.runner is not None
             and not screen.running
-            and all(screen.runner.run.latest_check(s.id) for s in screen.procedure.steps if s.check)
+            and all(screen.runner.run.latest_check(s.id) for s in screen.procedure.auto_checked())
         ):
             return
     raise AssertionError("checks did not finish")
@@ -48,6 +48,7 @@ async def test_enter_on_the_breached_memory_panel_opens_s09_and_the_walk_is_kept
         steps = text_of(screen, "#runbook-steps")
         assert "1. ECS MemoryUtilization" in steps and "⚡action" in steps
         assert "✖ FAIL" in steps  # memory at its alert level in the fake's bad hour
+        assert screen.runner.run.latest_check("memory-after") is None  # verifies the action: run with r after it
         await pilot.press("space", "j", "j")  # first step done, on to "memory-after"
         await pilot.press("n", *"looked at it", "enter")
         await pilot.pause()

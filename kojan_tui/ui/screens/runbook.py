@@ -133,8 +133,8 @@ class RunbookScreen(FramedModal[None]):
             self.services.events.publish(EmergencyStarted(self.services.clock(), self.procedure.title))
         self.say(f"resumed the run started {self.runner.run.started_at:%Y-%m-%d %H:%M} UTC" if resumed else "new run started")
         self.show_all()
-        for step in self.procedure.steps:  # a runbook runs its own checks: the ones without a result yet
-            if step.check and self.runner.run.latest_check(step.id) is None:
+        for step in self.procedure.auto_checked():  # a runbook runs its own checks (the ones without a result yet)
+            if self.runner.run.latest_check(step.id) is None:
                 await self._check(step.id)
 
     async def _check(self, step_id: str) -> None:
