@@ -58,7 +58,11 @@ async def test_enter_on_the_breached_memory_panel_opens_s09_and_the_walk_is_kept
         assert screen.runner.current.id == "memory-after"
         assert screen.runner.run.state("memory-after").note == "looked at it"
         assert "[x] 1." in text_of(screen, "#runbook-steps")
-        assert [(a.kind, a.text.split(":")[0]) for a in activity] == [("check", "memory-24h"), ("step", "memory-24h done")]
+        assert [(a.kind, a.text.split(":")[0]) for a in activity] == [
+            ("check", "memory-24h"),
+            ("step", "memory-24h done"),
+            ("step", "memory-after note"),
+        ]
         assert activity[0].timeline_entry().text.startswith("S09 Memory leak: memory-24h: ✖ FAIL")
         await pilot.press("escape")
         await pilot.pause()
