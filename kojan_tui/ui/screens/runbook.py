@@ -124,11 +124,15 @@ class RunbookScreen(FramedModal[None]):
     def check_context(self) -> CheckContext:
         return CheckContext(self.services.gateway, self.services.config, self.services.clock, self.services.state.current)
 
-    @work(group="runbook", exclusive=False)
+    @work(group="runbook", exit_on_error=False)
     async def start(self) -> None:
         store = SqliteProcedureRuns(self.services.database)
         started_by = await self.services.actions.identity_arn()
-        self.runner = await ProcedureRunner.resume_or_start(self.procedure, store, self.check_context(), started_by=started_by)
+        try:
+            self.runner = await ProcedureRunner.resume_or_start(self.procedure, store, self.check_context(), started_by=started_by)
+        except Exception as error:  # an unwritable state directory: say so, keep the app running
+            self.say(f"cannot open the run store: {error}", error=True)
+            return
         resumed = self.runner.resumed
         if self.emergency and not resumed:
             self.services.events.publish(EmergencyStarted(self.services.clock(), self.procedure.title))
@@ -243,11 +247,11 @@ class RunbookScreen(FramedModal[None]):
         self.publish("action", f"{step_id}: {result.summary}")
         self.show_all()
 
-    def action_rollback(self) -> None:
+    async def action_rollback(self) -> None:
         if not self.emergency:
             return
         if self.app.check_action("open", ("rollback",)):
-            self.app.run_action("open('rollback')")
+            await self.app.run_action("open('rollback')")
         else:
             self.say("the rollback screen is not available in this build: roll back with S26 by hand", error=True)
 
