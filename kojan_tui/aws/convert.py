@@ -60,6 +60,10 @@ def service_snapshot(raw: dict, cluster: str) -> ServiceSnapshot:
         task_definition=str(raw.get("taskDefinition", "")),
         deployments=tuple(deployment(d) for d in raw.get("deployments", []) or []),
         events=tuple(events),
+        security_groups=tuple(
+            str(g)
+            for g in ((raw.get("networkConfiguration") or {}).get("awsvpcConfiguration") or {}).get("securityGroups", []) or []
+        ),
     )
 
 
@@ -141,6 +145,14 @@ def db_instance(raw: dict) -> DbInstance:
         allocated_storage_gib=int(raw.get("AllocatedStorage", 0) or 0),
         parameter_groups=tuple(str(g.get("DBParameterGroupName", "")) for g in raw.get("DBParameterGroups", []) or []),
         security_groups=tuple(str(g.get("VpcSecurityGroupId", "")) for g in raw.get("VpcSecurityGroups", []) or []),
+        endpoint=str((raw.get("Endpoint") or {}).get("Address", "")),
+        port=(raw.get("Endpoint") or {}).get("Port"),
+        multi_az=raw.get("MultiAZ") if isinstance(raw.get("MultiAZ"), bool) else None,
+        backup_window=str(raw.get("PreferredBackupWindow") or ""),
+        backup_retention_days=_int_or_none(raw.get("BackupRetentionPeriod")),
+        latest_restorable_time=utc(raw.get("LatestRestorableTime")),
+        maintenance_window=str(raw.get("PreferredMaintenanceWindow") or ""),
+        arn=str(raw.get("DBInstanceArn") or ""),
     )
 
 

@@ -76,6 +76,7 @@ class UiSettings:
     notify: bool = True
     log_buffer_lines: int = 10_000
     chart_window: str = "1h"  # 1h | 3h | 24h
+    language: str = "ja"  # runbooks and checklists: "ja" (the guide's wording) | "en"
     stale_after_periods: int = 3  # a metric whose newest datapoint is older than this many periods shows NO DATA
 
 
@@ -102,6 +103,21 @@ class ActionSettings:
 
 
 @dataclass(frozen=True)
+class SecuritySettings:
+    """S12/S14/S18/S20: what the security view and its checks judge against."""
+
+    iam_policy_file: str | None = None  # S14: the policy Access Analyzer validates (relative to the cwd)
+    ecr_fail_severities: str = "CRITICAL,HIGH"  # a finding of these severities on the running image fails
+    image_max_age_days: int = 90  # the running image pushed longer ago than this: warn
+    oauth_token_ttl_env: str = "OAUTH_TOKEN_TTL"  # S20: the task definition's environment variable names
+    mfa_code_ttl_env: str = "MFA_CODE_TTL"
+
+    @property
+    def fail_severities(self) -> tuple[str, ...]:
+        return tuple(part.strip().upper() for part in self.ecr_fail_severities.split(",") if part.strip())
+
+
+@dataclass(frozen=True)
 class Config:
     aws: AwsSettings = field(default_factory=AwsSettings)
     service: ServiceSettings = field(default_factory=ServiceSettings)
@@ -112,6 +128,7 @@ class Config:
     actions: ActionSettings = field(default_factory=ActionSettings)
     incidents: IncidentSettings = field(default_factory=IncidentSettings)
     alerts: AlertSettings = field(default_factory=AlertSettings)
+    security: SecuritySettings = field(default_factory=SecuritySettings)
     source: str = "<defaults>"  # the file it came from, for messages
 
 
@@ -125,9 +142,11 @@ CONFIG_FILENAME = "config.toml"
 # service with kojan-map production's defaults (e.g. your cluster with production's log group).
 ALL_KEYS_REQUIRED = {"service"}
 MIN_INTERVAL_S, MAX_INTERVAL_S = 1.0, 3600.0
+LANGUAGES = ("ja", "en")  # of the runbooks and checklists
 MIN_BUFFER_LINES, MAX_BUFFER_LINES = 100, 1_000_000
 MIN_STALE_PERIODS, MAX_STALE_PERIODS = 1, 60
 MAX_CLEAR_AFTER_S = 3600.0
+SEVERITIES = ("CRITICAL", "HIGH", "MEDIUM", "LOW", "INFORMATIONAL", "UNDEFINED")  # ECR's, most severe first
 _REGION_RE = re.compile(r"^[a-z]{2}(-[a-z]+)+-\d+$")
 _TOML_POSITION_RE = re.compile(r"\s*\(at line (\d+), column (\d+)\)$")
 
@@ -345,6 +364,9 @@ class _Reader:
         for key, value, other, other_value in pairs:
             if value < other_value:
                 raise self.fail(key, f"{_num(value)} must not be below {other} ({_num(other_value)})")
+        policy = config.security.iam_policy_file
+        if policy is not None and not Path(policy).is_file():
+            raise self.fail("security.iam_policy_file", f"{policy!r} is not a readable file (relative to {Path.cwd()})")
 
     def line_of(self, dotted: str) -> int | None:
         """Best effort: the line of ``key =`` under its ``[table]``, else the key's own table, else its parent's."""
@@ -369,6 +391,7 @@ _SECTIONS = {
     "ui": UiSettings,
     "incidents": IncidentSettings,
     "alerts": AlertSettings,
+    "security": SecuritySettings,
 }
 
 
@@ -383,6 +406,14 @@ def _range_problem(dotted: str, value: object) -> str | None:
             return f"{value!r} contains a control or invisible character (U+{ord(bad):04X})"
         if dotted == "aws.endpoint_url":
             return _endpoint_problem(value)
+        if dotted == "ui.language" and value not in LANGUAGES:
+            return f"{value!r} is not a language; choose one of {', '.join(LANGUAGES)}"
+        if dotted == "security.ecr_fail_severities":
+            unknown = [p.strip() for p in value.split(",") if p.strip().upper() not in SEVERITIES]
+            if unknown or not value.replace(",", "").strip():
+                return f"{value!r}: give a comma-separated list of {', '.join(SEVERITIES)}"
+        if dotted.startswith("security.") and dotted.endswith("_env") and not re.match(r"^[A-Za-z_][A-Za-z0-9_]*$", value):
+            return f"{value!r} is not an environment variable name"
         if dotted == "ui.chart_window":
             if value not in WINDOWS:
                 return f"{value!r} is not a chart window; choose one of {', '.join(WINDOWS)}"
@@ -401,6 +432,8 @@ def _range_problem(dotted: str, value: object) -> str | None:
         return f"must be between 0 and 3600 seconds, got {_num(value)}"
     if dotted == "actions.watch_seconds" and not 0.1 <= value <= 60:
         return f"must be between 0.1 and 60 seconds, got {_num(value)}"
+    if dotted == "security.image_max_age_days" and not 1 <= value <= 3650:
+        return f"must be between 1 and 3650 days, got {value}"
     if dotted == "ui.log_buffer_lines" and not MIN_BUFFER_LINES <= value <= MAX_BUFFER_LINES:
         return f"must be between {MIN_BUFFER_LINES} and {MAX_BUFFER_LINES}, got {value}"
     if dotted == "ui.stale_after_periods" and not MIN_STALE_PERIODS <= value <= MAX_STALE_PERIODS:

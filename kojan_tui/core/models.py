@@ -49,6 +49,7 @@ class ServiceSnapshot:
     task_definition: str  # full ARN
     deployments: tuple[Deployment, ...] = ()
     events: tuple[ServiceEvent, ...] = ()  # newest first, as AWS returns them
+    security_groups: tuple[str, ...] = ()  # networkConfiguration.awsvpcConfiguration.securityGroups
 
     @property
     def primary(self) -> Deployment | None:
@@ -176,3 +177,11 @@ class DbInstance:
     allocated_storage_gib: int
     parameter_groups: tuple[str, ...] = ()
     security_groups: tuple[str, ...] = ()
+    endpoint: str = ""  # address (empty while AWS gives none, e.g. creating)
+    port: int | None = None
+    multi_az: bool | None = None
+    backup_window: str = ""  # PreferredBackupWindow, UTC "hh:mm-hh:mm"
+    backup_retention_days: int | None = None  # 0: automated backups off
+    latest_restorable_time: datetime | None = None
+    maintenance_window: str = ""  # PreferredMaintenanceWindow, UTC "ddd:hh:mm-ddd:hh:mm"
+    arn: str = ""
