@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 from kojan_tui import __version__
 from kojan_tui.core.config import Config, ConfigError, ConfigOverrides, load_config, resolve_config_path
+from kojan_tui.core.logtext import make_visible
 
 if TYPE_CHECKING:
     from kojan_tui.aws.gateway import AwsGateway
@@ -153,8 +154,8 @@ def _check_theme(config: Config, *, from_flag: bool) -> int:
 
 
 def _safe(text: object) -> str:
-    """AWS-provided text made safe for a terminal: control characters shown, not obeyed."""
-    return "".join(ch if ch.isprintable() else repr(ch)[1:-1] for ch in str(text))
+    """AWS-provided text made safe for a terminal: control, bidi and invisible characters shown, not obeyed."""
+    return make_visible(str(text))
 
 
 def _list_scenarios() -> int:
@@ -209,9 +210,14 @@ def _run_app(config: Config, gateway: AwsGateway, demo: Any, audit: Any) -> int:
     gc.freeze()  # what start-up made lives for the whole run: keep it out of full collections (key latency)
 
     async def run() -> None:
+        from kojan_tui.ui.terminal import end_when_terminal_gone
+
+        fds = tuple(stream.fileno() for stream in (sys.__stdin__, sys.__stdout__) if stream is not None)
+        watch = asyncio.create_task(end_when_terminal_gone(app, fds, on_forced_exit=demo.stop if demo else None))
         try:
             await app.run_async()
         finally:
+            watch.cancel()
             await gateway.close()
 
     asyncio.run(run())

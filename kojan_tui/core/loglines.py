@@ -8,6 +8,7 @@ object and are under ``JSON_LIMIT`` characters; level and status words are searc
 from __future__ import annotations
 
 import json
+import math
 import re
 from dataclasses import dataclass
 from enum import IntEnum
@@ -129,7 +130,20 @@ def parse_line(data: str | bytes, *, timestamp_ms: int = 0, stream: str = "", ev
 
 
 def parse_details(raw: str) -> LineDetails:
-    """Severity, HTTP status and (for JSON objects) a readable summary of one line's text."""
+    """Severity, HTTP status and (for JSON objects) a readable summary of one line's text.
+
+    Never raises: whatever the text (non-finite or huge numbers, deep nesting, lone surrogates, any
+    JSON type in any field), a line that cannot be understood is a line of UNKNOWN severity.
+    """
+    try:
+        return _parse_details(raw)
+    except Exception:  # noqa: BLE001 - one hostile line must never take the console down
+        return LineDetails()
+
+
+def _parse_details(raw: str) -> LineDetails:
+    if not isinstance(raw, str):
+        raw = decode(raw) if isinstance(raw, bytes | bytearray | memoryview) else str(raw)
     if raw[:1] == "{" or raw.lstrip()[:1] == "{":
         if len(raw) <= JSON_LIMIT:
             fields = _json_object(raw)
@@ -142,7 +156,7 @@ def parse_details(raw: str) -> LineDetails:
 def _json_object(raw: str) -> dict | None:
     try:
         value = json.loads(raw)
-    except ValueError:  # includes JSONDecodeError and lone surrogates
+    except (ValueError, RecursionError):  # JSONDecodeError, lone surrogates, huge ints; deep nesting
         return None
     return value if isinstance(value, dict) else None
 
@@ -162,7 +176,7 @@ def _from_json(fields: dict) -> LineDetails:
         if role is not None and role not in found and value is not None and value != "":
             found[role] = value
     level = found.get("level")
-    severity = _LEVEL_WORDS.get(str(level).lower(), Severity.UNKNOWN) if level is not None else Severity.UNKNOWN
+    severity = _LEVEL_WORDS.get(level.lower(), Severity.UNKNOWN) if isinstance(level, str) else Severity.UNKNOWN
     status = _as_status(found["status"]) if "status" in found else None
     parts: list[str] = []
     if "message" in found:
@@ -179,26 +193,44 @@ def _from_json(fields: dict) -> LineDetails:
     return LineDetails(severity=severity, http_status=status, summary=" · ".join(parts) if parts else None)
 
 
+SCALAR_LIMIT = 512  # characters of a non-string field shown in a summary
+
+
 def _scalar(value) -> str:
+    """A field's value as text: strings as they are, anything else as compact JSON (bounded)."""
     if isinstance(value, str):
         return value
-    return json.dumps(value, ensure_ascii=False)
+    try:
+        text = json.dumps(value, ensure_ascii=False)  # inf/nan come out as Infinity/NaN
+    except (ValueError, RecursionError):  # an int too long to print, nesting too deep
+        return f"<{type(value).__name__}>"
+    return text if len(text) <= SCALAR_LIMIT else f"{text[:SCALAR_LIMIT]}…"
 
 
 def _latency(value) -> str:
-    if isinstance(value, int | float) and not isinstance(value, bool):
+    if isinstance(value, float) and math.isfinite(value):
         return f"{value:g}ms"
+    if isinstance(value, int) and not isinstance(value, bool) and -(10**15) < value < 10**15:
+        return f"{value}ms"
     return _scalar(value)
 
 
 def _as_status(value) -> int | None:
+    """An HTTP status from an int, an integral finite float or a digit string; None otherwise."""
     if isinstance(value, bool):
         return None
-    try:
-        status = int(value)
-    except (TypeError, ValueError):
+    if isinstance(value, float):
+        if not math.isfinite(value) or not value.is_integer():
+            return None
+        value = int(value)
+    elif isinstance(value, str):
+        value = value.strip()
+        if not (len(value) == 3 and value.isascii() and value.isdigit()):
+            return None
+        value = int(value)
+    elif not isinstance(value, int):
         return None
-    return status if 100 <= status <= 599 else None
+    return value if 100 <= value <= 599 else None
 
 
 def _text_severity(scan: str) -> Severity:

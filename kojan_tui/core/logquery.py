@@ -25,6 +25,11 @@ FILTER_PRESETS: tuple[FilterPreset, ...] = (
 )
 
 ERROR_SUMMARY_QUERY = "fields @timestamp, @message | filter @message like /ERROR/ | stats count() by @message"
+ERROR_LINES_LIMIT = 10_000  # the most rows one Insights query returns
+# The ERROR lines themselves, newest first, for grouping by shape (core/log_groups.py).
+ERROR_LINES_QUERY = (
+    f"fields @timestamp, @message | filter @message like /ERROR/ | sort @timestamp desc | limit {ERROR_LINES_LIMIT}"
+)
 
 
 @dataclass(frozen=True)

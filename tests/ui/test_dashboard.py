@@ -215,7 +215,20 @@ async def test_aws_text_is_never_markup_and_control_characters_show():
     async with app.run_test(size=(160, 48)) as pilot:
         await refresh(app, pilot)
         text = plain(app.screen.query_one(ServicePanel).render())
-        assert "[bold red]fake[/] [link=http://x]y[/link] ^[[31mred^G" in text
+        assert "[bold red]fake[/] [link=http://x]y[/link] ␛[31mred␇" in text
+
+
+async def test_aws_event_text_with_c1_bidi_and_zero_width_characters_is_made_visible():
+    fake = healthy_fake()
+    hostile = "deploy\x9b2J ok\u202egnp.exe\u200b\u2066x\u2069\ufeff\U000e0041"
+    fake.service = b.service(events=(ServiceEvent("e9", b.NOW, hostile),))
+    app = make_app(fake)
+    async with app.run_test(size=(200, 48)) as pilot:
+        await refresh(app, pilot)
+        text = plain(app.screen.query_one(ServicePanel).render())
+        assert "deploy\\x9b2J ok\\u202egnp.exe\\u200b\\u2066x\\u2069\\ufeff\\U000e0041" in text
+        for char in ("\x9b", "\u202e", "\u200b", "\u2066", "\u2069", "\ufeff", "\U000e0041"):
+            assert char not in text
 
 
 async def test_the_app_closes_the_gateway_on_exit():

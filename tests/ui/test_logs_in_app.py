@@ -59,13 +59,14 @@ async def test_l_opens_the_full_log_view_on_the_same_buffer_and_escape_returns()
 async def test_e_runs_the_error_summary_and_a_row_filters_the_log_view():
     fake = healthy_fake()
     fake.log_events = events("INFO fine", "ERROR invalid token: expired", "ERROR invalid token: expired")
-    fake.insights = InsightsResult(status="Complete", rows=({"@message": "ERROR invalid token: expired", "count()": "2"},))
+    row = {"@timestamp": "2026-11-28 11:59:00.000", "@message": "ERROR invalid token: expired"}
+    fake.insights = InsightsResult(status="Complete", rows=(row, row))
     app = make_app(fake)
     async with app.run_test(size=(120, 36)) as pilot:
         await pilot.press("e")
         for _ in range(20):
             await pilot.pause(0.05)
-            if isinstance(app.screen, ErrorSummaryScreen) and app.screen.rows:
+            if isinstance(app.screen, ErrorSummaryScreen) and app.screen.groups:
                 break
         assert isinstance(app.screen, ErrorSummaryScreen)
         assert fake.calls["run_insights_query"] == 1

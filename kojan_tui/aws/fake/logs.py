@@ -14,6 +14,7 @@ class FakeLogs(FakeBase):
         super().__init__(**kwargs)
         self.log_events: list[LogEvent] = []
         self.insights: InsightsResult = InsightsResult(status="Complete")
+        self.insights_queries: list[str] = []  # every Insights query run, in order
         self.page_size = 50
         self.count_pages = 20  # like the real gateway's MAX_COUNT_PAGES
 
@@ -53,6 +54,7 @@ class FakeLogs(FakeBase):
         self, log_group: str, query: str, *, start: datetime, end: datetime, timeout_s: float = 60.0
     ) -> InsightsResult:
         await self._enter("run_insights_query")
+        self.insights_queries.append(query)
         return self.insights
 
 

@@ -1,12 +1,13 @@
-"""The S04/S05 error summary: the guide's Logs Insights query as a sortable table of messages.
-
-Enter on a row dismisses with that message; the caller (LogScreen) filters the tail to it.
+"""The S04/S05 error summary: ERROR lines grouped by shape (count, first/last seen, an example), or with ``g``
+the guide's literal Logs Insights query (one row per distinct message). Enter dismisses with a text the
+group's (or the message's) lines contain; the caller (LogScreen) filters the tail to it.
 """
 
 from __future__ import annotations
 
+import logging
 import time
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 from rich.text import Text
 from textual import work
@@ -18,13 +19,22 @@ from textual.widgets import DataTable, LoadingIndicator, Static
 from kojan_tui.aws.protocol import LogsApi
 from kojan_tui.core.clock import Clock, utc_now
 from kojan_tui.core.errors import AwsFailure
-from kojan_tui.core.logquery import ERROR_SUMMARY_QUERY
+from kojan_tui.core.log_groups import LogGroup, group_lines, lines_of_rows
+from kojan_tui.core.logquery import ERROR_LINES_LIMIT, ERROR_LINES_QUERY, ERROR_SUMMARY_QUERY
 from kojan_tui.core.logtext import make_visible, truncate
 from kojan_tui.core.models import InsightsResult
 from kojan_tui.ui.capabilities import Capability, PaletteCommand
 from kojan_tui.ui.screens.modal import FramedModal
 
 SUMMARY_HOURS = (1, 24)
+TIME_FORMAT = "%m-%d %H:%M:%S"
+
+
+def _seen(ms: int) -> str:
+    return datetime.fromtimestamp(ms / 1000, UTC).strftime(TIME_FORMAT) if ms > 0 else "?"
+
+
+log = logging.getLogger(__name__)
 
 
 def summary_rows(result: InsightsResult) -> list[tuple[int, str]]:
@@ -32,11 +42,11 @@ def summary_rows(result: InsightsResult) -> list[tuple[int, str]]:
     rows: list[tuple[int, str]] = []
     for row in result.rows:
         message = row.get("@message")
-        if message is None:
+        if not isinstance(message, str):
             continue
         try:
             count = int(float(row.get("count()", "0")))
-        except ValueError:
+        except (ValueError, OverflowError, TypeError):  # nan, inf, None: not a count
             count = 0
         rows.append((count, message))
     rows.sort(key=lambda r: (-r[0], r[1]))
@@ -44,7 +54,11 @@ def summary_rows(result: InsightsResult) -> list[tuple[int, str]]:
 
 
 class ErrorSummaryScreen(FramedModal[str | None]):
-    """``ErrorSummaryScreen(gateway, log_group, hours=1)`` → dismisses with the chosen message or None."""
+    """``ErrorSummaryScreen(gateway, log_group, hours=1)`` → dismisses with the chosen filter text or None.
+
+    ``grouped`` (the default): ERROR lines grouped by shape (core/log_groups.py); ``g`` toggles to the
+    guide's literal ``stats count() by @message`` rows.
+    """
 
     DEFAULT_CSS = """
     ErrorSummaryScreen {
@@ -58,6 +72,7 @@ class ErrorSummaryScreen(FramedModal[str | None]):
     BINDINGS = [
         Binding("escape", "close", "Close"),
         Binding("h", "toggle_hours", "1 h / 24 h"),
+        Binding("g", "toggle_grouped", "Grouped / guide's query"),
         Binding("n", "sort('count')", "Sort by count"),
         Binding("m", "sort('message')", "Sort by message"),
         Binding("r", "rerun", "Run again"),
@@ -69,23 +84,23 @@ class ErrorSummaryScreen(FramedModal[str | None]):
         self.log_group = log_group
         self.hours = hours
         self.clock = clock
-        self.rows: list[tuple[int, str]] = []
+        self.grouped = True
+        self.rows: list[tuple[int, str]] = []  # the guide's query: (count, message)
+        self.groups: list[LogGroup] = []
         self.sort_by = "count"
-        self._shown: list[tuple[int, str]] = []
+        self._shown: list[tuple[int, str]] = []  # per table row: (count, the text Enter filters to)
         self.running = False
         self._started = 0.0
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="modal-frame") as box:
-            box.border_title = "Errors by message (Logs Insights)"
+            box.border_title = "Errors by shape (Logs Insights)"
             yield Static(id="summary-progress")
             yield LoadingIndicator()
             yield DataTable(cursor_type="row", zebra_stripes=True)
 
     def on_mount(self) -> None:
-        table = self.query_one(DataTable)
-        table.add_column("count", key="count", width=8)
-        table.add_column("message", key="message")
+        self._columns()
         self.set_interval(0.25, self._tick)
         self.run_query()
 
@@ -99,6 +114,20 @@ class ErrorSummaryScreen(FramedModal[str | None]):
         progress.set_class(failed, "-failed")
         progress.update(Text(message))
 
+    def _columns(self) -> None:
+        table = self.query_one(DataTable)
+        table.clear(columns=True)
+        table.add_column("count", key="count", width=8)
+        if self.grouped:
+            table.add_column("first seen", key="first", width=14)
+            table.add_column("last seen", key="last", width=14)
+            table.add_column("group", key="message", width=60)
+            table.add_column("example", key="example")
+        else:
+            table.add_column("message", key="message")
+        frame = self.query_one(".modal-frame")
+        frame.border_title = "Errors by shape (Logs Insights)" if self.grouped else "Errors by message (the guide's query)"
+
     @work(exclusive=True, group="error-summary")
     async def run_query(self) -> None:
         self.running = True
@@ -107,10 +136,16 @@ class ErrorSummaryScreen(FramedModal[str | None]):
         self._tick()
         end = self.clock()
         start = end - timedelta(hours=self.hours)
+        grouped = self.grouped
+        query = ERROR_LINES_QUERY if grouped else ERROR_SUMMARY_QUERY
         try:
-            result = await self.gateway.run_insights_query(self.log_group, ERROR_SUMMARY_QUERY, start=start, end=end)
+            result = await self.gateway.run_insights_query(self.log_group, query, start=start, end=end)
         except AwsFailure as failure:
             self._progress(f"⚠ {failure.kind.value}: {make_visible(truncate(failure.message, 300))}", failed=True)
+            return
+        except Exception as error:  # a bug or an odd answer must not end the app: say so here, keep running
+            log.exception("error summary query failed")
+            self._progress(f"⚠ internal error: {type(error).__name__}: {make_visible(truncate(str(error), 300))}", failed=True)
             return
         finally:
             self.running = False
@@ -118,22 +153,44 @@ class ErrorSummaryScreen(FramedModal[str | None]):
         if result.status != "Complete":
             self._progress(f"⚠ the query ended {result.status}", failed=True)
             return
-        self.rows = summary_rows(result)
-        total = sum(count for count, _ in self.rows)
-        self._progress(
-            f"Last {self.hours} h: {total:,} ERROR lines, {len(self.rows):,} distinct messages"
-            f" ({result.records_scanned:,.0f} records scanned) · Enter filters the log to a message"
-        )
+        if grouped:
+            lines = lines_of_rows(result.rows)
+            self.groups = group_lines(lines)
+            capped = " (the newest only: the query's row limit)" if len(lines) >= ERROR_LINES_LIMIT else ""
+            self._progress(
+                f"Last {self.hours} h: {len(lines):,}{capped} ERROR lines in {len(self.groups):,} groups"
+                f" ({result.records_scanned:,.0f} records scanned) · Enter filters the log to a group · g: the guide's query"
+            )
+        else:
+            self.rows = summary_rows(result)
+            total = sum(count for count, _ in self.rows)
+            self._progress(
+                f"Last {self.hours} h: {total:,} ERROR lines, {len(self.rows):,} distinct messages"
+                f" ({result.records_scanned:,.0f} records scanned) · Enter filters the log to a message · g: grouped"
+            )
         self._fill()
 
     def _fill(self) -> None:
         table = self.query_one(DataTable)
         table.clear()
-        rows = self.rows if self.sort_by == "count" else sorted(self.rows, key=lambda r: (r[1], -r[0]))
-        for position, (count, message) in enumerate(rows):
-            # Text cells: a DataTable renders plain strings as markup, log text must never be markup.
-            table.add_row(Text(f"{count:,}", justify="right"), Text(make_visible(truncate(message, 500))), key=str(position))
-        self._shown = rows
+        # Text cells: a DataTable renders plain strings as markup, log text must never be markup.
+        if self.grouped:
+            groups = self.groups if self.sort_by == "count" else sorted(self.groups, key=lambda g: (g.key, -g.count))
+            for position, group in enumerate(groups):
+                table.add_row(
+                    Text(f"{group.count:,}", justify="right"),
+                    Text(_seen(group.first_ms)),
+                    Text(_seen(group.last_ms)),
+                    Text(make_visible(truncate(group.key, 300))),
+                    Text(make_visible(truncate(group.example, 500))),
+                    key=str(position),
+                )
+            self._shown = [(group.count, group.term or group.example) for group in groups]
+        else:
+            rows = self.rows if self.sort_by == "count" else sorted(self.rows, key=lambda r: (r[1], -r[0]))
+            for position, (count, message) in enumerate(rows):
+                table.add_row(Text(f"{count:,}", justify="right"), Text(make_visible(truncate(message, 500))), key=str(position))
+            self._shown = rows
         table.focus()
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
@@ -151,6 +208,11 @@ class ErrorSummaryScreen(FramedModal[str | None]):
         self.hours = (
             SUMMARY_HOURS[(SUMMARY_HOURS.index(self.hours) + 1) % len(SUMMARY_HOURS)] if self.hours in SUMMARY_HOURS else 1
         )
+        self.run_query()
+
+    def action_toggle_grouped(self) -> None:
+        self.grouped = not self.grouped
+        self._columns()
         self.run_query()
 
     def action_rerun(self) -> None:
@@ -175,9 +237,9 @@ ERROR_SUMMARY = Capability(
     name="error-summary",
     description="Error summary",
     key="e",
-    tooltip="S05: ERROR lines counted by message (Logs Insights)",
+    tooltip="S05: ERROR lines grouped by shape (Logs Insights); g: the guide's query",
     open=open_error_summary,
     commands=lambda app: [
-        PaletteCommand("Error summary (S05)", "ERROR lines counted by message over 1 h / 24 h", lambda: open_error_summary(app))
+        PaletteCommand("Error summary (S05)", "ERROR lines grouped by shape over 1 h / 24 h", lambda: open_error_summary(app))
     ],
 )

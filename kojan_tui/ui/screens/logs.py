@@ -6,6 +6,7 @@ The screen decides; the LogView renders the feed's buffer; the app keeps polling
 from __future__ import annotations
 
 import json
+import logging
 import os
 from collections.abc import Callable
 from datetime import UTC, datetime
@@ -21,7 +22,7 @@ from textual.widgets import Footer, Input, Static
 
 from kojan_tui.core.errors import AwsFailure
 from kojan_tui.core.logbuffer import LogBuffer
-from kojan_tui.core.loglines import LogLine
+from kojan_tui.core.loglines import LogLine, Severity
 from kojan_tui.core.logquery import FILTER_PRESETS, TIME_RANGES, parse_time_range, pattern_for_message
 from kojan_tui.core.logtext import make_visible, truncate, without_surrogates
 from kojan_tui.core.state import AppContext
@@ -31,6 +32,8 @@ from kojan_tui.ui.screens.modal import FramedModal
 from kojan_tui.ui.widgets.context_bar import ContextBar
 from kojan_tui.ui.widgets.log_pane import FollowsFeed, LogStatusLine
 from kojan_tui.ui.widgets.log_view import LogView
+
+_log = logging.getLogger(__name__)
 
 DETAIL_LIMIT = 64 * 1024  # characters of one line shown in the detail view (copy/save keep all)
 
@@ -64,8 +67,18 @@ def detail_text(line: LogLine) -> Text:
     """One line in full for reading: a header, then pretty JSON or the raw text, line breaks kept.
 
     Every character is shown literally (control characters made visible); very long text is cut
-    at ``DETAIL_LIMIT`` with a marker.
+    at ``DETAIL_LIMIT`` with a marker. A line that cannot be drawn so is shown raw, level UNKNOWN.
     """
+    try:
+        return _detail_text(line)
+    except Exception as error:  # noqa: BLE001 - one hostile line must never take the console down
+        _log.warning("log line could not be shown in full (%s: %s); shown raw", type(error).__name__, error)
+        text = Text(f"{Severity.UNKNOWN.name}\n\n", style="bold", end="")
+        text.append(make_visible(truncate(line.raw, DETAIL_LIMIT)))
+        return text
+
+
+def _detail_text(line: LogLine) -> Text:
     status = f" · HTTP {line.http_status}" if line.http_status is not None else ""
     stamp = datetime.fromtimestamp(line.timestamp_ms / 1000, UTC).isoformat(timespec="milliseconds")
     header = f"{stamp} · {make_visible(truncate(line.stream, 200))} · {line.severity.name}{status}\n\n"
@@ -73,7 +86,7 @@ def detail_text(line: LogLine) -> Text:
     if line.summary is not None:  # a JSON object: indent it
         try:
             body = json.dumps(json.loads(line.raw), indent=2, ensure_ascii=False)
-        except ValueError:
+        except (ValueError, RecursionError):
             body = line.raw
     body = truncate(body.rstrip("\n"), DETAIL_LIMIT)
     text = Text(header, style="bold", end="")
@@ -97,7 +110,7 @@ class LogLineScreen(FramedModal[None]):
 
     def action_copy(self) -> None:
         self.app.copy_to_clipboard(without_surrogates(self.line.raw))
-        self.notify(f"Copied one line ({len(self.line.raw):,} characters)")
+        self.notify(f"Copied one line ({len(self.line.raw):,} characters)", markup=False)
 
     def action_close(self) -> None:
         self.dismiss(None)
@@ -218,7 +231,7 @@ class LogScreen(FollowsFeed, Screen):
             return
         self._close_prompt()
         self.feed.set_range(time_range)
-        self.notify(f"Range: {time_range.label}")
+        self.notify(f"Range: {make_visible(time_range.label)}", markup=False)
 
     @work(exclusive=True, group="log-filter")
     async def apply_filter(self, pattern: str) -> None:
@@ -230,9 +243,17 @@ class LogScreen(FollowsFeed, Screen):
                 self._open_prompt("filter", pattern, "")
             self._show_error(f"{failure.kind.value}: {failure.message} — still filtering on: {self.feed.pattern or 'nothing'}")
             return
+        except Exception as error:  # a bug or an odd answer must not end the app: say so, keep the old filter
+            _log.exception("applying the log filter failed")
+            if not self.prompt_open:
+                self._open_prompt("filter", pattern, "")
+            self._show_error(
+                f"internal error: {type(error).__name__}: {error} — still filtering on: {self.feed.pattern or 'nothing'}"
+            )
+            return
         if self.prompt_open:
             self._close_prompt()
-        self.notify(f"Filter: {self.feed.pattern or 'none'}")
+        self.notify(f"Filter: {make_visible(truncate(self.feed.pattern, 200)) or 'none'}", markup=False)
 
     def action_preset(self, key: str) -> None:
         preset = next(p for p in FILTER_PRESETS if p.key == key)
@@ -243,25 +264,25 @@ class LogScreen(FollowsFeed, Screen):
 
     def action_range(self, position: int) -> None:
         self.feed.set_range(TIME_RANGES[position])
-        self.notify(f"Range: {TIME_RANGES[position].label}")
+        self.notify(f"Range: {TIME_RANGES[position].label}", markup=False)
 
     # -- copy, save, summary --------------------------------------------------------------------
 
     def action_copy(self) -> None:
         line = self.view.cursor_line()
         if line is None:
-            self.notify("Nothing to copy yet", severity="warning")
+            self.notify("Nothing to copy yet", severity="warning", markup=False)
             return
         self.app.copy_to_clipboard(without_surrogates(line.raw))
-        self.notify(f"Copied one line ({len(line.raw):,} characters)")
+        self.notify(f"Copied one line ({len(line.raw):,} characters)", markup=False)
 
     def action_save(self) -> None:
         try:
             path, count = save_lines(self.feed.buffer, self.save_dir, datetime.now(UTC))
         except OSError as error:
-            self.notify(f"Could not save: {error}", severity="error")
+            self.notify(f"Could not save: {make_visible(str(error))}", severity="error", markup=False)
             return
-        self.notify(f"Saved {count:,} lines to {path}", timeout=10)
+        self.notify(f"Saved {count:,} lines to {make_visible(str(path))}", timeout=10, markup=False)
 
     def filter_to_message(self, message: str | None) -> None:
         """The error summary's answer: follow only lines containing that message."""
@@ -270,7 +291,7 @@ class LogScreen(FollowsFeed, Screen):
         try:
             pattern = pattern_for_message(message)
         except ValueError as error:
-            self.notify(str(error), severity="warning")
+            self.notify(make_visible(truncate(str(error), 300)), severity="warning", markup=False)
             return
         self.apply_filter(pattern)
 

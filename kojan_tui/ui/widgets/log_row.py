@@ -10,6 +10,7 @@ from rich.cells import cell_len, set_cell_size
 from kojan_tui.core import logtext
 
 STREAM_WIDTH = 8
+UNKNOWN_LABEL = "     "  # the level column of a line of UNKNOWN severity
 
 
 def clock_text(timestamp_ms: int) -> str:
@@ -66,4 +67,19 @@ def fit_message(text: str, cells: int) -> str:
     hidden = len(text) - consumed
     if hidden == 0:
         return "".join(out)
-    return "".join(out) + f"… [+{hidden:,} chars]"
+    return ("".join(out) + f"… [+{hidden:,} chars]")[: cells if used == 0 else None]  # too narrow: the marker cut
+
+
+def literal_row(raw: str, timestamp_ms: int, cells: int) -> str:
+    """The fallback row of a line that could not be drawn: time (when it can be shown), no level, the raw
+    text made visible and cut to ``cells`` cells. Plain string work only, so it cannot fail the same way."""
+    try:
+        stamp = clock_text(timestamp_ms)
+    except Exception:  # noqa: BLE001 - a fallback must not raise
+        stamp = "--:--:--.---"
+    prefix = f"{stamp} {UNKNOWN_LABEL} "
+    try:
+        message = fit_message(raw, cells - len(prefix))
+    except Exception:  # noqa: BLE001
+        message = ascii(raw[: max(cells, 0)])[: max(cells - len(prefix), 0)]
+    return (prefix + message)[: max(cells, 0)] if message.isascii() else prefix + message

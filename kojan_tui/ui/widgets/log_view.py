@@ -6,6 +6,7 @@ Scrolling up (or moving the cursor) pauses; End or ``f`` follows again. ``j`` sh
 
 from __future__ import annotations
 
+import logging
 from time import monotonic
 
 from rich.cells import cell_len
@@ -22,7 +23,10 @@ from textual.timer import Timer
 
 from kojan_tui.core.logbuffer import FollowState, LogBuffer
 from kojan_tui.core.loglines import LogLine, Severity
-from kojan_tui.ui.widgets.log_row import clock_text, fit_message, stream_tag
+from kojan_tui.ui.widgets.log_row import clock_text, fit_message, literal_row, stream_tag
+
+_log = logging.getLogger(__name__)
+UNRENDERABLE_MEMORY = 1000  # lines remembered as already reported
 
 _LEVEL_LABEL = {
     Severity.ERROR: "ERROR", Severity.WARN: "WARN ", Severity.INFO: "INFO ",
@@ -137,6 +141,7 @@ class LogView(ScrollView, can_focus=True):
         self._sync_timer: Timer | None = None
         self._strips: LRUCache[tuple[int, int, bool], Strip] = LRUCache(160)
         self._styles: dict[str, Style] = {}
+        self._unrenderable: set[tuple[str, int, int]] = set()
         self._base: Style | None = None
         self._combined: dict[tuple[str | None, str | None], Style] = {}
 
@@ -334,7 +339,11 @@ class LogView(ScrollView, can_focus=True):
             line = self.buffer.at(index)
             if line is None:
                 return Strip.blank(width, self._base_style())
-            strip = self._render_log_line(line, width, selected, self._base_style())
+            try:
+                strip = self._render_log_line(line, width, selected, self._base_style())
+            except Exception as error:  # noqa: BLE001 - one hostile line must never take the console down
+                self._report_unrenderable(line, error)
+                strip = self._render_literal(line, width, selected)
             if not self.following:  # following a flood, rows are painted once: caching only feeds the GC
                 self._strips[key] = strip
         return strip
@@ -374,6 +383,22 @@ class LogView(ScrollView, can_focus=True):
         pieces.append((message, style(message_class, cursor)))
         strip = Strip([Segment(text, piece_style) for text, piece_style in pieces], max(used, width))
         return strip if used <= width else strip.crop(0, width)
+
+    def _render_literal(self, line: LogLine, width: int, selected: bool) -> Strip:
+        """The fallback row for a line that could not be drawn: the raw text, literally, level UNKNOWN."""
+        style = self._row_style(None, "log-view--cursor" if selected else None)
+        text = literal_row(line.raw, line.timestamp_ms, width)
+        return Strip([Segment(text, style)], width).crop(0, width)
+
+    def _report_unrenderable(self, line: LogLine, error: Exception) -> None:
+        """Log a line that could not be drawn, once per line (bounded), never its whole text."""
+        key = (line.event_id, line.timestamp_ms, len(line.raw))
+        if key in self._unrenderable:
+            return
+        if len(self._unrenderable) >= UNRENDERABLE_MEMORY:
+            self._unrenderable.clear()
+        self._unrenderable.add(key)
+        _log.warning("log line could not be drawn (%s: %s); shown raw: %.200r", type(error).__name__, error, line.raw)
 
     def _row_style(self, component: str | None, cursor: str | None) -> Style:
         """The widget's base style with a component style (and the cursor's) on top; cached."""

@@ -10,13 +10,13 @@ from rich.text import Text
 from textual.widget import Widget
 
 from kojan_tui.core.levels import Level
-
-_CONTROL = {c: f"^{chr(c + 64)}" for c in range(32)} | {127: "^?"}
+from kojan_tui.core.logtext import make_visible
 
 
 def visible(untrusted: str) -> Text:
-    """AWS-supplied text as plain ``Text``: never markup, control characters shown as ``^X``."""
-    return Text(untrusted.translate(_CONTROL))
+    """AWS-supplied text as plain ``Text``: never markup; control, C1, bidi and invisible characters
+    shown the one way every log line shows them (``kojan_tui.core.logtext.make_visible``)."""
+    return Text(make_visible(untrusted))
 
 
 class StatusWidget(Widget):

@@ -60,6 +60,18 @@ async def test_filter_prompt_applies_server_side(tmp_path):
         assert not app.screen.prompt_open
 
 
+async def test_a_filter_with_markup_and_invisible_characters_is_notified_literally(tmp_path):
+    gateway, feed, app = setup(tmp_path)
+    async with app.run_test(size=(100, 20)) as pilot:
+        await poll(pilot, feed)
+        await pilot.press("slash")
+        type_into_prompt(app, '"[bold]x[/bold]\u202e\u200b"')
+        await pilot.press("enter")
+        await settle(app, pilot)
+        note = list(app._notifications)[-1]
+        assert note.message == 'Filter: "[bold]x[/bold]\\u202e\\u200b"' and note.markup is False
+
+
 async def test_invalid_filter_shows_the_service_message_and_keeps_the_previous(tmp_path):
     gateway, feed, app = setup(tmp_path)
     async with app.run_test(size=(100, 20)) as pilot:
@@ -153,7 +165,7 @@ async def test_save_writes_all_lines_and_never_overwrites(tmp_path):
         assert any(str(files[0]) in note for note in notes) and any(str(files[1]) in note for note in notes)
 
 
-async def test_error_summary_table_sorts_and_enter_filters_the_tail(tmp_path):
+async def test_the_guides_query_is_one_key_away_its_table_sorts_and_enter_filters_the_tail(tmp_path):
     gateway, feed, app = setup(tmp_path)
     gateway.insights = InsightsResult(
         status="Complete",
@@ -169,8 +181,11 @@ async def test_error_summary_table_sorts_and_enter_filters_the_tail(tmp_path):
         await pilot.press("s")
         await settle(app, pilot)
         summary = app.screen
-        assert isinstance(summary, ErrorSummaryScreen)
-        assert gateway.calls["run_insights_query"] == 1
+        assert isinstance(summary, ErrorSummaryScreen) and summary.grouped
+        await pilot.press("g")  # the guide's literal query, its rows as Insights gives them
+        await settle(app, pilot)
+        assert not summary.grouped and gateway.calls["run_insights_query"] == 2
+        assert gateway.insights_queries[-1].endswith("stats count() by @message")
         assert [m for _, m in summary._shown][0].startswith("ERROR database connection")
         assert "45 ERROR lines, 3 distinct messages" in str(summary.query_one("#summary-progress").render())
         table = summary.query_one(DataTable)
@@ -237,3 +252,51 @@ def test_detail_text_keeps_line_breaks_and_shows_controls():
     assert " · s␛ · UNKNOWN" in text.plain
     long = detail_text(parse_line("x" * (DETAIL_LIMIT + 10)))
     assert long.plain.endswith("… [+10 chars]")
+
+
+async def test_error_summary_groups_json_lines_by_shape_and_enter_filters_the_tail_to_a_group(tmp_path):
+    import random
+
+    from kojan_tui.demo.loglines import request_line
+
+    gateway, feed, app = setup(tmp_path)
+    rng = random.Random(3)
+    rows = []
+    for n in range(60):  # a db outage: every request fails, each line with its own time and request id
+        stamp = f"2026-11-28 11:{10 + n // 60:02d}:{n % 60:02d}.000"
+        rows += [
+            {"@timestamp": stamp, "@message": text} for text in request_line(rng, 0, 503, 900.0, "database") if '"ERROR"' in text
+        ]
+    gateway.insights = InsightsResult(status="Complete", rows=tuple(rows), records_scanned=5000)
+    refused = next(row["@message"] for row in rows if "connection refused" in row["@message"])
+    gateway.log_events.append(event(10, refused))
+    async with app.run_test(size=(160, 30)) as pilot:
+        await poll(pilot, feed)
+        await pilot.press("s")
+        await settle(app, pilot)
+        summary = app.screen
+        assert isinstance(summary, ErrorSummaryScreen) and summary.grouped
+        assert gateway.insights_queries == [
+            "fields @timestamp, @message | filter @message like /ERROR/ | sort @timestamp desc | limit 10000"
+        ]
+        table = summary.query_one(DataTable)
+        assert [str(column.label) for column in table.columns.values()] == [
+            "count",
+            "first seen",
+            "last seen",
+            "group",
+            "example",
+        ]
+        cells = [[cell.plain for cell in table.get_row_at(i)] for i in range(table.row_count)]
+        assert 2 <= table.row_count <= 4  # "request completed" and the database errors, not 120 rows
+        assert sum(int(row[0]) for row in cells) == len(rows) == 120
+        assert cells[0][:4] == ["60", "11-28 11:10:00", "11-28 11:10:59", "request completed"]
+        assert all(row[4].startswith('{"time"') for row in cells)  # one real line as the example
+        assert f"{len(rows)} ERROR lines in {table.row_count} groups" in str(summary.query_one("#summary-progress").render())
+        position = next(i for i, row in enumerate(cells) if "connection refused" in row[3])
+        table.move_cursor(row=position)
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert isinstance(app.screen, LogScreen)
+        assert feed.pattern == '"database connection failed: dial tcp"'
+        assert shown(app) == [refused]
