@@ -129,7 +129,9 @@ class RunbookScreen(FramedModal[None]):
         store = SqliteProcedureRuns(self.services.database)
         started_by = await self.services.actions.identity_arn()
         try:
-            self.runner = await ProcedureRunner.resume_or_start(self.procedure, store, self.check_context(), started_by=started_by)
+            self.runner = await ProcedureRunner.resume_or_start(
+                self.procedure, store, self.check_context(), started_by=started_by
+            )
         except Exception as error:  # an unwritable state directory: say so, keep the app running
             self.say(f"cannot open the run store: {error}", error=True)
             return
