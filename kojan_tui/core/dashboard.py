@@ -13,7 +13,7 @@ from datetime import datetime
 from kojan_tui.core.alerts import AlertInput
 from kojan_tui.core.config import Config
 from kojan_tui.core.levels import Level
-from kojan_tui.core.models import CallerIdentity, DbInstance, MetricSeries, ServiceSnapshot, TaskDefinition
+from kojan_tui.core.models import CallerIdentity, DbInstance, MetricSeries, ScalingActivity, ServiceSnapshot, TaskDefinition
 from kojan_tui.core.readings import MetricReading, Staleness, TargetHealth, compute_readings, errors_reading, target_health
 from kojan_tui.core.rollback_rules import RollbackReason, rollback_reasons
 from kojan_tui.core.verdict import ServiceVerdict, service_verdict
@@ -32,6 +32,7 @@ class DashboardData:
     errors_last_hour: int | None = None
     errors_complete: bool = True  # False: the hourly count stopped at its page limit (a lower bound)
     db_connection_errors: int | None = None
+    scaling_activities: tuple[ScalingActivity, ...] | None = None  # S16, newest first; None: not measured yet
 
 
 @dataclass(frozen=True)

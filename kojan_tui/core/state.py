@@ -26,6 +26,7 @@ class SourceName(str, Enum):
     DATABASE = "database"
     ERRORS = "errors"
     LOGS = "logs"
+    SCALING = "scaling"  # S16: the newest scaling activity, for the service panel
 
 
 @dataclass(frozen=True)

@@ -18,7 +18,14 @@ from kojan_tui.core.dashboard import DashboardData
 from kojan_tui.core.error_tally import ERROR_TERM, ErrorTally
 from kojan_tui.core.errors import AwsFailure
 from kojan_tui.core.loglines import LogLine
-from kojan_tui.core.models import CallerIdentity, DbInstance, MetricSeries, ServiceSnapshot, TaskDefinition
+from kojan_tui.core.models import (
+    CallerIdentity,
+    DbInstance,
+    MetricSeries,
+    ScalingActivity,
+    ServiceSnapshot,
+    TaskDefinition,
+)
 from kojan_tui.core.state import SourceName
 from kojan_tui.core.windows import DEFAULT_WINDOW, WINDOWS
 from kojan_tui.sources.logs import LogFeed
@@ -26,6 +33,8 @@ from kojan_tui.sources.poller import Poller
 
 DATABASE_INTERVAL_S = 60.0  # size changes rarely, but its status is an S25 "database down" signal
 IDENTITY_INTERVAL_S = 3600.0
+SCALING_INTERVAL_S = 60.0  # S16: scaling activities change every few minutes at most
+SCALING_ACTIVITIES = 1  # the service panel shows the newest
 ERRORS_WINDOW = timedelta(hours=1)  # S02: ERROR lines in the last hour
 ERRORS_PATTERN = ERROR_TERM
 DB_CONNECTION_WINDOW = timedelta(minutes=10)  # S25 "database down": recent "database connection" errors
@@ -56,6 +65,7 @@ class DashboardSources:
         poller.register(SourceName.METRICS, refresh.metrics_seconds, self.fetch_metrics, self._got_metrics)
         poller.register(SourceName.DATABASE, DATABASE_INTERVAL_S, self.fetch_db, self._got_db)
         poller.register(SourceName.ERRORS, refresh.errors_seconds, self.fetch_errors, self._got_errors)
+        poller.register(SourceName.SCALING, SCALING_INTERVAL_S, self.fetch_scaling, self._got_scaling)
         # The feed tells its own views (LogPane, LogScreen) about new lines itself.
         poller.register(SourceName.LOGS, refresh.logs_seconds, self.log_feed.poll, self._got_logs)
 
@@ -79,6 +89,12 @@ class DashboardSources:
 
     async def fetch_db(self) -> DbInstance:
         return await self.gateway.describe_db_instance(self.config.service.db_instance)
+
+    async def fetch_scaling(self) -> list[ScalingActivity]:
+        service = self.config.service
+        return await self.gateway.describe_scaling_activities(
+            f"service/{service.cluster}/{service.name}", max_results=SCALING_ACTIVITIES
+        )
 
     async def fetch_errors(self) -> tuple[int, int, int]:
         """(ERROR lines in the last hour, "database connection" lines in the last 10 min, the scan's end ms)."""
@@ -119,6 +135,9 @@ class DashboardSources:
 
     def _got_db(self, db: DbInstance) -> None:
         self._update(SourceName.DATABASE, db_instance=db)
+
+    def _got_scaling(self, activities: list[ScalingActivity]) -> None:
+        self._update(SourceName.SCALING, scaling_activities=tuple(activities))
 
     def _got_errors(self, result: tuple[int, int, int]) -> None:
         errors, db_errors, end_ms = result

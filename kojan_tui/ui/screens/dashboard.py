@@ -103,8 +103,15 @@ class DashboardScreen(Screen[None]):
         deploys = deploy_times(state.data.service)
         for panel in self.query(MetricPanel):
             panel.show(view.readings[panel.spec.key], state.window, deploys)
+        activities = state.data.scaling_activities
         self.query_one(ServicePanel).show(
-            state.data.service, state.data.task_definition, view.verdict, view.health, self.no_data_reason((SourceName.SERVICE,))
+            state.data.service,
+            state.data.task_definition,
+            view.verdict,
+            view.health,
+            self.no_data_reason((SourceName.SERVICE,)),
+            scaling=activities[0] if activities else None,
+            scaling_problem=next(iter(self.failing_reasons((SourceName.SCALING,))), ""),
         )
         self.query_one(ErrorsPanel).show(view.errors)
         self.query_one(RollbackBanner).show(view.rollback)

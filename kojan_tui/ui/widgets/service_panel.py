@@ -10,7 +10,7 @@ from textual.binding import Binding
 
 from kojan_tui.core.levels import Level
 from kojan_tui.core.logtext import make_visible
-from kojan_tui.core.models import ServiceSnapshot, TaskDefinition
+from kojan_tui.core.models import ScalingActivity, ServiceSnapshot, TaskDefinition
 from kojan_tui.core.readings import TargetHealth
 from kojan_tui.core.verdict import ServiceVerdict, image_tag, task_definition_label
 from kojan_tui.ui.widgets.status_base import StatusWidget, visible
@@ -36,6 +36,8 @@ class ServicePanel(StatusWidget):
         self.verdict = ServiceVerdict(Level.UNKNOWN)
         self.health = TargetHealth()
         self.no_data_reason = ""  # why nothing is measured yet (the failing source's reason, or the first poll)
+        self.scaling: ScalingActivity | None = None  # S16: the newest scaling activity
+        self.scaling_problem = ""  # why the scaling activities could not be read (denied…), shown instead
         self.border_title = "ECS service"
 
     def show(
@@ -45,8 +47,11 @@ class ServicePanel(StatusWidget):
         verdict: ServiceVerdict,
         health: TargetHealth | None = None,
         no_data_reason: str = "",
+        scaling: ScalingActivity | None = None,
+        scaling_problem: str = "",
     ) -> None:
         self.service, self.task_definition, self.verdict = service, task_definition, verdict
+        self.scaling, self.scaling_problem = scaling, scaling_problem
         self.health, self.no_data_reason = health or TargetHealth(), no_data_reason
         if service is not None:
             self.border_title = Text(f"ECS service {make_visible(service.name)}")  # an AWS name: never markup
@@ -94,6 +99,24 @@ class ServicePanel(StatusWidget):
             visible(image_tag(self.task_definition)),
         )
 
+    def _scaling_line(self) -> Text | None:
+        """``scaling 23:46 Successful  Setting desired count to 3.`` (S16: "CPU > 80 % → consider scaling")."""
+        if self.scaling_problem:
+            line = Text.assemble(
+                ("scaling ", self.style_for("muted")), ("? ", self.style_for("unknown")), visible(self.scaling_problem)
+            )
+        elif self.scaling is not None:
+            a = self.scaling
+            when = f"{a.start_time.astimezone(UTC):%m-%d %H:%M} " if a.start_time else ""
+            kind = "alert" if a.status.lower() == "failed" else "warning" if a.status.lower() == "inprogress" else "muted"
+            line = Text.assemble(
+                ("scaling ", self.style_for("muted")), when, (a.status, self.style_for(kind)), "  ", visible(a.description)
+            )
+        else:
+            return None
+        line.no_wrap, line.overflow = True, "ellipsis"
+        return line
+
     def _targets(self) -> Text:
         """``targets 2 healthy`` — red when none is, muted when there is no current datapoint."""
         health = self.health
@@ -107,6 +130,9 @@ class ServicePanel(StatusWidget):
                 head.append(f"  {self.stale_text}", style=self.style_for("stale"))
             return Group(head, self._counts())
         lines: list[RenderableType] = [self._verdict_line(), self._counts()]
+        scaling = self._scaling_line()
+        if scaling is not None:
+            lines.append(scaling)
         if self.service is not None:
             lines.append(Text("Deployments", style=self.style_for("muted")))
             for d in self.service.deployments[:MAX_DEPLOYMENTS]:
