@@ -145,6 +145,8 @@ def test_warn_must_be_below_alert(tmp_path):
         ("[refresh]\nmetrics_seconds = 0\n", "refresh.metrics_seconds", "must be between 1 and 3600 seconds"),
         ("[ui]\nlog_buffer_lines = 50\n", "ui.log_buffer_lines", "must be between 100 and 1000000, got 50"),
         ('[ui]\nchart_window = "2h"\n', "ui.chart_window", "'2h' is not a chart window; choose one of 1h, 3h, 24h"),
+        ('[ui]\nlanguage = "fr"\n', "ui.language", "'fr' is not a language; choose one of ja, en"),
+        ("[ui]\nlanguage = 1\n", "ui.language", "must be a string"),
         ("[ui]\nstale_after_periods = 0\n", "ui.stale_after_periods", "must be between 1 and 60 periods, got 0"),
         ("[ui]\nstale_after_periods = 2.5\n", "ui.stale_after_periods", "must be an integer, got a number 2.5"),
         ("[alerts]\nclear_after_seconds = 7200\n", "alerts.clear_after_seconds", "must be between 0 and 3600 seconds"),
@@ -161,6 +163,8 @@ def test_warn_must_be_below_alert(tmp_path):
             "must not be below thresholds.ecs_memory_percent.alert (85)",
         ),
         ('aws = "ap-northeast-1"\n', "aws", "must be a table"),
+        ("[actions]\nrollout_timeout_seconds = 5\n", "actions.rollout_timeout_seconds", "between 30 and 7200 seconds, got 5"),
+        ("[actions]\nsettling_seconds = -1\n", "actions.settling_seconds", "between 0 and 3600 seconds"),
     ],
 )
 def test_out_of_range_values(tmp_path, text, key, fragment):

@@ -12,13 +12,13 @@ import uuid
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
-from kojan_tui.aws.protocol import EcsApi, IdentityApi
+from kojan_tui.aws.protocol import EcsApi, IdentityApi, RdsApi
 from kojan_tui.core.audit import AuditTrail
 from kojan_tui.core.errors import AwsFailure, FailureKind
 from kojan_tui.core.models import ServiceSnapshot
 
 
-class DeployGateway(EcsApi, IdentityApi, Protocol):
+class DeployGateway(EcsApi, IdentityApi, RdsApi, Protocol):
     pass
 
 
@@ -59,6 +59,48 @@ class DeployRequest:
 
 
 @dataclass(frozen=True)
+class ParameterChangeRequest:
+    """One ModifyDBParameterGroup of one parameter (S10: turn the slow query log on)."""
+
+    group: str
+    name: str
+    value: str
+    action: str = "modify-db-parameter"
+    before: str | None = None  # the value now, for the record
+    apply_method: str = "immediate"
+    id: str = field(default_factory=lambda: uuid.uuid4().hex[:12])
+
+    @property
+    def target(self) -> str:
+        return f"db-parameter-group/{self.group}"
+
+    def api_request(self) -> dict[str, Any]:
+        return {
+            "DBParameterGroupName": self.group,
+            "Parameters": [{"ParameterName": self.name, "ParameterValue": self.value, "ApplyMethod": self.apply_method}],
+        }
+
+    def details(self) -> dict[str, Any]:
+        return {"request_id": self.id, "parameter": self.name, "value_before": self.before, "value": self.value}
+
+
+@dataclass(frozen=True)
+class ParameterOutcome:
+    request: ParameterChangeRequest
+    value_after: str | None = None
+    done: bool = False
+    failure: AwsFailure | None = None
+    audit_error: str | None = None
+
+    @property
+    def summary(self) -> str:
+        if self.done:
+            base = f"done: {self.request.name} = {self.value_after}"
+            return base + (f" (audit failed: {self.audit_error})" if self.audit_error else "")
+        return f"not done: {self.failure}" if self.failure else "not done"
+
+
+@dataclass(frozen=True)
 class DeployOutcome:
     request: DeployRequest
     snapshot: ServiceSnapshot | None = None  # what UpdateService answered (None: not done)
@@ -91,11 +133,11 @@ class AuditedActions:
                 return None
         return self._identity_arn
 
-    async def record(self, request: DeployRequest, outcome: str, **extra: Any) -> None:
+    async def record(self, request: DeployRequest | ParameterChangeRequest, outcome: str, **extra: Any) -> None:
         """Append one record of ``request`` (raises OSError when the trail cannot be written)."""
         self.audit.record(request.action, request.target, outcome, await self.identity_arn(), {**request.details(), **extra})
 
-    async def request(self, request: DeployRequest) -> None:
+    async def request(self, request: DeployRequest | ParameterChangeRequest) -> None:
         """The user opened the confirmation for ``request`` (best effort: nothing is sent yet)."""
         try:
             await self.record(request, "requested")
@@ -140,3 +182,34 @@ class AuditedActions:
         except OSError as error:
             return DeployOutcome(request, snapshot=snapshot, audit_error=str(error))
         return DeployOutcome(request, snapshot=snapshot)
+
+    async def modify_db_parameter(self, request: ParameterChangeRequest) -> ParameterOutcome:
+        """Execute a confirmed parameter change: refused when read-only, never sent unrecorded."""
+        operation = "ModifyDBParameterGroup"
+        if self.read_only:
+            failure = AwsFailure(FailureKind.READ_ONLY, "refused: the app is in read-only mode", operation=operation)
+            try:
+                await self.record(request, "refused: read-only")
+            except OSError:
+                pass
+            return ParameterOutcome(request, failure=failure)
+        try:
+            await self.record(request, "confirmed")
+        except OSError as error:
+            failure = AwsFailure(FailureKind.INVALID_REQUEST, f"not sent: the audit trail cannot be written ({error})")
+            return ParameterOutcome(request, failure=failure)
+        try:
+            parameter = await self.gateway.modify_db_parameter(
+                request.group, request.name, request.value, apply_method=request.apply_method
+            )
+        except AwsFailure as failure:
+            try:
+                await self.record(request, f"failed: {failure.kind.value}", code=failure.code, message=failure.message)
+            except OSError:
+                pass
+            return ParameterOutcome(request, failure=failure)
+        try:
+            await self.record(request, "succeeded", value_after=parameter.value)
+        except OSError as error:
+            return ParameterOutcome(request, parameter.value, True, audit_error=str(error))
+        return ParameterOutcome(request, parameter.value, True)

@@ -60,6 +60,10 @@ def service_snapshot(raw: dict, cluster: str) -> ServiceSnapshot:
         task_definition=str(raw.get("taskDefinition", "")),
         deployments=tuple(deployment(d) for d in raw.get("deployments", []) or []),
         events=tuple(events),
+        security_groups=tuple(
+            str(g)
+            for g in ((raw.get("networkConfiguration") or {}).get("awsvpcConfiguration") or {}).get("securityGroups", []) or []
+        ),
     )
 
 
@@ -86,6 +90,10 @@ def task_definition(raw: dict) -> TaskDefinition:
             environment=tuple((str(e.get("name", "")), str(e.get("value", ""))) for e in c.get("environment", []) or []),
             # Only the reference (an ARN or parameter name) is kept: a secret's value never comes this way.
             secrets=tuple((str(s.get("name", "")), str(s.get("valueFrom", ""))) for s in c.get("secrets", []) or []),
+            cpu=_int_or_none(c.get("cpu")),
+            memory=_int_or_none(c.get("memory")),
+            ports=tuple(f"{p.get('containerPort', '?')}/{p.get('protocol', 'tcp')}" for p in c.get("portMappings", []) or []),
+            health_check=_health_check(c.get("healthCheck")),
         )
         for c in raw.get("containerDefinitions", []) or []
     )
@@ -95,7 +103,31 @@ def task_definition(raw: dict) -> TaskDefinition:
         revision=int(raw.get("revision", 0) or 0),
         containers=containers,
         registered_at=utc(raw.get("registeredAt")),
+        status=str(raw.get("status") or "ACTIVE"),
+        cpu=str(raw["cpu"]) if raw.get("cpu") is not None else None,
+        memory=str(raw["memory"]) if raw.get("memory") is not None else None,
     )
+
+
+def _int_or_none(value: object) -> int | None:
+    try:
+        return int(value) if value is not None else None  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return None
+
+
+def _health_check(raw: object) -> str | None:
+    """``CMD-SHELL wget … || exit 1 (every 15 s, timeout 5 s, 3 retries)`` or None."""
+    if not isinstance(raw, dict) or not raw.get("command"):
+        return None
+    command = " ".join(str(part) for part in raw.get("command") or [])
+    timings = ", ".join(
+        text
+        for key, text in (("interval", "every {} s"), ("timeout", "timeout {} s"), ("retries", "{} retries"))
+        if (value := raw.get(key)) is not None
+        for text in [text.format(value)]
+    )
+    return f"{command} ({timings})" if timings else command
 
 
 def task_definition_revision(arn: str) -> tuple[str, int]:
@@ -113,6 +145,9 @@ def db_instance(raw: dict) -> DbInstance:
         allocated_storage_gib=int(raw.get("AllocatedStorage", 0) or 0),
         parameter_groups=tuple(str(g.get("DBParameterGroupName", "")) for g in raw.get("DBParameterGroups", []) or []),
         security_groups=tuple(str(g.get("VpcSecurityGroupId", "")) for g in raw.get("VpcSecurityGroups", []) or []),
+        endpoint=str((raw.get("Endpoint") or {}).get("Address", "")),
+        port=(raw.get("Endpoint") or {}).get("Port"),
+        multi_az=raw.get("MultiAZ") if isinstance(raw.get("MultiAZ"), bool) else None,
     )
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 from kojan_tui.aws import convert
@@ -10,6 +11,7 @@ from kojan_tui.core.errors import AwsFailure, FailureKind
 from kojan_tui.core.models import ServiceSnapshot, TaskDefinition
 
 MAX_TASK_DEFINITION_PAGES = 10
+DESCRIBE_CONCURRENCY = 4  # DescribeTaskDefinition calls in flight at once for the revision history
 
 
 class EcsCalls(AwsBase):
@@ -30,8 +32,8 @@ class EcsCalls(AwsBase):
         raw = await self._call("ecs", "DescribeTaskDefinition", taskDefinition=task_definition)
         return convert.task_definition(raw.get("taskDefinition", {}))
 
-    async def list_task_definitions(self, family: str) -> list[str]:
-        """ARNs of the family's ACTIVE revisions, newest first (exact family: the API matches a prefix)."""
+    async def list_task_definitions(self, family: str, *, status: str = "ACTIVE") -> list[str]:
+        """ARNs of the family's revisions in ``status``, newest first (exact family: the API matches a prefix)."""
         arns: list[str] = []
         token = None
         for _ in range(MAX_TASK_DEFINITION_PAGES):
@@ -39,7 +41,7 @@ class EcsCalls(AwsBase):
                 "ecs",
                 "ListTaskDefinitions",
                 familyPrefix=family,
-                status="ACTIVE",
+                status=status,
                 sort="DESC",
                 **({"nextToken": token} if token else {}),
             )
@@ -48,6 +50,17 @@ class EcsCalls(AwsBase):
             if not token:
                 break
         return sorted(arns, key=lambda a: convert.task_definition_revision(a)[1], reverse=True)
+
+    async def task_definition_history(self, family: str, *, limit: int = 10) -> list[TaskDefinition]:
+        """Both listings (a deregistered revision is INACTIVE, still describable), then the newest ``limit``
+        described, a few at a time."""
+        arns = {arn for status in ("ACTIVE", "INACTIVE") for arn in await self.list_task_definitions(family, status=status)}
+        newest = sorted(arns, key=lambda a: convert.task_definition_revision(a)[1], reverse=True)[:limit]
+        definitions: list[TaskDefinition] = []
+        for start in range(0, len(newest), DESCRIBE_CONCURRENCY):
+            batch = newest[start : start + DESCRIBE_CONCURRENCY]
+            definitions += await asyncio.gather(*(self.describe_task_definition(arn) for arn in batch))
+        return definitions
 
     async def update_service(
         self,

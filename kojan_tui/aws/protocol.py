@@ -24,6 +24,7 @@ from kojan_tui.core.models import (
     ServiceSnapshot,
     TaskDefinition,
 )
+from kojan_tui.core.resources import DbParameter, SecretLength, SecurityGroup, StoredObject
 
 
 class IdentityApi(Protocol):
@@ -37,8 +38,12 @@ class EcsApi(Protocol):
 
     async def describe_task_definition(self, task_definition: str) -> TaskDefinition: ...
 
-    async def list_task_definitions(self, family: str) -> list[str]:
-        """ARNs of the family's ACTIVE revisions, newest first."""
+    async def list_task_definitions(self, family: str, *, status: str = "ACTIVE") -> list[str]:
+        """ARNs of the family's revisions in ``status`` (ACTIVE | INACTIVE), newest first."""
+        ...
+
+    async def task_definition_history(self, family: str, *, limit: int = 10) -> list[TaskDefinition]:
+        """The family's ``limit`` newest revisions, ACTIVE and INACTIVE (``status`` tells), newest first."""
         ...
 
     async def update_service(
@@ -87,13 +92,33 @@ class LogsApi(Protocol):
 class RdsApi(Protocol):
     async def describe_db_instance(self, identifier: str) -> DbInstance: ...
 
+    async def describe_db_parameter(self, group: str, name: str) -> DbParameter: ...
+
+    async def modify_db_parameter(self, group: str, name: str, value: str, *, apply_method: str = "immediate") -> DbParameter:
+        """MUTATES production. Raises AwsFailure(READ_ONLY) when read-only. Only through ``kojan_tui.actions``."""
+        ...
+
+
+class S3Api(Protocol):
+    async def newest_objects(self, bucket: str, *, prefix: str = "", count: int = 5) -> list[StoredObject]: ...
+
+
+class Ec2Api(Protocol):
+    async def describe_security_groups(self, group_ids: Sequence[str]) -> list[SecurityGroup]: ...
+
+
+class SecretsApi(Protocol):
+    async def secret_length(self, secret_id: str) -> SecretLength:
+        """The secret's length and last change: never its value."""
+        ...
+
 
 class AutoscalingApi(Protocol):
     async def describe_scaling_activities(self, resource_id: str, *, max_results: int = 5) -> list[ScalingActivity]: ...
 
 
 @runtime_checkable
-class Gateway(IdentityApi, EcsApi, MetricsApi, LogsApi, RdsApi, AutoscalingApi, Protocol):
+class Gateway(IdentityApi, EcsApi, MetricsApi, LogsApi, RdsApi, AutoscalingApi, S3Api, Ec2Api, SecretsApi, Protocol):
     read_only: bool
 
     async def close(self) -> None: ...

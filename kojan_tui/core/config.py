@@ -72,6 +72,7 @@ class UiSettings:
     notify: bool = True
     log_buffer_lines: int = 10_000
     chart_window: str = "1h"  # 1h | 3h | 24h
+    language: str = "ja"  # runbooks and checklists: "ja" (the guide's wording) | "en"
     stale_after_periods: int = 3  # a metric whose newest datapoint is older than this many periods shows NO DATA
 
 
@@ -91,6 +92,13 @@ class IncidentSettings:
 
 
 @dataclass(frozen=True)
+class ActionSettings:
+    rollout_timeout_seconds: float = 900.0  # S26/S09: a rollout not COMPLETED by then is reported TIMED OUT
+    settling_seconds: float = 120.0  # S29: metrics must stay within thresholds this long after the rollout
+    watch_seconds: float = 5.0  # how often the rollout watch asks DescribeServices
+
+
+@dataclass(frozen=True)
 class Config:
     aws: AwsSettings = field(default_factory=AwsSettings)
     service: ServiceSettings = field(default_factory=ServiceSettings)
@@ -98,6 +106,7 @@ class Config:
     thresholds: Thresholds = field(default_factory=Thresholds)
     rollback: RollbackTriggers = field(default_factory=RollbackTriggers)
     ui: UiSettings = field(default_factory=UiSettings)
+    actions: ActionSettings = field(default_factory=ActionSettings)
     incidents: IncidentSettings = field(default_factory=IncidentSettings)
     alerts: AlertSettings = field(default_factory=AlertSettings)
     source: str = "<defaults>"  # the file it came from, for messages
@@ -113,6 +122,7 @@ CONFIG_FILENAME = "config.toml"
 # service with kojan-map production's defaults (e.g. your cluster with production's log group).
 ALL_KEYS_REQUIRED = {"service"}
 MIN_INTERVAL_S, MAX_INTERVAL_S = 1.0, 3600.0
+LANGUAGES = ("ja", "en")  # of the runbooks and checklists
 MIN_BUFFER_LINES, MAX_BUFFER_LINES = 100, 1_000_000
 MIN_STALE_PERIODS, MAX_STALE_PERIODS = 1, 60
 MAX_CLEAR_AFTER_S = 3600.0
@@ -351,6 +361,8 @@ def _range_problem(dotted: str, value: object) -> str | None:
             return f"{value!r} is not an AWS region name (like ap-northeast-1)"
         if dotted == "aws.endpoint_url" and not value.startswith(("http://", "https://")):
             return f"{value!r} must start with http:// or https://"
+        if dotted == "ui.language" and value not in LANGUAGES:
+            return f"{value!r} is not a language; choose one of {', '.join(LANGUAGES)}"
         if dotted == "ui.chart_window":
             if value not in WINDOWS:
                 return f"{value!r} is not a chart window; choose one of {', '.join(WINDOWS)}"
@@ -363,6 +375,12 @@ def _range_problem(dotted: str, value: object) -> str | None:
         return f"must be above 0 and at most 300 seconds, got {_num(value)}"
     if dotted == "aws.max_attempts" and not 1 <= value <= 20:
         return f"must be between 1 and 20, got {value}"
+    if dotted == "actions.rollout_timeout_seconds" and not 30 <= value <= 7200:
+        return f"must be between 30 and 7200 seconds, got {_num(value)}"
+    if dotted == "actions.settling_seconds" and not 0 <= value <= 3600:
+        return f"must be between 0 and 3600 seconds, got {_num(value)}"
+    if dotted == "actions.watch_seconds" and not 0.1 <= value <= 60:
+        return f"must be between 0.1 and 60 seconds, got {_num(value)}"
     if dotted == "ui.log_buffer_lines" and not MIN_BUFFER_LINES <= value <= MAX_BUFFER_LINES:
         return f"must be between {MIN_BUFFER_LINES} and {MAX_BUFFER_LINES}, got {value}"
     if dotted == "ui.stale_after_periods" and not MIN_STALE_PERIODS <= value <= MAX_STALE_PERIODS:

@@ -49,6 +49,7 @@ class ServiceSnapshot:
     task_definition: str  # full ARN
     deployments: tuple[Deployment, ...] = ()
     events: tuple[ServiceEvent, ...] = ()  # newest first, as AWS returns them
+    security_groups: tuple[str, ...] = ()  # networkConfiguration.awsvpcConfiguration.securityGroups
 
     @property
     def primary(self) -> Deployment | None:
@@ -61,6 +62,10 @@ class ContainerDefinition:
     image: str
     environment: tuple[tuple[str, str], ...] = ()
     secrets: tuple[tuple[str, str], ...] = ()  # (name, valueFrom): references, never values
+    cpu: int | None = None  # CPU units (None: not set on the container)
+    memory: int | None = None  # MiB, the hard limit (None: not set)
+    ports: tuple[str, ...] = ()  # "8080/tcp" per port mapping
+    health_check: str | None = None  # the command and its timings, as one line (None: no health check)
 
 
 @dataclass(frozen=True)
@@ -70,6 +75,9 @@ class TaskDefinition:
     revision: int
     containers: tuple[ContainerDefinition, ...] = ()
     registered_at: datetime | None = None
+    status: str = "ACTIVE"  # ACTIVE | INACTIVE (deregistered: existing tasks keep it, nothing new can use it)
+    cpu: str | None = None  # the task's size, as AWS reports it ("512", "1 vCPU")
+    memory: str | None = None
 
 
 @dataclass(frozen=True)
@@ -169,3 +177,6 @@ class DbInstance:
     allocated_storage_gib: int
     parameter_groups: tuple[str, ...] = ()
     security_groups: tuple[str, ...] = ()
+    endpoint: str = ""  # address (empty while AWS gives none, e.g. creating)
+    port: int | None = None
+    multi_az: bool | None = None

@@ -92,6 +92,13 @@ class DashboardSources:
         )
         return errors, db_errors, end_ms
 
+    async def measure_once(self) -> DashboardData:
+        """Metrics, database and error counts fetched once and delivered (a check judging S25 without the app)."""
+        self._got_metrics(await self.fetch_metrics())
+        self._got_db(await self.fetch_db())
+        self._got_errors(await self.fetch_errors())
+        return self.data
+
     # -- deliveries (on the event loop) ----------------------------------------------------------
 
     def _update(self, source: SourceName, **changes: object) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+import boto3
 import pytest
 
 from kojan_tui.aws.fake import FakeGateway
@@ -137,6 +138,23 @@ async def test_rollback_changes_the_task_definition(gateway):
     snap = await gateway.update_service(CLUSTER, NAME, task_definition=f"{SERVICE.task_family}:2")
     assert snap.task_definition.endswith("kojan-map-business:2")
     assert (await gateway.describe_service(CLUSTER, NAME)).task_definition.endswith("kojan-map-business:2")
+
+
+def deregister(gateway, revision: int) -> None:
+    if isinstance(gateway, FakeGateway):
+        gateway.deregister(TD_ARN.format(revision))
+    else:
+        boto3.client("ecs", region_name="ap-northeast-1", endpoint_url=gateway.settings.endpoint_url).deregister_task_definition(
+            taskDefinition=f"{SERVICE.task_family}:{revision}"
+        )
+
+
+async def test_history_lists_inactive_revisions_too(gateway):
+    deregister(gateway, 2)
+    assert [a.rsplit(":", 1)[1] for a in await gateway.list_task_definitions(SERVICE.task_family)] == ["3", "1"]
+    history = await gateway.task_definition_history(SERVICE.task_family)
+    assert [(td.revision, td.status) for td in history] == [(3, "ACTIVE"), (2, "INACTIVE"), (1, "ACTIVE")]
+    assert [td.revision for td in await gateway.task_definition_history(SERVICE.task_family, limit=2)] == [3, 2]
 
 
 async def test_audited_actions_behave_the_same_on_both(gateway, tmp_path):

@@ -120,3 +120,32 @@ def test_metric_data_query_shape():
             "Stat": "p99",
         },
     }
+
+
+def test_task_definition_sizes_ports_health_check_and_status() -> None:
+    from kojan_tui.aws import convert as c
+
+    raw = {
+        "taskDefinitionArn": "arn:aws:ecs:r:1:task-definition/f:3",
+        "family": "f",
+        "revision": 3,
+        "status": "INACTIVE",
+        "cpu": "512",
+        "memory": "1024",
+        "containerDefinitions": [
+            {
+                "name": "business",
+                "image": "repo:v1",
+                "cpu": 512,
+                "memory": 1024,
+                "portMappings": [{"containerPort": 8080, "protocol": "tcp"}],
+                "healthCheck": {"command": ["CMD-SHELL", "curl -f localhost || exit 1"], "interval": 15, "retries": 3},
+            }
+        ],
+    }
+    td = c.task_definition(raw)
+    assert (td.status, td.cpu, td.memory) == ("INACTIVE", "512", "1024")
+    container = td.containers[0]
+    assert (container.cpu, container.memory, container.ports) == (512, 1024, ("8080/tcp",))
+    assert container.health_check == "CMD-SHELL curl -f localhost || exit 1 (every 15 s, 3 retries)"
+    assert c.task_definition({"containerDefinitions": [{"name": "x"}]}).containers[0].health_check is None

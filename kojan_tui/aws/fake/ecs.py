@@ -31,10 +31,19 @@ class FakeEcs(FakeBase):
             FailureKind.NOT_FOUND, f"task definition {task_definition} not found", operation="DescribeTaskDefinition"
         )
 
-    async def list_task_definitions(self, family: str) -> list[str]:
+    async def list_task_definitions(self, family: str, *, status: str = "ACTIVE") -> list[str]:
         await self._enter("list_task_definitions")
-        tds = [td for td in self.task_definitions.values() if td.family == family]
+        tds = [td for td in self.task_definitions.values() if td.family == family and td.status == status]
         return [td.arn for td in sorted(tds, key=lambda td: td.revision, reverse=True)]
+
+    async def task_definition_history(self, family: str, *, limit: int = 10) -> list[TaskDefinition]:
+        await self._enter("task_definition_history")
+        tds = [td for td in self.task_definitions.values() if td.family == family]
+        return sorted(tds, key=lambda td: td.revision, reverse=True)[:limit]
+
+    def deregister(self, revision_arn: str) -> None:
+        """What DeregisterTaskDefinition does: the revision stays describable, INACTIVE."""
+        self.task_definitions[revision_arn] = replace(self.task_definitions[revision_arn], status="INACTIVE")
 
     async def update_service(
         self,
@@ -55,6 +64,12 @@ class FakeEcs(FakeBase):
         current = await self.describe_service(cluster, service)
         if task_definition:
             td = await self.describe_task_definition(task_definition)
+            if td.status != "ACTIVE":
+                raise AwsFailure(
+                    FailureKind.INVALID_REQUEST,
+                    f"TaskDefinition is inactive ({td.family}:{td.revision})",
+                    operation="UpdateService",
+                )
             current = replace(current, task_definition=td.arn)
         self.service = current
         return current

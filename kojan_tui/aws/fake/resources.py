@@ -1,0 +1,44 @@
+"""Fake S3, EC2 security groups and Secrets Manager (lengths only), for UI tests."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from kojan_tui.aws.fake.base import FakeBase
+from kojan_tui.core.errors import AwsFailure, FailureKind
+from kojan_tui.core.resources import SecretLength, SecurityGroup, StoredObject
+
+
+class FakeS3(FakeBase):
+    def __init__(self, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.objects: dict[str, list[StoredObject]] = {}  # bucket -> objects
+
+    async def newest_objects(self, bucket: str, *, prefix: str = "", count: int = 5) -> list[StoredObject]:
+        await self._enter("newest_objects")
+        if bucket not in self.objects:
+            raise AwsFailure(FailureKind.NOT_FOUND, f"bucket {bucket} not found", operation="ListObjectsV2")
+        found = [o for o in self.objects[bucket] if o.key.startswith(prefix)]
+        return sorted(found, key=lambda o: o.last_modified.timestamp() if o.last_modified else 0, reverse=True)[:count]
+
+
+class FakeEc2(FakeBase):
+    def __init__(self, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.security_groups: dict[str, SecurityGroup] = {}
+
+    async def describe_security_groups(self, group_ids: Sequence[str]) -> list[SecurityGroup]:
+        await self._enter("describe_security_groups")
+        return [self.security_groups[g] for g in group_ids if g in self.security_groups]
+
+
+class FakeSecrets(FakeBase):
+    def __init__(self, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.secret_lengths: dict[str, SecretLength] = {}
+
+    async def secret_length(self, secret_id: str) -> SecretLength:
+        await self._enter("secret_length")
+        if secret_id not in self.secret_lengths:
+            raise AwsFailure(FailureKind.NOT_FOUND, f"secret {secret_id} not found", operation="DescribeSecret")
+        return self.secret_lengths[secret_id]

@@ -1,0 +1,92 @@
+"""The rollout judgement after UpdateService: success only when the PRIMARY deployment runs the chosen
+revision AND is COMPLETED. FAILED, or a circuit breaker rolling back to another revision, is a failure."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from enum import Enum
+
+from kojan_tui.core.models import Deployment, ServiceSnapshot
+from kojan_tui.core.verdict import task_definition_label
+
+ROLLBACK_WORDS = ("rolling back", "rolled back", "circuit breaker")
+
+
+class RolloutPhase(str, Enum):
+    IN_PROGRESS = "in progress"
+    COMPLETED = "completed"
+    FAILED = "failed"
+    TIMED_OUT = "timed out"
+
+    @property
+    def finished(self) -> bool:
+        return self is not RolloutPhase.IN_PROGRESS
+
+
+@dataclass(frozen=True)
+class RolloutJudgement:
+    phase: RolloutPhase
+    reason: str
+
+    @property
+    def text(self) -> str:
+        return f"{self.phase.value.upper()}: {self.reason}"
+
+
+@dataclass(frozen=True)
+class RolloutTarget:
+    """What was asked: the revision that must end up PRIMARY, and the deployment UpdateService started."""
+
+    task_definition: str  # ARN or family:rev
+    deployment_id: str | None  # the PRIMARY deployment in UpdateService's answer (None: unknown)
+    started_at: datetime
+    timeout_seconds: float
+
+
+def _same_revision(a: str, b: str) -> bool:
+    return task_definition_label(a) == task_definition_label(b)
+
+
+def judge_rollout(service: ServiceSnapshot, target: RolloutTarget, now: datetime) -> RolloutJudgement:
+    primary = service.primary
+    ours: Deployment | None = next((d for d in service.deployments if d.id == target.deployment_id), None)
+    if ours is not None and ours.rollout_state == "FAILED":
+        return RolloutJudgement(RolloutPhase.FAILED, f"deployment {ours.id} FAILED: {ours.rollout_reason or 'no reason given'}")
+    for event in service.events:
+        message = event.message.lower()
+        if event.created_at >= target.started_at and any(word in message for word in ROLLBACK_WORDS):
+            return RolloutJudgement(RolloutPhase.FAILED, f"the service rolled back: {event.message}")
+    if primary is not None and not _same_revision(primary.task_definition, target.task_definition):
+        if target.deployment_id is None or primary.id != target.deployment_id:
+            label = task_definition_label(primary.task_definition)
+            return RolloutJudgement(
+                RolloutPhase.FAILED,
+                f"the PRIMARY deployment runs {label}, not {task_definition_label(target.task_definition)}"
+                " (rolled back or replaced)",
+            )
+    if primary is not None and primary.rollout_state == "FAILED":
+        return RolloutJudgement(RolloutPhase.FAILED, f"deployment {primary.id} FAILED: {primary.rollout_reason or 'no reason'}")
+    is_ours = primary is not None and (target.deployment_id is None or primary.id == target.deployment_id)
+    if primary is not None and is_ours and _same_revision(primary.task_definition, target.task_definition):
+        completed = primary.rollout_state == "COMPLETED" or (
+            primary.rollout_state is None and len(service.deployments) == 1 and primary.running == primary.desired
+        )
+        if completed:
+            return RolloutJudgement(
+                RolloutPhase.COMPLETED,
+                f"PRIMARY {primary.id} runs {task_definition_label(primary.task_definition)},"
+                f" COMPLETED ({primary.running}/{primary.desired} running)",
+            )
+    elapsed = (now - target.started_at).total_seconds()
+    if elapsed > target.timeout_seconds:
+        return RolloutJudgement(
+            RolloutPhase.TIMED_OUT, f"not COMPLETED after {elapsed:.0f} s (timeout {target.timeout_seconds:.0f} s)"
+        )
+    if primary is None:
+        return RolloutJudgement(RolloutPhase.IN_PROGRESS, "no PRIMARY deployment listed yet")
+    return RolloutJudgement(
+        RolloutPhase.IN_PROGRESS,
+        f"{primary.rollout_state or 'rollout state unknown'}: {primary.running}/{primary.desired} running,"
+        f" {primary.pending} pending" + (f" — {primary.rollout_reason}" if primary.rollout_reason else ""),
+    )

@@ -1,0 +1,60 @@
+"""The runbooks' actions: S09 force a new deployment, S10 turn the slow query log on. Each plans first (what
+the confirmation shows) and executes only through ``AuditedActions``.
+"""
+
+from __future__ import annotations
+
+from kojan_tui.actions.audited import DeployRequest, ParameterChangeRequest
+from kojan_tui.procedures.actions import ActionContext, ActionPlan, ActionResult, action
+from kojan_tui.procedures.checks_performance import SLOW_QUERY_PARAMETER
+
+
+async def plan_force_deployment(ctx: ActionContext) -> ActionPlan:
+    service = ctx.config.service
+    snapshot = await ctx.gateway.describe_service(service.cluster, service.name)
+    request = DeployRequest(
+        service.cluster,
+        service.name,
+        action="force-new-deployment",
+        force_new_deployment=True,
+        before_task_definition=snapshot.task_definition,
+    )
+    await ctx.actions.request(request)
+    return ActionPlan(
+        f"Force a new deployment of {service.name} (same revision, new tasks)",
+        request.target,
+        request.api_request(),
+        phrase=service.name,
+        payload=request,
+    )
+
+
+async def execute_force_deployment(ctx: ActionContext, plan: ActionPlan) -> ActionResult:
+    outcome = await ctx.actions.update_service(plan.payload)
+    return ActionResult(outcome.done, f"force new deployment: {outcome.summary}", ctx.clock())
+
+
+async def plan_slow_query_log(ctx: ActionContext) -> ActionPlan:
+    db = await ctx.gateway.describe_db_instance(ctx.config.service.db_instance)
+    if not db.parameter_groups:
+        raise LookupError(f"{db.identifier} has no DB parameter group")
+    group = db.parameter_groups[0]
+    before = (await ctx.gateway.describe_db_parameter(group, SLOW_QUERY_PARAMETER)).value
+    request = ParameterChangeRequest(group, SLOW_QUERY_PARAMETER, "1", action="enable-slow-query-log", before=before)
+    await ctx.actions.request(request)
+    return ActionPlan(
+        f"Turn slow_query_log on in {group} (now {before})", request.target, request.api_request(), phrase=group, payload=request
+    )
+
+
+async def execute_slow_query_log(ctx: ActionContext, plan: ActionPlan) -> ActionResult:
+    outcome = await ctx.actions.modify_db_parameter(plan.payload)
+    return ActionResult(outcome.done, f"slow_query_log: {outcome.summary}", ctx.clock())
+
+
+FORCE_NEW_DEPLOYMENT = action(
+    "ecs.force_new_deployment", "Force a new deployment", plan_force_deployment, execute_force_deployment
+)
+ENABLE_SLOW_QUERY_LOG = action(
+    "rds.enable_slow_query_log", "Turn the slow query log on", plan_slow_query_log, execute_slow_query_log
+)

@@ -1,0 +1,157 @@
+"""S09 memory (24 h at 5 minutes, trend, when it reaches 95 %, memory since a forced deployment) and S10
+latency (TargetResponseTime Average/Maximum at 60 s over 1 h, the slow query log and its newest entries).
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from kojan_tui.core.slowquery import parse_slow_entry
+from kojan_tui.core.trend import trend
+from kojan_tui.procedures.checks import CheckContext, CheckResult, Verdict, check
+from kojan_tui.procedures.evidence import alb_query, chart_data, ecs_query, metrics
+
+CROSSING_FAIL = timedelta(hours=2)  # reaching the S25 level within this is a failure, within a day a warning
+CROSSING_WARN = timedelta(hours=24)
+LATENCY_LIMIT_S = 1.0  # S10: "responses always above 1 s"
+SLOW_QUERY_PARAMETER = "slow_query_log"
+SLOW_WARN, SLOW_FAIL = 3, 10  # slow queries per hour (a handful a day is normal)
+
+
+@check("ecs.memory_trend", "S09 ECS memory Maximum, 5-minute periods, 24 h: trend and 95 % crossing")
+async def memory_trend(ctx: CheckContext) -> CheckResult:
+    series = (await metrics(ctx, [ecs_query(ctx, "memory", "MemoryUtilization", "Maximum", 300)], hours=24))["memory"]
+    level = ctx.config.rollback.memory_percent
+    alert = ctx.config.thresholds.ecs_memory_percent.alert
+    memory = ctx.config.thresholds.ecs_memory_percent
+    data = {"chart": chart_data(series, unit="%", threshold=(memory.warn, memory.alert), window="24h"), "level": level}
+    result = trend(series.timestamps, series.values)
+    if result is None:
+        return CheckResult(Verdict.UNAVAILABLE, "too few memory datapoints in the last 24 h to judge a trend", data=data)
+    crossing = result.crossing(level)
+    now = ctx.clock()
+    evidence = [
+        f"latest {result.latest:.1f} % at {result.latest_at:%H:%M} UTC; peak {max(series.values):.1f} % in 24 h",
+        f"trend {result.per_hour:+.1f} points/hour over the newest climb ({result.points} points)",
+    ]
+    if crossing is None:
+        evidence.append(f"at this rate it never reaches {level:g} %")
+    else:
+        evidence.append(f"reaches {level:g} % at {crossing:%Y-%m-%d %H:%M} UTC (in {_human(crossing - now)})")
+    if result.latest >= alert or (crossing is not None and crossing - now <= CROSSING_FAIL):
+        verdict = Verdict.FAIL
+    elif crossing is not None and crossing - now <= CROSSING_WARN:
+        verdict = Verdict.WARN
+    else:
+        verdict = Verdict.PASS
+    summary = f"memory {result.latest:.1f} %, {result.per_hour:+.1f}/h" + (
+        f", {level:g} % in {_human(crossing - now)}" if crossing else f", never reaches {level:g} % at this rate"
+    )
+    return CheckResult(verdict, summary, tuple(evidence), data=data)
+
+
+@check("ecs.memory_after_deploy", "S09 memory since the newest deployment took over")
+async def memory_after_deploy(ctx: CheckContext) -> CheckResult:
+    service = await ctx.gateway.describe_service(ctx.config.service.cluster, ctx.config.service.name)
+    primary = service.primary
+    if primary is None or primary.rollout_state not in (None, "COMPLETED") or len(service.deployments) > 1:
+        state = primary.rollout_state if primary else "no primary deployment"
+        return CheckResult(
+            Verdict.WARN, f"deployment in progress ({state}, {service.running}/{service.desired} running): re-run when done"
+        )
+    since = primary.updated_at or primary.created_at
+    if since is None:
+        return CheckResult(Verdict.UNAVAILABLE, "the deployment has no completion time")
+    series = (await metrics(ctx, [ecs_query(ctx, "memory", "MemoryUtilization", "Maximum", 60)], hours=0, start=since))["memory"]
+    alert = ctx.config.thresholds.ecs_memory_percent.alert
+    if not series.values:
+        return CheckResult(Verdict.UNAVAILABLE, f"no memory datapoint since the deployment completed at {since:%H:%M:%S} UTC yet")
+    peak = max(series.values)
+    evidence = (
+        f"deployment {primary.id} completed {since:%H:%M:%S} UTC",
+        f"Maximum since then {peak:.1f} % (alert at {alert:g} %)",
+    )
+    memory = ctx.config.thresholds.ecs_memory_percent
+    data = {"chart": chart_data(series, unit="%", threshold=(memory.warn, memory.alert), window="since")}
+    if peak >= alert:
+        return CheckResult(
+            Verdict.FAIL, f"memory still {peak:.1f} % since the deployment (alert {alert:g} %)", evidence, data=data
+        )
+    return CheckResult(
+        Verdict.PASS, f"memory back to {series.values[-1]:.1f} % (peak {peak:.1f} % since the deployment)", evidence, data=data
+    )
+
+
+@check("alb.latency", "S10 ALB TargetResponseTime Average and Maximum, 60 s periods, last hour")
+async def latency(ctx: CheckContext) -> CheckResult:
+    series = await metrics(
+        ctx,
+        [
+            alb_query(ctx, "average", "TargetResponseTime", "Average", 60),
+            alb_query(ctx, "maximum", "TargetResponseTime", "Maximum", 60),
+        ],
+        hours=1,
+    )
+    average, maximum = series["average"], series["maximum"]
+    p99 = ctx.config.thresholds.p99_latency_ms
+    data = {
+        "chart": chart_data(average, unit="ms", scale=1000, threshold=(p99.warn, p99.alert), window="1h"),
+        "chart2": chart_data(maximum, unit="ms", scale=1000, threshold=(p99.warn, p99.alert), window="1h"),
+    }
+    if not average.values:
+        return CheckResult(Verdict.UNAVAILABLE, "no TargetResponseTime datapoints in the last hour", data=data)
+    newest_average, newest_maximum = average.values[-1], (maximum.values or (0.0,))[-1]
+    evidence = (
+        f"newest minute: Average {newest_average * 1000:.0f} ms, Maximum {newest_maximum * 1000:.0f} ms",
+        f"hour: Average {sum(average.values) / len(average.values) * 1000:.0f} ms, Maximum {max(maximum.values or (0,)) * 1000:.0f} ms",
+        f"fail: Average above {LATENCY_LIMIT_S * 1000:.0f} ms or Maximum above {2 * LATENCY_LIMIT_S * 1000:.0f} ms",
+    )
+    if newest_average > LATENCY_LIMIT_S or newest_maximum > 2 * LATENCY_LIMIT_S:
+        verdict = Verdict.FAIL
+    elif newest_maximum > LATENCY_LIMIT_S:
+        verdict = Verdict.WARN
+    else:
+        verdict = Verdict.PASS
+    summary = f"newest minute: Average {newest_average * 1000:.0f} ms, Maximum {newest_maximum * 1000:.0f} ms (limit 1000 ms)"
+    return CheckResult(verdict, summary, evidence, data=data)
+
+
+async def _parameter_group(ctx: CheckContext) -> str:
+    db = await ctx.gateway.describe_db_instance(ctx.config.service.db_instance)
+    if not db.parameter_groups:
+        raise LookupError(f"{db.identifier} has no DB parameter group")
+    return db.parameter_groups[0]
+
+
+@check("rds.slow_query_log", "S10 slow_query_log on in the DB parameter group")
+async def slow_query_log(ctx: CheckContext) -> CheckResult:
+    group = await _parameter_group(ctx)
+    parameter = await ctx.gateway.describe_db_parameter(group, SLOW_QUERY_PARAMETER)
+    long_query = await ctx.gateway.describe_db_parameter(group, "long_query_time")
+    evidence = (f"{group}: slow_query_log = {parameter.value}", f"{group}: long_query_time = {long_query.value}")
+    if parameter.value in ("1", "ON", "on"):
+        return CheckResult(Verdict.PASS, f"slow_query_log is on in {group}", evidence)
+    return CheckResult(Verdict.FAIL, f"slow_query_log is off in {group}: slow queries are not recorded", evidence)
+
+
+@check("logs.slow_queries", "S10 newest slow queries (RDS slow query log, last hour)")
+async def slow_queries(ctx: CheckContext) -> CheckResult:
+    group = f"/aws/rds/instance/{ctx.config.service.db_instance}/slowquery"
+    end = ctx.clock()
+    start_ms, end_ms = int((end - timedelta(hours=1)).timestamp() * 1000), int(end.timestamp() * 1000)
+    page = await ctx.gateway.filter_log_events(group, start_ms=start_ms, end_ms=end_ms, max_pages=5)
+    entries = [parse_slow_entry(e.message, e.timestamp_ms) for e in page.events]
+    entries = [e for e in entries if e is not None]
+    if not entries:
+        return CheckResult(Verdict.PASS, "no slow queries in the last hour")
+    newest = sorted(entries, key=lambda e: e.at_ms)[-5:][::-1]
+    worst = max(e.seconds for e in entries)
+    evidence = tuple(e.line() for e in newest)
+    more = "+" if page.truncated else ""
+    verdict = Verdict.FAIL if len(entries) >= SLOW_FAIL else Verdict.WARN if len(entries) >= SLOW_WARN else Verdict.PASS
+    return CheckResult(verdict, f"{len(entries)}{more} slow queries in the last hour, slowest {worst:.1f} s", evidence)
+
+
+def _human(delta: timedelta) -> str:
+    minutes = max(0, int(delta.total_seconds() // 60))
+    return f"{minutes} min" if minutes < 120 else f"{minutes // 60} h {minutes % 60} min"
