@@ -44,6 +44,7 @@ class ServiceSettings:
     secret_prefix: str = "/kojan-map/business/"
     jwt_secret_id: str = "/kojan-map/business/jwt-secret"
     alb_log_bucket: str = "kojan-map-alb-logs"
+    health_url: str | None = None  # the API's health endpoint (S29 "API endpoints answer"); None: not checked
 
 
 @dataclass(frozen=True)
@@ -99,6 +100,14 @@ class ActionSettings:
 
 
 @dataclass(frozen=True)
+class ChecklistSettings:
+    """S27/S29 checklists: the stability timer after a deploy and where last month's logs are archived."""
+
+    stability_minutes: float = 30.0  # S29: stable this long with no threshold breached
+    archive_bucket: str = "kojan-map-log-archive"  # S27: CloudWatch Logs export destination
+
+
+@dataclass(frozen=True)
 class Config:
     aws: AwsSettings = field(default_factory=AwsSettings)
     service: ServiceSettings = field(default_factory=ServiceSettings)
@@ -109,6 +118,7 @@ class Config:
     actions: ActionSettings = field(default_factory=ActionSettings)
     incidents: IncidentSettings = field(default_factory=IncidentSettings)
     alerts: AlertSettings = field(default_factory=AlertSettings)
+    checklists: ChecklistSettings = field(default_factory=ChecklistSettings)
     source: str = "<defaults>"  # the file it came from, for messages
 
 
@@ -121,6 +131,7 @@ CONFIG_FILENAME = "config.toml"
 # Tables that name one service's resources: all-or-nothing, so a partial table never mixes your
 # service with kojan-map production's defaults (e.g. your cluster with production's log group).
 ALL_KEYS_REQUIRED = {"service"}
+OPTIONAL_IN_REQUIRED = {"service.health_url"}  # added later: a [service] table written before it stays valid
 MIN_INTERVAL_S, MAX_INTERVAL_S = 1.0, 3600.0
 LANGUAGES = ("ja", "en")  # of the runbooks and checklists
 MIN_BUFFER_LINES, MAX_BUFFER_LINES = 100, 1_000_000
@@ -251,7 +262,7 @@ class _Reader:
         for name in names:
             dotted = _join(prefix, name)
             if name not in table:
-                if prefix in ALL_KEYS_REQUIRED or cls is Threshold:
+                if (prefix in ALL_KEYS_REQUIRED and dotted not in OPTIONAL_IN_REQUIRED) or cls is Threshold:
                     why = (
                         "a threshold needs both warn and alert" if cls is Threshold else f"every key of [{prefix}] must be given"
                     )
@@ -349,6 +360,7 @@ _SECTIONS = {
     "ui": UiSettings,
     "incidents": IncidentSettings,
     "alerts": AlertSettings,
+    "checklists": ChecklistSettings,
 }
 
 
@@ -359,7 +371,7 @@ def _range_problem(dotted: str, value: object) -> str | None:
             return "must not be empty (leave the key out to use the default)"
         if dotted == "aws.region" and not _REGION_RE.match(value):
             return f"{value!r} is not an AWS region name (like ap-northeast-1)"
-        if dotted == "aws.endpoint_url" and not value.startswith(("http://", "https://")):
+        if dotted in ("aws.endpoint_url", "service.health_url") and not value.startswith(("http://", "https://")):
             return f"{value!r} must start with http:// or https://"
         if dotted == "ui.language" and value not in LANGUAGES:
             return f"{value!r} is not a language; choose one of {', '.join(LANGUAGES)}"
@@ -387,6 +399,8 @@ def _range_problem(dotted: str, value: object) -> str | None:
         return f"must be between {MIN_STALE_PERIODS} and {MAX_STALE_PERIODS} periods, got {value}"
     if dotted == "alerts.clear_after_seconds" and not 0 <= value <= MAX_CLEAR_AFTER_S:
         return f"must be between 0 and {_num(MAX_CLEAR_AFTER_S)} seconds, got {_num(value)}"
+    if dotted == "checklists.stability_minutes" and not 1 <= value <= 24 * 60:
+        return f"must be between 1 and 1440 minutes, got {_num(value)}"
     if value < 0:
         return f"must not be negative, got {_num(value)}"
     if "percent" in dotted and value > 100:
