@@ -10,6 +10,7 @@ from kojan_tui.ui.capabilities import Capability
 from kojan_tui.ui.screens.error_summary import ERROR_SUMMARY
 from kojan_tui.ui.screens.incident import INCIDENT
 from kojan_tui.ui.screens.logs import LOGS
+from kojan_tui.ui.screens.runbook import RUNBOOK_FOR_ALERT, RUNBOOKS
 from kojan_tui.ui.screens.scenarios import DEMO_SCENARIOS
 
-CAPABILITIES: tuple[Capability, ...] = (LOGS, ERROR_SUMMARY, INCIDENT, DEMO_SCENARIOS)
+CAPABILITIES: tuple[Capability, ...] = (LOGS, ERROR_SUMMARY, INCIDENT, RUNBOOKS, RUNBOOK_FOR_ALERT, DEMO_SCENARIOS)
