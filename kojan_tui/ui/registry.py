@@ -7,10 +7,11 @@ the app binds its key and lists its palette commands, and nothing else in ``ui/a
 from __future__ import annotations
 
 from kojan_tui.ui.capabilities import Capability
+from kojan_tui.ui.screens.checklist import CHECKLISTS
 from kojan_tui.ui.screens.error_summary import ERROR_SUMMARY
 from kojan_tui.ui.screens.incident import INCIDENT
 from kojan_tui.ui.screens.logs import LOGS
 from kojan_tui.ui.screens.runbook import RUNBOOK_FOR_ALERT, RUNBOOKS
 from kojan_tui.ui.screens.scenarios import DEMO_SCENARIOS
 
-CAPABILITIES: tuple[Capability, ...] = (LOGS, ERROR_SUMMARY, INCIDENT, RUNBOOKS, RUNBOOK_FOR_ALERT, DEMO_SCENARIOS)
+CAPABILITIES: tuple[Capability, ...] = (LOGS, ERROR_SUMMARY, INCIDENT, RUNBOOKS, RUNBOOK_FOR_ALERT, CHECKLISTS, DEMO_SCENARIOS)
