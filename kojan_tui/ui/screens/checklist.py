@@ -58,7 +58,7 @@ class ChecklistScreen(FramedModal[None]):
     ChecklistScreen {
         #checklist-head { height: auto; }
         #checklist-body { height: 1fr; }
-        #checklist-items { width: 50%; height: 1fr; padding-right: 1; }
+        #checklist-items { width: 50%; height: 1fr; padding-right: 1; text-wrap: nowrap; text-overflow: ellipsis; }
         #checklist-detail { width: 1fr; height: 1fr; }
         #checklist-note { display: none; }
         #checklist-note.-editing { display: block; }
@@ -368,28 +368,26 @@ class ChecklistScreen(FramedModal[None]):
         self.query_one("#checklist-head", Static).update(head)
 
     def show_items(self) -> None:
+        """One line per item: cursor, box, verdict (or auto/manual), timer, action and note marks, the text."""
         runner = self.runner
-        text = Text()
+        text = Text(no_wrap=True, overflow="ellipsis")  # the full text is in the detail pane
         for index, step in enumerate(self.procedure.steps):
             current = runner is not None and index == runner.index
             status = item_status(step, runner.run) if runner else None
             line = Text("▶ " if current else "  ", style="bold" if current else "")
             line.append("[x] " if status and status.done else "[ ] ")
-            line.append(make_visible(step.text.splitlines()[0]), style="reverse" if current else "")
             if step.id in self.running:
-                line.append("  … checking", style="dim")
+                line.append("… check ", style="dim")
             elif status is not None and status.verdict is not None:
-                line.append(f"  {status.verdict.marker}", style=VERDICT_STYLE[status.verdict])
-                left = self.timer_left(step.id) if step.check == STABILITY_CHECK else None
-                if left is not None:
-                    line.append(f" ⏱ {_clock(left)} left", style="yellow")
-            elif step.check:
-                line.append("  · auto", style="dim")
-            if step.action:
-                line.append("  ⚡action", style="dim")
-            if status is not None and status.note:
-                line.append("  ✎", style="dim")
-            line.no_wrap, line.overflow = False, "fold"
+                line.append(f"{status.verdict.marker:<8}", style=VERDICT_STYLE[status.verdict])
+            else:
+                line.append("· auto  " if step.check else "  manual", style="dim")
+            left = self.timer_left(step.id) if step.check == STABILITY_CHECK else None
+            if left is not None:
+                line.append(f" ⏱ {_clock(left)}", style="yellow")
+            line.append(" ⚡" if step.action else "  ", style="dim")
+            line.append("✎ " if status is not None and status.note else "  ", style="dim")
+            line.append(make_visible(step.text.splitlines()[0]), style="reverse" if current else "")
             text.append_text(line)
             text.append("\n")
         self.query_one("#checklist-items", Static).update(text)
