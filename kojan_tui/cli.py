@@ -220,9 +220,14 @@ def _run_app(config: Config, gateway: AwsGateway, demo: Any, audit: Any) -> int:
     gc.freeze()  # what start-up made lives for the whole run: keep it out of full collections (key latency)
 
     async def run() -> None:
+        from kojan_tui.ui.terminal import end_when_terminal_gone
+
+        fds = tuple(stream.fileno() for stream in (sys.__stdin__, sys.__stdout__) if stream is not None)
+        watch = asyncio.create_task(end_when_terminal_gone(app, fds, on_forced_exit=demo.stop if demo else None))
         try:
             await app.run_async()
         finally:
+            watch.cancel()
             await gateway.close()
 
     asyncio.run(run())

@@ -178,7 +178,7 @@ def test_unreadable_file(tmp_path):
     path.write_bytes(b"\xff\xfe not utf-8")
     with pytest.raises(ConfigError) as caught:
         load_config(path)
-    assert str(caught.value).startswith(f"config error in {path}: cannot read the file")
+    assert str(caught.value).startswith(f"config error in {path}, line 1: is not valid UTF-8")
 
 
 def test_resolution_order(tmp_path):

@@ -156,6 +156,7 @@ class DeployOutcome:
     snapshot: ServiceSnapshot | None = None  # what UpdateService answered (None: not done)
     failure: AwsFailure | None = None
     audit_error: str | None = None  # set when the call was made but the record of it could not be written
+    unknown: bool = False  # sent, but no readable answer came back: AWS may have applied it
 
     @property
     def done(self) -> bool:
@@ -163,9 +164,23 @@ class DeployOutcome:
 
     @property
     def summary(self) -> str:
+        if self.unknown:
+            return f"outcome unknown ({self.failure}): AWS may have applied it — look at the service before trying again"
         if self.done:
             return "done, audit failed: " + self.audit_error if self.audit_error else "done"
         return f"not done: {self.failure}" if self.failure else "not done"
+
+
+UNKNOWN_OUTCOME_CODES = {"UnreadableAnswer", "ReadTimeoutError", "ConnectionClosedError"}
+
+
+def outcome_unknown(failure: AwsFailure) -> bool:
+    """True when a mutation may have reached AWS although no answer could be read (it is never retried)."""
+    return (
+        failure.kind is FailureKind.TIMEOUT
+        or failure.code in UNKNOWN_OUTCOME_CODES
+        or (failure.kind is FailureKind.UNAVAILABLE and failure.code.isdigit())
+    )
 
 
 class AuditedActions:
@@ -216,11 +231,13 @@ class AuditedActions:
                 force_new_deployment=request.force_new_deployment,
             )
         except AwsFailure as failure:
+            unknown = outcome_unknown(failure)
+            outcome = f"unknown: {failure.kind.value}" if unknown else f"failed: {failure.kind.value}"
             try:
-                await self.record(request, f"failed: {failure.kind.value}", code=failure.code, message=failure.message)
+                await self.record(request, outcome, code=failure.code, message=failure.message)
             except OSError:
                 pass
-            return DeployOutcome(request, failure=failure)
+            return DeployOutcome(request, failure=failure, unknown=unknown)
         primary = snapshot.primary
         try:
             await self.record(

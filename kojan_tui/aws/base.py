@@ -1,6 +1,9 @@
 """What every per-service part of the gateway shares: one aiobotocore session, lazily opened clients,
 the one place an API is called and its failure mapped, request counting, and credential recovery.
 
+Only ``AwsFailure`` leaves a public method of any part: an answer that cannot be converted (a missing key,
+``int("x")``, ``None`` where a dict belongs) becomes an UNAVAILABLE failure naming the operation.
+
 A CREDENTIALS failure (expired SSO token, rotated keys) drops the cached clients: the next call opens new
 ones from a new session, so `aws sso login` or new keys take effect without restarting the app.
 """
@@ -8,6 +11,10 @@ ones from a new session, so `aws sso login` or new keys take effect without rest
 from __future__ import annotations
 
 import asyncio
+import functools
+import inspect
+import json
+import logging
 import os
 import time
 from collections import Counter
@@ -18,20 +25,57 @@ from aiobotocore.config import AioConfig
 from aiobotocore.session import AioSession
 from botocore import xform_name
 from botocore.loaders import Loader, create_loader
+from botocore.parsers import ResponseParserError
 
 from kojan_tui import __version__
 from kojan_tui.aws.errors import to_failure
 from kojan_tui.core.config import AwsSettings
-from kojan_tui.core.errors import FailureKind
+from kojan_tui.core.errors import AwsFailure, FailureKind
 
 CREDENTIAL_RESET_MIN_INTERVAL_S = 10.0  # re-resolve credentials at most this often while they keep failing
+UNREADABLE_ANSWER_CODE = "UnreadableAnswer"
+log = logging.getLogger(__name__)
+
+
+def only_aws_failures(method: Any) -> Any:
+    """Wrap a public gateway coroutine so that any non-``AwsFailure`` exception leaves as an ``AwsFailure``.
+
+    Cancellation (a BaseException) passes through untouched.
+    """
+
+    @functools.wraps(method)
+    async def guarded(self: Any, *args: Any, **kwargs: Any) -> Any:
+        try:
+            return await method(self, *args, **kwargs)
+        except AwsFailure:
+            raise
+        except Exception as exc:
+            log.warning("%s: unreadable answer", method.__name__, exc_info=True)
+            detail = f"{type(exc).__name__}: {exc}"
+            raise AwsFailure(
+                FailureKind.UNAVAILABLE,
+                f"AWS answered but the answer could not be read ({detail[:200]})",
+                code=UNREADABLE_ANSWER_CODE,
+                operation=method.__name__,
+            ) from exc
+
+    guarded.__only_aws_failures__ = True  # type: ignore[attr-defined]
+    return guarded
 
 
 class AwsBase:
     """Build it anywhere (cheap, synchronous); clients are opened inside the running event loop on first
     use and belong to that loop; ``close()`` (idempotent) closes them. ``requests`` counts the HTTP
     requests actually sent per API operation (retries included), from botocore's ``before-send`` event.
+    Every public coroutine a part defines is wrapped by ``only_aws_failures`` when the part is declared.
     """
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        for name, member in list(vars(cls).items()):
+            if not name.startswith("_") and name != "close" and inspect.iscoroutinefunction(member):
+                if not getattr(member, "__only_aws_failures__", False):
+                    setattr(cls, name, only_aws_failures(member))
 
     def __init__(
         self,
@@ -54,6 +98,9 @@ class AwsBase:
             max_pool_connections=max_pool_connections,
             user_agent_extra=f"kojan-tui/{__version__}",
         )
+        # Mutations are never retried by botocore: a retried UpdateService after a lost answer could
+        # deploy twice. The caller (kojan_tui.actions) reports such an outcome as unknown instead.
+        self._mutation_config = self._client_config.merge(AioConfig(retries={"mode": "standard", "total_max_attempts": 1}))
         self._clients: dict[str, Any] = {}
         self._stack: AsyncExitStack | None = None
         self._retired: AsyncExitStack | None = None  # the clients before the last credential reset
@@ -65,31 +112,34 @@ class AwsBase:
         session.register_component("data_loader", _shared_loader())
         return session
 
-    async def _client(self, service: str) -> Any:
-        client = self._clients.get(service)
+    async def _client(self, service: str, *, mutation: bool = False) -> Any:
+        key = f"{service}!mutation" if mutation else service
+        client = self._clients.get(key)
         if client is not None:
             return client
         async with self._lock:
-            if service not in self._clients:
+            if key not in self._clients:
                 if self._stack is None:
                     self._stack = AsyncExitStack()
-                kwargs: dict[str, Any] = {"region_name": self.settings.region, "config": self._client_config}
+                config = self._mutation_config if mutation else self._client_config
+                kwargs: dict[str, Any] = {"region_name": self.settings.region, "config": config}
                 if self.settings.endpoint_url:
                     kwargs["endpoint_url"] = self.settings.endpoint_url
                 if self._static_credentials:
                     kwargs["aws_access_key_id"], kwargs["aws_secret_access_key"] = self._static_credentials
                 client = await self._stack.enter_async_context(self._session.create_client(service, **kwargs))
                 client.meta.events.register("before-send", self._count_request)
-                self._clients[service] = client
-            return self._clients[service]
+                client.meta.events.register("before-parse", _refuse_unparsable_json)
+                self._clients[key] = client
+            return self._clients[key]
 
     def _count_request(self, event_name: str = "", **_: Any) -> None:
         self.requests[event_name.rsplit(".", 1)[-1]] += 1  # before-send.<service>.<Operation>
 
-    async def _call(self, aws_service: str, operation: str, /, **params: Any) -> dict:
-        """The one place an AWS API is called and its exceptions mapped."""
+    async def _call(self, aws_service: str, operation: str, /, *, mutation: bool = False, **params: Any) -> dict:
+        """The one place an AWS API is called and its exceptions mapped (``mutation``: sent once, never retried)."""
         try:
-            client = await self._client(aws_service)
+            client = await self._client(aws_service, mutation=mutation)
             return await getattr(client, xform_name(operation))(**params)
         except Exception as exc:  # CancelledError is a BaseException and passes through untouched
             failure = to_failure(exc, operation)
@@ -122,6 +172,21 @@ class AwsBase:
 
     async def __aexit__(self, *exc: object) -> None:
         await self.close()
+
+
+def _refuse_unparsable_json(operation_model: Any, response_dict: dict, **_: Any) -> None:
+    """botocore turns a 2xx JSON-protocol answer that is not JSON into an empty result instead of failing:
+    refuse it here (``before-parse``), or every converter would build a result out of defaults (an empty
+    service, no log lines) and present it as fresh."""
+    if operation_model.service_model.resolved_protocol not in ("json", "rest-json") or operation_model.has_streaming_output:
+        return
+    body = response_dict.get("body")
+    if response_dict.get("status_code", 0) >= 300 or not isinstance(body, bytes) or not body.strip():
+        return
+    try:
+        json.loads(body)
+    except ValueError:
+        raise ResponseParserError(f"the answer to {operation_model.name} is not valid JSON ({len(body)} bytes)") from None
 
 
 async def _close_quietly(stack: AsyncExitStack | None) -> None:

@@ -79,5 +79,5 @@ class EcsCalls(AwsBase):
         params: dict[str, Any] = {"cluster": cluster, "service": service, "forceNewDeployment": force_new_deployment}
         if task_definition:
             params["taskDefinition"] = task_definition
-        raw = await self._call("ecs", "UpdateService", **params)
+        raw = await self._call("ecs", "UpdateService", mutation=True, **params)
         return convert.service_snapshot(raw.get("service", {}), cluster)

@@ -5,9 +5,12 @@ Secret values never reach it: detail keys that look like secrets are replaced by
 
 from __future__ import annotations
 
+import errno
+import fcntl
 import json
 import os
 import re
+import stat
 import threading
 from collections import deque
 from datetime import UTC, datetime
@@ -31,6 +34,10 @@ def redact(details: object) -> object:
     if isinstance(details, (list, tuple)):
         return [redact(v) for v in details]
     return details
+
+
+class AuditPathError(OSError):
+    """The audit path is not a plain file we may write (a symbolic link, a directory...): refused, never followed."""
 
 
 class AuditTrail:
@@ -62,16 +69,56 @@ class AuditTrail:
         line = json.dumps(entry, ensure_ascii=False, sort_keys=True, default=str) + "\n"
         with self._lock:
             self.path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-            fd = os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
+            fd = self._open(os.O_RDWR | os.O_APPEND | os.O_CREAT)
             try:
-                os.write(fd, line.encode("utf-8"))
+                fcntl.flock(fd, fcntl.LOCK_EX)  # another kojan-tui appending at once waits: whole lines only
+                data = line.encode("utf-8")
+                if _ends_mid_line(fd):  # a writer died mid-line: start ours on a fresh line
+                    data = b"\n" + data
+                while data:
+                    data = data[os.write(fd, data) :]
             finally:
-                os.close(fd)
+                os.close(fd)  # releases the lock
         return entry
 
     def entries(self, limit: int = 1000) -> list[dict]:
-        """The newest ``limit`` entries, oldest first (for an audit view and for tests)."""
-        if not self.path.exists():
+        """The newest ``limit`` entries, oldest first (for an audit view and for tests).
+
+        A line that is not a whole JSON object (a writer killed mid-line) is skipped, never fatal.
+        """
+        try:
+            fd = self._open(os.O_RDONLY)
+        except FileNotFoundError:
             return []
-        with self.path.open(encoding="utf-8") as handle:
-            return [json.loads(line) for line in deque((line for line in handle if line.strip()), maxlen=limit)]
+        with os.fdopen(fd, encoding="utf-8", errors="replace") as handle:
+            parsed = (_parse(line) for line in handle if line.strip())
+            return list(deque((entry for entry in parsed if entry is not None), maxlen=limit))
+
+    def _open(self, flags: int) -> int:
+        try:
+            fd = os.open(self.path, flags | os.O_NOFOLLOW | os.O_CLOEXEC, 0o600)
+        except OSError as error:
+            if error.errno == errno.ELOOP:
+                raise AuditPathError(
+                    errno.ELOOP, "the audit trail is a symbolic link; refusing to follow it", str(self.path)
+                ) from None
+            if error.errno == errno.EISDIR:
+                raise AuditPathError(errno.EISDIR, "the audit trail is a directory, not a file", str(self.path)) from None
+            raise
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            os.close(fd)
+            raise AuditPathError(errno.EINVAL, "the audit trail is not a regular file", str(self.path))
+        return fd
+
+
+def _ends_mid_line(fd: int) -> bool:
+    size = os.fstat(fd).st_size
+    return size > 0 and os.pread(fd, 1, size - 1) != b"\n"
+
+
+def _parse(line: str) -> dict | None:
+    try:
+        entry = json.loads(line)
+    except ValueError:
+        return None
+    return entry if isinstance(entry, dict) else None

@@ -6,11 +6,15 @@ Every other module receives a ``Config``; none reads files or the environment it
 from __future__ import annotations
 
 import difflib
+import ipaddress
+import math
 import re
 import sys
+import unicodedata
 from dataclasses import dataclass, field, fields, is_dataclass, replace
 from pathlib import Path
 from typing import get_type_hints
+from urllib.parse import urlsplit
 
 from kojan_tui.core.thresholds import Threshold, Thresholds
 from kojan_tui.core.windows import WINDOWS
@@ -185,6 +189,8 @@ def resolve_config_path(explicit: str | None, cwd: Path, *, user_path: Path | No
         path = Path(explicit).expanduser()
         if not path.is_absolute():
             path = cwd / path
+        if path.is_dir():
+            raise ConfigError(path, "", "is a directory, not a config file (given with --config)")
         if not path.is_file():
             raise ConfigError(path, "", "no such file (given with --config)")
         return path
@@ -199,10 +205,7 @@ def load_config(path: Path | None, overrides: ConfigOverrides | None = None) -> 
     if path is None:
         config = Config()
     else:
-        try:
-            text = Path(path).read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError) as exc:
-            raise ConfigError(path, "", f"cannot read the file ({exc.__class__.__name__}: {exc})") from None
+        text = _read_text(Path(path))
         try:
             data = tomllib.loads(text)
         except tomllib.TOMLDecodeError as exc:
@@ -215,6 +218,23 @@ def load_config(path: Path | None, overrides: ConfigOverrides | None = None) -> 
         config = replace(config, source=str(path))
         reader.check_consistency(config)
     return apply_overrides(config, overrides) if overrides else config
+
+
+def _read_text(path: Path) -> str:
+    """The file's text, or one ConfigError: a directory, an unreadable file, bad UTF-8, a byte order mark."""
+    if path.is_dir():
+        raise ConfigError(path, "", "is a directory, not a config file")
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise ConfigError(path, "", f"cannot read the file ({exc.__class__.__name__}: {exc.strerror or exc})") from None
+    if raw.startswith(b"\xef\xbb\xbf"):
+        raise ConfigError(path, "", "starts with a UTF-8 byte order mark (BOM); save the file as UTF-8 without BOM", line=1)
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise ConfigError(path, "", f"is not valid UTF-8 (byte {exc.start})", line=line) from None
 
 
 def apply_overrides(config: Config, overrides: ConfigOverrides) -> Config:
@@ -305,6 +325,8 @@ class _Reader:
         )
         if not ok:
             raise fail(f"must be {expected[base]}, got {_describe(value)}")
+        if base in (float, int) and not _finite(value):
+            raise fail(f"must be a finite number, got {_describe(value)}")
         if base is float:
             value = float(value)
         if problem := _range_problem(dotted, value):
@@ -371,8 +393,12 @@ def _range_problem(dotted: str, value: object) -> str | None:
             return "must not be empty (leave the key out to use the default)"
         if dotted == "aws.region" and not _REGION_RE.match(value):
             return f"{value!r} is not an AWS region name (like ap-northeast-1)"
-        if dotted in ("aws.endpoint_url", "service.health_url") and not value.startswith(("http://", "https://")):
-            return f"{value!r} must start with http:// or https://"
+        if bad := next((c for c in value if unicodedata.category(c) in ("Cc", "Cf", "Zl", "Zp")), None):
+            return f"{value!r} contains a control or invisible character (U+{ord(bad):04X})"
+        if dotted == "aws.endpoint_url":
+            return _endpoint_problem(value)
+        if dotted == "service.health_url":
+            return _health_url_problem(value)
         if dotted == "ui.language" and value not in LANGUAGES:
             return f"{value!r} is not a language; choose one of {', '.join(LANGUAGES)}"
         if dotted == "ui.chart_window":
@@ -408,6 +434,49 @@ def _range_problem(dotted: str, value: object) -> str | None:
     return None
 
 
+def _finite(value: object) -> bool:
+    """Finite and representable as a float: no nan, no inf, no integer beyond a float's range."""
+    try:
+        return math.isfinite(float(value))  # type: ignore[arg-type]
+    except (OverflowError, TypeError, ValueError):
+        return False
+
+
+def _endpoint_problem(value: str) -> str | None:
+    """https:// anywhere; plaintext http:// only to loopback (127.0.0.0/8, ::1, localhost)."""
+    if not value.startswith(("http://", "https://")):
+        return f"{value!r} must start with http:// or https://"
+    try:
+        host = urlsplit(value).hostname
+    except ValueError:
+        host = None
+    if not host:
+        return f"{value!r} names no host"
+    if value.startswith("http://") and not _is_loopback(host):
+        return f"{value!r} sends credentials in plaintext; use https:// (http:// is allowed only to 127.0.0.1, ::1, localhost)"
+    return None
+
+
+def _health_url_problem(value: str) -> str | None:
+    """The API's health URL (no credentials are sent to it): http:// or https:// with a host."""
+    if not value.startswith(("http://", "https://")):
+        return f"{value!r} must start with http:// or https://"
+    try:
+        host = urlsplit(value).hostname
+    except ValueError:
+        host = None
+    return None if host else f"{value!r} names no host"
+
+
+def _is_loopback(host: str) -> bool:
+    if host.lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.split("%")[0]).is_loopback
+    except ValueError:
+        return False
+
+
 def _suggestion(key: str, names: list[str], prefix: str) -> str:
     close = difflib.get_close_matches(key, names, n=1, cutoff=0.6)
     if close:
@@ -429,4 +498,6 @@ def _num(value: float) -> str:
 def _describe(value: object) -> str:
     kind = {bool: "a boolean", int: "an integer", float: "a number", str: "a string", list: "an array", dict: "a table"}
     shown = ("true" if value else "false") if isinstance(value, bool) else "" if isinstance(value, (dict, list)) else repr(value)
+    if len(shown) > 40:
+        shown = f"{shown[:20]}…({len(shown)} characters)"
     return f"{kind.get(type(value), type(value).__name__)} {shown}".strip()

@@ -16,6 +16,7 @@ import threading
 import time
 import urllib.error
 import urllib.request
+from collections.abc import Mapping
 from types import TracebackType
 from typing import IO, Any
 
@@ -25,14 +26,15 @@ from kojan_tui.demo.scenarios import SCENARIOS, Scenario
 
 DUMMY_KEY_ID = "kojan-demo"  # moto accepts any credentials; these never reach AWS
 DUMMY_SECRET = "kojan-demo-secret"
-_STRIPPED_ENV = (
-    "AWS_PROFILE",
-    "AWS_DEFAULT_PROFILE",
-    "AWS_ENDPOINT_URL",
-    "AWS_CONFIG_FILE",
-    "AWS_SHARED_CREDENTIALS_FILE",
-    "AWS_SESSION_TOKEN",
-)
+
+
+def server_env(parent: Mapping[str, str]) -> dict[str, str]:
+    """The server child's environment: the parent's minus every ``AWS_*`` variable (keys, tokens, profiles, endpoints).
+
+    The embedded AWS needs no credentials (it seeds itself with dummy ones), and the user's real keys must not
+    sit in another process's environment.
+    """
+    return {k: v for k, v in parent.items() if not k.upper().startswith("AWS_")}
 
 
 class EmbeddedAwsError(RuntimeError):
@@ -67,7 +69,7 @@ class EmbeddedAws:
             return
         command = [sys.executable, "-m", "kojan_tui.demo.server", "--port", "0", "--scenario", self._scenario]
         command += ["--tick", repr(self.tick_seconds), "--config-json", config_to_json(self.config), "--stdin-watch", "on"]
-        env = {k: v for k, v in os.environ.items() if k not in _STRIPPED_ENV and not k.startswith("AWS_ENDPOINT_URL_")}
+        env = server_env(os.environ)
         self._stderr = tempfile.TemporaryFile()  # noqa: SIM115 - kept for the life of the process, closed in stop()
         self._process = subprocess.Popen(
             command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=self._stderr, env=env, start_new_session=True

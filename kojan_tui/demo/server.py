@@ -37,7 +37,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     )
     args = parser.parse_args(argv)
     if not is_loopback(args.host):
-        parser.error(f"--host {args.host}: the embedded AWS listens on loopback addresses only")
+        print(f"kojan-demo-server: --host {args.host}: the embedded AWS listens on loopback addresses only", file=sys.stderr)
+        raise SystemExit(2)
     if args.tick <= 0:
         parser.error("--tick must be positive")
     return args

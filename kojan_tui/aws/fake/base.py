@@ -13,8 +13,9 @@ class FakeBase:
 
     def __init__(self, *, read_only: bool = False) -> None:
         self.read_only = read_only
-        # method name -> failure raised by the next calls of it (until removed)
-        self.failures: dict[str, AwsFailure] = {}
+        # method name -> failure raised by the next calls of it (until removed); an AwsFailure as the protocol
+        # says, or any other exception to prove a caller survives a bug
+        self.failures: dict[str, AwsFailure | Exception] = {}
         # method name -> seconds each call takes (to test slow AWS, overlapping polls...)
         self.delays: dict[str, float] = {}
         self.calls: Counter[str] = Counter()

@@ -5,6 +5,7 @@ group's (or the message's) lines contain; the caller (LogScreen) filters the tai
 
 from __future__ import annotations
 
+import logging
 import time
 from datetime import UTC, datetime, timedelta
 
@@ -33,16 +34,19 @@ def _seen(ms: int) -> str:
     return datetime.fromtimestamp(ms / 1000, UTC).strftime(TIME_FORMAT) if ms > 0 else "?"
 
 
+log = logging.getLogger(__name__)
+
+
 def summary_rows(result: InsightsResult) -> list[tuple[int, str]]:
     """(count, message) per Insights row, most frequent first; rows without a message are skipped."""
     rows: list[tuple[int, str]] = []
     for row in result.rows:
         message = row.get("@message")
-        if message is None:
+        if not isinstance(message, str):
             continue
         try:
             count = int(float(row.get("count()", "0")))
-        except ValueError:
+        except (ValueError, OverflowError, TypeError):  # nan, inf, None: not a count
             count = 0
         rows.append((count, message))
     rows.sort(key=lambda r: (-r[0], r[1]))
@@ -139,8 +143,9 @@ class ErrorSummaryScreen(FramedModal[str | None]):
         except AwsFailure as failure:
             self._progress(f"⚠ {failure.kind.value}: {make_visible(truncate(failure.message, 300))}", failed=True)
             return
-        except Exception as error:  # noqa: BLE001 - a worker's surprise is an error line, never a crash
-            self._progress(f"⚠ the query failed: {make_visible(truncate(str(error), 300))}", failed=True)
+        except Exception as error:  # a bug or an odd answer must not end the app: say so here, keep running
+            log.exception("error summary query failed")
+            self._progress(f"⚠ internal error: {type(error).__name__}: {make_visible(truncate(str(error), 300))}", failed=True)
             return
         finally:
             self.running = False

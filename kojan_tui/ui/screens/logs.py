@@ -110,7 +110,7 @@ class LogLineScreen(FramedModal[None]):
 
     def action_copy(self) -> None:
         self.app.copy_to_clipboard(without_surrogates(self.line.raw))
-        self.notify(f"Copied one line ({len(self.line.raw):,} characters)")
+        self.notify(f"Copied one line ({len(self.line.raw):,} characters)", markup=False)
 
     def action_close(self) -> None:
         self.dismiss(None)
@@ -243,9 +243,17 @@ class LogScreen(FollowsFeed, Screen):
                 self._open_prompt("filter", pattern, "")
             self._show_error(f"{failure.kind.value}: {failure.message} — still filtering on: {self.feed.pattern or 'nothing'}")
             return
+        except Exception as error:  # a bug or an odd answer must not end the app: say so, keep the old filter
+            _log.exception("applying the log filter failed")
+            if not self.prompt_open:
+                self._open_prompt("filter", pattern, "")
+            self._show_error(
+                f"internal error: {type(error).__name__}: {error} — still filtering on: {self.feed.pattern or 'nothing'}"
+            )
+            return
         if self.prompt_open:
             self._close_prompt()
-        self.notify(f"Filter: {make_visible(self.feed.pattern) or 'none'}", markup=False)
+        self.notify(f"Filter: {make_visible(truncate(self.feed.pattern, 200)) or 'none'}", markup=False)
 
     def action_preset(self, key: str) -> None:
         preset = next(p for p in FILTER_PRESETS if p.key == key)
@@ -263,10 +271,10 @@ class LogScreen(FollowsFeed, Screen):
     def action_copy(self) -> None:
         line = self.view.cursor_line()
         if line is None:
-            self.notify("Nothing to copy yet", severity="warning")
+            self.notify("Nothing to copy yet", severity="warning", markup=False)
             return
         self.app.copy_to_clipboard(without_surrogates(line.raw))
-        self.notify(f"Copied one line ({len(line.raw):,} characters)")
+        self.notify(f"Copied one line ({len(line.raw):,} characters)", markup=False)
 
     def action_save(self) -> None:
         try:
@@ -283,7 +291,7 @@ class LogScreen(FollowsFeed, Screen):
         try:
             pattern = pattern_for_message(message)
         except ValueError as error:
-            self.notify(make_visible(str(error)), severity="warning", markup=False)
+            self.notify(make_visible(truncate(str(error), 300)), severity="warning", markup=False)
             return
         self.apply_filter(pattern)
 

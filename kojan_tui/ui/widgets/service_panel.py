@@ -8,6 +8,7 @@ from rich.console import Group, RenderableType
 from rich.text import Text
 
 from kojan_tui.core.levels import Level
+from kojan_tui.core.logtext import make_visible
 from kojan_tui.core.models import ServiceSnapshot, TaskDefinition
 from kojan_tui.core.readings import TargetHealth
 from kojan_tui.core.verdict import ServiceVerdict, image_tag, task_definition_label
@@ -45,7 +46,7 @@ class ServicePanel(StatusWidget):
         self.service, self.task_definition, self.verdict = service, task_definition, verdict
         self.health, self.no_data_reason = health or TargetHealth(), no_data_reason
         if service is not None:
-            self.border_title = f"ECS service {service.name}"
+            self.border_title = Text(f"ECS service {make_visible(service.name)}")  # an AWS name: never markup
         self.set_level_class(verdict.level)
         self.refresh()
 
