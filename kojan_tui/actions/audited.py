@@ -121,6 +121,7 @@ class ExportOutcome:
     task_id: str | None = None  # None: not started
     failure: AwsFailure | None = None
     audit_error: str | None = None
+    unknown: bool = False  # sent, but no readable answer came back: AWS may have started it
 
     @property
     def done(self) -> bool:
@@ -128,6 +129,8 @@ class ExportOutcome:
 
     @property
     def summary(self) -> str:
+        if self.unknown:
+            return f"outcome unknown ({self.failure}): AWS may have started it — re-check the item before trying again"
         if self.done:
             base = f"export task {self.task_id} started"
             return base + (f" (audit failed: {self.audit_error})" if self.audit_error else "")
@@ -306,11 +309,13 @@ class AuditedActions:
                 task_name=request.task_name,
             )
         except AwsFailure as failure:
+            unknown = outcome_unknown(failure)
+            outcome = f"unknown: {failure.kind.value}" if unknown else f"failed: {failure.kind.value}"
             try:
-                await self.record(request, f"failed: {failure.kind.value}", code=failure.code, message=failure.message)
+                await self.record(request, outcome, code=failure.code, message=failure.message)
             except OSError:
                 pass
-            return ExportOutcome(request, failure=failure)
+            return ExportOutcome(request, failure=failure, unknown=unknown)
         try:
             await self.record(request, "succeeded", task_id=task_id)
         except OSError as error:

@@ -125,6 +125,7 @@ class LogsCalls(AwsBase):
         raw = await self._call(
             "logs",
             "CreateExportTask",
+            mutation=True,  # sent once: a retried export after a lost answer would start a second one
             taskName=task_name,
             logGroupName=log_group,
             fromTime=from_ms,
