@@ -149,6 +149,11 @@ def db_instance(raw: dict) -> DbInstance:
         endpoint=str((raw.get("Endpoint") or {}).get("Address", "")),
         port=(raw.get("Endpoint") or {}).get("Port"),
         multi_az=raw.get("MultiAZ") if isinstance(raw.get("MultiAZ"), bool) else None,
+        backup_window=str(raw.get("PreferredBackupWindow") or ""),
+        backup_retention_days=_int_or_none(raw.get("BackupRetentionPeriod")),
+        latest_restorable_time=utc(raw.get("LatestRestorableTime")),
+        maintenance_window=str(raw.get("PreferredMaintenanceWindow") or ""),
+        arn=str(raw.get("DBInstanceArn") or ""),
     )
 
 

@@ -7,8 +7,10 @@ is a new ``*Calls`` module here, a matching ``*Api`` protocol and a fake.
 
 from __future__ import annotations
 
+from kojan_tui.aws.accessanalyzer import AccessAnalyzerCalls
 from kojan_tui.aws.autoscaling import AutoscalingCalls
 from kojan_tui.aws.ec2 import Ec2Calls
+from kojan_tui.aws.ecr import EcrCalls
 from kojan_tui.aws.ecs import EcsCalls
 from kojan_tui.aws.identity import IdentityCalls
 from kojan_tui.aws.logs import LogsCalls
@@ -18,5 +20,17 @@ from kojan_tui.aws.s3 import S3Calls
 from kojan_tui.aws.secrets import SecretsCalls
 
 
-class AwsGateway(IdentityCalls, EcsCalls, MetricsCalls, LogsCalls, RdsCalls, AutoscalingCalls, S3Calls, Ec2Calls, SecretsCalls):
+class AwsGateway(
+    IdentityCalls,
+    EcsCalls,
+    MetricsCalls,
+    LogsCalls,
+    RdsCalls,
+    AutoscalingCalls,
+    S3Calls,
+    Ec2Calls,
+    SecretsCalls,
+    EcrCalls,
+    AccessAnalyzerCalls,
+):
     """Everything the app asks of AWS (see ``kojan_tui.aws.protocol.Gateway``), over aiobotocore."""

@@ -26,6 +26,15 @@ from kojan_tui.core.models import (
     TaskDefinition,
 )
 from kojan_tui.core.resources import DbParameter, SecretLength, SecurityGroup, StoredObject
+from kojan_tui.core.security_models import (
+    EcrImage,
+    ImageRef,
+    PendingMaintenance,
+    PolicyFinding,
+    ScalableTarget,
+    ScalingPolicy,
+    SecretInfo,
+)
 
 
 class IdentityApi(Protocol):
@@ -107,6 +116,8 @@ class RdsApi(Protocol):
 
     async def describe_db_parameter(self, group: str, name: str) -> DbParameter: ...
 
+    async def pending_maintenance(self, identifier: str) -> list[PendingMaintenance]: ...
+
     async def modify_db_parameter(self, group: str, name: str, value: str, *, apply_method: str = "immediate") -> DbParameter:
         """MUTATES production. Raises AwsFailure(READ_ONLY) when read-only. Only through ``kojan_tui.actions``."""
         ...
@@ -121,17 +132,50 @@ class Ec2Api(Protocol):
 
 
 class SecretsApi(Protocol):
+    async def list_secrets(self, prefix: str) -> list[SecretInfo]:
+        """Metadata of the secrets under ``prefix``, by name: never values."""
+        ...
+
     async def secret_length(self, secret_id: str) -> SecretLength:
-        """The secret's length and last change: never its value."""
+        """The secret's length and last change: never its value. The only call that reads one."""
+        ...
+
+
+class EcrApi(Protocol):
+    async def describe_image(self, image: ImageRef, *, top_findings: int = 10) -> EcrImage:
+        """The image by digest or tag with its scan findings (scan_status NONE when never scanned)."""
+        ...
+
+
+class AccessAnalyzerApi(Protocol):
+    async def validate_policy(self, document: str, *, policy_type: str = "IDENTITY_POLICY") -> list[PolicyFinding]:
+        """UNAVAILABLE (\"this endpoint does not offer Access Analyzer\") where the endpoint lacks the API."""
         ...
 
 
 class AutoscalingApi(Protocol):
     async def describe_scaling_activities(self, resource_id: str, *, max_results: int = 5) -> list[ScalingActivity]: ...
 
+    async def describe_scalable_target(self, resource_id: str) -> ScalableTarget | None: ...
+
+    async def describe_scaling_policies(self, resource_id: str) -> list[ScalingPolicy]: ...
+
 
 @runtime_checkable
-class Gateway(IdentityApi, EcsApi, MetricsApi, LogsApi, RdsApi, AutoscalingApi, S3Api, Ec2Api, SecretsApi, Protocol):
+class Gateway(
+    IdentityApi,
+    EcsApi,
+    MetricsApi,
+    LogsApi,
+    RdsApi,
+    AutoscalingApi,
+    S3Api,
+    Ec2Api,
+    SecretsApi,
+    EcrApi,
+    AccessAnalyzerApi,
+    Protocol,
+):
     read_only: bool
 
     async def close(self) -> None: ...

@@ -4,11 +4,12 @@ query log) and the one RDS mutation, ModifyDBParameterGroup (only through ``koja
 
 from __future__ import annotations
 
-from kojan_tui.aws import convert
+from kojan_tui.aws import convert, convert_security
 from kojan_tui.aws.base import AwsBase
 from kojan_tui.core.errors import AwsFailure, FailureKind
 from kojan_tui.core.models import DbInstance
 from kojan_tui.core.resources import DbParameter
+from kojan_tui.core.security_models import PendingMaintenance
 
 MAX_PARAMETER_PAGES = 20
 
@@ -54,3 +55,14 @@ class RdsCalls(AwsBase):
             Parameters=[{"ParameterName": name, "ParameterValue": value, "ApplyMethod": apply_method}],
         )
         return await self.describe_db_parameter(group, name)
+
+    async def pending_maintenance(self, identifier: str) -> list[PendingMaintenance]:
+        """The instance's pending maintenance actions (DescribePendingMaintenanceActions, db-instance-id filter)."""
+        raw = await self._call(
+            "rds", "DescribePendingMaintenanceActions", Filters=[{"Name": "db-instance-id", "Values": [identifier]}]
+        )
+        return [
+            convert_security.pending_maintenance(detail)
+            for resource in raw.get("PendingMaintenanceActions", []) or []
+            for detail in resource.get("PendingMaintenanceActionDetails", []) or []
+        ]

@@ -1,23 +1,80 @@
-"""Secrets Manager: a secret's LENGTH and last-changed date (S07: JWT secret ≥ 32). The value is read only to
-be measured: it is dropped here and never returned, logged or stored.
+"""Secrets Manager (S18): the secrets under a prefix (metadata only) and one secret's LENGTH (S07: JWT ≥ 32).
+
+``secret_length`` is the only call that reads a value: it keeps ``len()`` and drops the value at once. Its
+failures carry a fixed message (never the service's text, which a broken answer could fill with the body), and
+botocore's DEBUG log of a GetSecretValue response body is filtered out.
 """
 
 from __future__ import annotations
 
-from kojan_tui.aws import convert
+import logging
+
+from kojan_tui.aws import convert, convert_security
 from kojan_tui.aws.base import AwsBase
+from kojan_tui.core.errors import AwsFailure
 from kojan_tui.core.resources import SecretLength
+from kojan_tui.core.security_models import SecretInfo
+
+MAX_LIST_PAGES = 20
+_SECRET_FIELDS = (b"SecretString", b"SecretBinary", "SecretString", "SecretBinary")
+
+
+class _DropSecretBodies(logging.Filter):
+    """botocore logs every response body at DEBUG: never one that carries a secret value."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        args = record.args if isinstance(record.args, tuple) else (record.args,)
+        for arg in args:
+            if isinstance(arg, (bytes, str)) and any(field in arg for field in _SECRET_FIELDS if isinstance(field, type(arg))):
+                return False
+        return True
+
+
+_FILTER = _DropSecretBodies()
+logging.getLogger("botocore.parsers").addFilter(_FILTER)
 
 
 class SecretsCalls(AwsBase):
+    async def list_secrets(self, prefix: str) -> list[SecretInfo]:
+        """Secrets whose name starts with ``prefix``, sorted by name: ListSecrets returns no values."""
+        found: list[SecretInfo] = []
+        token = None
+        for _ in range(MAX_LIST_PAGES):
+            raw = await self._call(
+                "secretsmanager",
+                "ListSecrets",
+                Filters=[{"Key": "name", "Values": [prefix]}],
+                MaxResults=100,
+                **({"NextToken": token} if token else {}),
+            )
+            found.extend(convert_security.secret_info(s) for s in raw.get("SecretList", []) or [])
+            token = raw.get("NextToken")
+            if not token:
+                break
+        return sorted((s for s in found if s.name.startswith(prefix)), key=lambda s: s.name)
+
     async def secret_length(self, secret_id: str) -> SecretLength:
         described = await self._call("secretsmanager", "DescribeSecret", SecretId=secret_id)
-        raw = await self._call("secretsmanager", "GetSecretValue", SecretId=secret_id)
-        value = raw.get("SecretString")
-        length = len(value) if isinstance(value, str) else len(raw.get("SecretBinary") or b"")
-        del raw, value  # only the length leaves this function
+        length = await self._value_length(secret_id)
         return SecretLength(
             name=str(described.get("Name", secret_id)),
             length=length,
             last_changed=convert.utc(described.get("LastChangedDate")),
         )
+
+    async def _value_length(self, secret_id: str) -> int:
+        try:
+            raw = await self._call("secretsmanager", "GetSecretValue", SecretId=secret_id)
+        except AwsFailure as failure:
+            safe = AwsFailure(
+                failure.kind,
+                f"could not read the length of {secret_id} ({failure.kind.value})",
+                code=failure.code if failure.code.isidentifier() else "",
+                operation="GetSecretValue",
+            )
+            raise safe from None
+        value = raw.pop("SecretString", None)
+        binary = raw.pop("SecretBinary", None)
+        length = len(value) if isinstance(value, str) else len(binary or b"")
+        del raw, value, binary  # only the length leaves this function
+        return length

@@ -112,6 +112,21 @@ class ChecklistSettings:
 
 
 @dataclass(frozen=True)
+class SecuritySettings:
+    """S12/S14/S18/S20: what the security view and its checks judge against."""
+
+    iam_policy_file: str | None = None  # S14: the policy Access Analyzer validates (relative to the cwd)
+    ecr_fail_severities: str = "CRITICAL,HIGH"  # a finding of these severities on the running image fails
+    image_max_age_days: int = 90  # the running image pushed longer ago than this: warn
+    oauth_token_ttl_env: str = "OAUTH_TOKEN_TTL"  # S20: the task definition's environment variable names
+    mfa_code_ttl_env: str = "MFA_CODE_TTL"
+
+    @property
+    def fail_severities(self) -> tuple[str, ...]:
+        return tuple(part.strip().upper() for part in self.ecr_fail_severities.split(",") if part.strip())
+
+
+@dataclass(frozen=True)
 class Config:
     aws: AwsSettings = field(default_factory=AwsSettings)
     service: ServiceSettings = field(default_factory=ServiceSettings)
@@ -123,6 +138,7 @@ class Config:
     incidents: IncidentSettings = field(default_factory=IncidentSettings)
     alerts: AlertSettings = field(default_factory=AlertSettings)
     checklists: ChecklistSettings = field(default_factory=ChecklistSettings)
+    security: SecuritySettings = field(default_factory=SecuritySettings)
     source: str = "<defaults>"  # the file it came from, for messages
 
 
@@ -141,6 +157,7 @@ LANGUAGES = ("ja", "en")  # of the runbooks and checklists
 MIN_BUFFER_LINES, MAX_BUFFER_LINES = 100, 1_000_000
 MIN_STALE_PERIODS, MAX_STALE_PERIODS = 1, 60
 MAX_CLEAR_AFTER_S = 3600.0
+SEVERITIES = ("CRITICAL", "HIGH", "MEDIUM", "LOW", "INFORMATIONAL", "UNDEFINED")  # ECR's, most severe first
 _REGION_RE = re.compile(r"^[a-z]{2}(-[a-z]+)+-\d+$")
 _TOML_POSITION_RE = re.compile(r"\s*\(at line (\d+), column (\d+)\)$")
 
@@ -358,6 +375,9 @@ class _Reader:
         for key, value, other, other_value in pairs:
             if value < other_value:
                 raise self.fail(key, f"{_num(value)} must not be below {other} ({_num(other_value)})")
+        policy = config.security.iam_policy_file
+        if policy is not None and not Path(policy).is_file():
+            raise self.fail("security.iam_policy_file", f"{policy!r} is not a readable file (relative to {Path.cwd()})")
 
     def line_of(self, dotted: str) -> int | None:
         """Best effort: the line of ``key =`` under its ``[table]``, else the key's own table, else its parent's."""
@@ -383,6 +403,7 @@ _SECTIONS = {
     "incidents": IncidentSettings,
     "alerts": AlertSettings,
     "checklists": ChecklistSettings,
+    "security": SecuritySettings,
 }
 
 
@@ -401,6 +422,12 @@ def _range_problem(dotted: str, value: object) -> str | None:
             return _health_url_problem(value)
         if dotted == "ui.language" and value not in LANGUAGES:
             return f"{value!r} is not a language; choose one of {', '.join(LANGUAGES)}"
+        if dotted == "security.ecr_fail_severities":
+            unknown = [p.strip() for p in value.split(",") if p.strip().upper() not in SEVERITIES]
+            if unknown or not value.replace(",", "").strip():
+                return f"{value!r}: give a comma-separated list of {', '.join(SEVERITIES)}"
+        if dotted.startswith("security.") and dotted.endswith("_env") and not re.match(r"^[A-Za-z_][A-Za-z0-9_]*$", value):
+            return f"{value!r} is not an environment variable name"
         if dotted == "ui.chart_window":
             if value not in WINDOWS:
                 return f"{value!r} is not a chart window; choose one of {', '.join(WINDOWS)}"
@@ -419,6 +446,8 @@ def _range_problem(dotted: str, value: object) -> str | None:
         return f"must be between 0 and 3600 seconds, got {_num(value)}"
     if dotted == "actions.watch_seconds" and not 0.1 <= value <= 60:
         return f"must be between 0.1 and 60 seconds, got {_num(value)}"
+    if dotted == "security.image_max_age_days" and not 1 <= value <= 3650:
+        return f"must be between 1 and 3650 days, got {value}"
     if dotted == "ui.log_buffer_lines" and not MIN_BUFFER_LINES <= value <= MAX_BUFFER_LINES:
         return f"must be between {MIN_BUFFER_LINES} and {MAX_BUFFER_LINES}, got {value}"
     if dotted == "ui.stale_after_periods" and not MIN_STALE_PERIODS <= value <= MAX_STALE_PERIODS:

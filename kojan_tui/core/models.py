@@ -180,3 +180,8 @@ class DbInstance:
     endpoint: str = ""  # address (empty while AWS gives none, e.g. creating)
     port: int | None = None
     multi_az: bool | None = None
+    backup_window: str = ""  # PreferredBackupWindow, UTC "hh:mm-hh:mm"
+    backup_retention_days: int | None = None  # 0: automated backups off
+    latest_restorable_time: datetime | None = None
+    maintenance_window: str = ""  # PreferredMaintenanceWindow, UTC "ddd:hh:mm-ddd:hh:mm"
+    arn: str = ""

@@ -13,5 +13,15 @@ from kojan_tui.ui.screens.incident import INCIDENT
 from kojan_tui.ui.screens.logs import LOGS
 from kojan_tui.ui.screens.runbook import RUNBOOK_FOR_ALERT, RUNBOOKS
 from kojan_tui.ui.screens.scenarios import DEMO_SCENARIOS
+from kojan_tui.ui.screens.security import SECURITY
 
-CAPABILITIES: tuple[Capability, ...] = (LOGS, ERROR_SUMMARY, INCIDENT, RUNBOOKS, RUNBOOK_FOR_ALERT, CHECKLISTS, DEMO_SCENARIOS)
+CAPABILITIES: tuple[Capability, ...] = (
+    LOGS,
+    ERROR_SUMMARY,
+    INCIDENT,
+    RUNBOOKS,
+    RUNBOOK_FOR_ALERT,
+    CHECKLISTS,
+    SECURITY,
+    DEMO_SCENARIOS,
+)

@@ -14,9 +14,22 @@ from kojan_tui.aws.fake.logs import FakeLogs
 from kojan_tui.aws.fake.metrics import FakeMetrics
 from kojan_tui.aws.fake.rds import FakeRds
 from kojan_tui.aws.fake.resources import FakeEc2, FakeS3, FakeSecrets
+from kojan_tui.aws.fake.security import FakeAccessAnalyzer, FakeEcr
 
 
-class FakeGateway(FakeIdentity, FakeEcs, FakeMetrics, FakeLogs, FakeRds, FakeAutoscaling, FakeS3, FakeEc2, FakeSecrets):
+class FakeGateway(
+    FakeIdentity,
+    FakeEcs,
+    FakeMetrics,
+    FakeLogs,
+    FakeRds,
+    FakeAutoscaling,
+    FakeS3,
+    FakeEc2,
+    FakeSecrets,
+    FakeEcr,
+    FakeAccessAnalyzer,
+):
     """State is public: tests assign ``service``, ``metrics``, ``log_events``... and ``failures``."""
 
 

@@ -6,6 +6,7 @@ from kojan_tui.aws.fake.base import FakeBase
 from kojan_tui.core.errors import AwsFailure, FailureKind
 from kojan_tui.core.models import DbInstance
 from kojan_tui.core.resources import DbParameter
+from kojan_tui.core.security_models import PendingMaintenance
 
 
 class FakeRds(FakeBase):
@@ -13,6 +14,11 @@ class FakeRds(FakeBase):
         super().__init__(**kwargs)
         self.db_instance: DbInstance | None = None
         self.db_parameters: dict[tuple[str, str], str] = {}  # (group, name) -> value
+        self.maintenance: list[PendingMaintenance] = []
+
+    async def pending_maintenance(self, identifier: str) -> list[PendingMaintenance]:
+        await self._enter("pending_maintenance")
+        return list(self.maintenance)
 
     async def describe_db_instance(self, identifier: str) -> DbInstance:
         await self._enter("describe_db_instance")

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from kojan_tui.aws.fake.base import FakeBase
 from kojan_tui.core.errors import AwsFailure, FailureKind
 from kojan_tui.core.resources import SecretLength, SecurityGroup, StoredObject
+from kojan_tui.core.security_models import SecretInfo
 
 
 class FakeS3(FakeBase):
@@ -36,6 +37,11 @@ class FakeSecrets(FakeBase):
     def __init__(self, **kwargs) -> None:
         super().__init__(**kwargs)
         self.secret_lengths: dict[str, SecretLength] = {}
+        self.secrets: list[SecretInfo] = []
+
+    async def list_secrets(self, prefix: str) -> list[SecretInfo]:
+        await self._enter("list_secrets")
+        return sorted((s for s in self.secrets if s.name.startswith(prefix)), key=lambda s: s.name)
 
     async def secret_length(self, secret_id: str) -> SecretLength:
         await self._enter("secret_length")
