@@ -63,6 +63,8 @@ HEALTHY_PASSES = [
     "api.health",
     "ecs.rollback_plan",
     "secrets.jwt_length",
+    "ecr.findings",
+    "tokens.lifetimes",
 ]
 
 
@@ -99,6 +101,13 @@ async def test_rollback_plan_fails_without_an_active_previous_revision(demo_worl
     ecs.deregister_task_definition(taskDefinition="kojan-map-business:2")
     result = await run(gateway, config, "ecs.rollback_plan")
     assert result.verdict is Verdict.FAIL and "no ACTIVE revision before kojan-map-business:3" in result.summary
+
+
+async def test_ecr_findings_fail_once_the_older_image_with_a_high_finding_runs(demo_world, gateway, config):
+    ecs = client(demo_world, "ecs")
+    ecs.update_service(cluster="kojan-map-production", service="kojan-map-business", taskDefinition="kojan-map-business:2")
+    result = await until(gateway, config, "ecr.findings", Verdict.FAIL)
+    assert "CRITICAL/HIGH finding(s) in" in result.summary and any("CVE-2024-34156" in line for line in result.evidence)
 
 
 async def test_health_url_missing_or_not_answering(gateway):

@@ -27,6 +27,9 @@ AUTOMATIC = {
     "deploy.stability",
     "secrets.jwt_length",
     "logs.archive_last_month",
+    "ecr.findings",  # the security engineer's checks (procedures/checks_security.py)
+    "tokens.lifetimes",
+    "iam.validate_policy",
 }
 
 
