@@ -82,6 +82,8 @@ async def test_walk_s21_by_keyboard_write_markdown_and_resume(tmp_path, monkeypa
         assert run.state("changelog").done and run.state("changelog").note == "v1.6.0 | [b]bold[/b]"
         assert run.state("test-list").done and screen.runner.current.id == "readme"
         assert "2/4 done" in text_of(screen, "#checklist-head")
+        assert run.started_by == "arn:aws:iam::123456789012:user/oncall" and run.started_at == b.NOW
+        assert "run by arn:aws:iam::123456789012:user/oncall" in text_of(screen, "#checklist-head")
         items = text_of(screen, "#checklist-items")
         assert "  [x]   manual  ✎ Update the CHANGELOG" in items and "▶ [ ]   manual    Update README.md" in items
         await pilot.press("w")
@@ -99,7 +101,11 @@ async def test_walk_s21_by_keyboard_write_markdown_and_resume(tmp_path, monkeypa
         await pilot.pause()
         assert not isinstance(app.screen, ChecklistScreen)
     again = make_app(config=config(), database=LazyDatabase(database), audit=AuditTrail(tmp_path / "b.jsonl"))
+    notes: list[str] = []
+    again.notify = lambda message, **kw: notes.append(str(message))  # the start-up reminder of the open run
     async with again.run_test(size=(160, 48)) as pilot:
+        await until(pilot, lambda: any("S21 Release documents" in n for n in notes), "the reminder")
+        assert any("open since 2026" in n and "k resumes it" in n for n in notes)
         screen = await open_screen(again, pilot, "s21-release-docs")
         assert screen.runner.resumed and screen.runner.current.id == "readme"
         assert screen.runner.run.state("changelog").note == "v1.6.0 | [b]bold[/b]"

@@ -467,6 +467,19 @@ def install(app: Any) -> None:
         app.run_worker(watch.alert_fired(text, event.at), group="checklist-stability", exit_on_error=False)
 
     services.events.subscribe(AlertFired, fired)
+    app.run_worker(remind_open_runs(app), group="checklist-remind", exit_on_error=False)
+
+
+async def remind_open_runs(app: Any) -> None:
+    """On start: the checklist runs left open (a killed process, a lost SSH session) are named once."""
+    store = SqliteProcedureRuns(app.services.database)
+    for run in await store.runs("checklist", 20):
+        if run.finished_at is None:
+            app.notify(
+                f"Checklist {run.title}: run #{run.id} open since {run.started_at:%Y-%m-%d %H:%M} UTC — k resumes it",
+                timeout=10,
+                markup=False,
+            )
 
 
 CHECKLISTS = Capability(
