@@ -29,6 +29,7 @@ from botocore.parsers import ResponseParserError
 
 from kojan_tui import __version__
 from kojan_tui.aws.errors import to_failure
+from kojan_tui.aws.shape import check_answer
 from kojan_tui.core.config import AwsSettings
 from kojan_tui.core.errors import AwsFailure, FailureKind
 
@@ -140,12 +141,13 @@ class AwsBase:
         """The one place an AWS API is called and its exceptions mapped (``mutation``: sent once, never retried)."""
         try:
             client = await self._client(aws_service, mutation=mutation)
-            return await getattr(client, xform_name(operation))(**params)
+            answer = await getattr(client, xform_name(operation))(**params)
         except Exception as exc:  # CancelledError is a BaseException and passes through untouched
             failure = to_failure(exc, operation)
             if failure.kind is FailureKind.CREDENTIALS:
                 await self._reset_credentials()
             raise failure from exc
+        return check_answer(operation, answer)
 
     async def _reset_credentials(self) -> None:
         """Forget the session and its clients (they cache credentials); at most every few seconds."""

@@ -30,7 +30,10 @@ def theme_dir() -> Path:
 
 def load_theme_file(path: Path) -> Theme:
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        text = path.read_text(encoding="utf-8")
+        if text.startswith("\ufeff"):
+            raise ThemeError(f"{path}: starts with a UTF-8 byte order mark (BOM); save the file as UTF-8 without BOM")
+        data = tomllib.loads(text)
     except (OSError, UnicodeDecodeError) as error:
         raise ThemeError(f"{path}: cannot read: {error}") from None
     except tomllib.TOMLDecodeError as error:

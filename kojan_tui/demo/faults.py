@@ -1,0 +1,288 @@
+"""A fault-injecting HTTP proxy on 127.0.0.1 between an AWS client and the embedded AWS (tests, benchmarks).
+
+It forwards every request, or answers it with a fault the way AWS would encode it (throttling, 5xx,
+expired credentials, slow, reset, truncated, malformed, partial GetMetricData), and counts both.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import random
+import re
+import threading
+import time
+from collections import Counter, defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from urllib.parse import parse_qs
+
+from aiohttp import ClientSession, ClientTimeout, web
+
+# Fault kinds, as counted in ``FaultProxy.faults``.
+THROTTLE_400 = "throttle-400"  # ThrottlingException (JSON/CBOR) or Throttling (query), HTTP 400
+THROTTLE_429 = "throttle-429"  # TooManyRequestsException, HTTP 429
+HTTP_500 = "http-500"
+HTTP_503 = "http-503"
+SLOW = "slow"  # answered only after the client's read timeout
+RESET = "reset"  # the connection is dropped without an answer
+TRUNCATED = "truncated"  # the real answer, cut short of its Content-Length, then the connection drops
+MALFORMED = "malformed"  # HTTP 200 with a body that is not the protocol's encoding
+PARTIAL = "partial"  # GetMetricData answered, every result marked StatusCode PartialData
+EXPIRED = "expired-token"  # ExpiredTokenException at random
+REFUSED_KEY = "refused-key"  # a rotated-out access key: every call signed with it is refused
+QUOTA = "quota-throttle"  # over the per-operation rate quota (``quotas``): throttled like AWS does
+
+ALL_RANDOM_KINDS = (THROTTLE_400, THROTTLE_429, HTTP_500, HTTP_503, SLOW, RESET, TRUNCATED, MALFORMED, PARTIAL, EXPIRED)
+# The quotas the issue names (requests per second per account and region).
+AWS_QUOTAS = {"FilterLogEvents": 5.0, "GetMetricData": 50.0}
+
+_CREDENTIAL_RE = re.compile(r"Credential=([^/,\s]+)/")
+_CBOR_OPERATION_RE = re.compile(r"/operation/([A-Za-z0-9]+)$")
+_HOP_HEADERS = {"connection", "keep-alive", "transfer-encoding", "content-length", "content-encoding", "host", "upgrade"}
+
+
+@dataclass
+class FaultPlan:
+    """Which calls fail and how: ``rate`` of the calls to ``operations`` (None: all) get one of ``kinds``.
+
+    ``refused_keys``: access key ids whose every call is refused (a rotated or expired credential).
+    ``quotas``: requests per second per operation above which calls are throttled, as AWS does.
+    """
+
+    rate: float = 0.0
+    kinds: tuple[str, ...] = ALL_RANDOM_KINDS
+    operations: frozenset[str] | None = None
+    refused_keys: frozenset[str] = frozenset()
+    quotas: dict[str, float] = field(default_factory=dict)
+    slow_seconds: float = 2.0
+    seed: int | None = None
+
+
+class FaultProxy:
+    """``with FaultProxy(upstream) as proxy:`` … ``proxy.endpoint_url``; change ``proxy.plan`` at any time.
+
+    Runs its own event loop in a thread, so the client under test shares nothing with it. Counts:
+    ``requests`` per operation, ``faults`` per kind, ``per_second[operation][unix second]`` (every
+    request received, faulted or not), ``bytes_sent`` / ``bytes_received`` (bodies, client side).
+    """
+
+    def __init__(self, upstream: str, plan: FaultPlan | None = None) -> None:
+        self.upstream = upstream.rstrip("/")
+        self.plan = plan or FaultPlan()
+        self.requests: Counter[str] = Counter()
+        self.faults: Counter[str] = Counter()
+        self.per_second: defaultdict[str, Counter[int]] = defaultdict(Counter)
+        self.bytes_sent = 0  # request bodies from the client
+        self.bytes_received = 0  # response bodies to the client
+        self._random = random.Random(self.plan.seed)
+        self._buckets: dict[str, tuple[float, float]] = {}  # operation -> (tokens, last refill)
+        self._lock = threading.Lock()
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._thread: threading.Thread | None = None
+        self._runner: web.AppRunner | None = None
+        self._session: ClientSession | None = None
+        self._port = 0
+
+    # -- lifecycle -------------------------------------------------------------------------
+    def start(self) -> str:
+        ready = threading.Event()
+        self._loop = asyncio.new_event_loop()
+        self._thread = threading.Thread(target=self._serve, args=(ready,), name="fault-proxy", daemon=True)
+        self._thread.start()
+        if not ready.wait(10):
+            raise RuntimeError("the fault proxy did not start within 10 s")
+        return self.endpoint_url
+
+    def _serve(self, ready: threading.Event) -> None:
+        assert self._loop is not None
+        asyncio.set_event_loop(self._loop)
+        self._loop.run_until_complete(self._open())
+        ready.set()
+        self._loop.run_forever()
+        self._loop.run_until_complete(self._close())
+        self._loop.close()
+
+    async def _open(self) -> None:
+        self._session = ClientSession(timeout=ClientTimeout(total=60), auto_decompress=False)
+        app = web.Application(client_max_size=64 * 1024 * 1024)
+        app.router.add_route("*", "/{tail:.*}", self._handle)
+        self._runner = web.AppRunner(app, access_log=None, handle_signals=False)
+        await self._runner.setup()
+        site = web.TCPSite(self._runner, "127.0.0.1", 0)
+        await site.start()
+        self._port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+
+    async def _close(self) -> None:
+        if self._runner is not None:
+            await self._runner.cleanup()
+        if self._session is not None:
+            await self._session.close()
+
+    def stop(self) -> None:
+        if self._loop is not None and self._thread is not None:
+            self._loop.call_soon_threadsafe(self._loop.stop)
+            self._thread.join(10)
+        self._loop = self._thread = None
+
+    def __enter__(self) -> FaultProxy:
+        self.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+    @property
+    def endpoint_url(self) -> str:
+        return f"http://127.0.0.1:{self._port}"
+
+    # -- counters --------------------------------------------------------------------------
+    @property
+    def total_faults(self) -> int:
+        return sum(self.faults.values())
+
+    def peak_rate(self, operation: str, *, since: float = 0.0) -> int:
+        """The most requests for ``operation`` received within one wall-clock second (from ``since``)."""
+        seconds = self.per_second.get(operation, Counter())
+        return max((n for second, n in seconds.items() if second >= int(since)), default=0)
+
+    def reset_counts(self) -> None:
+        with self._lock:
+            self.requests.clear()
+            self.faults.clear()
+            self.per_second.clear()
+            self.bytes_sent = self.bytes_received = 0
+
+    # -- the handler -----------------------------------------------------------------------
+    async def _handle(self, request: web.Request) -> web.StreamResponse:
+        body = await request.read()
+        operation, protocol = identify(request.headers, request.path, body)
+        fault = self._choose(operation, request.headers.get("Authorization", ""))
+        with self._lock:
+            self.requests[operation] += 1
+            self.per_second[operation][int(time.time())] += 1
+            self.bytes_sent += len(body)
+            if fault is not None:
+                self.faults[fault] += 1
+        if fault in (THROTTLE_400, QUOTA):
+            return self._error(protocol, 400, "ThrottlingException" if protocol != "query" else "Throttling", "Rate exceeded")
+        if fault == THROTTLE_429:
+            return self._error(protocol, 429, "TooManyRequestsException", "Too many requests")
+        if fault == HTTP_500:
+            return self._error(protocol, 500, "InternalFailure", "The request processing has failed")
+        if fault == HTTP_503:
+            return self._error(protocol, 503, "ServiceUnavailable", "Service is unavailable, try again later")
+        if fault in (EXPIRED, REFUSED_KEY):
+            return self._error(protocol, 400, "ExpiredTokenException", "The security token included in the request is expired")
+        if fault == SLOW:
+            await asyncio.sleep(self.plan.slow_seconds)
+            return self._error(protocol, 503, "ServiceUnavailable", "too late")
+        if fault == RESET:
+            assert request.transport is not None
+            request.transport.abort()
+            raise asyncio.CancelledError  # aiohttp drops the half-open exchange quietly
+        if fault == MALFORMED:
+            return self._answer(200, {"Content-Type": _CONTENT_TYPES[protocol]}, b'{"events": [{"timest\x00<<not the format')
+        status, headers, answer = await self._forward(request, body)
+        if fault == PARTIAL:
+            answer = answer.replace(b"\x68Complete", b"\x6bPartialData").replace(b'"Complete"', b'"PartialData"')
+        if fault == TRUNCATED and len(answer) > 2:
+            response = web.StreamResponse(status=status, headers=headers)
+            response.content_length = len(answer)
+            try:
+                await response.prepare(request)
+                await response.write(answer[: len(answer) // 2])
+            except ConnectionError:
+                pass  # the client gave up first (its read timeout): it saw a broken answer all the same
+            if request.transport is not None:
+                request.transport.abort()
+            return response
+        return self._answer(status, headers, answer)
+
+    def _choose(self, operation: str, authorization: str) -> str | None:
+        plan = self.plan
+        if plan.refused_keys:
+            match = _CREDENTIAL_RE.search(authorization)
+            if match and match.group(1) in plan.refused_keys:
+                return REFUSED_KEY
+        if operation in plan.quotas and not self._take_token(operation, plan.quotas[operation]):
+            return QUOTA
+        if plan.rate <= 0 or (plan.operations is not None and operation not in plan.operations):
+            return None
+        if self._random.random() >= plan.rate:
+            return None
+        kinds = [k for k in plan.kinds if k != PARTIAL or operation == "GetMetricData"] or [THROTTLE_400]
+        return self._random.choice(kinds)
+
+    def _take_token(self, operation: str, per_second: float) -> bool:
+        """A token bucket per operation, of one second's capacity: AWS's request-rate quota."""
+        now = time.monotonic()
+        with self._lock:
+            tokens, last = self._buckets.get(operation, (per_second, now))
+            tokens = min(per_second, tokens + (now - last) * per_second)
+            allowed = tokens >= 1
+            self._buckets[operation] = (tokens - 1 if allowed else tokens, now)
+        return allowed
+
+    async def _forward(self, request: web.Request, body: bytes) -> tuple[int, dict[str, str], bytes]:
+        assert self._session is not None
+        headers = {k: v for k, v in request.headers.items() if k.lower() not in _HOP_HEADERS}
+        async with self._session.request(
+            request.method, self.upstream + request.path_qs, headers=headers, data=body, allow_redirects=False
+        ) as upstream:
+            answer = await upstream.read()
+            out = {k: v for k, v in upstream.headers.items() if k.lower() not in _HOP_HEADERS}
+            return upstream.status, out, answer
+
+    def _answer(self, status: int, headers: dict[str, str], body: bytes) -> web.Response:
+        with self._lock:
+            self.bytes_received += len(body)
+        return web.Response(status=status, headers=headers, body=body)
+
+    def _error(self, protocol: str, status: int, code: str, message: str) -> web.Response:
+        headers = {"Content-Type": _CONTENT_TYPES[protocol], "x-amzn-RequestId": "fault-proxy"}
+        if protocol == "query":
+            body = (
+                f"<ErrorResponse><Error><Type>Sender</Type><Code>{code}</Code><Message>{message}</Message></Error>"
+                "<RequestId>fault-proxy</RequestId></ErrorResponse>"
+            ).encode()
+        elif protocol == "cbor":
+            headers["smithy-protocol"] = "rpc-v2-cbor"
+            body = cbor_text_map({"__type": code, "message": message})
+        else:
+            headers["x-amzn-ErrorType"] = code
+            body = f'{{"__type": "{code}", "message": "{message}"}}'.encode()
+        return self._answer(status, headers, body)
+
+
+_CONTENT_TYPES = {"json": "application/x-amz-json-1.1", "cbor": "application/cbor", "query": "text/xml"}
+
+
+def identify(headers: object, path: str, body: bytes) -> tuple[str, str]:
+    """(operation, protocol) of an AWS request: ``X-Amz-Target`` (JSON), ``/operation/X`` (CBOR), ``Action=`` (query)."""
+    target = headers.get("X-Amz-Target", "")  # type: ignore[attr-defined]
+    if target:
+        return target.rsplit(".", 1)[-1], "json"
+    if match := _CBOR_OPERATION_RE.search(path):
+        return match.group(1), "cbor"
+    action = parse_qs(body.decode(errors="replace")).get("Action", [""])[0]
+    return action or "unknown", "query"
+
+
+def cbor_text_map(values: dict[str, str]) -> bytes:
+    """A CBOR map of short text keys and values (what an rpc-v2-cbor error body needs)."""
+
+    def text(value: str) -> bytes:
+        raw = value.encode()
+        if len(raw) < 24:
+            return bytes([0x60 + len(raw)]) + raw
+        if len(raw) < 256:
+            return bytes([0x78, len(raw)]) + raw
+        return bytes([0x79]) + len(raw).to_bytes(2, "big") + raw
+
+    assert len(values) < 24
+    return bytes([0xA0 + len(values)]) + b"".join(text(k) + text(v) for k, v in values.items())
+
+
+def summary(counts: Counter[str], order: Iterable[str] = (*ALL_RANDOM_KINDS, REFUSED_KEY, QUOTA)) -> str:
+    """``throttle-400 1234, http-500 567, …`` in a fixed order, kinds never seen left out."""
+    return ", ".join(f"{kind} {counts[kind]}" for kind in order if counts[kind])
