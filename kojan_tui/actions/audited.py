@@ -144,12 +144,15 @@ class ParameterOutcome:
     done: bool = False
     failure: AwsFailure | None = None
     audit_error: str | None = None
+    unknown: bool = False  # sent, but no readable answer: AWS may have applied it
 
     @property
     def summary(self) -> str:
         if self.done:
             base = f"done: {self.request.name} = {self.value_after}"
             return base + (f" (audit failed: {self.audit_error})" if self.audit_error else "")
+        if self.unknown:
+            return f"outcome unknown ({self.failure}): read the parameter before trying again"
         return f"not done: {self.failure}" if self.failure else "not done"
 
 
@@ -273,11 +276,13 @@ class AuditedActions:
                 request.group, request.name, request.value, apply_method=request.apply_method
             )
         except AwsFailure as failure:
+            unknown = outcome_unknown(failure)
+            outcome = f"unknown: {failure.kind.value}" if unknown else f"failed: {failure.kind.value}"
             try:
-                await self.record(request, f"failed: {failure.kind.value}", code=failure.code, message=failure.message)
+                await self.record(request, outcome, code=failure.code, message=failure.message)
             except OSError:
                 pass
-            return ParameterOutcome(request, failure=failure)
+            return ParameterOutcome(request, failure=failure, unknown=unknown)
         try:
             await self.record(request, "succeeded", value_after=parameter.value)
         except OSError as error:

@@ -51,6 +51,7 @@ class RdsCalls(AwsBase):
         await self._call(
             "rds",
             "ModifyDBParameterGroup",
+            mutation=True,
             DBParameterGroupName=group,
             Parameters=[{"ParameterName": name, "ParameterValue": value, "ApplyMethod": apply_method}],
         )

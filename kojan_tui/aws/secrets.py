@@ -16,22 +16,25 @@ from kojan_tui.core.resources import SecretLength
 from kojan_tui.core.security_models import SecretInfo
 
 MAX_LIST_PAGES = 20
-_SECRET_FIELDS = (b"SecretString", b"SecretBinary", "SecretString", "SecretBinary")
+SECRET_FIELDS = ("SecretString", "SecretBinary")
+# botocore logs whole response bodies at DEBUG: anyone turning DEBUG logging on must not get secret values.
+BODY_LOGGERS = ("botocore.parsers", "aiobotocore.parsers", "botocore.endpoint", "aiobotocore.endpoint", "botocore.hooks")
 
 
-class _DropSecretBodies(logging.Filter):
-    """botocore logs every response body at DEBUG: never one that carries a secret value."""
+class SecretValueFilter(logging.Filter):
+    """Drops any log record that mentions a secret value field (its formatted message, arguments included)."""
 
     def filter(self, record: logging.LogRecord) -> bool:
-        args = record.args if isinstance(record.args, tuple) else (record.args,)
-        for arg in args:
-            if isinstance(arg, (bytes, str)) and any(field in arg for field in _SECRET_FIELDS if isinstance(field, type(arg))):
-                return False
-        return True
+        try:
+            text = record.getMessage()
+        except Exception:  # a record that cannot be formatted is not worth the risk
+            return False
+        return not any(name in text for name in SECRET_FIELDS)
 
 
-_FILTER = _DropSecretBodies()
-logging.getLogger("botocore.parsers").addFilter(_FILTER)
+_FILTER = SecretValueFilter()
+for _name in BODY_LOGGERS:
+    logging.getLogger(_name).addFilter(_FILTER)
 
 
 class SecretsCalls(AwsBase):

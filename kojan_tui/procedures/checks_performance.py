@@ -14,6 +14,7 @@ from kojan_tui.procedures.evidence import alb_query, chart_data, ecs_query, metr
 CROSSING_FAIL = timedelta(hours=2)  # reaching the S25 level within this is a failure, within a day a warning
 CROSSING_WARN = timedelta(hours=24)
 LATENCY_LIMIT_S = 1.0  # S10: "responses always above 1 s"
+WATCH_PERIOD_S = 10
 SLOW_QUERY_PARAMETER = "slow_query_log"
 SLOW_WARN, SLOW_FAIL = 3, 10  # slow queries per hour (a handful a day is normal)
 
@@ -62,23 +63,30 @@ async def memory_after_deploy(ctx: CheckContext) -> CheckResult:
     since = primary.updated_at or primary.created_at
     if since is None:
         return CheckResult(Verdict.UNAVAILABLE, "the deployment has no completion time")
-    series = (await metrics(ctx, [ecs_query(ctx, "memory", "MemoryUtilization", "Maximum", 60)], hours=0, start=since))["memory"]
-    alert = ctx.config.thresholds.ecs_memory_percent.alert
-    if not series.values:
+    # 10-second buckets from the first whole 10 s after the deployment: none holds the old tasks' memory
+    # (a 1-minute period's start is rounded down to the minute, which would). Standard-resolution ECS
+    # datapoints come back one a minute in these buckets; the demo's come every tick.
+    start = since.replace(microsecond=0) + timedelta(seconds=WATCH_PERIOD_S - since.second % WATCH_PERIOD_S)
+    query = ecs_query(ctx, "memory", "MemoryUtilization", "Maximum", WATCH_PERIOD_S)
+    series = (await metrics(ctx, [query], hours=0, start=start))["memory"] if ctx.clock() > start else None
+    memory = ctx.config.thresholds.ecs_memory_percent
+    alert = memory.alert
+    if series is None or not series.values:
         return CheckResult(Verdict.UNAVAILABLE, f"no memory datapoint since the deployment completed at {since:%H:%M:%S} UTC yet")
-    peak = max(series.values)
+    latest, peak = series.values[-1], max(series.values)
     evidence = (
         f"deployment {primary.id} completed {since:%H:%M:%S} UTC",
-        f"Maximum since then {peak:.1f} % (alert at {alert:g} %)",
+        f"latest {latest:.1f} % at {series.timestamps[-1]:%H:%M:%S} UTC; Maximum since the deployment {peak:.1f} % (alert at {alert:g} %)",
     )
-    memory = ctx.config.thresholds.ecs_memory_percent
-    data = {"chart": chart_data(series, unit="%", threshold=(memory.warn, memory.alert), window="since")}
-    if peak >= alert:
+    data = {
+        "chart": chart_data(series, unit="%", threshold=(memory.warn, memory.alert), window=_since_label(ctx.clock() - start))
+    }
+    if latest >= alert:
         return CheckResult(
-            Verdict.FAIL, f"memory still {peak:.1f} % since the deployment (alert {alert:g} %)", evidence, data=data
+            Verdict.FAIL, f"memory still {latest:.1f} % after the deployment (alert {alert:g} %)", evidence, data=data
         )
     return CheckResult(
-        Verdict.PASS, f"memory back to {series.values[-1]:.1f} % (peak {peak:.1f} % since the deployment)", evidence, data=data
+        Verdict.PASS, f"memory back to {latest:.1f} % after the deployment (alert {alert:g} %)", evidence, data=data
     )
 
 
@@ -155,3 +163,8 @@ async def slow_queries(ctx: CheckContext) -> CheckResult:
 def _human(delta: timedelta) -> str:
     minutes = max(0, int(delta.total_seconds() // 60))
     return f"{minutes} min" if minutes < 120 else f"{minutes // 60} h {minutes % 60} min"
+
+
+def _since_label(delta: timedelta) -> str:
+    seconds = max(0, int(delta.total_seconds()))
+    return f"{seconds}s" if seconds < 120 else f"{seconds // 60}m"

@@ -54,6 +54,16 @@ class Procedure:
     guide_item: str = ""  # e.g. "S09"
     source: str = ""  # the file it came from
 
+    def auto_checked(self) -> tuple[Step, ...]:
+        """The steps whose checks run by themselves when a walkthrough opens: up to the first action (the
+        checks after it verify the action and are run with r once it is done)."""
+        steps: list[Step] = []
+        for step in self.steps:
+            steps += [step] if step.check else []
+            if step.action:
+                break
+        return tuple(steps)
+
     def step(self, step_id: str) -> Step | None:
         return next((s for s in self.steps if s.id == step_id), None)
 

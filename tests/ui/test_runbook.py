@@ -8,6 +8,7 @@ from dataclasses import replace
 from kojan_tui.core.audit import AuditTrail
 from kojan_tui.core.events import EmergencyStarted
 from kojan_tui.core.metrics_catalog import ECS_MEMORY
+from kojan_tui.procedures.runbook_activity import RunbookActivity
 from kojan_tui.store.database import LazyDatabase
 from kojan_tui.ui.screens.runbook import RunbookScreen, runbooks
 from kojan_tui.ui.widgets.metric_panel import MetricPanel
@@ -24,7 +25,7 @@ async def wait_checks(app, pilot, screen) -> None:
         if (
             screen.runner is not None
             and not screen.running
-            and all(screen.runner.run.latest_check(s.id) for s in screen.procedure.steps if s.check)
+            and all(screen.runner.run.latest_check(s.id) for s in screen.procedure.auto_checked())
         ):
             return
     raise AssertionError("checks did not finish")
@@ -39,6 +40,8 @@ async def test_enter_on_the_breached_memory_panel_opens_s09_and_the_walk_is_kept
     async with app.run_test(size=(160, 48)) as pilot:
         await refresh(app, pilot)
         memory = next(p for p in app.screen.query(MetricPanel) if p.spec.key == "ecs_memory_percent")
+        activity: list[RunbookActivity] = []
+        app.services.events.subscribe(RunbookActivity, activity.append)
         memory.focus()
         await pilot.press("enter")
         await pilot.pause()
@@ -48,12 +51,19 @@ async def test_enter_on_the_breached_memory_panel_opens_s09_and_the_walk_is_kept
         steps = text_of(screen, "#runbook-steps")
         assert "1. ECS MemoryUtilization" in steps and "⚡action" in steps
         assert "✖ FAIL" in steps  # memory at its alert level in the fake's bad hour
+        assert screen.runner.run.latest_check("memory-after") is None  # verifies the action: run with r after it
         await pilot.press("space", "j", "j")  # first step done, on to "memory-after"
         await pilot.press("n", *"looked at it", "enter")
         await pilot.pause()
         assert screen.runner.current.id == "memory-after"
         assert screen.runner.run.state("memory-after").note == "looked at it"
         assert "[x] 1." in text_of(screen, "#runbook-steps")
+        assert [(a.kind, a.text.split(":")[0]) for a in activity] == [
+            ("check", "memory-24h"),
+            ("step", "memory-24h done"),
+            ("step", "memory-after note"),
+        ]
+        assert activity[0].timeline_entry().text.startswith("S09 Memory leak: memory-24h: ✖ FAIL")
         await pilot.press("escape")
         await pilot.pause()
         assert not isinstance(app.screen, RunbookScreen)

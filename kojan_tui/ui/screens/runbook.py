@@ -26,6 +26,7 @@ from kojan_tui.procedures.checks import CheckContext, Verdict
 from kojan_tui.procedures.checks_emergency import S25_CONDITIONS
 from kojan_tui.procedures.loader import LoadResult, load_procedures
 from kojan_tui.procedures.models import Kind, Procedure
+from kojan_tui.procedures.runbook_activity import RunbookActivity
 from kojan_tui.procedures.runner import ProcedureRunner
 from kojan_tui.procedures.stages import stage_clocks
 from kojan_tui.procedures.suggest import runbook_for_alert, runbook_for_reason
@@ -133,8 +134,8 @@ class RunbookScreen(FramedModal[None]):
             self.services.events.publish(EmergencyStarted(self.services.clock(), self.procedure.title))
         self.say(f"resumed the run started {self.runner.run.started_at:%Y-%m-%d %H:%M} UTC" if resumed else "new run started")
         self.show_all()
-        for step in self.procedure.steps:  # a runbook runs its own checks: the ones without a result yet
-            if step.check and self.runner.run.latest_check(step.id) is None:
+        for step in self.procedure.auto_checked():  # a runbook runs its own checks (the ones without a result yet)
+            if self.runner.run.latest_check(step.id) is None:
                 await self._check(step.id)
 
     async def _check(self, step_id: str) -> None:
@@ -144,7 +145,9 @@ class RunbookScreen(FramedModal[None]):
         self.show_all()
         try:
             self.runner.context = self.check_context()
-            await self.runner.check(step_id)
+            result = await self.runner.check(step_id)
+            if result is not None:
+                self.publish("check", f"{step_id}: {result.verdict.marker} {result.summary}")
         except Exception as error:  # the store failing must not close the screen
             self.say(f"could not record the check: {error}", error=True)
         finally:
@@ -160,7 +163,9 @@ class RunbookScreen(FramedModal[None]):
 
     async def action_mark(self) -> None:
         if self.runner is not None:
-            await self.runner.mark()
+            step = self.runner.current
+            state = await self.runner.mark()
+            self.publish("step", f"{step.id} {'done' if state.done else 'not done'}" + (f": {state.note}" if state.note else ""))
             self.show_all()
 
     def action_note(self) -> None:
@@ -177,7 +182,8 @@ class RunbookScreen(FramedModal[None]):
         note.remove_class("-editing")
         if self.runner is not None:
             state = self.runner.run.state(self.runner.current.id)
-            await self.runner.mark(done=state.done, note=event.value.strip())
+            saved = await self.runner.mark(done=state.done, note=event.value.strip())
+            self.publish("step", f"{self.runner.current.id} note: {saved.note}")
             self.say("note saved")
             self.show_all()
 
@@ -234,6 +240,7 @@ class RunbookScreen(FramedModal[None]):
     async def _record(self, step_id: str, result: ActionResult) -> None:
         assert self.runner is not None
         await self.runner.record_action(step_id, result)
+        self.publish("action", f"{step_id}: {result.summary}")
         self.show_all()
 
     def action_rollback(self) -> None:
@@ -258,6 +265,10 @@ class RunbookScreen(FramedModal[None]):
         self.dismiss(None)
 
     # -- rendering -----------------------------------------------------------------------------------
+
+    def publish(self, kind: str, text: str) -> None:
+        """A step, check or action on the bus (an open incident's timeline records it)."""
+        self.services.events.publish(RunbookActivity(self.services.clock(), self.procedure.title, kind, text))
 
     def say(self, message: str, *, error: bool = False) -> None:
         self.query_one("#runbook-message", Static).update(Text(make_visible(message), style="bold red" if error else ""))
