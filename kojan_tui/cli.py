@@ -23,6 +23,7 @@ from kojan_tui.core.logtext import make_visible
 if TYPE_CHECKING:
     from kojan_tui.aws.gateway import AwsGateway
 
+DEMO_HEALTH_PATH = "/_kojan/app/health"  # the embedded AWS's simulated API health URL
 DEMO_CREDENTIALS = ("demo", "demo")  # the embedded AWS accepts any; the user's real ones are never sent to it
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 
@@ -126,7 +127,7 @@ def _run(args: argparse.Namespace) -> int:
             demo, code = _start_demo(args.scenario or "healthy", config)
             if demo is None:
                 return code
-            config = replace(config, aws=replace(config.aws, endpoint_url=demo.endpoint_url, profile=None))
+            config = demo_config(config, demo.endpoint_url)
             static_credentials = DEMO_CREDENTIALS
         gateway = _make_gateway(config, static_credentials)
         if args.check:
@@ -165,6 +166,15 @@ def _list_scenarios() -> int:
     for name, scenario in SCENARIOS.items():
         print(f"{name:<{width}}  {scenario.description}")
     return EXIT_OK
+
+
+def demo_config(config: Config, endpoint_url: str) -> Config:
+    """Everything the app reaches points at the embedded AWS: AWS calls and the API's health URL (S29)."""
+    return replace(
+        config,
+        aws=replace(config.aws, endpoint_url=endpoint_url, profile=None),
+        service=replace(config.service, health_url=endpoint_url + DEMO_HEALTH_PATH),
+    )
 
 
 def _start_demo(scenario: str, config: Config) -> tuple[Any, int]:

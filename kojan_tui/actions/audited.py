@@ -12,13 +12,13 @@ import uuid
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
-from kojan_tui.aws.protocol import EcsApi, IdentityApi, RdsApi
+from kojan_tui.aws.protocol import EcsApi, IdentityApi, LogsApi, RdsApi
 from kojan_tui.core.audit import AuditTrail
 from kojan_tui.core.errors import AwsFailure, FailureKind
 from kojan_tui.core.models import ServiceSnapshot
 
 
-class DeployGateway(EcsApi, IdentityApi, RdsApi, Protocol):
+class DeployGateway(EcsApi, IdentityApi, RdsApi, LogsApi, Protocol):
     pass
 
 
@@ -82,6 +82,59 @@ class ParameterChangeRequest:
 
     def details(self) -> dict[str, Any]:
         return {"request_id": self.id, "parameter": self.name, "value_before": self.before, "value": self.value}
+
+
+@dataclass(frozen=True)
+class ExportRequest:
+    """One CreateExportTask (S27: archive last month's logs to the archive bucket)."""
+
+    log_group: str
+    bucket: str
+    prefix: str
+    from_ms: int
+    to_ms: int
+    task_name: str
+    action: str = "archive-logs"
+    id: str = field(default_factory=lambda: uuid.uuid4().hex[:12])
+
+    @property
+    def target(self) -> str:
+        return f"s3://{self.bucket}/{self.prefix}"
+
+    def api_request(self) -> dict[str, Any]:
+        return {
+            "taskName": self.task_name,
+            "logGroupName": self.log_group,
+            "fromTime": self.from_ms,
+            "to": self.to_ms,
+            "destination": self.bucket,
+            "destinationPrefix": self.prefix,
+        }
+
+    def details(self) -> dict[str, Any]:
+        return {"request_id": self.id, **self.api_request()}
+
+
+@dataclass(frozen=True)
+class ExportOutcome:
+    request: ExportRequest
+    task_id: str | None = None  # None: not started
+    failure: AwsFailure | None = None
+    audit_error: str | None = None
+    unknown: bool = False  # sent, but no readable answer came back: AWS may have started it
+
+    @property
+    def done(self) -> bool:
+        return self.task_id is not None
+
+    @property
+    def summary(self) -> str:
+        if self.unknown:
+            return f"outcome unknown ({self.failure}): AWS may have started it — re-check the item before trying again"
+        if self.done:
+            base = f"export task {self.task_id} started"
+            return base + (f" (audit failed: {self.audit_error})" if self.audit_error else "")
+        return f"not done: {self.failure}" if self.failure else "not done"
 
 
 @dataclass(frozen=True)
@@ -160,13 +213,13 @@ class AuditedActions:
                 return None
         return self._identity_arn
 
-    async def record(self, request: DeployRequest | ParameterChangeRequest, outcome: str, **extra: Any) -> None:
+    async def record(self, request: DeployRequest | ParameterChangeRequest | ExportRequest, outcome: str, **extra: Any) -> None:
         """Append one record of ``request`` (raises OSError when the trail cannot be written)."""
         self.audit.record(
             request.action, request.target, outcome, await self.identity_arn(), {**self.where, **request.details(), **extra}
         )
 
-    async def request(self, request: DeployRequest | ParameterChangeRequest) -> None:
+    async def request(self, request: DeployRequest | ParameterChangeRequest | ExportRequest) -> None:
         """The user opened the confirmation for ``request`` (best effort: nothing is sent yet)."""
         try:
             await self.record(request, "requested")
@@ -246,3 +299,48 @@ class AuditedActions:
         except OSError as error:
             return ParameterOutcome(request, parameter.value, True, audit_error=str(error))
         return ParameterOutcome(request, parameter.value, True)
+
+    async def export_logs(self, request: ExportRequest) -> ExportOutcome:
+        """Start a confirmed log export (S27): refused when read-only, never sent unrecorded."""
+        operation = "CreateExportTask"
+        if self.read_only:
+            failure = AwsFailure(FailureKind.READ_ONLY, "refused: the app is in read-only mode", operation=operation)
+            try:
+                await self.record(request, "refused: read-only")
+            except OSError:
+                pass
+            return ExportOutcome(request, failure=failure)
+        try:
+            await self.record(request, "confirmed")
+        except OSError as error:
+            failure = AwsFailure(FailureKind.INVALID_REQUEST, f"not sent: the audit trail cannot be written ({error})")
+            return ExportOutcome(request, failure=failure)
+        try:
+            task_id = await self.gateway.create_export_task(
+                request.log_group,
+                bucket=request.bucket,
+                prefix=request.prefix,
+                from_ms=request.from_ms,
+                to_ms=request.to_ms,
+                task_name=request.task_name,
+            )
+        except AwsFailure as failure:
+            unknown = outcome_unknown(failure)
+            outcome = f"unknown: {failure.kind.value}" if unknown else f"failed: {failure.kind.value}"
+            try:
+                await self.record(request, outcome, code=failure.code, message=failure.message)
+            except OSError:
+                pass
+            return ExportOutcome(request, failure=failure, unknown=unknown)
+        try:
+            await self.record(request, "succeeded", task_id=task_id)
+        except OSError as error:
+            return ExportOutcome(request, task_id, audit_error=str(error))
+        return ExportOutcome(request, task_id)
+
+    async def export_finished(self, request: ExportRequest, task_id: str, status: str, message: str = "") -> None:
+        """The watched export ended (COMPLETED / FAILED / CANCELLED / not watched to the end): its final record."""
+        try:
+            await self.record(request, f"export {status.lower()}", task_id=task_id, message=message)
+        except OSError:
+            pass

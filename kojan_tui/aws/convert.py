@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+from kojan_tui.core.archive import ExportTask
 from kojan_tui.core.models import (
     ContainerDefinition,
     DbInstance,
@@ -205,4 +206,24 @@ def scaling_activity(raw: dict) -> ScalingActivity:
         status=str(raw.get("StatusCode", "")),
         start_time=utc(raw.get("StartTime")),
         end_time=utc(raw.get("EndTime")),
+    )
+
+
+def export_task(raw: dict) -> ExportTask:
+    """One DescribeExportTasks entry (times in ms since the epoch)."""
+    status = raw.get("status") or {}
+    info = raw.get("executionInfo") or {}
+    created, completed = info.get("creationTime"), info.get("completionTime")
+    return ExportTask(
+        id=str(raw.get("taskId", "")),
+        name=str(raw.get("taskName", "") or ""),
+        log_group=str(raw.get("logGroupName", "") or ""),
+        destination=str(raw.get("destination", "") or ""),
+        prefix=str(raw.get("destinationPrefix", "") or ""),
+        from_ms=int(raw.get("from", 0) or 0),
+        to_ms=int(raw.get("to", 0) or 0),
+        status=str(status.get("code", "") or "UNKNOWN"),
+        message=str(status.get("message", "") or ""),
+        created_at=utc(created / 1000) if isinstance(created, (int, float)) else None,
+        completed_at=utc(completed / 1000) if isinstance(completed, (int, float)) else None,
     )

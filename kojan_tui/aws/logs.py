@@ -10,10 +10,12 @@ from typing import Any
 from kojan_tui.aws import convert
 from kojan_tui.aws.base import AwsBase
 from kojan_tui.core import logcursor
-from kojan_tui.core.errors import AwsFailure
+from kojan_tui.core.archive import ExportTask
+from kojan_tui.core.errors import AwsFailure, FailureKind
 from kojan_tui.core.models import InsightsResult, LogCount, LogCursor, LogPage
 
 MAX_COUNT_PAGES = 20
+MAX_EXPORT_TASK_PAGES = 3  # DescribeExportTasks: the newest tasks are enough to find last month's
 EMPTY_PAGE_FACTOR = 4  # FilterLogEvents requests per call at most this many times max_pages
 INSIGHTS_FIRST_POLL_S, INSIGHTS_MAX_POLL_S = 0.2, 2.0
 INSIGHTS_DONE = {"Complete", "Failed", "Cancelled", "Timeout", "Unknown"}
@@ -110,6 +112,51 @@ class LogsCalls(AwsBase):
         except asyncio.CancelledError:
             await asyncio.shield(self._stop_query(query_id))
             raise
+
+    async def create_export_task(
+        self, log_group: str, *, bucket: str, prefix: str, from_ms: int, to_ms: int, task_name: str
+    ) -> str:
+        """MUTATES (writes objects to ``bucket``): CreateExportTask; the task id. Refused when read-only
+        (the backstop behind ``kojan_tui.actions``)."""
+        if self.read_only:
+            raise AwsFailure(
+                FailureKind.READ_ONLY, "CreateExportTask refused: the app is in read-only mode", operation="CreateExportTask"
+            )
+        raw = await self._call(
+            "logs",
+            "CreateExportTask",
+            mutation=True,  # sent once: a retried export after a lost answer would start a second one
+            taskName=task_name,
+            logGroupName=log_group,
+            fromTime=from_ms,
+            to=to_ms,
+            destination=bucket,
+            destinationPrefix=prefix,
+        )
+        return str(raw["taskId"])
+
+    async def describe_export_tasks(self, *, status: str | None = None, limit: int = 50) -> list[ExportTask]:
+        """The account's export tasks (AWS lists the newest first), at most ``limit``."""
+        params: dict[str, Any] = {"limit": max(1, min(limit, 50))}
+        if status:
+            params["statusCode"] = status
+        tasks: list[ExportTask] = []
+        token = None
+        for _ in range(MAX_EXPORT_TASK_PAGES):
+            raw = await self._call("logs", "DescribeExportTasks", **params, **({"nextToken": token} if token else {}))
+            tasks += [convert.export_task(t) for t in raw.get("exportTasks", []) or []]
+            token = raw.get("nextToken")
+            if not token or len(tasks) >= limit:
+                break
+        return tasks[:limit]
+
+    async def describe_export_task(self, task_id: str) -> ExportTask:
+        """One export task by id; NOT_FOUND when AWS does not know it."""
+        raw = await self._call("logs", "DescribeExportTasks", taskId=task_id)
+        tasks = raw.get("exportTasks", []) or []
+        if not tasks:
+            raise AwsFailure(FailureKind.NOT_FOUND, f"export task {task_id} not found", operation="DescribeExportTasks")
+        return convert.export_task(tasks[0])
 
     async def _stop_query(self, query_id: str) -> None:
         try:

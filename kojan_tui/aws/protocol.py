@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Protocol, runtime_checkable
 
+from kojan_tui.core.archive import ExportTask
 from kojan_tui.core.models import (
     CallerIdentity,
     DbInstance,
@@ -96,6 +97,18 @@ class LogsApi(Protocol):
     async def run_insights_query(
         self, log_group: str, query: str, *, start: datetime, end: datetime, timeout_s: float = 60.0
     ) -> InsightsResult: ...
+
+    async def create_export_task(
+        self, log_group: str, *, bucket: str, prefix: str, from_ms: int, to_ms: int, task_name: str
+    ) -> str:
+        """MUTATES (writes to ``bucket``). Raises AwsFailure(READ_ONLY) when read-only. Only through ``kojan_tui.actions``."""
+        ...
+
+    async def describe_export_tasks(self, *, status: str | None = None, limit: int = 50) -> list[ExportTask]:
+        """The account's export tasks, newest first (S27: was last month archived?)."""
+        ...
+
+    async def describe_export_task(self, task_id: str) -> ExportTask: ...
 
 
 class RdsApi(Protocol):

@@ -48,6 +48,7 @@ class ServiceSettings:
     secret_prefix: str = "/kojan-map/business/"
     jwt_secret_id: str = "/kojan-map/business/jwt-secret"
     alb_log_bucket: str = "kojan-map-alb-logs"
+    health_url: str | None = None  # the API's health endpoint (S29 "API endpoints answer"); None: not checked
 
 
 @dataclass(frozen=True)
@@ -103,6 +104,14 @@ class ActionSettings:
 
 
 @dataclass(frozen=True)
+class ChecklistSettings:
+    """S27/S29 checklists: the stability timer after a deploy and where last month's logs are archived."""
+
+    stability_minutes: float = 30.0  # S29: stable this long with no threshold breached
+    archive_bucket: str = "kojan-map-log-archive"  # S27: CloudWatch Logs export destination
+
+
+@dataclass(frozen=True)
 class SecuritySettings:
     """S12/S14/S18/S20: what the security view and its checks judge against."""
 
@@ -128,6 +137,7 @@ class Config:
     actions: ActionSettings = field(default_factory=ActionSettings)
     incidents: IncidentSettings = field(default_factory=IncidentSettings)
     alerts: AlertSettings = field(default_factory=AlertSettings)
+    checklists: ChecklistSettings = field(default_factory=ChecklistSettings)
     security: SecuritySettings = field(default_factory=SecuritySettings)
     source: str = "<defaults>"  # the file it came from, for messages
 
@@ -141,6 +151,7 @@ CONFIG_FILENAME = "config.toml"
 # Tables that name one service's resources: all-or-nothing, so a partial table never mixes your
 # service with kojan-map production's defaults (e.g. your cluster with production's log group).
 ALL_KEYS_REQUIRED = {"service"}
+OPTIONAL_IN_REQUIRED = {"service.health_url"}  # added later: a [service] table written before it stays valid
 MIN_INTERVAL_S, MAX_INTERVAL_S = 1.0, 3600.0
 LANGUAGES = ("ja", "en")  # of the runbooks and checklists
 MIN_BUFFER_LINES, MAX_BUFFER_LINES = 100, 1_000_000
@@ -288,7 +299,7 @@ class _Reader:
         for name in names:
             dotted = _join(prefix, name)
             if name not in table:
-                if prefix in ALL_KEYS_REQUIRED or cls is Threshold:
+                if (prefix in ALL_KEYS_REQUIRED and dotted not in OPTIONAL_IN_REQUIRED) or cls is Threshold:
                     why = (
                         "a threshold needs both warn and alert" if cls is Threshold else f"every key of [{prefix}] must be given"
                     )
@@ -391,6 +402,7 @@ _SECTIONS = {
     "ui": UiSettings,
     "incidents": IncidentSettings,
     "alerts": AlertSettings,
+    "checklists": ChecklistSettings,
     "security": SecuritySettings,
 }
 
@@ -406,6 +418,8 @@ def _range_problem(dotted: str, value: object) -> str | None:
             return f"{value!r} contains a control or invisible character (U+{ord(bad):04X})"
         if dotted == "aws.endpoint_url":
             return _endpoint_problem(value)
+        if dotted == "service.health_url":
+            return _health_url_problem(value)
         if dotted == "ui.language" and value not in LANGUAGES:
             return f"{value!r} is not a language; choose one of {', '.join(LANGUAGES)}"
         if dotted == "security.ecr_fail_severities":
@@ -440,6 +454,8 @@ def _range_problem(dotted: str, value: object) -> str | None:
         return f"must be between {MIN_STALE_PERIODS} and {MAX_STALE_PERIODS} periods, got {value}"
     if dotted == "alerts.clear_after_seconds" and not 0 <= value <= MAX_CLEAR_AFTER_S:
         return f"must be between 0 and {_num(MAX_CLEAR_AFTER_S)} seconds, got {_num(value)}"
+    if dotted == "checklists.stability_minutes" and not 1 <= value <= 24 * 60:
+        return f"must be between 1 and 1440 minutes, got {_num(value)}"
     if value < 0:
         return f"must not be negative, got {_num(value)}"
     if "percent" in dotted and value > 100:
@@ -468,6 +484,17 @@ def _endpoint_problem(value: str) -> str | None:
     if value.startswith("http://") and not _is_loopback(host):
         return f"{value!r} sends credentials in plaintext; use https:// (http:// is allowed only to 127.0.0.1, ::1, localhost)"
     return None
+
+
+def _health_url_problem(value: str) -> str | None:
+    """The API's health URL (no credentials are sent to it): http:// or https:// with a host."""
+    if not value.startswith(("http://", "https://")):
+        return f"{value!r} must start with http:// or https://"
+    try:
+        host = urlsplit(value).hostname
+    except ValueError:
+        host = None
+    return None if host else f"{value!r} names no host"
 
 
 def _is_loopback(host: str) -> bool:

@@ -6,7 +6,7 @@ and only with the typed confirmation: ``run_action`` refuses unless the user typ
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
@@ -29,6 +29,9 @@ class ActionResult:
     done: bool
     summary: str  # one line: what happened (or why nothing did)
     at: datetime | None = None
+    # an action that goes on after it returns (an export to watch to its end): what follows it, awaited by
+    # the screen in the background; its result is recorded as the step's next action record
+    follow: Callable[[], Awaitable[ActionResult]] | None = field(default=None, compare=False)
 
 
 @dataclass(frozen=True)
@@ -74,4 +77,4 @@ async def run_action(plan: ActionPlan, typed: str, spec: ActionSpec, context: Ac
         result = await spec.execute(context, plan)
     except Exception as error:  # an action's bug is a failed step, not a crashed screen
         return ActionResult(False, f"not done: internal error: {type(error).__name__}: {error}", now)
-    return result if result.at else ActionResult(result.done, result.summary, now)
+    return result if result.at else ActionResult(result.done, result.summary, now, result.follow)

@@ -45,6 +45,8 @@ class CheckContext:
     config: Config
     clock: Clock = utc_now
     state: Any = None  # the dashboard's latest published state, when a check judges what is on screen
+    run: Any = None  # the ProcedureRun the check runs in (a timer reads when its step was first checked)
+    step_id: str | None = None  # the step of ``run`` being checked
 
 
 CheckFn = Callable[[CheckContext], Awaitable[CheckResult]]

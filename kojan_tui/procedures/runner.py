@@ -93,7 +93,7 @@ class ProcedureRunner:
         step = self.procedure.step(step_id) if step_id else self.current
         if step is None or step.check is None:
             return None
-        result = await run_check(step.check, self.context)
+        result = await run_check(step.check, replace(self.context, run=self.run, step_id=step.id))
         record = StepRecord.of_check(step.id, result, self.context.clock())
         await self.store.add_record(self.run.id, record)
         self.run = self.run.with_record(record)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from kojan_tui.ui.capabilities import Capability
 from kojan_tui.ui.screens.audit_trail import AUDIT_TRAIL
+from kojan_tui.ui.screens.checklist import CHECKLISTS
 from kojan_tui.ui.screens.error_summary import ERROR_SUMMARY
 from kojan_tui.ui.screens.force_deployment import FORCE_DEPLOYMENT
 from kojan_tui.ui.screens.incident import INCIDENT
@@ -26,6 +27,7 @@ CAPABILITIES: tuple[Capability, ...] = (
     AUDIT_TRAIL,
     RUNBOOKS,
     RUNBOOK_FOR_ALERT,
+    CHECKLISTS,
     SECURITY,
     DEMO_SCENARIOS,
 )

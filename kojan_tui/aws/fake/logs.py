@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import uuid
+from dataclasses import replace
 from datetime import datetime
 
 from kojan_tui.aws.fake.base import FakeBase
 from kojan_tui.core import logcursor
+from kojan_tui.core.archive import ExportTask
+from kojan_tui.core.errors import AwsFailure, FailureKind
 from kojan_tui.core.models import InsightsResult, LogCount, LogCursor, LogEvent, LogPage
 
 
@@ -17,6 +21,8 @@ class FakeLogs(FakeBase):
         self.insights_queries: list[str] = []  # every Insights query run, in order
         self.page_size = 50
         self.count_pages = 20  # like the real gateway's MAX_COUNT_PAGES
+        self.export_tasks: list[ExportTask] = []  # newest last; tests move ``status`` on with ``advance_export``
+        self.export_buckets: set[str] = {"kojan-map-log-archive"}
 
     async def filter_log_events(
         self,
@@ -56,6 +62,35 @@ class FakeLogs(FakeBase):
         await self._enter("run_insights_query")
         self.insights_queries.append(query)
         return self.insights
+
+    async def create_export_task(
+        self, log_group: str, *, bucket: str, prefix: str, from_ms: int, to_ms: int, task_name: str
+    ) -> str:
+        await self._enter("create_export_task")
+        if self.read_only:
+            raise AwsFailure(FailureKind.READ_ONLY, "CreateExportTask refused: read-only", operation="CreateExportTask")
+        if bucket not in self.export_buckets:
+            raise AwsFailure(FailureKind.INVALID_REQUEST, "The given bucket does not exist.", operation="CreateExportTask")
+        if any(t.active for t in self.export_tasks):
+            raise AwsFailure(FailureKind.INVALID_REQUEST, "LimitExceededException", operation="CreateExportTask")
+        task = ExportTask(str(uuid.uuid4()), task_name, log_group, bucket, prefix, from_ms, to_ms, "PENDING", "Pending")
+        self.export_tasks.append(task)
+        return task.id
+
+    async def describe_export_tasks(self, *, status: str | None = None, limit: int = 50) -> list[ExportTask]:
+        await self._enter("describe_export_tasks")
+        return [t for t in reversed(self.export_tasks) if status is None or t.status == status][:limit]
+
+    async def describe_export_task(self, task_id: str) -> ExportTask:
+        await self._enter("describe_export_task")
+        for task in self.export_tasks:
+            if task.id == task_id:
+                return task
+        raise AwsFailure(FailureKind.NOT_FOUND, f"export task {task_id} not found", operation="DescribeExportTasks")
+
+    def advance_export(self, task_id: str, status: str, message: str = "") -> None:
+        """Move a task on (tests): PENDING → RUNNING → COMPLETED | FAILED."""
+        self.export_tasks = [replace(t, status=status, message=message) if t.id == task_id else t for t in self.export_tasks]
 
 
 def _matches(pattern: str, message: str) -> bool:
