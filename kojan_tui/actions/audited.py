@@ -137,8 +137,17 @@ def outcome_unknown(failure: AwsFailure) -> bool:
 
 
 class AuditedActions:
-    def __init__(self, gateway: DeployGateway, audit: AuditTrail, *, read_only: bool = False) -> None:
+    def __init__(
+        self,
+        gateway: DeployGateway,
+        audit: AuditTrail,
+        *,
+        read_only: bool = False,
+        profile: str | None = None,
+        region: str | None = None,
+    ) -> None:
         self.gateway = gateway
+        self.where = {"profile": profile, "region": region}  # written into every record
         self.audit = audit
         self.read_only = read_only or getattr(gateway, "read_only", False)
         self._identity_arn: str | None = None
@@ -153,7 +162,9 @@ class AuditedActions:
 
     async def record(self, request: DeployRequest | ParameterChangeRequest, outcome: str, **extra: Any) -> None:
         """Append one record of ``request`` (raises OSError when the trail cannot be written)."""
-        self.audit.record(request.action, request.target, outcome, await self.identity_arn(), {**request.details(), **extra})
+        self.audit.record(
+            request.action, request.target, outcome, await self.identity_arn(), {**self.where, **request.details(), **extra}
+        )
 
     async def request(self, request: DeployRequest | ParameterChangeRequest) -> None:
         """The user opened the confirmation for ``request`` (best effort: nothing is sent yet)."""

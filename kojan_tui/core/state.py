@@ -43,6 +43,7 @@ class AppContext:
     window: str
     clock_text: str = ""
     badge: str | None = None  # e.g. "REPLAY ER-008 · 5/120": shown first, so a replay is never taken for live
+    rollout: str | None = None  # the rollout watch's one line (S26/S09), while one runs and after it ended
 
 
 @dataclass(frozen=True)

@@ -26,6 +26,7 @@ from kojan_tui.core.state import AppContext, DashboardState, SourceName, freeze_
 from kojan_tui.core.windows import WINDOWS
 from kojan_tui.sources.dashboard import DashboardSources
 from kojan_tui.sources.poller import Poller
+from kojan_tui.sources.rollout import RolloutWatch
 from kojan_tui.store.database import LazyDatabase
 from kojan_tui.ui.capabilities import PaletteCommand
 from kojan_tui.ui.commands import KojanCommands
@@ -84,6 +85,18 @@ class KojanApp(App[None]):
         self.log_feed = self.sources.log_feed
         data = self.sources.data
         view = build_view(data, config, self.now())
+        actions = AuditedActions(
+            gateway, audit or AuditTrail(), read_only=config.ui.read_only, profile=config.aws.profile, region=config.aws.region
+        )
+        rollout = RolloutWatch(
+            gateway,
+            config,
+            self.poller,
+            clock=self.now,
+            state=lambda: self.services.state.current,
+            record=lambda request, outcome, extra: actions.record(request, outcome, **extra),
+            on_change=lambda _status: self._publish("rollout"),
+        )
         self.services = AppServices(
             config=config,
             gateway=gateway,
@@ -91,9 +104,10 @@ class KojanApp(App[None]):
             log_feed=self.log_feed,
             state=StateChannel(self, DashboardState(data, view, AlertUpdate((), ()), self._app_context())),
             events=self.events,
-            actions=AuditedActions(gateway, audit or AuditTrail(), read_only=config.ui.read_only),
+            actions=actions,
             database=database or LazyDatabase(None),
             demo=demo,
+            rollout=rollout,
         )
         self.notifier = AlertNotifier(self, config.ui, self.events)
         self.kojan_themes = load_themes()

@@ -7,11 +7,25 @@ the app binds its key and lists its palette commands, and nothing else in ``ui/a
 from __future__ import annotations
 
 from kojan_tui.ui.capabilities import Capability
+from kojan_tui.ui.screens.audit_trail import AUDIT_TRAIL
 from kojan_tui.ui.screens.error_summary import ERROR_SUMMARY
+from kojan_tui.ui.screens.force_deployment import FORCE_DEPLOYMENT
 from kojan_tui.ui.screens.incident import INCIDENT
 from kojan_tui.ui.screens.logs import LOGS
+from kojan_tui.ui.screens.rollback import ROLLBACK
 from kojan_tui.ui.screens.runbook import RUNBOOK_FOR_ALERT, RUNBOOKS
 from kojan_tui.ui.screens.scenarios import DEMO_SCENARIOS
 from kojan_tui.ui.screens.security import SECURITY
 
-CAPABILITIES: tuple[Capability, ...] = (LOGS, ERROR_SUMMARY, INCIDENT, RUNBOOKS, RUNBOOK_FOR_ALERT, SECURITY, DEMO_SCENARIOS)
+CAPABILITIES: tuple[Capability, ...] = (
+    LOGS,
+    ERROR_SUMMARY,
+    INCIDENT,
+    ROLLBACK,
+    FORCE_DEPLOYMENT,
+    AUDIT_TRAIL,
+    RUNBOOKS,
+    RUNBOOK_FOR_ALERT,
+    SECURITY,
+    DEMO_SCENARIOS,
+)

@@ -20,6 +20,7 @@ from kojan_tui.core.config import Config
 from kojan_tui.core.events import EventBus
 from kojan_tui.core.state import AppContext, DashboardState
 from kojan_tui.sources.logs import LogFeed
+from kojan_tui.sources.rollout import RolloutWatch
 from kojan_tui.store.database import LazyDatabase
 
 
@@ -50,8 +51,15 @@ class AppServices:
     actions: AuditedActions
     database: LazyDatabase | None = None  # the SQLite home of runs, incidents, recordings
     demo: Any = None  # the embedded AWS of --demo (None against real AWS)
+    rollout: RolloutWatch | None = None  # the rollout watch after a rollback / forced deployment (on the poller)
     extensions: dict[str, Any] = field(default_factory=dict)  # what capabilities install (recorders, watches…)
 
     def context(self) -> AppContext:
         """The top line's context with the current time."""
-        return replace(self.state.current.context, clock_text=f"{self.clock():%H:%M:%S} UTC")
+        now = self.clock()
+        watched = self.rollout.status if self.rollout is not None else None
+        return replace(
+            self.state.current.context,
+            clock_text=f"{now:%H:%M:%S} UTC",
+            rollout=watched.line(now) if watched is not None else None,
+        )

@@ -9,7 +9,7 @@ from kojan_tui.core.models import ContainerDefinition, Deployment, ServiceEvent,
 from kojan_tui.core.revisions import preselected, previous_note, revision_rows
 from kojan_tui.core.rollout import RolloutPhase, RolloutTarget, judge_rollout
 from kojan_tui.core.task_diff import HIDDEN, task_definition_diff
-from tests.core import builders as b
+from tests.fixtures import builders as b
 
 ARN = "arn:aws:ecs:ap-northeast-1:123456789012:task-definition/kojan-map-business:{}"
 IMAGE = "123456789012.dkr.ecr.ap-northeast-1.amazonaws.com/kojan-map/business:{}"

@@ -14,7 +14,8 @@ from tests.ui.harness import plain
 
 T = Threshold(70, 80)
 KIND_STYLES = {
-    kind: Style(color=f"color({n})") for n, kind in enumerate(("ok", "warning", "alert", "warn-line", "alert-line", "muted"), 1)
+    kind: Style(color=f"color({n})")
+    for n, kind in enumerate(("ok", "warning", "alert", "warn-line", "alert-line", "muted", "deploy"), 1)
 }
 
 
@@ -120,3 +121,25 @@ async def test_panel_chart_uses_the_theme_styles_and_notes_empty_data():
         alert_row = next(line for line in lines if line.plain.lstrip().startswith("80┼"))
         assert style_at(alert_row, 0) == panel.style_for("alert-line") != panel.style_for("alert")
         assert "-1h" in plain(rendered) and "no datapoints" not in plain(rendered)
+
+
+def test_a_deploy_marker_is_a_vertical_line_at_its_time() -> None:
+    from datetime import timedelta
+
+    from kojan_tui.core.deploy_markers import deploy_times, marker_fractions
+    from kojan_tui.ui.widgets.plot import DEPLOY_MARK
+    from tests.fixtures import builders as b
+
+    stamps = [b.NOW - timedelta(minutes=59 - i) for i in range(60)]
+    service = b.service()  # its PRIMARY deployment was created 2 h ago: outside this hour
+    assert marker_fractions(stamps, deploy_times(service)) == ()
+    halfway = marker_fractions(stamps, [b.NOW - timedelta(minutes=29, seconds=30)])
+    assert halfway == (0.5,)
+    threshold = Threshold(70, 85)
+    lines = chart_lines([40.0] * 60, 60, 10, threshold, top=100, window_label="1h", style_for=style_for, markers=halfway)
+    canvas = [line.plain for line in lines[:-2]]
+    columns = {line.index(DEPLOY_MARK) for line in canvas}
+    assert len(columns) == 1 and all(line.count(DEPLOY_MARK) == 1 for line in canvas)
+    plain = chart_lines([40.0] * 60, 60, 10, threshold, top=100, window_label="1h", style_for=style_for)
+    assert all(DEPLOY_MARK not in line.plain for line in plain)
+    assert lines[-1].plain == plain[-1].plain  # the time axis keeps its labels

@@ -10,6 +10,7 @@ from kojan_tui.core.events import EmergencyStarted
 from kojan_tui.core.metrics_catalog import ECS_MEMORY
 from kojan_tui.procedures.runbook_activity import RunbookActivity
 from kojan_tui.store.database import LazyDatabase
+from kojan_tui.ui.screens.rollback import RollbackScreen
 from kojan_tui.ui.screens.runbook import RunbookScreen, runbooks
 from kojan_tui.ui.widgets.metric_panel import MetricPanel
 from tests.ui.harness import alert_fake, make_app, quiet_config, refresh
@@ -111,10 +112,15 @@ async def test_s24_publishes_emergency_started_once_and_shows_stage_clocks(tmp_p
             assert "⏱ 0:00 / 5:00" in steps and "— / 10:00" in steps
             s25 = text_of(app.screen, "#runbook-s25")
             assert "S25 roll back at once" in s25 and "every API call answers 500" in s25
-            await pilot.press("b")
+            await pilot.press("b")  # the rollback screen, on top of the walkthrough
             await pilot.pause()
+            assert isinstance(app.screen, RollbackScreen)
             await pilot.press("escape")
             await pilot.pause()
+            assert isinstance(app.screen, RunbookScreen)
+            await pilot.press("escape")
+            await pilot.pause()
+            assert not isinstance(app.screen, RunbookScreen)
         assert len(started) == 1 and started[0].title.startswith("S24")
 
 

@@ -14,6 +14,7 @@ from textual.screen import Screen
 from textual.widgets import Footer
 
 from kojan_tui.core.dashboard import no_data_text
+from kojan_tui.core.deploy_markers import deploy_times
 from kojan_tui.core.readings import METRIC_SPECS, RDS_STORAGE
 from kojan_tui.core.state import DashboardState, SourceName
 from kojan_tui.ui.services import AppServices
@@ -99,8 +100,9 @@ class DashboardScreen(Screen[None]):
     def show_all(self) -> None:
         state = self.services.state.current
         view = self._shown_view = state.view
+        deploys = deploy_times(state.data.service)
         for panel in self.query(MetricPanel):
-            panel.show(view.readings[panel.spec.key], state.window)
+            panel.show(view.readings[panel.spec.key], state.window, deploys)
         activities = state.data.scaling_activities
         self.query_one(ServicePanel).show(
             state.data.service,

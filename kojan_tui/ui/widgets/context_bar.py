@@ -5,6 +5,7 @@ from __future__ import annotations
 from rich.text import Text
 from textual.widget import Widget
 
+from kojan_tui.core.logtext import make_visible
 from kojan_tui.core.state import AppContext
 
 
@@ -24,8 +25,9 @@ class ContextBar(Widget):
         self.context: AppContext | None = None
 
     def show(self, context: AppContext) -> None:
+        lines_changed = (self.context is None or self.context.rollout is None) != (context.rollout is None)
         self.context = context
-        self.refresh()
+        self.refresh(layout=lines_changed)  # the rollout line adds a second row
 
     def render(self) -> Text:
         c = self.context
@@ -48,4 +50,8 @@ class ContextBar(Widget):
             if part:
                 line.append(" │ ", style=style("context-bar--muted"))
                 line.append(part)
+        if c.rollout:
+            line.append("\n")
+            line.append(" ROLLOUT ", style=style("context-bar--badge"))
+            line.append(" " + make_visible(c.rollout))
         return line

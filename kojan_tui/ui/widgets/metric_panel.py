@@ -5,10 +5,13 @@ A stale reading (its newest datapoint older than the configured periods) shows g
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from rich.console import Group, RenderableType
 from rich.text import Text
 
 from kojan_tui.core.chart import Run, scale_top, sparkline
+from kojan_tui.core.deploy_markers import marker_fractions
 from kojan_tui.core.levels import Level
 from kojan_tui.core.readings import MetricReading, MetricSpec
 from kojan_tui.ui.widgets.plot import chart_lines
@@ -18,8 +21,11 @@ from kojan_tui.ui.widgets.status_base import StatusWidget
 class MetricPanel(StatusWidget):
     """Full: a bordered panel with a chart. Compact (``compact = True``): one line with a sparkline."""
 
+    COMPONENT_CLASSES = {"status--deploy"}
+
     DEFAULT_CSS = """
     MetricPanel { height: 1fr; min-height: 6; }
+    MetricPanel > .status--deploy { color: $accent; text-style: bold; }
     MetricPanel.-compact { height: 1; min-height: 1; border: none; padding: 0 1 0 0; background: $background; }
     MetricPanel.-compact:focus { background: $boost; text-style: bold; }
     """
@@ -29,10 +35,11 @@ class MetricPanel(StatusWidget):
         self.spec = spec
         self.reading: MetricReading | None = None
         self.window_label = "1h"
+        self.deploys: tuple[datetime, ...] = ()  # deployments' createdAt: vertical markers on the chart
         self.border_title = spec.title
 
-    def show(self, reading: MetricReading, window_label: str) -> None:
-        self.reading, self.window_label = reading, window_label
+    def show(self, reading: MetricReading, window_label: str, deploys: tuple[datetime, ...] = ()) -> None:
+        self.reading, self.window_label, self.deploys = reading, window_label, deploys
         self.set_level_class(reading.level)
         self.refresh()
 
@@ -101,5 +108,12 @@ class MetricPanel(StatusWidget):
         """plotext's bar chart with its y axis (thresholds) and time axis, or nothing when it does not fit."""
         top = scale_top(reading.values, reading.threshold, self.spec.unit == "%")
         return chart_lines(
-            reading.values, width, height, reading.threshold, top=top, window_label=self.window_label, style_for=self.style_for
+            reading.values,
+            width,
+            height,
+            reading.threshold,
+            top=top,
+            window_label=self.window_label,
+            style_for=self.style_for,
+            markers=marker_fractions(reading.timestamps, self.deploys),
         )

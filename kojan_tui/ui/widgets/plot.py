@@ -59,8 +59,19 @@ def y_ticks(threshold: Threshold, top: float, rows: int) -> list[tuple[int, str,
     return [(row, label, kind) for row, (label, kind) in ticks.items()]
 
 
+DEPLOY_MARK = "┃"  # a deployment's createdAt: a vertical line through the bars (``deploy`` style)
+
+
 def chart_lines(
-    values: Sequence[float], width: int, height: int, threshold: Threshold, *, top: float, window_label: str, style_for: StyleFor
+    values: Sequence[float],
+    width: int,
+    height: int,
+    threshold: Threshold,
+    *,
+    top: float,
+    window_label: str,
+    style_for: StyleFor,
+    markers: Sequence[float] = (),
 ) -> list[Text]:
     """``height`` lines of exactly ``width`` cells (none when too small); every colour via ``style_for(kind)``."""
     if height < MIN_HEIGHT or top <= 0:
@@ -71,7 +82,24 @@ def chart_lines(
         return []
     columns = tuple(resample([v for v in values if math.isfinite(v)], canvas_width))
     rows = _draw(columns, width, height, threshold.warn, threshold.alert, top, window_label)
+    if markers:
+        rows = _with_markers(rows, [width - canvas_width + round(f * (canvas_width - 1)) for f in markers], height)
     return [Text.assemble(*((chunk, style_for(kind)) for chunk, kind in runs)) for runs in rows]
+
+
+def _with_markers(rows: tuple[tuple[Run, ...], ...], cells: list[int], height: int) -> tuple[tuple[Run, ...], ...]:
+    """A ``DEPLOY_MARK`` in each of ``cells`` on every canvas row (the x axis rows keep their labels)."""
+    marked = []
+    for index, runs in enumerate(rows):
+        if index >= height - X_AXIS_ROWS:
+            marked.append(runs)
+            continue
+        chars = [(char, kind) for chunk, kind in runs for char in chunk]
+        for cell in cells:
+            if 0 <= cell < len(chars):
+                chars[cell] = (DEPLOY_MARK, "deploy")
+        marked.append(tuple(merge_runs(chars)))
+    return tuple(marked)
 
 
 @lru_cache(maxsize=64)

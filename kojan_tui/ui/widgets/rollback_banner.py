@@ -8,6 +8,8 @@ from rich.text import Text
 from kojan_tui.core.rollback_rules import RollbackReason
 from kojan_tui.ui.widgets.status_base import StatusWidget, visible
 
+ROLLBACK_KEY = "b"  # the dashboard key of the rollback capability (ui/screens/rollback.py)
+
 
 class RollbackBanner(StatusWidget):
     can_focus = False
@@ -36,6 +38,13 @@ class RollbackBanner(StatusWidget):
         for reason in self.reasons:
             lines.append(Text.assemble(("  ✖ ", self.style_for("alert")), visible(reason.text)))
         lines.append(
-            Text("  S26: deploy the previous task definition revision, then watch the service.", style=self.style_for("muted"))
+            Text.assemble(
+                ("  Press ", self.style_for("muted")),
+                (f" {ROLLBACK_KEY} ", self.get_component_rich_style("rollback-banner--title")),
+                (
+                    " to roll back (S26): the previous revision, its diff, a typed confirmation, then the rollout watched.",
+                    self.style_for("muted"),
+                ),
+            )
         )
         return Group(*lines)

@@ -6,6 +6,7 @@ from datetime import UTC
 
 from rich.console import Group, RenderableType
 from rich.text import Text
+from textual.binding import Binding
 
 from kojan_tui.core.levels import Level
 from kojan_tui.core.logtext import make_visible
@@ -20,6 +21,8 @@ MAX_EVENTS = 20  # as many of AWS's newest events as fit
 
 
 class ServicePanel(StatusWidget):
+    BINDINGS = [Binding("enter", "app.open('rollback')", "Roll back…", show=False, tooltip="S26 from the service panel")]
+
     DEFAULT_CSS = """
     ServicePanel { height: 1fr; }
     ServicePanel.-compact { height: 2; border: none; padding: 0 1 0 0; background: $background; }

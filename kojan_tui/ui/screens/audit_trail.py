@@ -1,0 +1,122 @@
+"""The audit trail viewer: every recorded attempt (requested, confirmed, succeeded, failed, refused, the
+watch's verdict) with UTC time, caller ARN, profile, region, action, before/after revision and verdicts."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.widgets import DataTable, Static
+
+from kojan_tui.core.logtext import make_visible, truncate
+from kojan_tui.core.verdict import task_definition_label
+from kojan_tui.ui.capabilities import Capability, PaletteCommand
+from kojan_tui.ui.screens.modal import FramedModal
+from kojan_tui.ui.services import AppServices
+
+MAX_ENTRIES = 500
+COLUMNS = ("time (UTC)", "action", "outcome", "before → after", "caller", "profile / region", "verdicts")
+
+
+def revision_change(details: dict) -> str:
+    before = details.get("task_definition_before")
+    after = details.get("task_definition_after") or details.get("task_definition")
+    if details.get("force_new_deployment") and not details.get("task_definition"):
+        after = after or before
+    left = task_definition_label(str(before)) if before else "?"
+    right = task_definition_label(str(after)) if after else ("same (forced)" if details.get("force_new_deployment") else "?")
+    return f"{left} → {right}"
+
+
+def verdicts_text(details: dict) -> str:
+    verdicts = details.get("verdicts") or []
+    if not verdicts:
+        return details.get("rollout", "") or details.get("message", "") or ""
+    return ", ".join(f"{v.get('check')}: {v.get('verdict')}" for v in verdicts if isinstance(v, dict))
+
+
+def entry_row(entry: dict) -> tuple[Text, ...]:
+    details = entry.get("details") or {}
+    where = f"{details.get('profile') or 'default'} / {details.get('region') or '?'}"
+    outcome = str(entry.get("outcome", ""))
+    style = (
+        "green"
+        if outcome in ("succeeded", "verified")
+        else "red"
+        if outcome.startswith(("failed", "refused", "rollout", "not"))
+        else ""
+    )
+    cells = (
+        str(entry.get("ts", "")).replace("T", " ")[:23],
+        str(entry.get("action", "")),
+        outcome,
+        revision_change(details),
+        str(entry.get("identity") or "?"),
+        where,
+        verdicts_text(details),
+    )
+    return tuple(Text(make_visible(truncate(cell, 300)), style=style if i == 2 else "") for i, cell in enumerate(cells))
+
+
+class AuditTrailScreen(FramedModal[None]):
+    DEFAULT_CSS = """
+    AuditTrailScreen {
+        #audit-where { height: auto; color: $text-muted; }
+        DataTable { height: 1fr; }
+    }
+    """
+
+    BINDINGS = [Binding("escape", "close", "Close"), Binding("r", "reload", "Reload")]
+
+    def __init__(self, services: AppServices) -> None:
+        super().__init__()
+        self.services = services
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="modal-frame") as box:
+            box.border_title = "Audit trail (every mutation attempted, newest last)"
+            yield Static(id="audit-where")
+            yield DataTable(cursor_type="row", zebra_stripes=True)
+
+    def on_mount(self) -> None:
+        table = self.query_one(DataTable)
+        for column in COLUMNS:
+            table.add_column(column)
+        self.action_reload()
+
+    def action_reload(self) -> None:
+        trail = self.services.actions.audit
+        table = self.query_one(DataTable)
+        table.clear()
+        try:
+            entries = trail.entries(limit=MAX_ENTRIES)
+        except (OSError, ValueError) as error:
+            self.query_one("#audit-where", Static).update(Text(f"⚠ {trail.path}: cannot be read ({error})"))
+            return
+        for index, entry in enumerate(entries):
+            table.add_row(*entry_row(entry), key=str(index))
+        if entries:
+            table.move_cursor(row=len(entries) - 1)
+        self.query_one("#audit-where", Static).update(Text(f"{trail.path} · {len(entries)} record(s)"))
+        table.focus()
+
+    def action_close(self) -> None:
+        self.dismiss(None)
+
+
+def open_audit_trail(app) -> None:
+    if isinstance(app.screen, AuditTrailScreen):
+        return
+    app.push_screen(AuditTrailScreen(app.services))
+
+
+AUDIT_TRAIL = Capability(
+    name="audit-trail",
+    description="Audit trail",
+    open=open_audit_trail,
+    tooltip="every rollback / forced deployment attempt, its outcome and its verdicts",
+    commands=lambda app: [
+        PaletteCommand("Audit trail", "Every mutation attempted, with outcome and verdicts", lambda: open_audit_trail(app))
+    ],
+)

@@ -1,0 +1,188 @@
+"""S26 the real way: KojanApp → AwsGateway (HTTP) → the embedded AWS in bad-deploy. The rollback to the
+previous revision completes, the S29 checks pass, the dashboard recovers, the audit trail holds every step,
+and ECS (asked with boto3) runs the chosen revision. Read-only mode sends no UpdateService at all."""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import replace
+
+import boto3
+
+from kojan_tui.actions.audited import DeployRequest
+from kojan_tui.aws.gateway import AwsGateway
+from kojan_tui.core.audit import AuditTrail
+from kojan_tui.core.config import ActionSettings, Config
+from kojan_tui.sources.rollout import WatchPhase
+from kojan_tui.ui.app import KojanApp
+from kojan_tui.ui.screens.rollback import RollbackScreen
+from kojan_tui.ui.widgets.confirmation import ConfirmationDialog
+
+DEMO_CREDENTIALS = ("demo", "demo")
+SERVICE = "kojan-map-business"
+WATCH_LIMIT_S = 240  # a minute boundary (the first datapoint after the rollout) plus the rollout itself
+
+
+def app_on(demo, tmp_path, *, read_only: bool = False) -> KojanApp:
+    config = Config()
+    config = replace(
+        config,
+        aws=replace(config.aws, endpoint_url=demo.endpoint_url, profile=None),
+        ui=replace(config.ui, bell=False, notify=False, read_only=read_only),
+        refresh=replace(config.refresh, metrics_seconds=2.0, service_seconds=1.0),
+        actions=ActionSettings(rollout_timeout_seconds=120, settling_seconds=5, watch_seconds=0.5),
+    )
+    gateway = AwsGateway(config.aws, static_credentials=DEMO_CREDENTIALS)
+    return KojanApp(config, gateway, demo=demo, audit=AuditTrail(tmp_path / "audit.jsonl"))
+
+
+async def open_rollback(app, pilot) -> RollbackScreen:
+    await app.poller.refresh_now(wait=True)
+    await pilot.press("b")
+    await pilot.pause()
+    screen = app.screen
+    assert isinstance(screen, RollbackScreen)
+    await screen.workers.wait_for_complete()
+    await pilot.pause()
+    return screen
+
+
+def ecs_client(demo):
+    return boto3.client(
+        "ecs",
+        region_name="ap-northeast-1",
+        endpoint_url=demo.endpoint_url,
+        aws_access_key_id="demo",
+        aws_secret_access_key="demo",
+    )
+
+
+async def test_bad_deploy_rolled_back_verified_audited_and_recovered(demo_world, tmp_path) -> None:
+    await asyncio.to_thread(demo_world.set_scenario, "bad-deploy")
+    app = app_on(demo_world, tmp_path)
+    async with app.run_test(size=(160, 48)) as pilot:
+        screen = await open_rollback(app, pilot)
+        assert screen.chosen is not None and screen.chosen.label == "kojan-map-business:2"  # the previous revision
+        assert screen.running is not None and screen.running.revision == 3
+        await pilot.press("enter")
+        await pilot.pause()
+        dialog = app.screen
+        assert isinstance(dialog, ConfirmationDialog)
+        await pilot.press(*SERVICE, "enter")
+        await dialog.workers.wait_for_complete()
+        await pilot.pause()
+        watch = app.services.rollout
+        assert watch.status is not None, "UpdateService did not start a watch"
+        await pilot.press("escape")  # leave the screen: the watch goes on
+        for _ in range(WATCH_LIMIT_S * 2):
+            if watch.status.finished:
+                break
+            await asyncio.sleep(0.5)
+        status = watch.status
+        assert status.phase is WatchPhase.VERIFIED, [c.text for c in status.checks] + [status.judgement.text]
+        assert {c.name for c in status.checks} >= {"target health", "new ERROR lines", "ALB 5XX rate", "ECS memory"}
+        await app.poller.refresh_now(wait=True)
+        await pilot.pause()
+        assert app.state.view.verdict.healthy and not app.state.view.rollback  # the dashboard recovered
+        assert app.gateway.requests["UpdateService"] == 1
+    entries = AuditTrail(tmp_path / "audit.jsonl").entries()
+    assert [e["outcome"] for e in entries] == ["requested", "confirmed", "succeeded", "verified"]
+    details = entries[2]["details"]
+    assert details["task_definition_before"].endswith(":3") and details["task_definition_after"].endswith(":2")
+    assert all(v["verdict"] == "pass" for v in entries[3]["details"]["verdicts"])
+    described = await asyncio.to_thread(
+        ecs_client(demo_world).describe_services, cluster="kojan-map-production", services=[SERVICE]
+    )
+    assert described["services"][0]["taskDefinition"].endswith("task-definition/kojan-map-business:2")
+
+
+async def test_read_only_sends_no_update_service_by_key_mouse_or_action(demo_world, tmp_path) -> None:
+    app = app_on(demo_world, tmp_path, read_only=True)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await open_rollback(app, pilot)
+        await pilot.press("enter")
+        await pilot.pause()
+        dialog = app.screen
+        assert isinstance(dialog, ConfirmationDialog) and dialog.disabled
+        await pilot.press(*SERVICE, "enter")
+        await pilot.click("#confirm-ok")
+        dialog.action_confirm()
+        await pilot.pause()
+        outcome = await app.services.actions.update_service(  # even a direct call is refused before HTTP
+            DeployRequest("kojan-map-production", SERVICE, "rollback", task_definition="kojan-map-business:2")
+        )
+        assert not outcome.done
+        assert app.gateway.requests["UpdateService"] == 0
+        assert app.gateway.requests["DescribeServices"] >= 1  # the counter counts: reads went out
+
+
+async def test_memory_leak_forced_deployment_brings_memory_under_warn_and_the_watch_says_so(tmp_path) -> None:
+    # A world of its own at a 2 s tick: the fresh tasks must not out-leak the minute datapoint the check waits for
+    # (at the shared fixture's 0.25 s tick they climb ~1.4 points a second).
+    from kojan_tui.demo.embedded import EmbeddedAws
+    from kojan_tui.ui.screens.force_deployment import ForceDeploymentScreen, open_force_deployment
+
+    demo = EmbeddedAws("memory-leak", tick_seconds=2.0)
+    await asyncio.to_thread(demo.start)
+    try:
+        app = app_on(demo, tmp_path)
+        async with app.run_test(size=(160, 48)) as pilot:
+            await app.poller.refresh_now(wait=True)
+            memory = app.state.view.readings["ecs_memory_percent"]
+            assert memory.latest is not None and memory.latest > memory.threshold.warn  # the leak, before
+            open_force_deployment(app)
+            await pilot.pause()
+            assert isinstance(app.screen, ForceDeploymentScreen)
+            await pilot.press("enter")
+            await pilot.pause()
+            dialog = app.screen
+            assert isinstance(dialog, ConfirmationDialog)
+            await pilot.press(*SERVICE, "enter")
+            await dialog.workers.wait_for_complete()
+            await pilot.pause()
+            watch = app.services.rollout
+            for _ in range(WATCH_LIMIT_S * 2):
+                if watch.status.finished:
+                    break
+                await asyncio.sleep(0.5)
+            status = watch.status
+            checks = {c.name: c for c in status.checks}
+            assert status.judgement.phase.value == "completed", status.judgement.text
+            assert checks["ECS memory"].verdict.value == "pass", checks["ECS memory"].text
+            assert "within warn" in checks["ECS memory"].detail
+            assert app.gateway.requests["UpdateService"] == 1
+        outcomes = [e["outcome"] for e in AuditTrail(tmp_path / "audit.jsonl").entries()]
+        assert outcomes[:3] == ["requested", "confirmed", "succeeded"] and outcomes[3] in ("verified", "not verified")
+    finally:
+        await asyncio.to_thread(demo.stop)
+
+
+async def test_circuit_breaker_rollback_of_a_forced_deployment_is_reported_failed(demo_world, tmp_path) -> None:
+    """bad-deploy: a forced deployment of the broken newest revision trips ECS's circuit breaker, which rolls
+    back to the last COMPLETED deployment. The watch says FAILED — never success — and the audit says so."""
+    from kojan_tui.ui.screens.force_deployment import open_force_deployment
+
+    await asyncio.to_thread(demo_world.set_scenario, "bad-deploy")
+    app = app_on(demo_world, tmp_path)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await app.poller.refresh_now(wait=True)
+        open_force_deployment(app)
+        await pilot.pause()
+        await pilot.press("enter")
+        await pilot.pause()
+        dialog = app.screen
+        assert isinstance(dialog, ConfirmationDialog)
+        await pilot.press(*SERVICE, "enter")
+        await dialog.workers.wait_for_complete()
+        await pilot.pause()
+        watch = app.services.rollout
+        for _ in range(120):
+            if watch.status.finished:
+                break
+            await asyncio.sleep(0.5)
+        status = watch.status
+        assert status.phase is WatchPhase.FAILED, status.judgement.text
+        assert "circuit breaker" in status.judgement.reason or "rolled back" in status.judgement.reason
+        assert status.checks == ()  # no S29 "pass" after a failed rollout
+    outcomes = [e["outcome"] for e in AuditTrail(tmp_path / "audit.jsonl").entries()]
+    assert outcomes == ["requested", "confirmed", "succeeded", "rollout failed"]
