@@ -8,6 +8,7 @@ from collections import Counter
 from pathlib import Path
 
 from kojan_tui.core import metrics_catalog as mc
+from kojan_tui.core.logtext import truncate
 from kojan_tui.core.models import MetricQuery
 from kojan_tui.core.security_models import parse_image
 from kojan_tui.core.security_rules import (
@@ -23,6 +24,7 @@ from kojan_tui.procedures.checks import CheckContext, CheckResult, Verdict, chec
 from kojan_tui.procedures.evidence import metrics
 
 TOP_FINDINGS = 5
+CAUSE_CHARS = 120  # a scaling activity's cause names the alarm in full: one screen line
 ACTIVITIES = 5
 GIB = 1024**3
 
@@ -150,7 +152,11 @@ async def autoscaling_activity(ctx: CheckContext) -> CheckResult:
             f" (cooldown out {p.scale_out_cooldown} s / in {p.scale_in_cooldown} s)"
             for p in policies
         ),
-        *(f"{_when(a.start_time)}  {a.status:<11} {a.description} — {a.cause}" for a in activities),
+        *(
+            line
+            for a in activities
+            for line in (f"{_when(a.start_time)}  {a.status:<11} {a.description}", f"    cause: {truncate(a.cause, CAUSE_CHARS)}")
+        ),
     ]
     data = {
         "target": target,

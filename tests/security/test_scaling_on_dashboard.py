@@ -26,7 +26,7 @@ async def test_the_newest_activity_shows_on_the_service_panel():
         await refresh(app, pilot)
         assert app.state.data.scaling_activities[0].activity_id == "a2"
         text = plain(app.screen.query_one(ServicePanel).render())
-        assert "scaling" in text and "Successful  Setting desired count to 3." in text
+        assert "scaling" in text and "✓ desired count to 3." in text
     assert fake.calls["describe_scaling_activities"] >= 1
     assert app.poller.sources[SourceName.SCALING.value].interval_s == SCALING_INTERVAL_S
 
@@ -50,4 +50,4 @@ async def test_on_the_embedded_aws(demo_world):
         await refresh(app, pilot, [SourceName.SERVICE.value, SourceName.SCALING.value])
         text = plain(app.screen.query_one(ServicePanel).render())
     assert app.services.gateway.requests["DescribeScalingActivities"] >= 1
-    assert "scaling" in text and "Setting desired count to" in text
+    assert "scaling" in text and "desired count to" in text

@@ -165,3 +165,19 @@ async def test_the_palette_and_the_key_open_it():
         command.callback()
         await pilot.pause()
         assert isinstance(app.screen, SecurityScreen)
+
+
+async def test_j_and_k_move_between_sections_and_the_view_scrolls():
+    app = make_app()
+    async with app.run_test(size=(160, 24)) as pilot:
+        await pilot.press("x")
+        await loaded(app, pilot)
+        screen = app.screen
+        assert screen.focused is screen.section("ecr")
+        for _ in range(5):
+            await pilot.press("j")
+        await pilot.pause()
+        assert screen.focused is screen.section("iam")
+        assert screen.query_one("#security-sections").scroll_y > 0  # the focused section is scrolled into view
+        await pilot.press("k")
+        assert screen.focused is screen.section("rds")

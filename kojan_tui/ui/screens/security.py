@@ -41,8 +41,8 @@ class SecurityScreen(Screen[None]):
         Binding("escape", "close", "Back"),
         Binding("r", "refresh_section", "Refresh section"),
         Binding("R", "refresh_all", "Refresh all"),
-        Binding("j,down", "focus_next", "Next", show=False),
-        Binding("k,up", "focus_previous", "Previous", show=False),
+        Binding("j,down", "move(1)", "Next section", show=False),
+        Binding("k,up", "move(-1)", "Previous section", show=False),
     ]
 
     def __init__(self, services: AppServices) -> None:
@@ -98,6 +98,13 @@ class SecurityScreen(Screen[None]):
     def action_refresh_all(self) -> None:
         for key, _, _ in SECTIONS:
             self.load(key)
+
+    def action_move(self, step: int) -> None:
+        """Focus the next (1) or previous (-1) section; the scroll follows the focus."""
+        if step > 0:
+            self.focus_next(SecuritySection)
+        else:
+            self.focus_previous(SecuritySection)
 
     def action_close(self) -> None:
         self.dismiss(None)

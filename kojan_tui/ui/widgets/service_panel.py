@@ -108,10 +108,11 @@ class ServicePanel(StatusWidget):
         elif self.scaling is not None:
             a = self.scaling
             when = f"{a.start_time.astimezone(UTC):%m-%d %H:%M} " if a.start_time else ""
-            kind = "alert" if a.status.lower() == "failed" else "warning" if a.status.lower() == "inprogress" else "muted"
-            line = Text.assemble(
-                ("scaling ", self.style_for("muted")), when, (a.status, self.style_for(kind)), "  ", visible(a.description)
-            )
+            status = a.status.lower()
+            kind = "alert" if status == "failed" else "warning" if status in ("inprogress", "pending") else "ok"
+            mark = {"successful": "✓", "failed": "✖ failed", "inprogress": "… in progress"}.get(status, a.status)
+            what = a.description.removeprefix("Setting ")  # "Setting desired count to 3." → "desired count to 3."
+            line = Text.assemble(("scaling ", self.style_for("muted")), when, (mark, self.style_for(kind)), " ", visible(what))
         else:
             return None
         line.no_wrap, line.overflow = True, "ellipsis"
