@@ -24,8 +24,9 @@ class ContextBar(Widget):
         self.context: AppContext | None = None
 
     def show(self, context: AppContext) -> None:
-        self.context = context
-        self.refresh()
+        if context != self.context:  # the clock ticks once a second; nothing else moves between states
+            self.context = context
+            self.refresh()
 
     def render(self) -> Text:
         c = self.context

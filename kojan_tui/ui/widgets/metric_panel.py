@@ -5,6 +5,8 @@ A stale reading (its newest datapoint older than the configured periods) shows g
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from rich.console import Group, RenderableType
 from rich.text import Text
 
@@ -32,6 +34,9 @@ class MetricPanel(StatusWidget):
         self.border_title = spec.title
 
     def show(self, reading: MetricReading, window_label: str) -> None:
+        # The age is drawn only through ``value_text``: a newer age alone repaints nothing (nor the chart).
+        if not self.given((replace(reading, age_s=None), reading.value_text, window_label)):
+            return
         self.reading, self.window_label = reading, window_label
         self.set_level_class(reading.level)
         self.refresh()
