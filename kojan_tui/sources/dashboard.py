@@ -57,7 +57,9 @@ class DashboardSources:
         poller.register(SourceName.DATABASE, DATABASE_INTERVAL_S, self.fetch_db, self._got_db)
         poller.register(SourceName.ERRORS, refresh.errors_seconds, self.fetch_errors, self._got_errors)
         # The feed tells its own views (LogPane, LogScreen) about new lines itself.
-        poller.register(SourceName.LOGS, refresh.logs_seconds, self.log_feed.poll, self._got_logs)
+        poller.register(
+            SourceName.LOGS, refresh.logs_seconds, self.log_feed.poll, self._got_logs, on_failure=self.log_feed.record_failure
+        )
 
     # -- fetchers (I/O only) ---------------------------------------------------------------------
 
