@@ -154,7 +154,10 @@ class Poller:
         source.freshness.in_flight_since = self.clock()
         try:
             try:
-                result = await asyncio.wait_for(source.fetch(), timeout=source.deadline_s)
+                # In this task, not one wait_for would make: what the fetch changed (the log feed's failure line)
+                # and the freshness recorded below reach listeners in the same turn of the loop, never apart.
+                async with asyncio.timeout(source.deadline_s):
+                    result = await source.fetch()
             except TimeoutError:
                 raise AwsFailure(
                     FailureKind.TIMEOUT, f"no answer within {source.deadline_s:g} s (poll cancelled)", operation=source.name
