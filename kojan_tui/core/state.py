@@ -64,6 +64,16 @@ class DashboardState:
         freshness = self.freshness.get(source)
         return freshness.stale_text(now) if freshness is not None else None
 
+    def panel_stale_text(self, sources: tuple[str, ...], now: datetime) -> str | None:
+        """The stale text of a panel fed by several ``sources``: the first failing one's (its own reason), else
+        the first overdue one's (``waiting for AWS``), else None. A failure is never hidden behind a wait."""
+        failing = [name for name in sources if name in self.freshness and self.freshness[name].stale]
+        for name in failing or sources:
+            text = self.stale_text(name, now)
+            if text is not None:
+                return text
+        return None
+
     def measured(self, source: str) -> bool:
         freshness = self.freshness.get(source)
         return freshness is not None and freshness.measured

@@ -67,7 +67,9 @@ class DashboardSources:
         poller.register(SourceName.ERRORS, refresh.errors_seconds, self.fetch_errors, self._got_errors)
         poller.register(SourceName.SCALING, SCALING_INTERVAL_S, self.fetch_scaling, self._got_scaling)
         # The feed tells its own views (LogPane, LogScreen) about new lines itself.
-        poller.register(SourceName.LOGS, refresh.logs_seconds, self.log_feed.poll, self._got_logs)
+        poller.register(
+            SourceName.LOGS, refresh.logs_seconds, self.log_feed.poll, self._got_logs, on_failure=self.log_feed.record_failure
+        )
 
     # -- fetchers (I/O only) ---------------------------------------------------------------------
 

@@ -103,6 +103,12 @@ class LogFeed:
         self._notify()
         return lines
 
+    def record_failure(self, failure: AwsFailure) -> None:
+        """A poll failed where the feed could not see it (cut off at the poller's deadline): show it like any other."""
+        if failure is not self.last_failure:
+            self.last_failure = failure
+            self._notify()
+
     def _ingest(self, events: tuple[LogEvent, ...]) -> list[LogLine]:
         keep = self.buffer.maxlen
         if len(events) > keep:  # only the newest fit: do not decode what would be evicted at once

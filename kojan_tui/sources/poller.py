@@ -35,6 +35,7 @@ class Source(Generic[T]):
     deliver: Callable[[T], None]
     freshness: SourceFreshness
     deadline_s: float
+    on_failure: Callable[[AwsFailure], None] | None = None  # told of every failure recorded, deadline cuts included
     wake: asyncio.Event = field(default_factory=asyncio.Event)
     done: asyncio.Condition = field(default_factory=asyncio.Condition)
     completed: int = 0  # polls finished (success, failure or timeout)
@@ -75,12 +76,16 @@ class Poller:
         deliver: Callable[[T], None],
         *,
         deadline_s: float | None = None,
+        on_failure: Callable[[AwsFailure], None] | None = None,
     ) -> Source[T]:
-        """Add a source; it starts polling at once if the poller runs. Names are unique."""
+        """Add a source; it starts polling at once if the poller runs. Names are unique.
+
+        ``on_failure`` hears of each ``AwsFailure`` the source is marked stale with, including a poll cut off at
+        its deadline (its fetch was cancelled, so it could not tell anyone itself)."""
         if name in self.sources:
             raise ValueError(f"source {name!r} is already registered")
         deadline = deadline_s if deadline_s is not None else default_deadline(interval_s)
-        source = Source(name, interval_s, fetch, deliver, SourceFreshness(name, interval_s=interval_s), deadline)
+        source = Source(name, interval_s, fetch, deliver, SourceFreshness(name, interval_s=interval_s), deadline, on_failure)
         self.sources[name] = source
         if self._running:
             source.task = asyncio.create_task(self._run(source), name=f"poll:{name}")
@@ -149,7 +154,10 @@ class Poller:
         source.freshness.in_flight_since = self.clock()
         try:
             try:
-                result = await asyncio.wait_for(source.fetch(), timeout=source.deadline_s)
+                # In this task, not one wait_for would make: what the fetch changed (the log feed's failure line)
+                # and the freshness recorded below reach listeners in the same turn of the loop, never apart.
+                async with asyncio.timeout(source.deadline_s):
+                    result = await source.fetch()
             except TimeoutError:
                 raise AwsFailure(
                     FailureKind.TIMEOUT, f"no answer within {source.deadline_s:g} s (poll cancelled)", operation=source.name
@@ -161,6 +169,11 @@ class Poller:
             source.freshness.record_failure(self.clock(), error)
             if not isinstance(error, AwsFailure):
                 self._report(source.name, error)
+            elif source.on_failure is not None:
+                try:
+                    source.on_failure(error)
+                except Exception as listener_error:  # a listener's bug must not stop the source
+                    self._report(source.name, listener_error)
         else:
             source.freshness.record_success(self.clock())
         finally:

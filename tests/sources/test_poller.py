@@ -140,6 +140,25 @@ async def test_a_poll_past_its_deadline_is_cancelled_marked_timeout_and_the_next
         await poller.stop()
 
 
+async def test_on_failure_hears_every_failure_the_source_is_marked_with_a_deadline_cut_included():
+    probe = Probe(delay=3600)  # cut off at its deadline: the fetch itself is cancelled and tells no one
+    heard: list[AwsFailure] = []
+    poller = Poller(clock=lambda: NOW)
+    poller.register("slow", 3600, probe.fetch, probe.delivered.append, deadline_s=0.05, on_failure=heard.append)
+    poller.start()
+    try:
+        await poller.refresh_now(wait=True)
+        assert [f.kind for f in heard] == [FailureKind.TIMEOUT]
+        probe.delay, probe.failure = 0, AwsFailure(FailureKind.THROTTLED, "Rate exceeded")
+        await poller.refresh_now(wait=True)
+        assert heard[-1] is probe.failure and len(heard) == 2
+        probe.failure = None
+        await poller.refresh_now(wait=True)
+        assert len(heard) == 2 and not poller.freshness("slow").stale  # a success is no failure
+    finally:
+        await poller.stop()
+
+
 async def test_a_deliver_that_raises_does_not_stop_its_source():
     calls: list[int] = []
 

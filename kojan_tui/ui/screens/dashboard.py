@@ -137,9 +137,9 @@ class DashboardScreen(Screen[None]):
         self.query_one(ServicePanel).set_stale(state.stale_text(SourceName.SERVICE, now))
         self.query_one(ErrorsPanel).set_stale(state.stale_text(SourceName.ERRORS, now))
         metrics_stale = state.stale_text(SourceName.METRICS, now)
-        database_stale = state.stale_text(SourceName.DATABASE, now)
+        storage_stale = state.panel_stale_text((SourceName.METRICS, SourceName.DATABASE), now)  # fed by both
         for panel in self.query(MetricPanel):
-            panel.set_stale(metrics_stale or (database_stale if panel.spec is RDS_STORAGE else None))
+            panel.set_stale(storage_stale if panel.spec is RDS_STORAGE else metrics_stale)
         no_data = no_data_text(state.view, self.failing_reasons(MEASURED_SOURCES), self.waiting(MEASURED_SOURCES))
         self.query_one(AlertBar).show(state.alerts.active, now, no_data)
         self.query_one(ContextBar).show(self.services.context())

@@ -34,10 +34,14 @@ class AlertBar(StatusWidget):
         self.no_data = ""  # "credentials missing or expired", "first poll running"…; "" when everything is measured
 
     def show(self, alerts: tuple[Alert, ...], now: datetime, no_data: str = "") -> None:
+        ages = tuple(format_age((now - alert.since).total_seconds()) for alert in alerts)  # what ``now`` changes on screen
+        if not self.given((alerts, ages, no_data, self.max_lines)):
+            return
+        resized = (len(alerts), bool(no_data)) != (len(self.alerts), bool(self.no_data)) or self.now is None
         self.alerts, self.now, self.no_data = alerts, now, no_data
         worst = alerts[0].level if alerts else Level.UNKNOWN if no_data else Level.OK
         self.set_level_class(worst)
-        self.refresh(layout=True)
+        self.refresh(layout=resized)  # its height is its line count: a new layout only when that may change
 
     def _no_data_line(self) -> Text:
         line = Text.assemble(self.marker(Level.UNKNOWN), " — ", visible(self.no_data))

@@ -25,6 +25,8 @@ class ContextBar(Widget):
         self.context: AppContext | None = None
 
     def show(self, context: AppContext) -> None:
+        if context == self.context:  # the clock ticks once a second; nothing else moves between states
+            return
         lines_changed = (self.context is None or self.context.rollout is None) != (context.rollout is None)
         self.context = context
         self.refresh(layout=lines_changed)  # the rollout line adds a second row

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from rich.console import Group, RenderableType
 from rich.text import Text
 
@@ -23,6 +25,8 @@ class ErrorsPanel(StatusWidget):
         self.border_title = "ERROR lines, last hour (S02)"
 
     def show(self, reading: MetricReading) -> None:
+        if not self.given((replace(reading, age_s=None), reading.value_text)):  # the age shows only in value_text
+            return
         self.reading = reading
         self.set_level_class(reading.level)
         self.refresh()

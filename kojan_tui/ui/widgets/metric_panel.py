@@ -5,6 +5,7 @@ A stale reading (its newest datapoint older than the configured periods) shows g
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime
 
 from rich.console import Group, RenderableType
@@ -39,6 +40,9 @@ class MetricPanel(StatusWidget):
         self.border_title = spec.title
 
     def show(self, reading: MetricReading, window_label: str, deploys: tuple[datetime, ...] = ()) -> None:
+        # The age is drawn only through ``value_text``: a newer age alone repaints nothing (nor the chart).
+        if not self.given((replace(reading, age_s=None), reading.value_text, window_label, deploys)):
+            return
         self.reading, self.window_label, self.deploys = reading, window_label, deploys
         self.set_level_class(reading.level)
         self.refresh()

@@ -25,9 +25,12 @@ class RollbackBanner(StatusWidget):
     def __init__(self, *, id: str | None = "rollback-banner") -> None:
         super().__init__(id=id)
         self.reasons: tuple[RollbackReason, ...] = ()
+        self.shown_once = False
 
     def show(self, reasons: tuple[RollbackReason, ...]) -> None:
-        self.reasons = reasons
+        if reasons == self.reasons and self.shown_once:
+            return
+        self.reasons, self.shown_once = reasons, True
         self.set_class(bool(reasons), "-active")
         self.refresh(layout=True)
 

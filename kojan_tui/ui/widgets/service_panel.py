@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC
 
 from rich.console import Group, RenderableType
@@ -50,9 +51,14 @@ class ServicePanel(StatusWidget):
         scaling: ScalingActivity | None = None,
         scaling_problem: str = "",
     ) -> None:
+        health = health or TargetHealth()
+        if not self.given(
+            (service, task_definition, verdict, replace(health, age_s=None), no_data_reason, scaling, scaling_problem)
+        ):  # age not drawn
+            return
         self.service, self.task_definition, self.verdict = service, task_definition, verdict
         self.scaling, self.scaling_problem = scaling, scaling_problem
-        self.health, self.no_data_reason = health or TargetHealth(), no_data_reason
+        self.health, self.no_data_reason = health, no_data_reason
         if service is not None:
             self.border_title = Text(f"ECS service {make_visible(service.name)}")  # an AWS name: never markup
         self.set_level_class(verdict.level)

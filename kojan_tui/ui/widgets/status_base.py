@@ -19,6 +19,9 @@ def visible(untrusted: str) -> Text:
     return Text(make_visible(untrusted))
 
 
+_NOTHING = object()  # no ``show`` yet
+
+
 class StatusWidget(Widget):
     """A focusable panel that renders only what it was given (``show``/``set_stale``)."""
 
@@ -63,11 +66,20 @@ class StatusWidget(Widget):
         super().__init__(id=id, classes=classes)
         self.stale_text: str | None = None
         self.compact = False  # the dashboard's small-terminal layout: one line instead of a panel
+        self._shown: object = _NOTHING  # what the last ``show`` was given, as compared by ``given``
+
+    def given(self, inputs: object) -> bool:
+        """Remember what ``show`` was given; True when it differs from last time (only then repaint)."""
+        if inputs == self._shown:
+            return False
+        self._shown = inputs
+        return True
 
     def set_compact(self, compact: bool) -> None:
-        self.compact = compact
-        self.set_class(compact, "-compact")
-        self.refresh()
+        if compact != self.compact:
+            self.compact = compact
+            self.set_class(compact, "-compact")
+            self.refresh()
 
     def style_for(self, kind: str) -> Style:
         """The theme style of a level or chart kind (``ok``, ``alert``, ``warn-line``, ``muted``…)."""
