@@ -14,6 +14,7 @@ import statistics
 import threading
 import time
 from dataclasses import dataclass, replace
+from statistics import median
 
 import psutil
 import textual.screen
@@ -98,6 +99,8 @@ async def test_a_day_of_polling_keeps_memory_fds_tasks_and_threads_flat(demo_wor
     assert all(count > 0 for count in polls.values()), polls
     assert polls["logs"] >= SOAK_SECONDS / refresh.logs_seconds / 30, polls  # it kept polling (a floor, even on a loaded machine)
     assert rss_growth <= RSS_GROWTH_LIMIT_MIB, [round(s.rss_mib, 1) for s in samples]
-    assert max(s.fds for s in last) <= max(s.fds for s in first), [s.fds for s in samples]
-    assert max(s.tasks for s in last) <= max(s.tasks for s in first), [s.tasks for s in samples]
-    assert max(s.threads for s in last) <= max(s.threads for s in first), [s.threads for s in samples]
+    # Growth is what a leak leaves: the last third's typical count (its median) above the first third's peak.
+    # A single sample with one more poll or worker in flight is not growth.
+    assert median(s.fds for s in last) <= max(s.fds for s in first), [s.fds for s in samples]
+    assert median(s.tasks for s in last) <= max(s.tasks for s in first), [s.tasks for s in samples]
+    assert median(s.threads for s in last) <= max(s.threads for s in first), [s.threads for s in samples]
