@@ -9,13 +9,16 @@ nobody deploys twice. The gateway's own read-only refusal stays as the backstop.
 from __future__ import annotations
 
 import uuid
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import Any, Generic, Protocol, TypeVar
 
 from kojan_tui.aws.protocol import EcsApi, IdentityApi, LogsApi, RdsApi
 from kojan_tui.core.audit import AuditTrail
 from kojan_tui.core.errors import AwsFailure, FailureKind
 from kojan_tui.core.models import ServiceSnapshot
+
+T = TypeVar("T")
 
 
 class DeployGateway(EcsApi, IdentityApi, RdsApi, LogsApi, Protocol):
@@ -180,6 +183,19 @@ class DeployOutcome:
 UNKNOWN_OUTCOME_CODES = {"UnreadableAnswer", "ReadTimeoutError", "ConnectionClosedError"}
 
 
+AuditedRequest = DeployRequest | ParameterChangeRequest | ExportRequest
+
+
+@dataclass(frozen=True)
+class Attempt(Generic[T]):
+    """What one audited call came to (each action turns it into its own outcome)."""
+
+    result: T | None = None  # None: not done
+    failure: AwsFailure | None = None
+    audit_error: str | None = None
+    unknown: bool = False
+
+
 def outcome_unknown(failure: AwsFailure) -> bool:
     """True when a mutation may have reached AWS although no answer could be read (it is never retried)."""
     return (
@@ -213,130 +229,104 @@ class AuditedActions:
                 return None
         return self._identity_arn
 
-    async def record(self, request: DeployRequest | ParameterChangeRequest | ExportRequest, outcome: str, **extra: Any) -> None:
+    async def record(self, request: AuditedRequest, outcome: str, **extra: Any) -> None:
         """Append one record of ``request`` (raises OSError when the trail cannot be written)."""
         self.audit.record(
             request.action, request.target, outcome, await self.identity_arn(), {**self.where, **request.details(), **extra}
         )
 
-    async def request(self, request: DeployRequest | ParameterChangeRequest | ExportRequest) -> None:
+    async def request(self, request: AuditedRequest) -> None:
         """The user opened the confirmation for ``request`` (best effort: nothing is sent yet)."""
         try:
             await self.record(request, "requested")
         except OSError:
             pass
 
-    async def update_service(self, request: DeployRequest) -> DeployOutcome:
-        """Execute a confirmed ``request``: refused when read-only, never sent unrecorded."""
+    async def _record_quietly(self, request: AuditedRequest, outcome: str, **extra: Any) -> None:
+        """A record whose loss changes nothing that follows (the outcome is returned either way)."""
+        try:
+            await self.record(request, outcome, **extra)
+        except OSError:
+            pass
+
+    async def _attempt(
+        self, request: AuditedRequest, operation: str, call: Callable[[], Awaitable[T]], succeeded: Callable[[T], dict[str, Any]]
+    ) -> Attempt[T]:
+        """The one way a mutation runs: refused when read-only, ``confirmed`` written before the call (never
+        sent unrecorded), then ``succeeded`` / ``failed: …`` / ``unknown: …`` after it."""
         if self.read_only:
-            failure = AwsFailure(FailureKind.READ_ONLY, "refused: the app is in read-only mode", operation="UpdateService")
-            try:
-                await self.record(request, "refused: read-only")
-            except OSError:
-                pass
-            return DeployOutcome(request, failure=failure)
+            await self._record_quietly(request, "refused: read-only")
+            return Attempt(
+                failure=AwsFailure(FailureKind.READ_ONLY, "refused: the app is in read-only mode", operation=operation)
+            )
         try:
             await self.record(request, "confirmed")
         except OSError as error:
-            failure = AwsFailure(FailureKind.INVALID_REQUEST, f"not sent: the audit trail cannot be written ({error})")
-            return DeployOutcome(request, failure=failure)
+            return Attempt(
+                failure=AwsFailure(FailureKind.INVALID_REQUEST, f"not sent: the audit trail cannot be written ({error})")
+            )
         try:
-            snapshot = await self.gateway.update_service(
+            result = await call()
+        except AwsFailure as failure:
+            unknown = outcome_unknown(failure)
+            outcome = f"unknown: {failure.kind.value}" if unknown else f"failed: {failure.kind.value}"
+            await self._record_quietly(request, outcome, code=failure.code, message=failure.message)
+            return Attempt(failure=failure, unknown=unknown)
+        try:
+            await self.record(request, "succeeded", **succeeded(result))
+        except OSError as error:
+            return Attempt(result, audit_error=str(error))
+        return Attempt(result)
+
+    async def update_service(self, request: DeployRequest) -> DeployOutcome:
+        """Execute a confirmed ``request``: refused when read-only, never sent unrecorded."""
+
+        def succeeded(snapshot: ServiceSnapshot) -> dict[str, Any]:
+            primary = snapshot.primary
+            return {"task_definition_after": snapshot.task_definition, "deployment": primary.id if primary else None}
+
+        attempt = await self._attempt(
+            request,
+            "UpdateService",
+            lambda: self.gateway.update_service(
                 request.cluster,
                 request.service,
                 task_definition=request.task_definition,
                 force_new_deployment=request.force_new_deployment,
-            )
-        except AwsFailure as failure:
-            unknown = outcome_unknown(failure)
-            outcome = f"unknown: {failure.kind.value}" if unknown else f"failed: {failure.kind.value}"
-            try:
-                await self.record(request, outcome, code=failure.code, message=failure.message)
-            except OSError:
-                pass
-            return DeployOutcome(request, failure=failure, unknown=unknown)
-        primary = snapshot.primary
-        try:
-            await self.record(
-                request,
-                "succeeded",
-                task_definition_after=snapshot.task_definition,
-                deployment=primary.id if primary else None,
-            )
-        except OSError as error:
-            return DeployOutcome(request, snapshot=snapshot, audit_error=str(error))
-        return DeployOutcome(request, snapshot=snapshot)
+            ),
+            succeeded,
+        )
+        return DeployOutcome(request, attempt.result, attempt.failure, attempt.audit_error, attempt.unknown)
 
     async def modify_db_parameter(self, request: ParameterChangeRequest) -> ParameterOutcome:
         """Execute a confirmed parameter change: refused when read-only, never sent unrecorded."""
-        operation = "ModifyDBParameterGroup"
-        if self.read_only:
-            failure = AwsFailure(FailureKind.READ_ONLY, "refused: the app is in read-only mode", operation=operation)
-            try:
-                await self.record(request, "refused: read-only")
-            except OSError:
-                pass
-            return ParameterOutcome(request, failure=failure)
-        try:
-            await self.record(request, "confirmed")
-        except OSError as error:
-            failure = AwsFailure(FailureKind.INVALID_REQUEST, f"not sent: the audit trail cannot be written ({error})")
-            return ParameterOutcome(request, failure=failure)
-        try:
-            parameter = await self.gateway.modify_db_parameter(
+        attempt = await self._attempt(
+            request,
+            "ModifyDBParameterGroup",
+            lambda: self.gateway.modify_db_parameter(
                 request.group, request.name, request.value, apply_method=request.apply_method
-            )
-        except AwsFailure as failure:
-            unknown = outcome_unknown(failure)
-            outcome = f"unknown: {failure.kind.value}" if unknown else f"failed: {failure.kind.value}"
-            try:
-                await self.record(request, outcome, code=failure.code, message=failure.message)
-            except OSError:
-                pass
-            return ParameterOutcome(request, failure=failure, unknown=unknown)
-        try:
-            await self.record(request, "succeeded", value_after=parameter.value)
-        except OSError as error:
-            return ParameterOutcome(request, parameter.value, True, audit_error=str(error))
-        return ParameterOutcome(request, parameter.value, True)
+            ),
+            lambda parameter: {"value_after": parameter.value},
+        )
+        value = attempt.result.value if attempt.result is not None else None
+        return ParameterOutcome(request, value, attempt.result is not None, attempt.failure, attempt.audit_error, attempt.unknown)
 
     async def export_logs(self, request: ExportRequest) -> ExportOutcome:
         """Start a confirmed log export (S27): refused when read-only, never sent unrecorded."""
-        operation = "CreateExportTask"
-        if self.read_only:
-            failure = AwsFailure(FailureKind.READ_ONLY, "refused: the app is in read-only mode", operation=operation)
-            try:
-                await self.record(request, "refused: read-only")
-            except OSError:
-                pass
-            return ExportOutcome(request, failure=failure)
-        try:
-            await self.record(request, "confirmed")
-        except OSError as error:
-            failure = AwsFailure(FailureKind.INVALID_REQUEST, f"not sent: the audit trail cannot be written ({error})")
-            return ExportOutcome(request, failure=failure)
-        try:
-            task_id = await self.gateway.create_export_task(
+        attempt = await self._attempt(
+            request,
+            "CreateExportTask",
+            lambda: self.gateway.create_export_task(
                 request.log_group,
                 bucket=request.bucket,
                 prefix=request.prefix,
                 from_ms=request.from_ms,
                 to_ms=request.to_ms,
                 task_name=request.task_name,
-            )
-        except AwsFailure as failure:
-            unknown = outcome_unknown(failure)
-            outcome = f"unknown: {failure.kind.value}" if unknown else f"failed: {failure.kind.value}"
-            try:
-                await self.record(request, outcome, code=failure.code, message=failure.message)
-            except OSError:
-                pass
-            return ExportOutcome(request, failure=failure, unknown=unknown)
-        try:
-            await self.record(request, "succeeded", task_id=task_id)
-        except OSError as error:
-            return ExportOutcome(request, task_id, audit_error=str(error))
-        return ExportOutcome(request, task_id)
+            ),
+            lambda task_id: {"task_id": task_id},
+        )
+        return ExportOutcome(request, attempt.result, attempt.failure, attempt.audit_error, attempt.unknown)
 
     async def export_finished(self, request: ExportRequest, task_id: str, status: str, message: str = "") -> None:
         """The watched export ended (COMPLETED / FAILED / CANCELLED / not watched to the end): its final record."""
