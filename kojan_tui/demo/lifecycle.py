@@ -57,6 +57,18 @@ def date_task_definitions(world: World, now: float) -> None:
             definition.deregistered_at = definition.registered_at + timedelta(days=30)
 
 
+def restore_task_definitions(world: World) -> None:
+    """The family as seeded: a revision a test registered is forgotten (so the next one is numbered as on a
+    fresh start) and a seeded one a test deregistered is ACTIVE again, as ``REVISIONS`` says."""
+    family = ecs_rollout.ecs_backend(world).task_definitions.get(world.config.service.task_family, {})
+    for number, definition in list(family.items()):
+        if definition.arn not in world.task_definitions:
+            del family[number]
+    for definition in family.values():
+        seeded = REVISIONS[world.task_definitions.index(definition.arn)]
+        definition.status = "ACTIVE" if seeded.active else "INACTIVE"
+
+
 _security_rules: dict[str, list[Any]] = {}  # seeded group id -> its ingress rules as seeded
 
 
@@ -109,10 +121,7 @@ def reset_world(world: World, simulator: Any, scenario: str = DEFAULT_SCENARIO) 
             stream.events = []
         service = ecs_rollout.world_service(world)
         service.events = []
-        backend = ecs_rollout.ecs_backend(world)
-        for definition in backend.task_definitions.get(world.config.service.task_family, {}).values():
-            if definition.arn not in world.task_definitions:  # a revision a test registered: the seeded 3 are newest again
-                definition.status = "INACTIVE"
+        restore_task_definitions(world)
         now = world.now()
         world.scenario_since = now
         world.scaling_activities = []

@@ -99,6 +99,28 @@ def test_a_revision_registered_by_hand_becomes_the_newest_until_the_world_is_res
     assert ecs.list_task_definitions(familyPrefix="kojan-map-business", sort="DESC")["taskDefinitionArns"][0].endswith(":3")
 
 
+def test_a_reset_forgets_registered_revisions_and_reactivates_a_deregistered_seeded_one(demo_world):
+    """A later test must not inherit an earlier one's revisions: a test that deregistered :2 once left every
+    rollback test after it with nothing to roll back to."""
+    ecs = client(demo_world, "ecs")
+    current = ecs.describe_task_definition(taskDefinition="kojan-map-business:3")["taskDefinition"]
+    keep = ("family", "containerDefinitions", "requiresCompatibilities", "networkMode", "cpu", "memory")
+    for _ in range(2):
+        ecs.register_task_definition(**{k: current[k] for k in keep})
+    ecs.deregister_task_definition(taskDefinition="kojan-map-business:2")
+    demo_world.reset("healthy")
+    statuses = {
+        rev: ecs.describe_task_definition(taskDefinition=f"kojan-map-business:{rev}")["taskDefinition"]["status"]
+        for rev in (1, 2, 3)
+    }
+    assert statuses == {1: "INACTIVE", 2: "ACTIVE", 3: "ACTIVE"}
+    listed = ecs.list_task_definitions(familyPrefix="kojan-map-business", status="ACTIVE", sort="DESC")["taskDefinitionArns"]
+    assert [arn.rsplit(":", 1)[1] for arn in listed] == ["3", "2"]
+    again = ecs.register_task_definition(**{k: current[k] for k in keep})["taskDefinition"]
+    assert again["revision"] == 4  # numbered as on a fresh start
+    demo_world.reset("healthy")
+
+
 def test_bad_deploy_redeploy_of_the_bad_revision_trips_the_circuit_breaker_and_rolls_back(demo_world):
     ecs = client(demo_world, "ecs")
     demo_world.set_scenario("bad-deploy")
