@@ -6,7 +6,8 @@ and never returns a secret value; a check that raises becomes an UNAVAILABLE res
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+import asyncio
+from collections.abc import Awaitable, Callable, Hashable
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import Enum
@@ -39,7 +40,11 @@ class CheckResult:
 
 @dataclass(frozen=True)
 class CheckContext:
-    """What a check may use: the gateway (read-only calls only), the config and a clock."""
+    """What a check may use: the gateway (read-only calls only), the config and a clock.
+
+    Checks run on one context share its lookups (``once``): the security view makes one context per load of a
+    section, so the image its two ECR checks judge is described once. ``replace`` gives a context with no
+    lookups, so each step a procedure runner checks (and each re-check) asks AWS afresh."""
 
     gateway: Any
     config: Config
@@ -47,6 +52,13 @@ class CheckContext:
     state: Any = None  # the dashboard's latest published state, when a check judges what is on screen
     run: Any = None  # the ProcedureRun the check runs in (a timer reads when its step was first checked)
     step_id: str | None = None  # the step of ``run`` being checked
+    lookups: dict[Hashable, asyncio.Future] = field(default_factory=dict, init=False, repr=False, compare=False)
+
+    async def once(self, key: Hashable, fetch: Callable[[], Awaitable[Any]]) -> Any:
+        """What ``fetch()`` gives (or raises) for ``key``, asked once on this context, even by checks running at once."""
+        if key not in self.lookups:
+            self.lookups[key] = asyncio.ensure_future(fetch())
+        return await self.lookups[key]
 
 
 CheckFn = Callable[[CheckContext], Awaitable[CheckResult]]

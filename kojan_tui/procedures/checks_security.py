@@ -34,7 +34,12 @@ def _when(value) -> str:
 
 
 async def running_image(ctx: CheckContext):
-    """(the image string of the running task definition's first container, its ImageRef)."""
+    """(the image string of the running task definition's first container, its ImageRef, the task definition),
+    looked up once per check context."""
+    return await ctx.once("running_image", lambda: _running_image(ctx))
+
+
+async def _running_image(ctx: CheckContext):
     service = await ctx.gateway.describe_service(ctx.config.service.cluster, ctx.config.service.name)
     task_definition = await ctx.gateway.describe_task_definition(service.task_definition)
     if not task_definition.containers:
@@ -43,10 +48,17 @@ async def running_image(ctx: CheckContext):
     return image, parse_image(image), task_definition
 
 
+async def running_ecr_image(ctx: CheckContext):
+    """(the running image string, its ImageRef, its ECR description with the top findings): one DescribeImages
+    and one scan-findings lookup per check context, shared by the findings and the age checks."""
+    shown, ref, _ = await running_image(ctx)
+    image = await ctx.once(("ecr.describe_image", ref), lambda: ctx.gateway.describe_image(ref, top_findings=TOP_FINDINGS))
+    return shown, ref, image
+
+
 @check("ecr.findings", "S12/S18 scan findings of the image the service runs")
 async def ecr_findings(ctx: CheckContext) -> CheckResult:
-    shown, ref, _ = await running_image(ctx)
-    image = await ctx.gateway.describe_image(ref, top_findings=TOP_FINDINGS)
+    shown, ref, image = await running_ecr_image(ctx)
     severities = ctx.config.security.fail_severities
     counts = ", ".join(f"{s} {n}" for s, n in image.severity_counts) or "no findings"
     evidence = (
@@ -71,8 +83,7 @@ async def ecr_findings(ctx: CheckContext) -> CheckResult:
 
 @check("ecr.image_age", "S12/S13 age of the image the service runs")
 async def ecr_image_age(ctx: CheckContext) -> CheckResult:
-    _, ref, _ = await running_image(ctx)
-    image = await ctx.gateway.describe_image(ref, top_findings=0)
+    _, ref, image = await running_ecr_image(ctx)
     limit = ctx.config.security.image_max_age_days
     days = age_days(image.pushed_at, ctx.clock())
     evidence = (f"{ref.shown} pushed {_when(image.pushed_at)}", f"limit {limit} days ([security] image_max_age_days)")

@@ -46,6 +46,8 @@ async def test_healthy_world_verdicts(demo_world):
     async with demo_gateway(demo_world) as gw:
         results = await run_all(gw)
         assert gw.requests["GetSecretValue"] == 1  # only secrets.jwt_length reads a value
+        # one context: the findings and the age checks share one description of the image (HTTP requests sent)
+        assert (gw.requests["DescribeImages"], gw.requests["DescribeImageScanFindings"]) == (1, 1)
     verdicts = {k: r.verdict for k, r in results.items()}
     assert verdicts == {
         "ecr.findings": Verdict.PASS,  # v1.5.1: MEDIUM, LOW, INFORMATIONAL
@@ -65,6 +67,19 @@ async def test_healthy_world_verdicts(demo_world):
     assert any("GiB free" in line for line in results["rds.maintenance"].evidence)
     assert any("min 2, max 4" in line for line in results["autoscaling.activity"].evidence)
     assert results["iam.validate_policy"].summary == "no policy file configured: set [security] iam_policy_file"
+
+
+async def test_a_context_looks_the_image_up_once_even_for_checks_at_once_and_a_replaced_one_asks_again(demo_world):
+    async with demo_gateway(demo_world) as gw:
+        context = CheckContext(gw, CONFIG)
+        both = await asyncio.gather(run_check("ecr.findings", context), run_check("ecr.image_age", context))
+        assert [r.verdict for r in both] == [Verdict.PASS, Verdict.PASS]
+        assert (gw.requests["DescribeImages"], gw.requests["DescribeImageScanFindings"]) == (1, 1)
+        assert gw.requests["DescribeTaskDefinition"] == 1  # the running image is resolved once too
+        # a procedure runner checks each step on replace(context, …): a re-check asks AWS afresh
+        again = await run_check("ecr.image_age", replace(context, step_id="image-age"))
+        assert again.verdict is Verdict.PASS
+        assert (gw.requests["DescribeImages"], gw.requests["DescribeImageScanFindings"]) == (2, 2)
 
 
 async def test_the_older_image_deployed_fails_findings_and_age(demo_world):

@@ -80,8 +80,17 @@ async def test_on_the_embedded_aws_every_section_answers_and_no_secret_leaks(dem
         text = screen_text(app)
         assert "unavailable: this endpoint does not offer Access Analyzer" in text
         assert "JWT secret is 64 characters" in text and "system-update" in text and "kojan-map/business:v1.5.1" in text
-        requests = app.services.gateway.requests
+        requests = app.services.gateway.requests  # counted as each HTTP request is sent
         assert requests["GetSecretValue"] == 1  # only secrets.jwt_length: nothing else (dashboard included) reads a value
+        # the findings and the age checks judge one description of the running image: one lookup per load
+        assert (requests["DescribeImages"], requests["DescribeImageScanFindings"]) == (1, 1)
+
+        # r on the ECR section loads it again: one more lookup, serving both checks again
+        sections["ecr"].focus()
+        await pilot.press("r")
+        await loaded(app, pilot, ("ecr",))
+        assert (requests["DescribeImages"], requests["DescribeImageScanFindings"]) == (2, 2)
+        assert sections["ecr"].results and all(r.verdict is Verdict.PASS for r in sections["ecr"].results)
         images_before = requests["DescribeImages"]
 
         # r on the focused section refreshes it alone
