@@ -15,7 +15,7 @@ from kojan_tui.actions.audited import DeployRequest
 from kojan_tui.core.readings import ECS_MEMORY
 from kojan_tui.core.state import DashboardState
 from kojan_tui.core.verdict import image_tag, task_definition_label
-from kojan_tui.ui.capabilities import Capability, PaletteCommand
+from kojan_tui.ui.capabilities import Capability, one_command, open_once
 from kojan_tui.ui.screens.deploy_flow import DeployFlowScreen, Deployment
 from kojan_tui.ui.widgets.rollout_view import RolloutView
 
@@ -74,10 +74,7 @@ class ForceDeploymentScreen(DeployFlowScreen):
         return Deployment(request, f"Force new deployment of {request.service}", "Force deploy", summary)
 
 
-def open_force_deployment(app) -> None:
-    if isinstance(app.screen, ForceDeploymentScreen):
-        return
-    app.push_screen(ForceDeploymentScreen(app.services))
+open_force_deployment = open_once(ForceDeploymentScreen)
 
 
 FORCE_DEPLOYMENT = Capability(
@@ -85,9 +82,5 @@ FORCE_DEPLOYMENT = Capability(
     description="Force new deployment",
     open=open_force_deployment,
     tooltip="S09: replace every task with a fresh one (typed confirmation, watched, checked)",
-    commands=lambda app: [
-        PaletteCommand(
-            "Force new deployment", "S09: fresh tasks of the same revision (memory leak)", lambda: open_force_deployment(app)
-        )
-    ],
+    commands=one_command("Force new deployment", "S09: fresh tasks of the same revision (memory leak)", open_force_deployment),
 )

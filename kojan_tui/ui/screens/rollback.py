@@ -20,7 +20,7 @@ from kojan_tui.core.revisions import RevisionRow, preselected, previous_note, re
 from kojan_tui.core.state import DashboardState
 from kojan_tui.core.task_diff import task_definition_diff
 from kojan_tui.core.verdict import task_definition_label
-from kojan_tui.ui.capabilities import Capability, PaletteCommand
+from kojan_tui.ui.capabilities import Capability, one_command, open_once
 from kojan_tui.ui.screens.deploy_flow import DeployFlowScreen, Deployment
 from kojan_tui.ui.services import AppServices
 from kojan_tui.ui.widgets.rollback_banner import ROLLBACK_KEY
@@ -207,10 +207,7 @@ class RollbackScreen(DeployFlowScreen):
         self.load()
 
 
-def open_rollback(app) -> None:
-    if isinstance(app.screen, RollbackScreen):
-        return
-    app.push_screen(RollbackScreen(app.services))
+open_rollback = open_once(RollbackScreen)
 
 
 ROLLBACK = Capability(
@@ -219,9 +216,5 @@ ROLLBACK = Capability(
     key=ROLLBACK_KEY,
     tooltip="S26: revisions, diff, dry run, typed confirmation, rollout watch",
     open=open_rollback,
-    commands=lambda app: [
-        PaletteCommand(
-            "Rollback", "S26: deploy an earlier task definition revision (typed confirmation)", lambda: open_rollback(app)
-        )
-    ],
+    commands=one_command("Rollback", "S26: deploy an earlier task definition revision (typed confirmation)", open_rollback),
 )
