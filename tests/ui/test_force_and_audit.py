@@ -89,3 +89,32 @@ async def test_audit_viewer_lists_every_record_with_where_and_verdicts(tmp_path)
         assert last[1:4] == ["rollback", "verified", "f:3 → f:2"]
         assert last[4] == "arn:aws:iam::1:user/me" and last[5] == "oncall / ap-northeast-1"
         assert last[6] == "target health: pass"
+
+
+async def test_force_deployment_cancelled_or_failed_says_so_and_starts_no_watch(tmp_path) -> None:
+    from kojan_tui.core.errors import AwsFailure, FailureKind
+    from tests.ui.harness import healthy_fake, plain
+
+    fake = healthy_fake()
+    fake.failures["update_service"] = AwsFailure(FailureKind.ACCESS_DENIED, "not allowed: ecs:UpdateService")
+    trail = AuditTrail(tmp_path / "audit.jsonl")
+    app = make_app(fake, audit=trail)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await refresh(app, pilot)
+        open_force_deployment(app)
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, ForceDeploymentScreen)
+        status = screen.query_one("#force-status")
+        await pilot.press("enter", *SERVICE, "escape")
+        await pilot.pause()
+        assert app.screen is screen and "Cancelled: nothing was sent" in plain(status.content)
+        assert [e["outcome"] for e in trail.entries()] == ["requested"]
+        await pilot.press("enter", *SERVICE, "enter")
+        await pilot.pause()
+        await pilot.pause()
+        assert app.screen is screen
+        shown = plain(status.content)
+        assert "✖ The forced deployment was not done" in shown and "not allowed: ecs:UpdateService" in shown
+        assert fake.updates == [] and not app.services.rollout.active
+        assert [e["outcome"] for e in trail.entries()][-1] == f"failed: {FailureKind.ACCESS_DENIED.value}"

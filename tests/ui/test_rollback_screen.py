@@ -1,5 +1,5 @@
 """The S26 rollback screen on a FakeGateway: revisions and diff, dry run, typed confirmation, read-only
-refusal, a failed UpdateService, and the watch going on after the screen is left."""
+refusal, a failed UpdateService, the watch going on after the screen is left, and no second deployment while it runs."""
 
 from __future__ import annotations
 
@@ -213,3 +213,38 @@ async def test_an_unanswered_update_service_says_it_may_have_been_applied(tmp_pa
         status = text_of(screen.query_one("#rollback-status", Static))
         assert "may have applied it" in status and "not done" not in status
         assert trail.entries()[-1]["outcome"].startswith("unknown")
+
+
+async def test_no_second_deployment_starts_while_one_is_watched_on_either_screen(tmp_path) -> None:
+    from kojan_tui.ui.screens.force_deployment import ForceDeploymentScreen, open_force_deployment
+
+    fake = fake_with_revisions()
+    trail = AuditTrail(tmp_path / "audit.jsonl")
+    app = make_app(fake, audit=trail)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await refresh(app, pilot)
+        open_force_deployment(app)
+        await pilot.pause()
+        force = app.screen
+        assert isinstance(force, ForceDeploymentScreen)
+        await pilot.press("enter")
+        await pilot.pause()
+        dialog = app.screen
+        assert isinstance(dialog, ConfirmationDialog)
+        await pilot.press(*SERVICE, "enter")
+        await dialog.workers.wait_for_complete()
+        await pilot.pause()
+        assert app.screen is force and app.services.rollout.active and len(fake.updates) == 1
+        await pilot.press("enter")  # on the same screen
+        await pilot.pause()
+        assert app.screen is force
+        assert "still being watched" in text_of(force.query_one("#force-status", Static))
+        await pilot.press("escape")
+        await pilot.pause()
+        rollback = await open_rollback(app, pilot)
+        assert app.services.rollout.active
+        await pilot.press("enter")  # on the other screen
+        await pilot.pause()
+        assert app.screen is rollback
+        assert "still being watched" in text_of(rollback.query_one("#rollback-status", Static))
+        assert len(fake.updates) == 1 and [e["outcome"] for e in trail.entries()] == ["requested", "confirmed", "succeeded"]
