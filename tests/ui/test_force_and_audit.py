@@ -5,10 +5,10 @@ from __future__ import annotations
 from textual.widgets import DataTable
 
 from kojan_tui.core.audit import AuditTrail
+from kojan_tui.core.errors import AwsFailure, FailureKind
 from kojan_tui.ui.screens.audit_trail import AuditTrailScreen, open_audit_trail
-from kojan_tui.ui.screens.force_deployment import ForceDeploymentScreen, open_force_deployment
 from kojan_tui.ui.widgets.confirmation import ConfirmationDialog
-from tests.ui.harness import make_app, quiet_config, refresh
+from tests.ui.harness import healthy_fake, make_app, open_force_deployment_screen, plain, quiet_config
 
 SERVICE = "kojan-map-business"
 
@@ -17,12 +17,8 @@ async def test_force_deployment_is_confirmed_sent_once_and_audited(tmp_path) -> 
     trail = AuditTrail(tmp_path / "audit.jsonl")
     app = make_app(audit=trail)
     async with app.run_test(size=(160, 48)) as pilot:
-        await refresh(app, pilot)
         assert "Force new deployment" in [c.title for c in app.palette_commands()]
-        open_force_deployment(app)
-        await pilot.pause()
-        screen = app.screen
-        assert isinstance(screen, ForceDeploymentScreen)
+        await open_force_deployment_screen(app, pilot)
         await pilot.press("d")
         await pilot.pause()
         assert app.gateway.updates == []
@@ -45,9 +41,7 @@ async def test_force_deployment_refused_in_read_only(tmp_path) -> None:
     trail = AuditTrail(tmp_path / "audit.jsonl")
     app = make_app(config=quiet_config(read_only=True), audit=trail)
     async with app.run_test(size=(160, 48)) as pilot:
-        await refresh(app, pilot)
-        open_force_deployment(app)
-        await pilot.pause()
+        await open_force_deployment_screen(app, pilot)
         await pilot.press("enter", *SERVICE, "enter")
         await pilot.pause()
         assert isinstance(app.screen, ConfirmationDialog) and app.screen.disabled
@@ -92,19 +86,12 @@ async def test_audit_viewer_lists_every_record_with_where_and_verdicts(tmp_path)
 
 
 async def test_force_deployment_cancelled_or_failed_says_so_and_starts_no_watch(tmp_path) -> None:
-    from kojan_tui.core.errors import AwsFailure, FailureKind
-    from tests.ui.harness import healthy_fake, plain
-
     fake = healthy_fake()
     fake.failures["update_service"] = AwsFailure(FailureKind.ACCESS_DENIED, "not allowed: ecs:UpdateService")
     trail = AuditTrail(tmp_path / "audit.jsonl")
     app = make_app(fake, audit=trail)
     async with app.run_test(size=(160, 48)) as pilot:
-        await refresh(app, pilot)
-        open_force_deployment(app)
-        await pilot.pause()
-        screen = app.screen
-        assert isinstance(screen, ForceDeploymentScreen)
+        screen = await open_force_deployment_screen(app, pilot)
         status = screen.query_one("#force-status")
         await pilot.press("enter", *SERVICE, "escape")
         await pilot.pause()

@@ -16,7 +16,14 @@ from kojan_tui.ui.screens.rollback import RollbackScreen
 from kojan_tui.ui.widgets.confirmation import ConfirmationDialog
 from kojan_tui.ui.widgets.context_bar import ContextBar
 from tests.fixtures import builders as b
-from tests.ui.harness import healthy_fake, make_app, quiet_config, refresh
+from tests.ui.harness import (
+    confirm_deployment,
+    healthy_fake,
+    make_app,
+    open_force_deployment_screen,
+    quiet_config,
+    refresh,
+)
 
 ARN = "arn:aws:ecs:ap-northeast-1:123456789012:task-definition/kojan-map-business:{}"
 IMAGE = "123456789012.dkr.ecr.ap-northeast-1.amazonaws.com/kojan-map/business:{}"
@@ -216,24 +223,12 @@ async def test_an_unanswered_update_service_says_it_may_have_been_applied(tmp_pa
 
 
 async def test_no_second_deployment_starts_while_one_is_watched_on_either_screen(tmp_path) -> None:
-    from kojan_tui.ui.screens.force_deployment import ForceDeploymentScreen, open_force_deployment
-
     fake = fake_with_revisions()
     trail = AuditTrail(tmp_path / "audit.jsonl")
     app = make_app(fake, audit=trail)
     async with app.run_test(size=(160, 48)) as pilot:
-        await refresh(app, pilot)
-        open_force_deployment(app)
-        await pilot.pause()
-        force = app.screen
-        assert isinstance(force, ForceDeploymentScreen)
-        await pilot.press("enter")
-        await pilot.pause()
-        dialog = app.screen
-        assert isinstance(dialog, ConfirmationDialog)
-        await pilot.press(*SERVICE, "enter")
-        await dialog.workers.wait_for_complete()
-        await pilot.pause()
+        force = await open_force_deployment_screen(app, pilot)
+        await confirm_deployment(app, pilot, SERVICE)
         assert app.screen is force and app.services.rollout.active and len(fake.updates) == 1
         await pilot.press("enter")  # on the same screen
         await pilot.pause()
