@@ -25,7 +25,7 @@ from textual.widgets import Input, Static
 from kojan_tui.core.events import AlertFired
 from kojan_tui.core.logtext import make_visible
 from kojan_tui.procedures.actions import ACTIONS, ActionContext, ActionResult, run_action
-from kojan_tui.procedures.activity import ChecklistActivity
+from kojan_tui.procedures.activity import ProcedureActivity
 from kojan_tui.procedures.checklist import export_name, item_status, progress, run_markdown, write_new_file
 from kojan_tui.procedures.checks import CheckContext, Verdict
 from kojan_tui.procedures.checks_stability import STABILITY_CHECK, timer_start
@@ -152,7 +152,7 @@ class ChecklistScreen(FramedModal[None]):
             self.show_all()
 
     def publish(self, kind: str, text: str) -> None:
-        self.services.events.publish(ChecklistActivity(self.services.clock(), self.procedure.title, kind, text))
+        self.services.events.publish(ProcedureActivity(self.services.clock(), self.procedure.title, kind, text))
 
     @work(group="checklist-reload", exclusive=True, exit_on_error=False)
     async def reload(self) -> None:

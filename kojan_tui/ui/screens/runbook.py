@@ -22,11 +22,11 @@ from kojan_tui.core.events import EmergencyStarted
 from kojan_tui.core.logtext import make_visible
 from kojan_tui.core.state import DashboardState
 from kojan_tui.procedures.actions import ACTIONS, ActionContext, ActionResult, run_action
+from kojan_tui.procedures.activity import ProcedureActivity
 from kojan_tui.procedures.checks import CheckContext, Verdict
 from kojan_tui.procedures.checks_emergency import S25_CONDITIONS
 from kojan_tui.procedures.loader import LoadResult, load_procedures
 from kojan_tui.procedures.models import Kind, Procedure
-from kojan_tui.procedures.runbook_activity import RunbookActivity
 from kojan_tui.procedures.runner import ProcedureRunner
 from kojan_tui.procedures.stages import stage_clocks
 from kojan_tui.procedures.suggest import runbook_for_alert, runbook_for_reason
@@ -274,7 +274,7 @@ class RunbookScreen(FramedModal[None]):
 
     def publish(self, kind: str, text: str) -> None:
         """A step, check or action on the bus (an open incident's timeline records it)."""
-        self.services.events.publish(RunbookActivity(self.services.clock(), self.procedure.title, kind, text))
+        self.services.events.publish(ProcedureActivity(self.services.clock(), self.procedure.title, kind, text))
 
     def say(self, message: str, *, error: bool = False) -> None:
         self.query_one("#runbook-message", Static).update(Text(make_visible(message), style="bold red" if error else ""))
