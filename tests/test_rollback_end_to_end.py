@@ -6,9 +6,8 @@ Read-only mode sends no UpdateService and no PutLogEvents at all."""
 from __future__ import annotations
 
 import asyncio
-from dataclasses import replace
-
 import json
+from dataclasses import replace
 
 import boto3
 

@@ -16,6 +16,13 @@ GROUP = "/kojan-map/ops-audit"
 OWNER = "oncall@laptop"
 
 
+def copying(gw: AwsGateway, trail: AuditTrail, **where) -> tuple[AuditCopy, AuditedActions, list[str]]:
+    """Audited actions with a copy to GROUP, and the warnings it gave."""
+    warnings: list[str] = []
+    copy = AuditCopy(gw, GROUP, trail, owner=OWNER, on_warning=warnings.append)
+    return copy, AuditedActions(gw, trail, copy=copy, **where), warnings
+
+
 def copied(seeded_aws, entries: list[dict]) -> list[dict]:
     """What the group holds in the stream of ``entries`` (their UTC day), oldest first."""
     stream = stream_name(entries[0], OWNER)
@@ -26,10 +33,8 @@ def copied(seeded_aws, entries: list[dict]) -> list[dict]:
 async def test_a_rollback_puts_the_same_records_in_the_group_in_order(seeded_aws, tmp_path):
     seeded_aws.client("logs").create_log_group(logGroupName=GROUP)
     trail = AuditTrail(tmp_path / "audit.jsonl")
-    warnings: list[str] = []
     async with AwsGateway(seeded_aws.settings) as gw:
-        copy = AuditCopy(gw, GROUP, trail, owner=OWNER, on_warning=warnings.append)
-        actions = AuditedActions(gw, trail, profile="prod", region="ap-northeast-1", copy=copy)
+        copy, actions, warnings = copying(gw, trail, profile="prod", region="ap-northeast-1")
         request = rollback_to(2)
         await actions.request(request)
         outcome = await actions.update_service(request)
@@ -47,10 +52,8 @@ async def test_a_rollback_puts_the_same_records_in_the_group_in_order(seeded_aws
 
 async def test_a_missing_group_changes_no_outcome_and_is_reported_once(seeded_aws, tmp_path):
     trail = AuditTrail(tmp_path / "audit.jsonl")
-    warnings: list[str] = []
     async with AwsGateway(seeded_aws.settings) as gw:
-        copy = AuditCopy(gw, GROUP, trail, owner=OWNER, on_warning=warnings.append)
-        actions = AuditedActions(gw, trail, copy=copy)
+        copy, actions, warnings = copying(gw, trail)
         outcome = await actions.update_service(rollback_to(2))
         await copy.drain()
         first = await actions.update_service(rollback_to(1))
@@ -68,10 +71,8 @@ async def test_a_missing_group_changes_no_outcome_and_is_reported_once(seeded_aw
 
 async def test_the_copy_resumes_when_the_group_appears(seeded_aws, tmp_path):
     trail = AuditTrail(tmp_path / "audit.jsonl")
-    warnings: list[str] = []
     async with AwsGateway(seeded_aws.settings) as gw:
-        copy = AuditCopy(gw, GROUP, trail, owner=OWNER, on_warning=warnings.append)
-        actions = AuditedActions(gw, trail, copy=copy)
+        copy, actions, warnings = copying(gw, trail)
         await actions.request(rollback_to(2))
         await copy.drain()
         seeded_aws.client("logs").create_log_group(logGroupName=GROUP)
