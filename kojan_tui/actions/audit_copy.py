@@ -25,7 +25,8 @@ from kojan_tui.core.errors import AwsFailure
 
 COPY_ACTION = "audit-copy"  # the local notes about the copy itself (never copied)
 MAX_QUEUED = 1000  # records waiting to be sent; beyond that the oldest are dropped (and counted)
-MAX_BATCH = 100  # records per PutLogEvents (AWS allows 10,000 events and 1 MB)
+MAX_BATCH = 100  # records per PutLogEvents (AWS allows 10,000 events)...
+MAX_BATCH_BYTES = 512 * 1024  # ...and 1 MB (each event's UTF-8 message + 26 bytes)
 CLOSE_WAIT_S = 3.0  # on quit, how long the records still queued may take to go out
 STREAM_PREFIX = "kojan-tui"
 
@@ -59,6 +60,8 @@ def event_time_ms(entry: dict) -> int:
 
 
 class AuditCopy:
+    """One group's copy: ``offer`` queues, one task sends; ``sent``/``unsent``/``dropped`` count what became of them."""
+
     def __init__(
         self,
         gateway: LogsWriter,
@@ -90,7 +93,8 @@ class AuditCopy:
             return
         if len(self._queue) == self._queue.maxlen:
             self.dropped += 1
-            self._problem(f"{self.dropped} record(s) dropped unsent (CloudWatch Logs is not keeping up)", "dropped")
+            if self.dropped == 1:  # said once; the viewer's status line keeps the count
+                self._report("records dropped unsent (CloudWatch Logs is not keeping up)", "dropped", 1)
         self._queue.append(entry)
         self._idle.clear()
         if self._task is None or self._task.done():
@@ -139,19 +143,26 @@ class AuditCopy:
             self._idle.set()
 
     def _next_batch(self) -> list[dict]:
-        """The oldest records of one stream (one UTC day), in order."""
+        """The oldest records of one stream (one UTC day), in order, within AWS's limits per request."""
         stream = stream_name(self._queue[0], self.owner)
         batch = [self._queue.popleft()]
+        size = _size(batch[0])
         while self._queue and len(batch) < MAX_BATCH and stream_name(self._queue[0], self.owner) == stream:
+            size += _size(self._queue[0])
+            if size > MAX_BATCH_BYTES:
+                break
             batch.append(self._queue.popleft())
         return batch
 
-    def _problem(self, text: str, outcome: str, records: int = 0) -> None:
-        """The first problem of a run is shown once and noted in the local file; the action is unaffected."""
+    def _problem(self, text: str, outcome: str, records: int) -> None:
+        """A failed put: the first of a run of failures is reported; the action is unaffected."""
         self.last_error = text
-        if self._warned:
-            return
-        self._warned = True
+        if not self._warned:
+            self._warned = True
+            self._report(text, outcome, records)
+
+    def _report(self, text: str, outcome: str, records: int) -> None:
+        """Shown once (a toast) and noted in the local file (never copied)."""
         if self.on_warning is not None:
             self.on_warning(f"audit copy to {self.log_group} failed ({text}); the local audit trail is complete")
         try:
@@ -164,6 +175,10 @@ class AuditCopy:
             )
         except OSError:
             pass  # the local trail is failing too: the action itself says so
+
+
+def _size(entry: dict) -> int:
+    return len(encode_entry(entry).encode("utf-8")) + 26
 
 
 def _events(batch: list[dict]) -> list[tuple[int, str]]:

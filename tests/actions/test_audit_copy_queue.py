@@ -110,3 +110,16 @@ async def test_close_gives_up_on_a_dead_endpoint_quickly(tmp_path, monkeypatch):
 def test_the_stream_name_is_a_valid_log_stream_name():
     assert stream_name({"ts": "2026-11-29T03:00:00.000+00:00"}, "me@host:1*") == "kojan-tui/me@host_1_/2026-11-29"
     assert "@" in default_owner()
+
+
+async def test_a_batch_stays_within_the_request_size_limit(tmp_path, monkeypatch):
+    from kojan_tui.actions import audit_copy
+
+    monkeypatch.setattr(audit_copy, "MAX_BATCH_BYTES", 1000)
+    fake = FakeGateway()
+    trail = AuditTrail(tmp_path / "audit.jsonl")
+    copy = AuditCopy(fake, GROUP, trail, owner=OWNER)
+    for n in range(6):
+        copy.offer(trail.record("rollback", "c/s", "x", None, {"n": n, "pad": "p" * 300}))
+    await copy.drain()
+    assert [n for _, n in sent(fake)] == list(range(6)) and fake.calls["put_log_events"] == 3  # two ~450-byte records a put
