@@ -12,6 +12,7 @@ from moto.logs.models import logs_backends
 from moto.rds.models import rds_backends
 
 from kojan_tui.demo import (
+    audit_log_group,
     cloudwatch_patch,
     ecr_scans,
     ecs_rollout,
@@ -116,6 +117,9 @@ def reset_world(world: World, simulator: Any, scenario: str = DEFAULT_SCENARIO) 
         group = logs_backends[world.account_id][world.region].groups.get(world.config.service.log_group)
         if group is not None:
             group.streams.clear()
+        audit = logs_backends[world.account_id][world.region].groups.get(audit_log_group(world.config))
+        if audit is not None:
+            audit.streams.clear()  # the copies of earlier audit records (a test reads back only its own)
         slow = logs_backends[world.account_id][world.region].groups.get(slowlog.log_group(world.config.service.db_instance))
         for stream in slow.streams.values() if slow is not None else ():
             stream.events = []

@@ -272,11 +272,14 @@ def test_outage_stops_every_task_and_the_alb_answers_503_itself_until_a_forced_d
     )
     assert service["desiredCount"] == 2
     assert any("stopped 1 running tasks" in e["message"] for e in service["events"][:10])
+    # The first whole second after every task was seen stopped: the last tick with a running task came before it
+    # (a window reaching back before this once caught that tick's RequestCount under load).
+    outage = utcnow().replace(microsecond=0) + timedelta(seconds=1)
     start = ticks(demo_world)
-    wait_for(lambda: ticks(demo_world) - start >= 6, what="six ticks of outage")
-    outage = utcnow().replace(microsecond=0) - timedelta(seconds=1)  # whole seconds inside the outage
-    start = ticks(demo_world)
-    wait_for(lambda: ticks(demo_world) - start >= 6, what="six more ticks")
+    wait_for(
+        lambda: ticks(demo_world) - start >= 6 and utcnow() >= outage + timedelta(seconds=2),
+        what="six ticks and two whole seconds of outage",
+    )
     series = s03_since(cloudwatch, outage, period=1)
     assert sum(series["elb_5xx"]) > 0  # the ALB's own 503s, at the load-balancer level
     assert series["alb_requests"] == [] and series["alb_5xx"] == []  # no target chosen: nothing counted for the targets
