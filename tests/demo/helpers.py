@@ -42,6 +42,40 @@ def wait_for(condition: Callable[[], T], timeout: float = 15.0, interval: float 
         time.sleep(interval)
 
 
+ROLLOUT_TICKS = 40  # a rollback completes in ~5 ticks, a circuit breaker's FAILED + rollback in ~10: generous
+STUCK_SECONDS_PER_TICK = 40  # a wall-clock cap only against a simulator that stopped: a loaded CI box ticks slower, never 40x
+
+
+def simulator_stuck_after(aws: EmbeddedAws, n: int) -> float:
+    """Seconds after which ``n`` ticks not done means the simulator is stuck, not just slow."""
+    return 30.0 + n * aws.tick_seconds * STUCK_SECONDS_PER_TICK
+
+
+def wait_ticks(aws: EmbeddedAws, n: int, what: str = "") -> None:
+    """Until the simulator has done ``n`` more ticks, however long a loaded machine takes for them."""
+    start = ticks(aws)
+    wait_for(lambda: ticks(aws) - start >= n, timeout=simulator_stuck_after(aws, n), what=what or f"{n} ticks")
+
+
+def within_ticks(aws: EmbeddedAws, n: int, condition: Callable[[], T], what: str, interval: float = 0.1) -> T:
+    """Poll ``condition`` until it is truthy; fail only once it was seen false after ``n`` ticks.
+
+    Counted in simulated ticks, not seconds: a check is judged by the tick count read before it ran, so a
+    slow query on a loaded machine never turns "in time" into "too late". Symptoms polled here persist."""
+    start = ticks(aws)
+
+    def check() -> tuple[T] | None:
+        elapsed = ticks(aws) - start
+        value = condition()
+        if value:
+            return (value,)
+        if elapsed > n:
+            raise AssertionError(f"{what}: not there after {n} simulated ticks")
+        return None
+
+    return wait_for(check, timeout=simulator_stuck_after(aws, n), interval=interval, what=what)[0]
+
+
 def utcnow() -> datetime:
     return datetime.now(UTC)
 
