@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
 import time
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any, TypeVar
 
@@ -43,7 +44,7 @@ def wait_for(condition: Callable[[], T], timeout: float = 15.0, interval: float 
 
 
 ROLLOUT_TICKS = 40  # a rollback completes in ~5 ticks, a circuit breaker's FAILED + rollback in ~10: generous
-STUCK_SECONDS_PER_TICK = 40  # a wall-clock cap only against a simulator that stopped: a loaded CI box ticks slower, never 40x
+STUCK_SECONDS_PER_TICK = 20  # a wall-clock cap only against a simulator that stopped: a loaded CI box ticks slower, not 20x
 
 
 def simulator_stuck_after(aws: EmbeddedAws, n: int) -> float:
@@ -74,6 +75,30 @@ def within_ticks(aws: EmbeddedAws, n: int, condition: Callable[[], T], what: str
         return None
 
     return wait_for(check, timeout=simulator_stuck_after(aws, n), interval=interval, what=what)[0]
+
+
+async def within_ticks_async(
+    aws: EmbeddedAws, n: int, condition: Callable[[], Awaitable[T]], what: str, interval: float = 0.5, at_least_s: float = 0.0
+) -> T:
+    """``within_ticks`` for a coroutine (a check run through a gateway), the event loop left free meanwhile.
+
+    ``at_least_s``: a symptom that also needs wall-clock time (a datapoint in the newest minute) is given up
+    on only once both ``n`` ticks and that many seconds have passed."""
+    start, began = await asyncio.to_thread(ticks, aws), time.monotonic()
+    stuck = began + at_least_s + simulator_stuck_after(aws, n)
+    while True:
+        late = await asyncio.to_thread(ticks, aws) - start > n and time.monotonic() - began > at_least_s
+        value = await condition()
+        if value:
+            return value
+        if late or time.monotonic() > stuck:
+            raise AssertionError(f"{what}: not there after {n} simulated ticks and {at_least_s:.0f} s")
+        await asyncio.sleep(interval)
+
+
+async def wait_ticks_async(aws: EmbeddedAws, n: int, what: str = "") -> None:
+    """``wait_ticks`` without blocking the event loop (an app under test keeps running)."""
+    await asyncio.to_thread(wait_ticks, aws, n, what)
 
 
 def utcnow() -> datetime:
