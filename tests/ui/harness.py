@@ -30,6 +30,17 @@ async def until(
         await pilot.pause(0.02)
 
 
+def palette_highlights(app: KojanApp, title: str) -> bool:
+    """The command palette's search has finished enough that ``title`` is the highlighted hit (enter runs it)."""
+    from textual.command import CommandList
+
+    lists = app.screen.query(CommandList)
+    if not lists:
+        return False
+    hits = lists.first()
+    return hits.highlighted is not None and title in str(hits.get_option_at_index(hits.highlighted).prompt)
+
+
 def healthy_fake() -> FakeGateway:
     fake = FakeGateway()
     fake.service = b.service()
