@@ -169,11 +169,15 @@ def _list_scenarios() -> int:
 
 
 def demo_config(config: Config, endpoint_url: str) -> Config:
-    """Everything the app reaches points at the embedded AWS: AWS calls and the API's health URL (S29)."""
+    """Everything the app reaches points at the embedded AWS: AWS calls, the API's health URL (S29), and the
+    audit copy goes to the group the embedded AWS seeded."""
+    from kojan_tui.demo import audit_log_group
+
     return replace(
         config,
         aws=replace(config.aws, endpoint_url=endpoint_url, profile=None),
         service=replace(config.service, health_url=endpoint_url + DEMO_HEALTH_PATH),
+        audit=replace(config.audit, log_group=audit_log_group(config)),
     )
 
 

@@ -1,10 +1,12 @@
 """S26 the real way: KojanApp → AwsGateway (HTTP) → the embedded AWS in bad-deploy. The rollback to the
-previous revision completes, the S29 checks pass, the dashboard recovers, the audit trail holds every step,
-and ECS (asked with boto3) runs the chosen revision. Read-only mode sends no UpdateService at all."""
+previous revision completes, the S29 checks pass, the dashboard recovers, the audit trail holds every step
+(and so does its copy in the CloudWatch Logs group), and ECS (asked with boto3) runs the chosen revision.
+Read-only mode sends no UpdateService and no PutLogEvents at all."""
 
 from __future__ import annotations
 
 import asyncio
+import json
 from dataclasses import replace
 
 import boto3
@@ -12,7 +14,8 @@ import boto3
 from kojan_tui.actions.audited import DeployRequest
 from kojan_tui.aws.gateway import AwsGateway
 from kojan_tui.core.audit import AuditTrail
-from kojan_tui.core.config import ActionSettings, Config
+from kojan_tui.core.config import ActionSettings, AuditSettings, Config
+from kojan_tui.demo import DEMO_AUDIT_LOG_GROUP
 from kojan_tui.sources.rollout import WatchPhase
 from kojan_tui.ui.app import KojanApp
 from kojan_tui.ui.screens.rollback import RollbackScreen
@@ -31,6 +34,7 @@ def app_on(demo, tmp_path, *, read_only: bool = False) -> KojanApp:
         ui=replace(config.ui, bell=False, notify=False, read_only=read_only),
         refresh=replace(config.refresh, metrics_seconds=2.0, service_seconds=1.0),
         actions=ActionSettings(rollout_timeout_seconds=120, settling_seconds=5, watch_seconds=0.5),
+        audit=AuditSettings(log_group=DEMO_AUDIT_LOG_GROUP),  # seeded by the embedded AWS
     )
     gateway = AwsGateway(config.aws, static_credentials=DEMO_CREDENTIALS)
     return KojanApp(config, gateway, demo=demo, audit=AuditTrail(tmp_path / "audit.jsonl"))
@@ -47,9 +51,23 @@ async def open_rollback(app, pilot) -> RollbackScreen:
     return screen
 
 
-def ecs_client(demo):
+def copied_records(demo) -> list[dict]:
+    """Every record in the audit group (all streams), oldest first, read with boto3."""
+    logs = aws_client(demo, "logs")
+    streams = logs.describe_log_streams(logGroupName=DEMO_AUDIT_LOG_GROUP)["logStreams"]
+    events = [
+        e
+        for s in streams
+        for e in logs.get_log_events(logGroupName=DEMO_AUDIT_LOG_GROUP, logStreamName=s["logStreamName"], startFromHead=True)[
+            "events"
+        ]
+    ]
+    return [json.loads(e["message"]) for e in sorted(events, key=lambda e: e["timestamp"])]
+
+
+def aws_client(demo, service: str):
     return boto3.client(
-        "ecs",
+        service,
         region_name="ap-northeast-1",
         endpoint_url=demo.endpoint_url,
         aws_access_key_id="demo",
@@ -85,13 +103,16 @@ async def test_bad_deploy_rolled_back_verified_audited_and_recovered(demo_world,
         await pilot.pause()
         assert app.state.view.verdict.healthy and not app.state.view.rollback  # the dashboard recovered
         assert app.gateway.requests["UpdateService"] == 1
+        await app.services.actions.copy.drain()
+        assert app.services.actions.copy.last_error is None
     entries = AuditTrail(tmp_path / "audit.jsonl").entries()
+    assert copied_records(demo_world) == entries  # the team's copy: the same records, verdicts included
     assert [e["outcome"] for e in entries] == ["requested", "confirmed", "succeeded", "verified"]
     details = entries[2]["details"]
     assert details["task_definition_before"].endswith(":3") and details["task_definition_after"].endswith(":2")
     assert all(v["verdict"] == "pass" for v in entries[3]["details"]["verdicts"])
     described = await asyncio.to_thread(
-        ecs_client(demo_world).describe_services, cluster="kojan-map-production", services=[SERVICE]
+        aws_client(demo_world, "ecs").describe_services, cluster="kojan-map-production", services=[SERVICE]
     )
     assert described["services"][0]["taskDefinition"].endswith("task-definition/kojan-map-business:2")
 
@@ -113,7 +134,10 @@ async def test_read_only_sends_no_update_service_by_key_mouse_or_action(demo_wor
         )
         assert not outcome.done
         assert app.gateway.requests["UpdateService"] == 0
+        assert app.gateway.requests["PutLogEvents"] == 0 and app.gateway.requests["CreateLogStream"] == 0  # no audit copy
+        assert app.services.actions.copy is None
         assert app.gateway.requests["DescribeServices"] >= 1  # the counter counts: reads went out
+    assert [e["outcome"] for e in AuditTrail(tmp_path / "audit.jsonl").entries()][-1] == "refused: read-only"
 
 
 async def test_memory_leak_forced_deployment_brings_memory_under_warn_and_the_watch_says_so(tmp_path) -> None:

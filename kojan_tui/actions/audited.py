@@ -3,7 +3,9 @@
 Order of records for one request: ``requested`` (the user opened the confirmation), ``confirmed`` (the
 attempt, written BEFORE the call: if that write fails, nothing is sent), then ``succeeded`` / ``failed`` /
 ``refused``. If the audit write fails after a successful call, the outcome says "done, audit failed", so
-nobody deploys twice. The gateway's own read-only refusal stays as the backstop.
+nobody deploys twice. The gateway's own read-only refusal stays as the backstop. Each record written locally
+is then offered to the optional CloudWatch Logs copy (``audit_copy.AuditCopy``), which never delays or fails
+the action.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any, Generic, Protocol, TypeVar
 
+from kojan_tui.actions.audit_copy import AuditCopy
 from kojan_tui.aws.protocol import EcsApi, IdentityApi, LogsApi, RdsApi
 from kojan_tui.core.audit import AuditTrail
 from kojan_tui.core.errors import AwsFailure, FailureKind
@@ -214,12 +217,14 @@ class AuditedActions:
         read_only: bool = False,
         profile: str | None = None,
         region: str | None = None,
+        copy: AuditCopy | None = None,
     ) -> None:
         self.gateway = gateway
         self.where = {"profile": profile, "region": region}  # written into every record
         self.audit = audit
         self.read_only = read_only or getattr(gateway, "read_only", False)
         self._identity_arn: str | None = None
+        self.copy = None if self.read_only else copy  # nothing is written to AWS in read-only mode
 
     async def identity_arn(self) -> str | None:
         if self._identity_arn is None:
@@ -230,10 +235,13 @@ class AuditedActions:
         return self._identity_arn
 
     async def record(self, request: AuditedRequest, outcome: str, **extra: Any) -> None:
-        """Append one record of ``request`` (raises OSError when the trail cannot be written)."""
-        self.audit.record(
+        """Append one record of ``request`` (raises OSError when the trail cannot be written), then offer it
+        to the CloudWatch Logs copy when there is one."""
+        entry = self.audit.record(
             request.action, request.target, outcome, await self.identity_arn(), {**self.where, **request.details(), **extra}
         )
+        if self.copy is not None:
+            self.copy.offer(entry)
 
     async def request(self, request: AuditedRequest) -> None:
         """The user opened the confirmation for ``request`` (best effort: nothing is sent yet)."""

@@ -1,9 +1,11 @@
-"""CloudWatch Logs: exactly-once following (FilterLogEvents), counts (S02), Logs Insights (S05)."""
+"""CloudWatch Logs: exactly-once following (FilterLogEvents), counts (S02), Logs Insights (S05), S27 exports,
+and appending events (the team's copy of the audit trail)."""
 
 from __future__ import annotations
 
 import asyncio
 import time
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
@@ -157,6 +159,50 @@ class LogsCalls(AwsBase):
         if not tasks:
             raise AwsFailure(FailureKind.NOT_FOUND, f"export task {task_id} not found", operation="DescribeExportTasks")
         return convert.export_task(tasks[0])
+
+    async def put_log_events(self, log_group: str, stream: str, events: Sequence[tuple[int, str]]) -> None:
+        """MUTATES: PutLogEvents of ``(timestamp ms, message)`` events, in order, into ``stream`` of ``log_group``.
+
+        Sent once (a retried put after a lost answer would write the events twice). A stream that does not
+        exist is created (CreateLogStream) and the put sent again: the first was refused, nothing was written.
+        The group is never created: NOT_FOUND names it. Refused when read-only."""
+        if self.read_only:
+            raise AwsFailure(
+                FailureKind.READ_ONLY, "PutLogEvents refused: the app is in read-only mode", operation="PutLogEvents"
+            )
+        params = {
+            "logGroupName": log_group,
+            "logStreamName": stream,
+            "logEvents": [{"timestamp": timestamp_ms, "message": message} for timestamp_ms, message in events],
+        }
+        try:
+            raw = await self._call("logs", "PutLogEvents", mutation=True, **params)
+        except AwsFailure as failure:
+            if failure.kind is not FailureKind.NOT_FOUND:
+                raise
+            await self._create_log_stream(log_group, stream)
+            raw = await self._call("logs", "PutLogEvents", mutation=True, **params)
+        rejected = raw.get("rejectedLogEventsInfo") or {}
+        if rejected:
+            raise AwsFailure(
+                FailureKind.INVALID_REQUEST, f"CloudWatch Logs rejected some events ({rejected})", operation="PutLogEvents"
+            )
+
+    async def _create_log_stream(self, log_group: str, stream: str) -> None:
+        """CreateLogStream; one created meanwhile is fine; a missing group is NOT_FOUND naming the group."""
+        try:
+            await self._call("logs", "CreateLogStream", mutation=True, logGroupName=log_group, logStreamName=stream)
+        except AwsFailure as failure:
+            if failure.code == "ResourceAlreadyExistsException":
+                return
+            if failure.kind is FailureKind.NOT_FOUND:
+                raise AwsFailure(
+                    FailureKind.NOT_FOUND,
+                    f"log group {log_group} does not exist (kojan-tui never creates it: create it, or change [audit] log_group)",
+                    code=failure.code,
+                    operation="CreateLogStream",
+                ) from failure
+            raise
 
     async def _stop_query(self, query_id: str) -> None:
         try:

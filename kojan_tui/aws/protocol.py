@@ -110,6 +110,12 @@ class LogsApi(Protocol):
 
     async def describe_export_task(self, task_id: str) -> ExportTask: ...
 
+    async def put_log_events(self, log_group: str, stream: str, events: Sequence[tuple[int, str]]) -> None:
+        """MUTATES: appends ``(timestamp ms, message)`` events, in order, to ``stream`` (created when missing;
+        the group never is: NOT_FOUND when it does not exist). Sent once, never retried. Raises
+        AwsFailure(READ_ONLY) when read-only. Only through ``kojan_tui.actions`` (the audit copy)."""
+        ...
+
 
 class RdsApi(Protocol):
     async def describe_db_instance(self, identifier: str) -> DbInstance: ...

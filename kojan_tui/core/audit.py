@@ -36,6 +36,11 @@ def redact(details: object) -> object:
     return details
 
 
+def encode_entry(entry: dict) -> str:
+    """One record as the JSON of its line (the local file and the CloudWatch Logs copy say the same)."""
+    return json.dumps(entry, ensure_ascii=False, sort_keys=True, default=str)
+
+
 class AuditPathError(OSError):
     """The audit path is not a plain file we may write (a symbolic link, a directory...): refused, never followed."""
 
@@ -66,7 +71,7 @@ class AuditTrail:
             "identity": identity_arn,
             "details": redact(details or {}),
         }
-        line = json.dumps(entry, ensure_ascii=False, sort_keys=True, default=str) + "\n"
+        line = encode_entry(entry) + "\n"
         with self._lock:
             self.path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
             fd = self._open(os.O_RDWR | os.O_APPEND | os.O_CREAT)

@@ -127,6 +127,13 @@ class SecuritySettings:
 
 
 @dataclass(frozen=True)
+class AuditSettings:
+    """Issue 11: an optional copy of every audit record in a CloudWatch Logs group the team can read."""
+
+    log_group: str = ""  # "": no copy (the local audit file is always written); the group must already exist
+
+
+@dataclass(frozen=True)
 class Config:
     aws: AwsSettings = field(default_factory=AwsSettings)
     service: ServiceSettings = field(default_factory=ServiceSettings)
@@ -139,6 +146,7 @@ class Config:
     alerts: AlertSettings = field(default_factory=AlertSettings)
     checklists: ChecklistSettings = field(default_factory=ChecklistSettings)
     security: SecuritySettings = field(default_factory=SecuritySettings)
+    audit: AuditSettings = field(default_factory=AuditSettings)
     source: str = "<defaults>"  # the file it came from, for messages
 
 
@@ -158,6 +166,7 @@ MIN_BUFFER_LINES, MAX_BUFFER_LINES = 100, 1_000_000
 MIN_STALE_PERIODS, MAX_STALE_PERIODS = 1, 60
 MAX_CLEAR_AFTER_S = 3600.0
 SEVERITIES = ("CRITICAL", "HIGH", "MEDIUM", "LOW", "INFORMATIONAL", "UNDEFINED")  # ECR's, most severe first
+_LOG_GROUP_RE = re.compile(r"^[A-Za-z0-9_./#-]{1,512}$")  # CloudWatch Logs' own rule for a group name
 _REGION_RE = re.compile(r"^[a-z]{2}(-[a-z]+)+-\d+$")
 _TOML_POSITION_RE = re.compile(r"\s*\(at line (\d+), column (\d+)\)$")
 
@@ -404,12 +413,15 @@ _SECTIONS = {
     "alerts": AlertSettings,
     "checklists": ChecklistSettings,
     "security": SecuritySettings,
+    "audit": AuditSettings,
 }
 
 
 def _range_problem(dotted: str, value: object) -> str | None:
     section, _, name = dotted.rpartition(".")
     if isinstance(value, str):
+        if dotted == "audit.log_group":
+            return _log_group_problem(value)
         if not value.strip():
             return "must not be empty (leave the key out to use the default)"
         if dotted == "aws.region" and not _REGION_RE.match(value):
@@ -484,6 +496,17 @@ def _endpoint_problem(value: str) -> str | None:
     if value.startswith("http://") and not _is_loopback(host):
         return f"{value!r} sends credentials in plaintext; use https:// (http:// is allowed only to 127.0.0.1, ::1, localhost)"
     return None
+
+
+def _log_group_problem(value: str) -> str | None:
+    """Empty turns the copy off; anything else must be a CloudWatch Logs group name."""
+    if value == "" or _LOG_GROUP_RE.match(value):
+        return None
+    bad = next((c for c in value if not _LOG_GROUP_RE.match(c)), None)
+    shown = repr(value) if len(value) <= 60 else f"{value[:30]!r}…({len(value)} characters)"
+    if bad is None:
+        return f"{shown} is too long for a log group name (at most 512 characters)"
+    return f"{shown} is not a log group name: {bad!r} is not allowed (letters, digits and _ . / # - only)"
 
 
 def _health_url_problem(value: str) -> str | None:

@@ -12,6 +12,7 @@ from moto.logs.models import logs_backends
 from moto.rds.models import rds_backends
 
 from kojan_tui.demo import (
+    audit_log_group,
     cloudwatch_patch,
     ecr_scans,
     ecs_rollout,
@@ -52,7 +53,8 @@ def restore_db_parameters(world: World) -> None:
 
 
 def seeded_log_groups(world: World) -> set[str]:
-    return {world.config.service.log_group, slowlog.log_group(world.config.service.db_instance)}
+    service = world.config.service
+    return {service.log_group, slowlog.log_group(service.db_instance), audit_log_group(world.config)}
 
 
 def restore_log_groups(world: World) -> None:
@@ -62,6 +64,8 @@ def restore_log_groups(world: World) -> None:
         del groups[name]
     if (service_group := groups.get(world.config.service.log_group)) is not None:
         service_group.streams.clear()  # the settled tasks create their streams again
+    if (audit := groups.get(audit_log_group(world.config))) is not None:
+        audit.streams.clear()  # the copies of earlier audit records (a test reads back only its own)
     slow = groups.get(slowlog.log_group(world.config.service.db_instance))
     for stream in slow.streams.values() if slow is not None else ():
         stream.events = []

@@ -16,6 +16,7 @@ import boto3
 from botocore.config import Config as BotoConfig
 
 from kojan_tui.core.config import Config
+from kojan_tui.demo import audit_log_group
 
 ACCOUNT_ID = "123456789012"  # moto's default account
 CONTAINER = "business"
@@ -370,6 +371,7 @@ def seed_world(endpoint: str, config: Config) -> dict[str, Any]:
     slow_group = f"/aws/rds/instance/{config.service.db_instance}/slowquery"  # EnableCloudwatchLogsExports
     c["logs"].create_log_group(logGroupName=slow_group)
     c["logs"].create_log_stream(logGroupName=slow_group, logStreamName=config.service.db_instance)
+    c["logs"].create_log_group(logGroupName=audit_log_group(config))  # the team's copy of the audit trail (issue 11)
     resource_id = seed_autoscaling(c, config)
     seed_buckets(c, config)
     return {"task_definitions": task_defs, "scalable_resource_id": resource_id, **lb, **net}

@@ -1,5 +1,6 @@
-"""What a checklist run tells the rest of the app: a tick, a check result, an action, as events on the bus
-(an open incident's timeline takes them through ``timeline_entry``)."""
+"""What a procedure walkthrough (a runbook or a checklist) tells the rest of the app: a step marked or ticked,
+a note, a check result, an action's outcome, as events on the bus (an open incident's timeline takes them
+through ``timeline_entry``)."""
 
 from __future__ import annotations
 
@@ -10,11 +11,11 @@ from kojan_tui.core.incidents import TimelineEntry
 
 
 @dataclass(frozen=True)
-class ChecklistActivity:
+class ProcedureActivity:
     at: datetime
-    checklist: str  # the checklist's title
-    kind: str  # "step" (ticked / unticked, note) | "check" | "action"
+    procedure: str  # the runbook's or checklist's title
+    kind: str  # "step" (done / ticked, note, run started / finished) | "check" | "action"
     text: str
 
     def timeline_entry(self) -> TimelineEntry:
-        return TimelineEntry(self.at, self.kind, f"{self.checklist}: {self.text}")
+        return TimelineEntry(self.at, self.kind, f"{self.procedure}: {self.text}")

@@ -13,6 +13,7 @@ from textual import work
 from textual.app import App
 from textual.binding import Binding
 
+from kojan_tui.actions.audit_copy import audit_copy_for
 from kojan_tui.actions.audited import AuditedActions
 from kojan_tui.aws.protocol import Gateway
 from kojan_tui.core.alerts import AlertTracker, AlertUpdate
@@ -22,6 +23,7 @@ from kojan_tui.core.config import Config
 from kojan_tui.core.dashboard import DashboardData, build_view
 from kojan_tui.core.events import EventBus, alert_events
 from kojan_tui.core.freshness import SourceFreshness
+from kojan_tui.core.logtext import make_visible
 from kojan_tui.core.state import AppContext, DashboardState, SourceName, freeze_freshness
 from kojan_tui.core.windows import WINDOWS
 from kojan_tui.sources.dashboard import DashboardSources
@@ -85,8 +87,10 @@ class KojanApp(App[None]):
         self.log_feed = self.sources.log_feed
         data = self.sources.data
         view = build_view(data, config, self.now())
+        trail = audit or AuditTrail()
+        copy = audit_copy_for(gateway, config.audit.log_group, trail, read_only=config.ui.read_only, on_warning=self._warn)
         actions = AuditedActions(
-            gateway, audit or AuditTrail(), read_only=config.ui.read_only, profile=config.aws.profile, region=config.aws.region
+            gateway, trail, read_only=config.ui.read_only, profile=config.aws.profile, region=config.aws.region, copy=copy
         )
         rollout = RolloutWatch(
             gateway,
@@ -178,6 +182,11 @@ class KojanApp(App[None]):
         if self.poller.freshness(name).consecutive_failures == 1:  # once per run of failures, not every poll
             self.notify(f"{name}: internal error {type(error).__name__} (see the log)", severity="error", markup=False)
 
+    def _warn(self, text: str) -> None:
+        """A warning from a background job (the audit copy): AWS text shown as text, never as markup."""
+        self.log.warning(text)
+        self.notify(make_visible(text), severity="warning", markup=False, timeout=10)
+
     # ---- lifecycle -----------------------------------------------------------------------------
 
     def on_mount(self) -> None:
@@ -207,6 +216,8 @@ class KojanApp(App[None]):
 
     async def on_unmount(self) -> None:
         await self.poller.stop()
+        if self.services.actions.copy is not None:
+            await self.services.actions.copy.close()
         await self.gateway.close()
         if self.services.database is not None:
             await self.services.database.close()

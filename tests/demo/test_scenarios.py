@@ -10,7 +10,7 @@ from datetime import timedelta
 
 from kojan_tui.core.thresholds import Thresholds
 from kojan_tui.demo.scenarios import SCENARIOS
-from tests.demo.helpers import ROLLOUT_TICKS, client, s03_since, utcnow, wait_ticks, within_ticks
+from tests.demo.helpers import ROLLOUT_TICKS, client, s03_since, utcnow, wait_for, wait_ticks, within_ticks
 
 FIRST_MINUTE_TICKS = 12  # 60 s of simulated time at the default 5 s tick
 OOM_TICKS = 40  # memory-leak: 42 % + 4.5 points a tick passes 100 % about 13 ticks in
@@ -258,9 +258,11 @@ def test_outage_stops_every_task_and_the_alb_answers_503_itself_until_a_forced_d
     )
     assert service["desiredCount"] == 2
     assert any("stopped 1 running tasks" in e["message"] for e in service["events"][:10])
+    # The first whole second after every task was seen stopped: the last tick with a running task came before it
+    # (a window reaching back before this once caught that tick's RequestCount under load).
+    outage = utcnow().replace(microsecond=0) + timedelta(seconds=1)
     wait_ticks(demo_world, 6, "six ticks of outage")
-    outage = utcnow().replace(microsecond=0) - timedelta(seconds=1)  # whole seconds inside the outage
-    wait_ticks(demo_world, 6, "six more ticks")
+    wait_for(lambda: utcnow() >= outage + timedelta(seconds=2), what="two whole seconds of outage")  # wall-clock: whole seconds
     series = s03_since(cloudwatch, outage, period=1)
     assert sum(series["elb_5xx"]) > 0  # the ALB's own 503s, at the load-balancer level
     assert series["alb_requests"] == [] and series["alb_5xx"] == []  # no target chosen: nothing counted for the targets

@@ -10,6 +10,8 @@ from __future__ import annotations
 import uuid
 from datetime import timedelta
 
+from kojan_tui.core.config import Config
+from kojan_tui.demo import audit_log_group
 from tests.demo.helpers import ROLLOUT_TICKS, SERVICE, client, utcnow, within_ticks
 
 
@@ -56,7 +58,7 @@ def test_a_reset_deletes_a_log_group_a_test_created_and_keeps_the_seeded_ones(de
     logs.create_log_group(logGroupName=group)
     demo_world.reset("healthy")
     names = {g["logGroupName"] for g in logs.describe_log_groups()["logGroups"]}
-    assert names == {SERVICE.log_group, f"/aws/rds/instance/{SERVICE.db_instance}/slowquery"}
+    assert names == {SERVICE.log_group, f"/aws/rds/instance/{SERVICE.db_instance}/slowquery", audit_log_group(Config())}
     streams = logs.describe_log_streams(logGroupName=SERVICE.log_group)["logStreams"]
     assert len(streams) == 2  # the settled service's two tasks, nothing older
 

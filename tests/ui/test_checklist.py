@@ -15,7 +15,7 @@ from kojan_tui.core.audit import AuditTrail
 from kojan_tui.core.events import AlertFired
 from kojan_tui.core.incidents import TimelineEntry
 from kojan_tui.core.levels import Level
-from kojan_tui.procedures.activity import ChecklistActivity
+from kojan_tui.procedures.activity import ProcedureActivity
 from kojan_tui.procedures.checks import Verdict
 from kojan_tui.store.database import LazyDatabase
 from kojan_tui.ui.screens.checklist import CHECKLISTS, ChecklistScreen, checklists
@@ -64,7 +64,7 @@ async def test_walk_s21_by_keyboard_write_markdown_and_resume(tmp_path, monkeypa
     app = make_app(config=config(), database=LazyDatabase(database), audit=AuditTrail(tmp_path / "a.jsonl"))
     seen: list[TimelineEntry] = []
     async with app.run_test(size=(160, 48)) as pilot:
-        app.services.events.subscribe(ChecklistActivity, lambda e: seen.append(e.timeline_entry()))
+        app.services.events.subscribe(ProcedureActivity, lambda e: seen.append(e.timeline_entry()))
         screen = await open_screen(app, pilot, "s21-release-docs")
         await pilot.press("space")
         await pilot.press("n", *"v1.6.0 | [b]bold[/b]", "enter")

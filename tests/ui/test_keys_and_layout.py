@@ -208,3 +208,29 @@ async def test_a_failing_demo_switch_is_reported_not_fatal():
         await pilot.pause()
         assert app.is_running and app.demo_scenario == "healthy"
         assert any("embedded AWS not answering" in n.message for n in app._notifications)
+
+
+async def test_question_mark_lists_the_keys_of_a_modal_screen_too(tmp_path):
+    """A modal screen hides the app's bindings; `?` must still answer "what can I press here?"."""
+    from kojan_tui.core.audit import AuditTrail
+    from kojan_tui.store.database import LazyDatabase
+    from kojan_tui.ui.screens.checklist import ChecklistScreen, checklists
+
+    app = make_app(database=LazyDatabase(None), audit=AuditTrail(tmp_path / "a.jsonl"))
+    async with app.run_test(size=(160, 48)) as pilot:
+        procedure = next(p for p in checklists(app.services) if p.id == "s21-release-docs")
+        app.push_screen(ChecklistScreen(app.services, procedure))
+        await pilot.pause()
+        checklist = app.screen
+        assert isinstance(checklist, ChecklistScreen)
+        await pilot.press("question_mark")
+        await pilot.pause()
+        assert isinstance(app.screen, HelpScreen)
+        text = help_text(app.screen)
+        for binding in ChecklistScreen.BINDINGS:
+            if binding.show:
+                assert binding.description in text, binding
+        assert "Roll back" not in text  # the dashboard's keys do not work here, so they are not listed
+        await pilot.press("question_mark")
+        await pilot.pause()
+        assert app.screen is checklist

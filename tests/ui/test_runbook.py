@@ -8,7 +8,7 @@ from dataclasses import replace
 from kojan_tui.core.audit import AuditTrail
 from kojan_tui.core.events import EmergencyStarted
 from kojan_tui.core.metrics_catalog import ECS_MEMORY
-from kojan_tui.procedures.runbook_activity import RunbookActivity
+from kojan_tui.procedures.activity import ProcedureActivity
 from kojan_tui.store.database import LazyDatabase
 from kojan_tui.ui.screens.rollback import RollbackScreen
 from kojan_tui.ui.screens.runbook import RunbookScreen, runbooks
@@ -41,8 +41,8 @@ async def test_enter_on_the_breached_memory_panel_opens_s09_and_the_walk_is_kept
     async with app.run_test(size=(160, 48)) as pilot:
         await refresh(app, pilot)
         memory = next(p for p in app.screen.query(MetricPanel) if p.spec.key == "ecs_memory_percent")
-        activity: list[RunbookActivity] = []
-        app.services.events.subscribe(RunbookActivity, activity.append)
+        activity: list[ProcedureActivity] = []
+        app.services.events.subscribe(ProcedureActivity, activity.append)
         memory.focus()
         await pilot.press("enter")
         await pilot.pause()

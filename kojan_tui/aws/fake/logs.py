@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 from dataclasses import replace
 from datetime import datetime
 
@@ -23,6 +24,8 @@ class FakeLogs(FakeBase):
         self.count_pages = 20  # like the real gateway's MAX_COUNT_PAGES
         self.export_tasks: list[ExportTask] = []  # newest last; tests move ``status`` on with ``advance_export``
         self.export_buckets: set[str] = {"kojan-map-log-archive"}
+        self.writable_log_groups: set[str] = {"/kojan-map/ops-audit"}  # groups put_log_events may append to
+        self.put_events: dict[tuple[str, str], list[tuple[int, str]]] = {}  # (group, stream) -> events, in order
 
     async def filter_log_events(
         self,
@@ -87,6 +90,14 @@ class FakeLogs(FakeBase):
             if task.id == task_id:
                 return task
         raise AwsFailure(FailureKind.NOT_FOUND, f"export task {task_id} not found", operation="DescribeExportTasks")
+
+    async def put_log_events(self, log_group: str, stream: str, events: Sequence[tuple[int, str]]) -> None:
+        await self._enter("put_log_events")
+        if self.read_only:
+            raise AwsFailure(FailureKind.READ_ONLY, "PutLogEvents refused: read-only", operation="PutLogEvents")
+        if log_group not in self.writable_log_groups:
+            raise AwsFailure(FailureKind.NOT_FOUND, f"log group {log_group} does not exist", operation="CreateLogStream")
+        self.put_events.setdefault((log_group, stream), []).extend(events)
 
     def advance_export(self, task_id: str, status: str, message: str = "") -> None:
         """Move a task on (tests): PENDING → RUNNING → COMPLETED | FAILED."""

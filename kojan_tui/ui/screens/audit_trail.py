@@ -98,7 +98,9 @@ class AuditTrailScreen(FramedModal[None]):
             table.add_row(*entry_row(entry), key=str(index))
         if entries:
             table.move_cursor(row=len(entries) - 1)
-        self.query_one("#audit-where", Static).update(Text(f"{trail.path} · {len(entries)} record(s)"))
+        copy = self.services.actions.copy
+        where = f"{trail.path} · {len(entries)} record(s)" + (f" · {copy.status}" if copy is not None else "")
+        self.query_one("#audit-where", Static).update(Text(make_visible(where)))
         table.focus()
 
     def action_close(self) -> None:

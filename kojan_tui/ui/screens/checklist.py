@@ -9,43 +9,43 @@ lists ``Checklist: <title>``.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import replace
 from datetime import timedelta
-from functools import partial
 from pathlib import Path
 from typing import Any
 
 from rich.text import Text
 from textual import work
-from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.widgets import Input, Static
 
 from kojan_tui.core.events import AlertFired
 from kojan_tui.core.logtext import make_visible
-from kojan_tui.procedures.actions import ACTIONS, ActionContext, ActionResult, run_action
-from kojan_tui.procedures.activity import ChecklistActivity
 from kojan_tui.procedures.checklist import export_name, item_status, progress, run_markdown, write_new_file
-from kojan_tui.procedures.checks import CheckContext, Verdict
+from kojan_tui.procedures.checks import Verdict
 from kojan_tui.procedures.checks_stability import STABILITY_CHECK, timer_start
-from kojan_tui.procedures.models import Kind, Procedure
-from kojan_tui.procedures.runner import ProcedureRunner
+from kojan_tui.procedures.models import Kind, Procedure, Step
+from kojan_tui.procedures.runs import ProcedureRun, StepRecord, StepState
 from kojan_tui.procedures.stability_watch import StabilityWatch
 from kojan_tui.store.procedure_runs import SqliteProcedureRuns
-from kojan_tui.ui.capabilities import Capability, PaletteCommand
-from kojan_tui.ui.screens.modal import FramedModal
-from kojan_tui.ui.screens.runbook import library
+from kojan_tui.ui.capabilities import Capability
+from kojan_tui.ui.screens.procedure import (
+    VERDICT_STYLE,
+    ProcedureScreen,
+    append_check_result,
+    append_done_and_note,
+    palette_commands,
+    pick_procedure,
+    procedures_of,
+    walk_bindings,
+)
 from kojan_tui.ui.services import AppServices
-from kojan_tui.ui.widgets.confirmation import Confirmation, ConfirmationDialog
 
-VERDICT_STYLE = {Verdict.PASS: "green", Verdict.WARN: "yellow", Verdict.FAIL: "bold red", Verdict.UNAVAILABLE: "dim"}
 RELOAD_SECONDS = 5.0  # another instance's ticks show up this often
 
 
 def checklists(services: AppServices) -> list[Procedure]:
-    procedures = library(services).in_language(services.config.ui.language, Kind.CHECKLIST)
-    return sorted(procedures, key=lambda p: (p.guide_item or "~", p.id))
+    return procedures_of(services, Kind.CHECKLIST)
 
 
 def _clock(delta: timedelta) -> str:
@@ -53,106 +53,50 @@ def _clock(delta: timedelta) -> str:
     return f"{seconds // 60}:{seconds % 60:02d}"
 
 
-class ChecklistScreen(FramedModal[None]):
+class ChecklistScreen(ProcedureScreen):
+    """A checklist: every automatic item checks itself on opening, an item is done when ticked or when its
+    check passed; c checks them all, w writes the run as Markdown; ticks written by another instance (or the
+    S29 alert watch) show up; S29's timer counts down and is judged when it ends."""
+
+    KIND, NOUN, MANUAL_HINT = Kind.CHECKLIST, "item", "tick it with space"
+
     DEFAULT_CSS = """
     ChecklistScreen {
-        #checklist-head { height: auto; }
-        #checklist-body { height: 1fr; }
-        #checklist-items { width: 50%; height: 1fr; padding-right: 1; text-wrap: nowrap; text-overflow: ellipsis; }
-        #checklist-detail { width: 1fr; height: 1fr; }
-        #checklist-note { display: none; }
-        #checklist-note.-editing { display: block; }
-        #checklist-message { height: auto; color: $text-muted; }
-        #checklist-keys { height: 1; color: $text-muted; }
+        #checklist-items { width: 50%; text-wrap: nowrap; text-overflow: ellipsis; }
     }
     """
 
-    BINDINGS = [
-        Binding("escape", "leave", "Back (run kept)"),
-        Binding("j,down", "move(1)", "Next item"),
-        Binding("k,up", "move(-1)", "Previous item"),
-        Binding("space", "tick", "Tick / untick"),
-        Binding("n", "note", "Note"),
-        Binding("r", "recheck", "Re-run check"),
-        Binding("c", "check_all", "Check all"),
-        Binding("a", "act", "Run action"),
-        Binding("w", "write", "Write Markdown"),
-        Binding("f", "finish", "Finish run"),
-    ]
+    BINDINGS = walk_bindings(
+        "item", "Tick / untick", Binding("w", "write", "Write Markdown"), checking=[Binding("c", "check_all", "Check all")]
+    )
 
-    def __init__(self, services: AppServices, procedure: Procedure) -> None:
-        super().__init__()
-        self.services = services
-        self.procedure = procedure
-        self.runner: ProcedureRunner | None = None
-        self.running: set[str] = set()  # items whose check runs now
-        self.store = SqliteProcedureRuns(services.database)
+    def keys_line(self) -> Text:
+        return Text(
+            "j/k move · space tick · n note · r re-run check · c check all · a action · w write .md · f finish · Esc back"
+        )
 
-    def compose(self) -> ComposeResult:
-        with Vertical(classes="modal-frame") as frame:
-            frame.border_title = make_visible(self.procedure.title)
-            yield Static(id="checklist-head")
-            with Horizontal(id="checklist-body"):
-                yield Static(id="checklist-items")
-                with VerticalScroll(id="checklist-detail"):
-                    yield Static(id="checklist-item")
-                    yield Static(id="checklist-evidence")
-            yield Input(placeholder="note for this item (Enter saves, Esc cancels)", id="checklist-note")
-            yield Static(id="checklist-message")
-            yield Static(
-                Text(
-                    "j/k move · space tick · n note · r re-run check · c check all · a action · w write .md · f finish · Esc back"
-                ),
-                id="checklist-keys",
-            )
-
-    def on_mount(self) -> None:
-        self.say("opening the run…")
-        self.start()
+    def start_refreshing(self) -> None:
         self.set_interval(1.0, self.tick_timers)
         self.set_interval(RELOAD_SECONDS, self.reload)
 
     # -- the run -----------------------------------------------------------------------------------
 
-    def check_context(self) -> CheckContext:
-        return CheckContext(self.services.gateway, self.services.config, self.services.clock, self.services.state.current)
+    def opening_checks(self) -> Sequence[Step]:
+        return [step for step in self.procedure.steps if step.check]
 
-    @work(group="checklist", exclusive=False, exit_on_error=False)
-    async def start(self) -> None:
-        started_by = await self.services.actions.identity_arn()
-        self.runner = await ProcedureRunner.resume_or_start(
-            self.procedure, self.store, self.check_context(), started_by=started_by
-        )
-        run = self.runner.run
-        if self.runner.resumed:
-            self.say(f"resumed the run started {run.started_at:%Y-%m-%d %H:%M} UTC")
-        else:
-            self.say("new run started: the automatic items check themselves")
-            self.publish("step", f"run #{run.id} started")
-        self.show_all()
-        for step in self.procedure.steps:  # the automatic items without a result yet check themselves
-            if step.check and self.runner.run.latest_check(step.id) is None:
-                await self._check(step.id)
+    def run_started(self) -> None:
+        assert self.runner is not None
+        self.say("new run started: the automatic items check themselves")
+        self.publish("step", f"run #{self.runner.run.id} started")
 
-    async def _check(self, step_id: str) -> None:
-        if self.runner is None or step_id in self.running:
-            return
-        self.running.add(step_id)
-        self.show_all()
-        try:
-            await self.refresh_run()  # a check judges the run as stored (alerts the S29 watch recorded)
-            self.runner.context = self.check_context()
-            result = await self.runner.check(step_id)
-            if result is not None:
-                self.publish("check", f"{step_id}: {result.verdict.marker} {result.summary}")
-        except Exception as error:  # the store failing must not close the screen
-            self.say(f"could not record the check: {error}", error=True)
-        finally:
-            self.running.discard(step_id)
-            self.show_all()
+    def run_finished(self) -> None:
+        assert self.runner is not None
+        done, total = progress(self.procedure, self.runner.run)
+        self.publish("step", f"run #{self.runner.run.id} finished, {done}/{total} done")
+        self.say("run finished: w writes it; the next opening starts a new one")
 
-    def publish(self, kind: str, text: str) -> None:
-        self.services.events.publish(ChecklistActivity(self.services.clock(), self.procedure.title, kind, text))
+    async def before_check(self) -> None:
+        await self.refresh_run()  # a check judges the run as stored (alerts the S29 watch recorded)
 
     @work(group="checklist-reload", exclusive=True, exit_on_error=False)
     async def reload(self) -> None:
@@ -173,46 +117,8 @@ class ChecklistScreen(FramedModal[None]):
 
     # -- keys ------------------------------------------------------------------------------------------
 
-    async def action_move(self, delta: int) -> None:
-        if self.runner is not None:
-            await self.runner.move(delta)
-            self.show_all()
-
-    async def action_tick(self) -> None:
-        if self.runner is None:
-            return
-        state = await self.runner.mark()
-        self.publish("step", f"{self.runner.current.id} {'ticked' if state.done else 'unticked'}")
-        self.show_all()
-
-    def action_note(self) -> None:
-        if self.runner is None:
-            return
-        note = self.query_one("#checklist-note", Input)
-        note.value = self.runner.run.state(self.runner.current.id).note
-        note.add_class("-editing")
-        note.focus()
-
-    async def on_input_submitted(self, event: Input.Submitted) -> None:
-        event.stop()
-        note = self.query_one("#checklist-note", Input)
-        note.remove_class("-editing")
-        if self.runner is not None:
-            step_id = self.runner.current.id
-            state = self.runner.run.state(step_id)
-            await self.runner.mark(done=state.done, note=event.value.strip())
-            self.publish("step", f"{step_id} note: {event.value.strip()}")
-            self.say("note saved")
-            self.show_all()
-
-    def action_recheck(self) -> None:
-        if self.runner is None:
-            return
-        step = self.runner.current
-        if step.check is None:
-            self.say("this item is manual: tick it with space")
-            return
-        self.run_worker(self._check(step.id), group="checklist-check", exit_on_error=False)
+    def marked_text(self, step: Step, state: StepState) -> str:
+        return f"{step.id} {'ticked' if state.done else 'unticked'}"
 
     def action_check_all(self) -> None:
         if self.runner is None:
@@ -221,66 +127,9 @@ class ChecklistScreen(FramedModal[None]):
         async def every() -> None:
             for step in self.procedure.steps:
                 if step.check and step.check != STABILITY_CHECK:  # the timer is checked on its own (r)
-                    await self._check(step.id)
+                    await self.check_step(step.id)
 
-        self.run_worker(every(), group="checklist-check", exit_on_error=False)
-
-    def action_act(self) -> None:
-        if self.runner is None:
-            return
-        step = self.runner.current
-        if step.action is None:
-            self.say("this item has no action")
-            return
-        self.plan_action(step.id, step.action)
-
-    @work(group="checklist-action", exclusive=True, exit_on_error=False)
-    async def plan_action(self, step_id: str, action_id: str) -> None:
-        spec = ACTIONS[action_id]
-        context = ActionContext(self.services.actions, self.services.gateway, self.services.config, self.services.clock)
-        try:
-            plan = await spec.plan(context)
-        except Exception as error:
-            self.say(f"{spec.title}: cannot prepare it: {error}", error=True)
-            return
-        read_only = self.services.actions.read_only
-        lines = [plan.title, f"target: {plan.target}", "request:", *(f"  {k} = {v}" for k, v in plan.request.items())]
-        confirmation = Confirmation(
-            title=spec.title,
-            what_happens=lines,
-            expected=plan.phrase,
-            confirm_label="Run",
-            disabled_reason="read-only mode: every mutating action is refused" if read_only else None,
-        )
-
-        async def execute() -> ActionResult:
-            return await run_action(plan, plan.phrase, spec, context)  # the dialog checked the typed text
-
-        self.app.push_screen(ConfirmationDialog(confirmation, execute), partial(self._acted, step_id, spec.title))
-
-    def _acted(self, step_id: str, title: str, result: ActionResult | None) -> None:
-        if result is None:
-            self.say(f"{title}: cancelled, nothing was sent")
-            return
-        self.say(result.summary + (" — watching it until it ends…" if result.follow else ""), error=not result.done)
-        self.run_worker(self._record(step_id, result), group="checklist-record", exit_on_error=False)
-
-    async def _record(self, step_id: str, result: ActionResult) -> None:
-        if self.runner is None:
-            return
-        await self.runner.record_action(step_id, result)
-        self.publish("action", f"{step_id}: {result.summary}")
-        self.show_all()
-        if result.follow is not None:
-            try:
-                final = await result.follow()
-            except Exception as error:  # the watch failing is shown; what AWS does goes on regardless
-                self.say(f"stopped watching: {type(error).__name__}: {error}", error=True)
-                return
-            await self.runner.record_action(step_id, final)
-            self.publish("action", f"{step_id}: {final.summary}")
-            self.say(final.summary, error=not final.done)
-            await self._check(step_id)
+        self.run_worker(every(), group="procedure-check", exit_on_error=False)
 
     async def action_write(self) -> None:
         if self.runner is None:
@@ -292,21 +141,6 @@ class ChecklistScreen(FramedModal[None]):
             self.say(f"not written: {error}", error=True)
             return
         self.say(f"written to {path}")
-
-    async def action_finish(self) -> None:
-        if self.runner is not None and not self.runner.finished:
-            await self.runner.finish()
-            done, total = progress(self.procedure, self.runner.run)
-            self.publish("step", f"run #{self.runner.run.id} finished, {done}/{total} done")
-            self.say("run finished: w writes it; the next opening starts a new one")
-            self.show_all()
-
-    def action_leave(self) -> None:
-        note = self.query_one("#checklist-note", Input)
-        if note.has_class("-editing"):
-            note.remove_class("-editing")
-            return
-        self.dismiss(None)
 
     # -- the S29 timer -------------------------------------------------------------------------------
 
@@ -328,87 +162,53 @@ class ChecklistScreen(FramedModal[None]):
         for step_id in timers:
             left = self.timer_left(step_id)
             if left is not None and left <= timedelta(0) and step_id not in self.running:
-                self.run_worker(self._check(step_id), group="checklist-check", exit_on_error=False)
+                self.run_worker(self.check_step(step_id), group="procedure-check", exit_on_error=False)
         if timers:
-            self.show_items()
+            self.show_steps()
             self.show_detail()
 
     # -- rendering -----------------------------------------------------------------------------------
 
-    def say(self, message: str, *, error: bool = False) -> None:
-        if self.is_mounted:
-            self.query_one("#checklist-message", Static).update(Text(make_visible(message), style="bold red" if error else ""))
+    def is_done(self, step: Step, run: ProcedureRun) -> bool:
+        return item_status(step, run).done  # ticked, or automatic with a passing check
 
-    def show_all(self) -> None:
-        if not self.is_mounted:
-            return
-        self.show_head()
-        self.show_items()
-        self.show_detail()
+    def append_head(self, head: Text, run: ProcedureRun) -> None:
+        """How many items have each verdict, who runs it, when it was finished."""
+        counts = {v: 0 for v in Verdict}
+        for step in self.procedure.steps:
+            verdict = item_status(step, run).verdict
+            if verdict is not None:
+                counts[verdict] += 1
+        for verdict, count in counts.items():
+            if count:
+                head.append(f" · {verdict.marker} {count}", style=VERDICT_STYLE[verdict])
+        head.append(f"\nrun by {make_visible(run.started_by) if run.started_by else 'unknown identity'}", style="dim")
+        if run.finished_at:
+            head.append(f" · finished {run.finished_at:%Y-%m-%d %H:%M:%S} UTC", style="bold")
 
-    def show_head(self) -> None:
-        head = Text()
-        head.append(make_visible(self.procedure.symptom), style="bold")
-        runner = self.runner
-        if runner is not None:
-            run = runner.run
-            done, total = progress(self.procedure, run)
-            head.append(f"\nrun #{run.id} started {run.started_at:%Y-%m-%d %H:%M:%S} UTC · {done}/{total} done")
-            counts = {v: 0 for v in Verdict}
-            for step in self.procedure.steps:
-                verdict = item_status(step, run).verdict
-                if verdict is not None:
-                    counts[verdict] += 1
-            for verdict, count in counts.items():
-                if count:
-                    head.append(f" · {verdict.marker} {count}", style=VERDICT_STYLE[verdict])
-            head.append(f"\nrun by {make_visible(run.started_by) if run.started_by else 'unknown identity'}", style="dim")
-            if run.finished_at:
-                head.append(f" · finished {run.finished_at:%Y-%m-%d %H:%M:%S} UTC", style="bold")
-        self.query_one("#checklist-head", Static).update(head)
+    def step_line(self, index: int, step: Step, current: bool) -> Text:
+        """The verdict (or auto/manual), the timer, action and note marks, the text."""
+        status = item_status(step, self.runner.run) if self.runner else None
+        line = Text()
+        if step.id in self.running:
+            line.append("… check ", style="dim")
+        elif status is not None and status.verdict is not None:
+            line.append(f"{status.verdict.marker:<8}", style=VERDICT_STYLE[status.verdict])
+        else:
+            line.append("· auto  " if step.check else "  manual", style="dim")
+        left = self.timer_left(step.id) if step.check == STABILITY_CHECK else None
+        if left is not None:
+            line.append(f" ⏱ {_clock(left)}", style="yellow")
+        line.append(" ⚡" if step.action else "  ", style="dim")
+        line.append("✎ " if status is not None and status.note else "  ", style="dim")
+        line.append(make_visible(step.text.splitlines()[0]), style="reverse" if current else "")
+        return line
 
-    def show_items(self) -> None:
-        """One line per item: cursor, box, verdict (or auto/manual), timer, action and note marks, the text."""
-        runner = self.runner
-        text = Text(no_wrap=True, overflow="ellipsis")  # the full text is in the detail pane
-        for index, step in enumerate(self.procedure.steps):
-            current = runner is not None and index == runner.index
-            status = item_status(step, runner.run) if runner else None
-            line = Text("▶ " if current else "  ", style="bold" if current else "")
-            line.append("[x] " if status and status.done else "[ ] ")
-            if step.id in self.running:
-                line.append("… check ", style="dim")
-            elif status is not None and status.verdict is not None:
-                line.append(f"{status.verdict.marker:<8}", style=VERDICT_STYLE[status.verdict])
-            else:
-                line.append("· auto  " if step.check else "  manual", style="dim")
-            left = self.timer_left(step.id) if step.check == STABILITY_CHECK else None
-            if left is not None:
-                line.append(f" ⏱ {_clock(left)}", style="yellow")
-            line.append(" ⚡" if step.action else "  ", style="dim")
-            line.append("✎ " if status is not None and status.note else "  ", style="dim")
-            line.append(make_visible(step.text.splitlines()[0]), style="reverse" if current else "")
-            text.append_text(line)
-            text.append("\n")
-        self.query_one("#checklist-items", Static).update(text)
-
-    def show_detail(self) -> None:
-        runner = self.runner
-        if runner is None:
-            return
-        step = runner.current
-        run = runner.run
-        status = item_status(step, run)
+    def step_detail(self, step: Step, run: ProcedureRun, latest: StepRecord | None) -> Text:
         detail = Text()
         detail.append(make_visible(step.text), style="bold")
         detail.append(f"\n{'automatic: ' + step.check if step.check else 'manual: tick it with space'}", style="dim")
-        state = run.state(step.id)
-        if state.done:
-            detail.append(f"\n✓ ticked {state.done_at:%H:%M:%S} UTC" if state.done_at else "\n✓ ticked", style="green")
-        if status.note:
-            detail.append("\nnote: ", style="dim")
-            detail.append(make_visible(status.note))
-        latest = status.latest
+        append_done_and_note(detail, run.state(step.id), "ticked")
         if step.check:
             detail.append("\n\nresult: ", style="dim")
             if step.id in self.running:
@@ -416,43 +216,14 @@ class ChecklistScreen(FramedModal[None]):
             elif latest is None:
                 detail.append("not checked yet (r)")
             else:
-                if latest.verdict is not None:
-                    detail.append(latest.verdict.marker, style=VERDICT_STYLE[latest.verdict])
-                detail.append(f"  {latest.at:%H:%M:%S} UTC\n", style="dim")
-                detail.append(make_visible(latest.summary))
+                append_check_result(detail, latest)
                 left = self.timer_left(step.id) if step.check == STABILITY_CHECK else None
                 if left is not None:
                     detail.append(f"\n⏱ {_clock(left)} left; judged when it ends (r judges now)", style="yellow")
-        action = run.latest_action(step.id)
-        if step.action:
-            detail.append(f"\n\naction {step.action} (a): ", style="dim")
-            detail.append(
-                make_visible(action.summary) if action else "not run",
-                style="" if not action else "green" if action.done else "red",
-            )
-            if action:
-                detail.append(f"  {action.at:%H:%M:%S} UTC", style="dim")
-        self.query_one("#checklist-item", Static).update(detail)
-        evidence = Text()
-        for line in latest.evidence if latest else ():
-            evidence.append(make_visible(line) + "\n")
-        self.query_one("#checklist-evidence", Static).update(evidence)
+        return detail
 
 
 # -- opening it ----------------------------------------------------------------------------------------
-
-
-def open_checklist(app: Any, procedure: Procedure) -> None:
-    if isinstance(app.screen, ChecklistScreen):
-        app.pop_screen()
-    app.push_screen(ChecklistScreen(app.services, procedure))
-
-
-def pick_checklist(app: Any) -> None:
-    app.search_commands(
-        [(f"{p.title} — {p.symptom}", partial(open_checklist, app, p)) for p in checklists(app.services)],
-        placeholder="Checklist…",
-    )
 
 
 def install(app: Any) -> None:
@@ -487,9 +258,7 @@ CHECKLISTS = Capability(
     description="Checklists",
     key="k",
     tooltip="S11 S12 S14 S18/S20 S21 S27 S28 S29: guided checklists that check themselves",
-    open=pick_checklist,
+    open=lambda app: pick_procedure(app, ChecklistScreen),
     install=install,
-    commands=lambda app: [
-        PaletteCommand(f"Checklist: {p.title}", p.symptom, partial(open_checklist, app, p)) for p in checklists(app.services)
-    ],
+    commands=lambda app: palette_commands(app, ChecklistScreen),
 )

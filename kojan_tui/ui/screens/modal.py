@@ -7,12 +7,15 @@ from __future__ import annotations
 
 from typing import TypeVar
 
+from textual.binding import Binding
 from textual.screen import ModalScreen
 
 ResultType = TypeVar("ResultType")
 
 
 class FramedModal(ModalScreen[ResultType]):
+    # A modal screen hides the app's bindings: `?` lists this screen's keys, as it does on the dashboard.
+    BINDINGS = [Binding("question_mark", "app.help", "Keys", show=False)]
     DEFAULT_CSS = """
     FramedModal {
         align: center middle;
