@@ -9,9 +9,10 @@ from tests.demo.helpers import within_ticks_async
 
 
 async def until_verdict(
-    aws, check: Callable[[], Awaitable[CheckResult]], check_id: str, verdict: Verdict, timeout: float
+    aws, check: Callable[[], Awaitable[CheckResult]], check_id: str, verdict: Verdict, timeout: float, shows: str = ""
 ) -> CheckResult:
-    """Re-run ``check`` until it gives ``verdict`` (a scenario's symptom takes a few ticks to show).
+    """Re-run ``check`` until it gives ``verdict`` (a scenario's symptom takes a few ticks to show), with
+    ``shows`` in its summary or evidence when given (one symptom among several that may show first).
 
     Given up only after ``timeout`` seconds *and* as many simulator ticks as those seconds hold on an idle
     machine: a loaded one ticks slower, and that alone must not fail the test."""
@@ -19,10 +20,18 @@ async def until_verdict(
 
     async def reached() -> CheckResult | None:
         results.append(await check())
-        return results[-1] if results[-1].verdict is verdict else None
+        result = results[-1]
+        shown = not shows or any(shows in text for text in (result.summary, *result.evidence))
+        return result if result.verdict is verdict and shown else None
 
     ticks = round(timeout / aws.tick_seconds)
     try:
-        return await within_ticks_async(aws, ticks, reached, f"{check_id} to be {verdict.value}", at_least_s=timeout)
+        return await within_ticks_async(
+            aws,
+            ticks,
+            reached,
+            f"{check_id} to be {verdict.value}" + (f" showing {shows!r}" if shows else ""),
+            at_least_s=timeout,
+        )
     except AssertionError as failure:
         raise AssertionError(f"{failure}; the last result: {results[-1] if results else None}") from None
