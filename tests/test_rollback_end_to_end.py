@@ -20,6 +20,7 @@ from kojan_tui.sources.rollout import WatchPhase
 from kojan_tui.ui.app import KojanApp
 from kojan_tui.ui.screens.rollback import RollbackScreen
 from kojan_tui.ui.widgets.confirmation import ConfirmationDialog
+from tests.ui.harness import confirm_deployment
 
 DEMO_CREDENTIALS = ("demo", "demo")
 SERVICE = "kojan-map-business"
@@ -82,13 +83,7 @@ async def test_bad_deploy_rolled_back_verified_audited_and_recovered(demo_world,
         screen = await open_rollback(app, pilot)
         assert screen.chosen is not None and screen.chosen.label == "kojan-map-business:2"  # the previous revision
         assert screen.running is not None and screen.running.revision == 3
-        await pilot.press("enter")
-        await pilot.pause()
-        dialog = app.screen
-        assert isinstance(dialog, ConfirmationDialog)
-        await pilot.press(*SERVICE, "enter")
-        await dialog.workers.wait_for_complete()
-        await pilot.pause()
+        await confirm_deployment(app, pilot, SERVICE)
         watch = app.services.rollout
         assert watch.status is not None, "UpdateService did not start a watch"
         await pilot.press("escape")  # leave the screen: the watch goes on
@@ -157,13 +152,7 @@ async def test_memory_leak_forced_deployment_brings_memory_under_warn_and_the_wa
             open_force_deployment(app)
             await pilot.pause()
             assert isinstance(app.screen, ForceDeploymentScreen)
-            await pilot.press("enter")
-            await pilot.pause()
-            dialog = app.screen
-            assert isinstance(dialog, ConfirmationDialog)
-            await pilot.press(*SERVICE, "enter")
-            await dialog.workers.wait_for_complete()
-            await pilot.pause()
+            await confirm_deployment(app, pilot, SERVICE)
             watch = app.services.rollout
             for _ in range(WATCH_LIMIT_S * 2):
                 if watch.status.finished:
@@ -192,13 +181,7 @@ async def test_circuit_breaker_rollback_of_a_forced_deployment_is_reported_faile
         await app.poller.refresh_now(wait=True)
         open_force_deployment(app)
         await pilot.pause()
-        await pilot.press("enter")
-        await pilot.pause()
-        dialog = app.screen
-        assert isinstance(dialog, ConfirmationDialog)
-        await pilot.press(*SERVICE, "enter")
-        await dialog.workers.wait_for_complete()
-        await pilot.pause()
+        await confirm_deployment(app, pilot, SERVICE)
         watch = app.services.rollout
         for _ in range(120):
             if watch.status.finished:

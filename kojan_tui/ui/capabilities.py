@@ -28,3 +28,18 @@ class Capability:
     commands: Callable[[Any], list[PaletteCommand]] = field(default=lambda app: [])  # palette entries, given the app
     enabled: Callable[[Any], bool] = field(default=lambda app: True)  # e.g. demo-only, not in read-only mode
     install: Callable[[Any], Any] | None = None  # install(app) once on mount: listeners, resumed work
+
+
+def open_once(screen_type: type[Any]) -> Callable[[Any], None]:
+    """``open(app)`` for a screen made from the app's services: pushed unless one of its kind is on top already."""
+
+    def open_screen(app: Any) -> None:
+        if not isinstance(app.screen, screen_type):
+            app.push_screen(screen_type(app.services))
+
+    return open_screen
+
+
+def one_command(title: str, help: str, open: Callable[[Any], Any]) -> Callable[[Any], list[PaletteCommand]]:
+    """``commands`` for a capability whose one palette entry opens it."""
+    return lambda app: [PaletteCommand(title, help, lambda: open(app))]

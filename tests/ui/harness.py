@@ -71,6 +71,31 @@ def error_lines(n: int, text: str = "ERROR request failed") -> list[LogEvent]:
     return [LogEvent(f"e{i}", now_ms - 1000 * (i + 1), "ecs/business/1", text) for i in range(n)]
 
 
+async def open_force_deployment_screen(app: KojanApp, pilot: Pilot):
+    """Poll once, then open S09 (the palette's way in) and return its screen."""
+    from kojan_tui.ui.screens.force_deployment import ForceDeploymentScreen, open_force_deployment
+
+    await refresh(app, pilot)
+    open_force_deployment(app)
+    await pilot.pause()
+    assert isinstance(app.screen, ForceDeploymentScreen)
+    return app.screen
+
+
+async def confirm_deployment(app: KojanApp, pilot: Pilot, typed: str):
+    """Enter on a deploy screen, type ``typed`` into the confirmation it opens, Enter; wait for the answer."""
+    from kojan_tui.ui.widgets.confirmation import ConfirmationDialog
+
+    await pilot.press("enter")
+    await pilot.pause()
+    dialog = app.screen
+    assert isinstance(dialog, ConfirmationDialog)
+    await pilot.press(*typed, "enter")
+    await dialog.workers.wait_for_complete()
+    await pilot.pause()
+    return dialog
+
+
 def plain(renderable) -> str:
     """The text of what a widget's ``render()`` returned (Text or a Group of Texts)."""
     if isinstance(renderable, Text):

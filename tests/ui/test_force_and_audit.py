@@ -5,10 +5,10 @@ from __future__ import annotations
 from textual.widgets import DataTable
 
 from kojan_tui.core.audit import AuditTrail
+from kojan_tui.core.errors import AwsFailure, FailureKind
 from kojan_tui.ui.screens.audit_trail import AuditTrailScreen, open_audit_trail
-from kojan_tui.ui.screens.force_deployment import ForceDeploymentScreen, open_force_deployment
 from kojan_tui.ui.widgets.confirmation import ConfirmationDialog
-from tests.ui.harness import make_app, quiet_config, refresh
+from tests.ui.harness import healthy_fake, make_app, open_force_deployment_screen, plain, quiet_config
 
 SERVICE = "kojan-map-business"
 
@@ -17,12 +17,8 @@ async def test_force_deployment_is_confirmed_sent_once_and_audited(tmp_path) -> 
     trail = AuditTrail(tmp_path / "audit.jsonl")
     app = make_app(audit=trail)
     async with app.run_test(size=(160, 48)) as pilot:
-        await refresh(app, pilot)
         assert "Force new deployment" in [c.title for c in app.palette_commands()]
-        open_force_deployment(app)
-        await pilot.pause()
-        screen = app.screen
-        assert isinstance(screen, ForceDeploymentScreen)
+        await open_force_deployment_screen(app, pilot)
         await pilot.press("d")
         await pilot.pause()
         assert app.gateway.updates == []
@@ -45,9 +41,7 @@ async def test_force_deployment_refused_in_read_only(tmp_path) -> None:
     trail = AuditTrail(tmp_path / "audit.jsonl")
     app = make_app(config=quiet_config(read_only=True), audit=trail)
     async with app.run_test(size=(160, 48)) as pilot:
-        await refresh(app, pilot)
-        open_force_deployment(app)
-        await pilot.pause()
+        await open_force_deployment_screen(app, pilot)
         await pilot.press("enter", *SERVICE, "enter")
         await pilot.pause()
         assert isinstance(app.screen, ConfirmationDialog) and app.screen.disabled
@@ -89,3 +83,25 @@ async def test_audit_viewer_lists_every_record_with_where_and_verdicts(tmp_path)
         assert last[1:4] == ["rollback", "verified", "f:3 → f:2"]
         assert last[4] == "arn:aws:iam::1:user/me" and last[5] == "oncall / ap-northeast-1"
         assert last[6] == "target health: pass"
+
+
+async def test_force_deployment_cancelled_or_failed_says_so_and_starts_no_watch(tmp_path) -> None:
+    fake = healthy_fake()
+    fake.failures["update_service"] = AwsFailure(FailureKind.ACCESS_DENIED, "not allowed: ecs:UpdateService")
+    trail = AuditTrail(tmp_path / "audit.jsonl")
+    app = make_app(fake, audit=trail)
+    async with app.run_test(size=(160, 48)) as pilot:
+        screen = await open_force_deployment_screen(app, pilot)
+        status = screen.query_one("#force-status")
+        await pilot.press("enter", *SERVICE, "escape")
+        await pilot.pause()
+        assert app.screen is screen and "Cancelled: nothing was sent" in plain(status.content)
+        assert [e["outcome"] for e in trail.entries()] == ["requested"]
+        await pilot.press("enter", *SERVICE, "enter")
+        await pilot.pause()
+        await pilot.pause()
+        assert app.screen is screen
+        shown = plain(status.content)
+        assert "✖ The forced deployment was not done" in shown and "not allowed: ecs:UpdateService" in shown
+        assert fake.updates == [] and not app.services.rollout.active
+        assert [e["outcome"] for e in trail.entries()][-1] == f"failed: {FailureKind.ACCESS_DENIED.value}"

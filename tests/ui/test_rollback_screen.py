@@ -1,5 +1,5 @@
 """The S26 rollback screen on a FakeGateway: revisions and diff, dry run, typed confirmation, read-only
-refusal, a failed UpdateService, and the watch going on after the screen is left."""
+refusal, a failed UpdateService, the watch going on after the screen is left, and no second deployment while it runs."""
 
 from __future__ import annotations
 
@@ -16,7 +16,14 @@ from kojan_tui.ui.screens.rollback import RollbackScreen
 from kojan_tui.ui.widgets.confirmation import ConfirmationDialog
 from kojan_tui.ui.widgets.context_bar import ContextBar
 from tests.fixtures import builders as b
-from tests.ui.harness import healthy_fake, make_app, quiet_config, refresh
+from tests.ui.harness import (
+    confirm_deployment,
+    healthy_fake,
+    make_app,
+    open_force_deployment_screen,
+    quiet_config,
+    refresh,
+)
 
 ARN = "arn:aws:ecs:ap-northeast-1:123456789012:task-definition/kojan-map-business:{}"
 IMAGE = "123456789012.dkr.ecr.ap-northeast-1.amazonaws.com/kojan-map/business:{}"
@@ -213,3 +220,26 @@ async def test_an_unanswered_update_service_says_it_may_have_been_applied(tmp_pa
         status = text_of(screen.query_one("#rollback-status", Static))
         assert "may have applied it" in status and "not done" not in status
         assert trail.entries()[-1]["outcome"].startswith("unknown")
+
+
+async def test_no_second_deployment_starts_while_one_is_watched_on_either_screen(tmp_path) -> None:
+    fake = fake_with_revisions()
+    trail = AuditTrail(tmp_path / "audit.jsonl")
+    app = make_app(fake, audit=trail)
+    async with app.run_test(size=(160, 48)) as pilot:
+        force = await open_force_deployment_screen(app, pilot)
+        await confirm_deployment(app, pilot, SERVICE)
+        assert app.screen is force and app.services.rollout.active and len(fake.updates) == 1
+        await pilot.press("enter")  # on the same screen
+        await pilot.pause()
+        assert app.screen is force
+        assert "still being watched" in text_of(force.query_one("#force-status", Static))
+        await pilot.press("escape")
+        await pilot.pause()
+        rollback = await open_rollback(app, pilot)
+        assert app.services.rollout.active
+        await pilot.press("enter")  # on the other screen
+        await pilot.pause()
+        assert app.screen is rollback
+        assert "still being watched" in text_of(rollback.query_one("#rollback-status", Static))
+        assert len(fake.updates) == 1 and [e["outcome"] for e in trail.entries()] == ["requested", "confirmed", "succeeded"]

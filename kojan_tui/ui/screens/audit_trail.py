@@ -11,7 +11,7 @@ from textual.widgets import DataTable, Static
 
 from kojan_tui.core.logtext import make_visible, truncate
 from kojan_tui.core.verdict import task_definition_label
-from kojan_tui.ui.capabilities import Capability, PaletteCommand
+from kojan_tui.ui.capabilities import Capability, one_command, open_once
 from kojan_tui.ui.screens.modal import FramedModal
 from kojan_tui.ui.services import AppServices
 
@@ -107,10 +107,7 @@ class AuditTrailScreen(FramedModal[None]):
         self.dismiss(None)
 
 
-def open_audit_trail(app) -> None:
-    if isinstance(app.screen, AuditTrailScreen):
-        return
-    app.push_screen(AuditTrailScreen(app.services))
+open_audit_trail = open_once(AuditTrailScreen)
 
 
 AUDIT_TRAIL = Capability(
@@ -118,7 +115,5 @@ AUDIT_TRAIL = Capability(
     description="Audit trail",
     open=open_audit_trail,
     tooltip="every rollback / forced deployment attempt, its outcome and its verdicts",
-    commands=lambda app: [
-        PaletteCommand("Audit trail", "Every mutation attempted, with outcome and verdicts", lambda: open_audit_trail(app))
-    ],
+    commands=one_command("Audit trail", "Every mutation attempted, with outcome and verdicts", open_audit_trail),
 )

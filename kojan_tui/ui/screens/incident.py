@@ -21,7 +21,7 @@ from kojan_tui.core.incidents import ErFileError, IncidentRecord
 from kojan_tui.core.logtext import make_visible, truncate
 from kojan_tui.incidents.recorder import IncidentRecorder
 from kojan_tui.store.incidents import EDITABLE_FIELDS, SqliteIncidentStore
-from kojan_tui.ui.capabilities import Capability, PaletteCommand
+from kojan_tui.ui.capabilities import Capability, one_command, open_once
 from kojan_tui.ui.screens.modal import FramedModal
 from kojan_tui.ui.services import AppServices
 
@@ -210,9 +210,7 @@ def install(app) -> None:
     services.events.subscribe(EmergencyStarted, emergency)
 
 
-def open_incident(app) -> None:
-    if not isinstance(app.screen, IncidentScreen):
-        app.push_screen(IncidentScreen(app.services))
+open_incident = open_once(IncidentScreen)
 
 
 INCIDENT = Capability(
@@ -222,9 +220,5 @@ INCIDENT = Capability(
     tooltip="S23/S24: start an ER-NNN record; its timeline fills itself; export to er.md; replay",
     open=open_incident,
     install=install,
-    commands=lambda app: [
-        PaletteCommand(
-            "Incident", "Start or continue the ER-NNN record (timeline, fields, export, replay)", lambda: open_incident(app)
-        ),
-    ],
+    commands=one_command("Incident", "Start or continue the ER-NNN record (timeline, fields, export, replay)", open_incident),
 )

@@ -1,9 +1,8 @@
-"""S26 rollback: the family's revisions beside the diff against the running one, the S25 conditions live,
-a dry run (``d``: the exact UpdateService request, nothing sent), the typed confirmation, then the watch."""
+"""S26 rollback: the family's revisions beside the diff against the running one and the S25 conditions live.
+The dry run (``d``, here with the diff), the typed confirmation, the audited call and the watch are
+``DeployFlowScreen``'s, shared with the S09 forced deployment."""
 
 from __future__ import annotations
-
-import json
 
 from rich.console import Group, RenderableType
 from rich.text import Text
@@ -13,7 +12,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import DataTable, Static
 
-from kojan_tui.actions.audited import DeployOutcome, DeployRequest
+from kojan_tui.actions.audited import DeployRequest
 from kojan_tui.core.errors import AwsFailure
 from kojan_tui.core.logtext import make_visible
 from kojan_tui.core.models import TaskDefinition
@@ -21,22 +20,14 @@ from kojan_tui.core.revisions import RevisionRow, preselected, previous_note, re
 from kojan_tui.core.state import DashboardState
 from kojan_tui.core.task_diff import task_definition_diff
 from kojan_tui.core.verdict import task_definition_label
-from kojan_tui.sources.rollout import RolloutStatus
-from kojan_tui.ui.capabilities import Capability, PaletteCommand
-from kojan_tui.ui.screens.modal import FramedModal
+from kojan_tui.ui.capabilities import Capability, one_command, open_once
+from kojan_tui.ui.screens.deploy_flow import DeployFlowScreen, Deployment
 from kojan_tui.ui.services import AppServices
-from kojan_tui.ui.widgets.confirmation import Confirmation, ConfirmationDialog
 from kojan_tui.ui.widgets.rollback_banner import ROLLBACK_KEY
 from kojan_tui.ui.widgets.rollout_view import RolloutView
 
 HISTORY_LIMIT = 10
 MAX_DIFF_LINES_IN_CONFIRMATION = 12
-
-
-def read_only_reason(services: AppServices) -> str | None:
-    if services.actions.read_only:
-        return "the app is in read-only mode (--read-only or [ui] read_only = true): nothing can be deployed"
-    return None
 
 
 def s25_renderable(state: DashboardState) -> RenderableType:
@@ -63,70 +54,50 @@ def diff_renderable(running: TaskDefinition | None, row: RevisionRow | None) -> 
     return Group(title, *(Text(make_visible(line.text), style=style[line.kind]) for line in lines))
 
 
-class RollbackScreen(FramedModal[None]):
+class RollbackScreen(DeployFlowScreen):
+    ID_PREFIX = "rollback"
+    NOUN = "rollback"
+
     DEFAULT_CSS = """
     RollbackScreen {
         #rollback-s25 { height: auto; }
-        #rollback-readonly { height: auto; color: $text-warning; text-style: bold; }
         #rollback-body { height: 1fr; }
         #revisions { width: auto; max-width: 50%; height: 1fr; }
         #rollback-right { width: 1fr; height: 1fr; padding: 0 1; }
         #rollback-diff { height: auto; margin-bottom: 1; }
-        #rollback-status { height: auto; max-height: 12; }
-        #rollback-status.-error { color: $text-error; }
     }
     """
 
     BINDINGS = [
-        Binding("escape", "close", "Close"),
-        Binding("d", "dry_run", "Dry run"),
-        Binding("enter", "roll_back", "Roll back…", priority=True),
+        Binding("enter", "deploy", "Roll back…", priority=True),
         Binding("r", "reload", "Reload"),
     ]
 
     def __init__(self, services: AppServices) -> None:
-        super().__init__()
-        self.services = services
+        super().__init__(services)
         self.rows: tuple[RevisionRow, ...] = ()
         self.running: TaskDefinition | None = None
-        self.last_outcome: DeployOutcome | None = None
-        self._unsubscribe = None
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="modal-frame") as box:
             box.border_title = f"S26 Roll back {self.services.config.service.name}"
             yield Static(id="rollback-s25")
-            if reason := read_only_reason(self.services):
-                yield Static(Text(f"READ-ONLY: rolling back is shown but disabled — {reason}"), id="rollback-readonly")
+            yield from self.read_only_notice("rolling back is ")
             with Horizontal(id="rollback-body"):
                 yield DataTable(id="revisions", cursor_type="row", zebra_stripes=True)
                 with VerticalScroll(id="rollback-right"):
                     yield Static(id="rollback-diff")
                     yield RolloutView(id="rollback-watch")
-            yield Static(Text("Loading the revisions…"), id="rollback-status")
+            yield self.status_line("Loading the revisions…")
 
-    def on_mount(self) -> None:
+    def on_mount(self) -> None:  # Textual runs DeployFlowScreen.on_mount too: the state and the watch followed
         table = self.query_one("#revisions", DataTable)
         for key, label in (("rev", "rev"), ("tag", "image tag"), ("registered", "registered (UTC)"), ("note", "")):
             table.add_column(label, key=key)
-        self.services.state.subscribe(self, self.on_state)
-        self.on_state(self.services.state.current)
-        if self.services.rollout is not None:
-            self._unsubscribe = self.services.rollout.subscribe(self.on_rollout)
-        self.on_rollout(None)
-        self.set_interval(1.0, lambda: self.on_rollout(None))
         self.load()
-
-    def on_unmount(self) -> None:
-        if self._unsubscribe is not None:
-            self._unsubscribe()
 
     def on_state(self, state: DashboardState) -> None:
         self.query_one("#rollback-s25", Static).update(s25_renderable(state))
-
-    def on_rollout(self, _status: RolloutStatus | None) -> None:
-        watch = self.services.rollout
-        self.query_one(RolloutView).show(watch.status if watch is not None else None, self.services.clock())
 
     # ---- the revisions ----------------------------------------------------------------------------
 
@@ -192,12 +163,7 @@ class RollbackScreen(FramedModal[None]):
     def _show_diff(self) -> None:
         self.query_one("#rollback-diff", Static).update(diff_renderable(self.running, self.chosen))
 
-    def _status(self, message: str | RenderableType, *, error: bool = False) -> None:
-        status = self.query_one("#rollback-status", Static)
-        status.set_class(error, "-error")
-        status.update(Text(make_visible(message)) if isinstance(message, str) else message)
-
-    # ---- dry run, confirmation, the call --------------------------------------------------------
+    # ---- what Enter sends ------------------------------------------------------------------------
 
     def request_for(self, row: RevisionRow) -> DeployRequest:
         config = self.services.config.service
@@ -219,81 +185,29 @@ class RollbackScreen(FramedModal[None]):
             return None
         return row
 
-    def action_dry_run(self) -> None:
+    def deployment(self) -> Deployment | None:
         row = self._choosable()
         if row is None:
-            return
-        request = json.dumps(self.request_for(row).api_request(), indent=2)
-        self._status(
-            Group(
-                Text("DRY RUN — nothing was sent. The exact UpdateService request:", style="bold"),
-                Text(request),
-                diff_renderable(self.running, row),
-            )
-        )
-
-    def action_roll_back(self) -> None:
-        if isinstance(self.app.screen, ConfirmationDialog):
-            return
-        row = self._choosable()
-        if row is None:
-            return
-        watch = self.services.rollout
-        if watch is not None and watch.active:
-            self._status("A rollout is still being watched: wait for it to end before starting another.", error=True)
-            return
+            return None
         request = self.request_for(row)
         diff = [line.text for line in task_definition_diff(self.running, row.task_definition)] if self.running else []
         if len(diff) > MAX_DIFF_LINES_IN_CONFIRMATION:
             diff = diff[:MAX_DIFF_LINES_IN_CONFIRMATION] + [f"… and {len(diff) - MAX_DIFF_LINES_IN_CONFIRMATION} more"]
         before = task_definition_label(self.running.arn) if self.running else "?"
-        what = [
-            f"UpdateService on {request.target}: {before} → {row.label} (image {row.image_tag})",
-            f"Request: {json.dumps(request.api_request())}",
-            *diff,
-            "Then the rollout is watched to the end and checked (S29); every step is in the audit trail.",
-        ]
-        reason = read_only_reason(self.services)
-        confirmation = Confirmation(f"Roll back {request.service}", what, request.service, "Roll back", reason)
-        if reason is None:
-            self._record_request(request)
-        self.app.push_screen(
-            ConfirmationDialog(confirmation, lambda: self.services.actions.update_service(request)),
-            lambda outcome: self.after_confirmation(request, outcome),
+        return Deployment(
+            request,
+            f"Roll back {request.service}",
+            "Roll back",
+            summary=[f"UpdateService on {request.target}: {before} → {row.label} (image {row.image_tag})"],
+            details=diff,
+            dry_run_extra=[diff_renderable(self.running, row)],
         )
-
-    @work(group="rollback-audit")
-    async def _record_request(self, request: DeployRequest) -> None:
-        await self.services.actions.request(request)
-
-    def after_confirmation(self, request: DeployRequest, outcome: DeployOutcome | None) -> None:
-        if outcome is None:
-            self._status("Cancelled: nothing was sent.")
-            return
-        self.last_outcome = outcome
-        if outcome.unknown:  # sent, no readable answer: it may have been applied
-            self._status(f"⚠ The rollback: {outcome.summary}", error=True)
-            return
-        if not outcome.done:
-            self._status(f"✖ The rollback was not done: {outcome.summary}", error=True)
-            return
-        if self.services.rollout is not None:
-            self.services.rollout.start(request, outcome)
-        audit = f" ⚠ {outcome.audit_error}" if outcome.audit_error else ""
-        self._status(f"UpdateService accepted ({outcome.summary}); the rollout is watched (also after you leave).{audit}")
-        self.on_rollout(None)
 
     def action_reload(self) -> None:
         self.load()
 
-    def action_close(self) -> None:
-        self.dismiss(None)
 
-
-def open_rollback(app) -> None:
-    if isinstance(app.screen, RollbackScreen):
-        return
-    app.push_screen(RollbackScreen(app.services))
+open_rollback = open_once(RollbackScreen)
 
 
 ROLLBACK = Capability(
@@ -302,9 +216,5 @@ ROLLBACK = Capability(
     key=ROLLBACK_KEY,
     tooltip="S26: revisions, diff, dry run, typed confirmation, rollout watch",
     open=open_rollback,
-    commands=lambda app: [
-        PaletteCommand(
-            "Rollback", "S26: deploy an earlier task definition revision (typed confirmation)", lambda: open_rollback(app)
-        )
-    ],
+    commands=one_command("Rollback", "S26: deploy an earlier task definition revision (typed confirmation)", open_rollback),
 )

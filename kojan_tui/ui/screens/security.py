@@ -14,7 +14,7 @@ from textual.widgets import Footer, Static
 
 from kojan_tui.procedures import checks_secrets, checks_security  # noqa: F401 - registers the checks
 from kojan_tui.procedures.checks import CHECKS, CheckContext, run_check
-from kojan_tui.ui.capabilities import Capability, PaletteCommand
+from kojan_tui.ui.capabilities import Capability, one_command, open_once
 from kojan_tui.ui.services import AppServices
 from kojan_tui.ui.widgets.context_bar import ContextBar
 from kojan_tui.ui.widgets.security_section import SecuritySection
@@ -110,10 +110,7 @@ class SecurityScreen(Screen[None]):
         self.dismiss(None)
 
 
-def open_security(app) -> None:
-    if isinstance(app.screen, SecurityScreen):
-        return
-    app.push_screen(SecurityScreen(app.services))
+open_security = open_once(SecurityScreen)
 
 
 SECURITY = Capability(
@@ -122,11 +119,9 @@ SECURITY = Capability(
     key="x",
     tooltip="S12/S14/S16–S18/S20: image findings, secrets, token lifetimes, autoscaling, RDS, IAM policy",
     open=open_security,
-    commands=lambda app: [
-        PaletteCommand(
-            "Security",
-            "Security and maintenance: ECR findings, secrets rotation, token lifetimes, autoscaling, RDS, IAM",
-            lambda: open_security(app),
-        )
-    ],
+    commands=one_command(
+        "Security",
+        "Security and maintenance: ECR findings, secrets rotation, token lifetimes, autoscaling, RDS, IAM",
+        open_security,
+    ),
 )

@@ -1,0 +1,176 @@
+"""What the S26 rollback and the S09 forced deployment share: one path from Enter to a watched rollout.
+
+A ``DeployFlowScreen`` subclass says which UpdateService it would send (``deployment()``: a ``Deployment``, or
+``None`` once it has said why not); this base does the rest the same way for both: the dry run (``d``: the
+exact request, nothing sent), the typed confirmation (disabled in read-only mode; otherwise the request is
+audited before it opens), the audited UpdateService, the outcome on the status line, then the rollout watch
+(which outlives the screen) drawn live by ``RolloutView``.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from rich.console import Group, RenderableType
+from rich.text import Text
+from textual import work
+from textual.binding import Binding
+from textual.widgets import Static
+
+from kojan_tui.actions.audited import DeployOutcome, DeployRequest
+from kojan_tui.core.logtext import make_visible
+from kojan_tui.core.state import DashboardState
+from kojan_tui.sources.rollout import RolloutStatus
+from kojan_tui.ui.screens.modal import FramedModal
+from kojan_tui.ui.services import AppServices
+from kojan_tui.ui.widgets.confirmation import Confirmation, ConfirmationDialog
+from kojan_tui.ui.widgets.rollout_view import RolloutView
+
+WATCHED_AND_AUDITED = "Then the rollout is watched to the end and checked (S29); every step is in the audit trail."
+
+
+def read_only_reason(services: AppServices) -> str | None:
+    if services.actions.read_only:
+        return "the app is in read-only mode (--read-only or [ui] read_only = true): nothing can be deployed"
+    return None
+
+
+@dataclass(frozen=True)
+class Deployment:
+    """One UpdateService a screen would send, and the words around it in the confirmation and the dry run."""
+
+    request: DeployRequest
+    title: str  # the confirmation's title
+    confirm_label: str
+    summary: Sequence[str]  # what happens, above the request
+    details: Sequence[str] = ()  # below the request (e.g. the diff)
+    dry_run_extra: Sequence[RenderableType] = ()  # shown after the request in the dry run
+
+    def what_happens(self) -> list[str]:
+        return [*self.summary, f"Request: {json.dumps(self.request.api_request())}", *self.details, WATCHED_AND_AUDITED]
+
+    def dry_run(self) -> RenderableType:
+        request = json.dumps(self.request.api_request(), indent=2)
+        header = Text("DRY RUN — nothing was sent. The exact UpdateService request:", style="bold")
+        return Group(header, Text(request), *self.dry_run_extra)
+
+
+class DeployFlowScreen(FramedModal[None]):
+    """Subclasses compose their own layout with ``read_only_notice``, a ``RolloutView`` and ``status_line``,
+    bind Enter to ``deploy``, and implement ``deployment`` and ``on_state``."""
+
+    ID_PREFIX = "deploy"  # the widget ids: ``<prefix>-readonly``, ``<prefix>-status``
+    NOUN = "deployment"  # in the outcome: "✖ The <noun> was not done: …"
+
+    DEFAULT_CSS = """
+    DeployFlowScreen {
+        .deploy-readonly { height: auto; color: $text-warning; text-style: bold; }
+        .deploy-status { height: auto; max-height: 12; }
+        .deploy-status.-error { color: $text-error; }
+    }
+    """
+
+    BINDINGS = [
+        Binding("escape", "close", "Close"),
+        Binding("d", "dry_run", "Dry run"),
+    ]
+
+    def __init__(self, services: AppServices) -> None:
+        super().__init__()
+        self.services = services
+        self.last_outcome: DeployOutcome | None = None
+        self._unsubscribe = None
+
+    # ---- layout pieces and live updates -----------------------------------------------------------
+
+    def read_only_notice(self, what: str = "") -> list[Static]:
+        """The READ-ONLY line (``what`` before "shown but disabled"), or nothing when mutations are allowed."""
+        if reason := read_only_reason(self.services):
+            notice = Text(f"READ-ONLY: {what}shown but disabled — {reason}")
+            return [Static(notice, id=f"{self.ID_PREFIX}-readonly", classes="deploy-readonly")]
+        return []
+
+    def status_line(self, first: str) -> Static:
+        return Static(Text(first), id=f"{self.ID_PREFIX}-status", classes="deploy-status")
+
+    def on_mount(self) -> None:
+        self.services.state.subscribe(self, self.on_state)
+        self.on_state(self.services.state.current)
+        if self.services.rollout is not None:
+            self._unsubscribe = self.services.rollout.subscribe(self.on_rollout)
+        self.on_rollout(None)
+        self.set_interval(1.0, lambda: self.on_rollout(None))
+
+    def on_unmount(self) -> None:
+        if self._unsubscribe is not None:
+            self._unsubscribe()
+
+    def on_state(self, state: DashboardState) -> None:
+        raise NotImplementedError
+
+    def on_rollout(self, _status: RolloutStatus | None) -> None:
+        watch = self.services.rollout
+        self.query_one(RolloutView).show(watch.status if watch is not None else None, self.services.clock())
+
+    def _status(self, message: str | RenderableType, *, error: bool = False) -> None:
+        status = self.query_one(f"#{self.ID_PREFIX}-status", Static)
+        status.set_class(error, "-error")
+        status.update(Text(make_visible(message)) if isinstance(message, str) else message)
+
+    # ---- dry run, confirmation, the call --------------------------------------------------------
+
+    def deployment(self) -> Deployment | None:
+        """What Enter would send now; ``None`` after saying on the status line why nothing can be sent."""
+        raise NotImplementedError
+
+    def action_dry_run(self) -> None:
+        deployment = self.deployment()
+        if deployment is not None:
+            self._status(deployment.dry_run())
+
+    def action_deploy(self) -> None:
+        if isinstance(self.app.screen, ConfirmationDialog):
+            return
+        deployment = self.deployment()
+        if deployment is None:
+            return
+        watch = self.services.rollout
+        if watch is not None and watch.active:
+            self._status("A rollout is still being watched: wait for it to end before starting another.", error=True)
+            return
+        request = deployment.request
+        reason = read_only_reason(self.services)
+        what = deployment.what_happens()
+        confirmation = Confirmation(deployment.title, what, request.service, deployment.confirm_label, reason)
+        if reason is None:
+            self._record_request(request)
+        self.app.push_screen(
+            ConfirmationDialog(confirmation, lambda: self.services.actions.update_service(request)),
+            lambda outcome: self.after_confirmation(request, outcome),
+        )
+
+    @work(group="deploy-audit")
+    async def _record_request(self, request: DeployRequest) -> None:
+        await self.services.actions.request(request)
+
+    def after_confirmation(self, request: DeployRequest, outcome: DeployOutcome | None) -> None:
+        if outcome is None:
+            self._status("Cancelled: nothing was sent.")
+            return
+        self.last_outcome = outcome
+        if outcome.unknown:  # sent, no readable answer: it may have been applied
+            self._status(f"⚠ The {self.NOUN}: {outcome.summary}", error=True)
+            return
+        if not outcome.done:
+            self._status(f"✖ The {self.NOUN} was not done: {outcome.summary}", error=True)
+            return
+        if self.services.rollout is not None:
+            self.services.rollout.start(request, outcome)
+        audit = f" ⚠ {outcome.audit_error}" if outcome.audit_error else ""
+        self._status(f"UpdateService accepted ({outcome.summary}); the rollout is watched (also after you leave).{audit}")
+        self.on_rollout(None)
+
+    def action_close(self) -> None:
+        self.dismiss(None)
