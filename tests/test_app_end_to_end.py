@@ -17,9 +17,11 @@ from kojan_tui.ui.widgets.log_pane import LogPane
 from kojan_tui.ui.widgets.metric_panel import MetricPanel
 from kojan_tui.ui.widgets.rollback_banner import RollbackBanner
 from kojan_tui.ui.widgets.service_panel import ServicePanel
+from tests.demo.helpers import wait_ticks_async, within_ticks_async
 from tests.ui.harness import plain
 
 DEMO_CREDENTIALS = ("demo", "demo")
+SYMPTOM_TICKS = 40  # db-outage shows within 12 ticks; generous
 
 
 def app_on(demo: EmbeddedAws, *, fast_fail: bool = False) -> KojanApp:
@@ -46,12 +48,13 @@ async def test_db_outage_turns_5xx_red_raises_the_banner_and_fills_the_log_pane(
         assert not app.screen.query_one(RollbackBanner).display
         await asyncio.to_thread(demo_world.set_scenario, "db-outage")
         five_xx = next(p for p in app.screen.query(MetricPanel) if p.spec.key == "error_rate_percent")
-        for _ in range(40):  # 12 ticks of 0.25 s bring the symptoms; poll until they show
-            await asyncio.sleep(0.25)
+
+        async def symptoms_shown() -> bool:
             await app.poller.refresh_now(["metrics", "database", "logs"], wait=True)
             await pilot.pause()
-            if five_xx.level is Level.ALERT and app.state.view.rollback:
-                break
+            return five_xx.level is Level.ALERT and bool(app.state.view.rollback)
+
+        await within_ticks_async(demo_world, SYMPTOM_TICKS, symptoms_shown, "5XX in ALERT and a rollback reason", interval=0.25)
         # The newest 1-minute period still mixes requests from before the outage, so the rate is
         # "> 1 %" at once but reaches "every request failing" only with the next minute: the S25
         # reason that shows at once is the database's own state.
@@ -103,12 +106,13 @@ async def test_an_incident_recorded_through_a_db_outage_replays_what_the_dashboa
         await app.poller.refresh_now(["metrics", "service", "database", "errors"], wait=True)
         await asyncio.to_thread(demo_world.set_scenario, "db-outage")
         five_xx = next(p for p in app.screen.query(MetricPanel) if p.spec.key == "error_rate_percent")
-        for _ in range(40):
-            await asyncio.sleep(0.25)
+
+        async def alert_shown() -> bool:
             await app.poller.refresh_now(["metrics", "database", "service", "errors"], wait=True)
             await pilot.pause()
-            if five_xx.level is Level.ALERT:
-                break
+            return five_xx.level is Level.ALERT
+
+        await within_ticks_async(demo_world, SYMPTOM_TICKS, alert_shown, "5XX in ALERT", interval=0.25)
         await recorder.flush()
         frames = await recorder.store.frames(record.number)
         size = await recorder.store.frame_bytes(record.number)
@@ -128,20 +132,13 @@ async def test_an_incident_recorded_through_a_db_outage_replays_what_the_dashboa
         assert any(entry.kind == "alert" and "5XX" in entry.text for entry in timeline)
 
 
-async def wait_ticks(demo: EmbeddedAws, n: int) -> None:
-    """Let the simulator run ``n`` ticks (a 30 s metrics refresh is 6 ticks of the default 5 s)."""
-    start = int(demo.status()["ticks"])
-    while int((await asyncio.to_thread(demo.status))["ticks"]) - start < n:
-        await asyncio.sleep(demo.tick_seconds / 2)
-
-
 TICKS_PER_METRICS_REFRESH = 6  # refresh.metrics_seconds 30 / the demo's default 5 s tick
 
 
 async def test_outage_is_an_alert_everywhere_within_one_metrics_refresh_and_healthy_is_not(demo_world):
     app = app_on(demo_world)
     async with app.run_test(size=(160, 48)) as pilot:
-        await wait_ticks(demo_world, TICKS_PER_METRICS_REFRESH)
+        await wait_ticks_async(demo_world, TICKS_PER_METRICS_REFRESH, "one metrics refresh (30 s) in ticks of the default 5 s")
         await app.poller.refresh_now(wait=True)
         await pilot.pause()
         five_xx = next(p for p in app.screen.query(MetricPanel) if p.spec.key == "error_rate_percent")
@@ -151,7 +148,7 @@ async def test_outage_is_an_alert_everywhere_within_one_metrics_refresh_and_heal
         assert not app.screen.query_one(RollbackBanner).display
 
         await asyncio.to_thread(demo_world.set_scenario, "outage")
-        await wait_ticks(demo_world, TICKS_PER_METRICS_REFRESH)
+        await wait_ticks_async(demo_world, TICKS_PER_METRICS_REFRESH, "one metrics refresh (30 s) in ticks of the default 5 s")
         await app.poller.refresh_now(wait=True)  # one refresh of every source
         await pilot.pause()
         assert five_xx.level is Level.ALERT, five_xx.reading

@@ -16,8 +16,11 @@ def start_cursor(start_ms: int) -> LogCursor:
 
 
 def order_events(events: Iterable[LogEvent]) -> list[LogEvent]:
-    """All streams interleaved by time; ties broken by ingestion time then id, so order is stable."""
-    return sorted(events, key=lambda e: (e.timestamp_ms, e.ingestion_ms, e.event_id))
+    """All streams interleaved by time; events of one millisecond keep the order the service gave them.
+
+    Never break ties by ``eventId``: it is an opaque string (moto's are counters, so "1000" sorts before
+    "999"), and reordering by it shuffled a stream's own lines written in the same millisecond."""
+    return sorted(events, key=lambda e: e.timestamp_ms)  # stable: ties stay in the service's order
 
 
 def advance(cursor: LogCursor, fetched: Iterable[LogEvent]) -> tuple[list[LogEvent], LogCursor]:

@@ -171,6 +171,12 @@ def get_metric_statistics_handler(self: Any) -> ActionResult:
     return ActionResult({"Label": self._get_param("MetricName"), "Datapoints": datapoints})
 
 
+def clear(backend: Any) -> None:
+    """Every datapoint and every series ListMetrics lists (a reset: a test's own metrics must not outlive it)."""
+    store_of(backend).clear()
+    backend.metric_data = []
+
+
 def apply() -> None:
     cw_models.CloudWatchBackend.put_metric_data = put_metric_data
     cw_models.CloudWatchBackend.get_metric_data = get_metric_data

@@ -35,15 +35,40 @@ def seed_details(world: World, now: float) -> None:
     date_task_definitions(world, now)
     secrets_state.seed(world, now)
     rds_maintenance.seed(now)
-    group = rds_backends[world.account_id][world.region].db_parameter_groups.get(DB_PARAMETER_GROUP)
-    if group is not None:
-        group.update_parameters(
-            [{"ParameterName": k, "ParameterValue": v, "ApplyMethod": "immediate"} for k, v in DB_PARAMETERS.items()]
-        )
+    restore_db_parameters(world)
     log_export.forget_all(world)
     s3_objects.empty_log_archive(world)
     s3_objects.write_alb_logs(world, now)
     follow_scenario(world)
+
+
+def restore_db_parameters(world: World) -> None:
+    """The parameter group holds exactly ``DB_PARAMETERS``: a value a test changed, or a parameter it added, is gone."""
+    group = rds_backends[world.account_id][world.region].db_parameter_groups.get(DB_PARAMETER_GROUP)
+    if group is not None:
+        group.parameters.clear()
+        group.update_parameters(
+            [{"ParameterName": k, "ParameterValue": v, "ApplyMethod": "immediate"} for k, v in DB_PARAMETERS.items()]
+        )
+
+
+def seeded_log_groups(world: World) -> set[str]:
+    service = world.config.service
+    return {service.log_group, slowlog.log_group(service.db_instance), audit_log_group(world.config)}
+
+
+def restore_log_groups(world: World) -> None:
+    """Only the seeded log groups, emptied: a group a test created is deleted, the seeded ones lose their events."""
+    groups = logs_backends[world.account_id][world.region].groups
+    for name in set(groups) - seeded_log_groups(world):
+        del groups[name]
+    if (service_group := groups.get(world.config.service.log_group)) is not None:
+        service_group.streams.clear()  # the settled tasks create their streams again
+    if (audit := groups.get(audit_log_group(world.config))) is not None:
+        audit.streams.clear()  # the copies of earlier audit records (a test reads back only its own)
+    slow = groups.get(slowlog.log_group(world.config.service.db_instance))
+    for stream in slow.streams.values() if slow is not None else ():
+        stream.events = []
 
 
 def date_task_definitions(world: World, now: float) -> None:
@@ -113,16 +138,9 @@ def reset_world(world: World, simulator: Any, scenario: str = DEFAULT_SCENARIO) 
         world.set_scenario(scenario)
         world.scenario_ticks = world.high_cpu_ticks = world.low_cpu_ticks = 0
         world.rds_used_percent = 58.0
-        cloudwatch_patch.store_of(cloudwatch_backends[world.account_id][world.region]).clear()
-        group = logs_backends[world.account_id][world.region].groups.get(world.config.service.log_group)
-        if group is not None:
-            group.streams.clear()
-        audit = logs_backends[world.account_id][world.region].groups.get(audit_log_group(world.config))
-        if audit is not None:
-            audit.streams.clear()  # the copies of earlier audit records (a test reads back only its own)
-        slow = logs_backends[world.account_id][world.region].groups.get(slowlog.log_group(world.config.service.db_instance))
-        for stream in slow.streams.values() if slow is not None else ():
-            stream.events = []
+        cloudwatch_patch.clear(cloudwatch_backends[world.account_id][world.region])
+        restore_log_groups(world)
+        world.failing_deployments.clear()
         service = ecs_rollout.world_service(world)
         service.events = []
         restore_task_definitions(world)
@@ -133,6 +151,7 @@ def reset_world(world: World, simulator: Any, scenario: str = DEFAULT_SCENARIO) 
         seed_details(world, now)
         restore_security_rules(world)
         ecs_rollout.settle(world, ecs_rollout.latest_task_definition(world), when=now - SERVICE_AGE_SECONDS)
+        simulator.follow_db_status()  # at once: the next test must not find db-outage's reboot until a tick
         simulator.backfill(now)
 
 

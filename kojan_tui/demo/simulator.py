@@ -216,7 +216,7 @@ class Simulator:
                 running.remove(task)
         self.autoscale(now, running, per_task)
         shared = scenario.effects
-        self.set_db_status("rebooting" if shared.error_kind == "database" else "available")
+        self.follow_db_status()
         world.rds_used_percent += (shared.rds_used_percent - world.rds_used_percent) * 0.35
         if service is not None:
             ecs_rollout.recount(world, service)
@@ -384,8 +384,11 @@ class Simulator:
         born, life = (deployed, SERVICE_AGE_SECONDS) if at >= deployed else (now - 24 * 3600, 24 * 3600 - SERVICE_AGE_SECONDS)
         return MEMORY_BASELINE + (at - born) / life * (36.0 if at >= deployed else 45.0)
 
-    def set_db_status(self, status: str) -> None:
+    def follow_db_status(self) -> None:
         """db-outage reboots the instance (S08's first check finds it); otherwise it is available."""
+        self.set_db_status("rebooting" if self.world.scenario.effects.error_kind == "database" else "available")
+
+    def set_db_status(self, status: str) -> None:
         instance = rds_backends[self.world.account_id][self.world.region].databases.get(self.world.config.service.db_instance)
         if instance is not None and instance.status != status:
             instance.status = status

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import socket
 import time
-import urllib.request
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -14,6 +13,7 @@ from kojan_tui.core import metrics_catalog as mc
 from kojan_tui.core.errors import AwsFailure, FailureKind
 from kojan_tui.core.models import MetricQuery
 from tests.fixtures.aws_seed import LOG_STREAMS, REGION, SERVICE, fast_settings, seed_rds
+from tests.fixtures.moto_server import enforce_iam
 
 CLUSTER, NAME = SERVICE.cluster, SERVICE.name
 
@@ -233,14 +233,8 @@ async def test_unknown_profile_is_a_credentials_failure(moto_endpoint):
 def moto_auth(moto_endpoint):
     """Turns on moto's IAM enforcement (its /moto-api/reset-auth) for one test, and off again after."""
 
-    def set_auth(count: str) -> None:
-        request = urllib.request.Request(
-            f"{moto_endpoint}/moto-api/reset-auth", data=count.encode(), method="POST", headers={"Content-Type": "text/plain"}
-        )
-        urllib.request.urlopen(request).read()
-
-    yield set_auth
-    set_auth("inf")
+    yield lambda count: enforce_iam(moto_endpoint, count)
+    enforce_iam(moto_endpoint, "inf")
 
 
 async def test_access_denied_and_invalid_keys(seeded_aws, moto_auth):

@@ -11,9 +11,10 @@ from datetime import timedelta
 import pytest
 from botocore.exceptions import ClientError
 
-from tests.demo.helpers import SERVICE, client, utcnow, wait_for
+from tests.demo.helpers import ROLLOUT_TICKS, SERVICE, client, utcnow, within_ticks
 
 ARCHIVE = "kojan-map-log-archive"
+EXPORT_TICKS = 12  # COMPLETED 3 ticks after it was created
 
 
 def export_status(logs, task_id: str) -> str:
@@ -42,7 +43,7 @@ def test_an_export_task_runs_for_a_few_ticks_then_writes_the_range_to_the_bucket
         seen.append(export_status(logs, task_id))
         return seen[-1] == "COMPLETED"
 
-    wait_for(finished, timeout=15, interval=0.05, what="the export to complete")
+    within_ticks(demo_world, EXPORT_TICKS, finished, "the export to complete", interval=0.05)
     assert "RUNNING" in seen and seen.index("RUNNING") < seen.index("COMPLETED")
     task = logs.describe_export_tasks(taskId=task_id)["exportTasks"][0]
     assert task["executionInfo"]["completionTime"] >= task["executionInfo"]["creationTime"]
@@ -84,5 +85,5 @@ def test_the_health_url_follows_the_scenario(demo_world):
 def test_the_health_url_answers_503_when_no_task_runs(demo_world):
     ecs = client(demo_world, "ecs")
     ecs.update_service(cluster=SERVICE.cluster, service=SERVICE.name, desiredCount=0)
-    wait_for(lambda: health(demo_world)[0] == 503, timeout=15, what="the last task to stop")
+    within_ticks(demo_world, ROLLOUT_TICKS, lambda: health(demo_world)[0] == 503, "the last task to stop")
     assert health(demo_world)[1]["status"] == "unavailable"

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tests.demo.helpers import client, wait_for
+from tests.demo.helpers import ROLLOUT_TICKS, client, within_ticks
 
 CLUSTER, SERVICE = "kojan-map-production", "kojan-map-business"
 
@@ -21,20 +21,11 @@ def test_rollback_to_the_previous_revision_rolls_out_and_completes(demo_world):
     ecs = client(demo_world, "ecs")
     before = describe(ecs)
     old_id = before["deployments"][0]["id"]
-    ecs.update_service(cluster=CLUSTER, service=SERVICE, taskDefinition="kojan-map-business:2")
+    started = ecs.update_service(cluster=CLUSTER, service=SERVICE, taskDefinition="kojan-map-business:2")["service"]
+    by_status = {d["status"]: d for d in started["deployments"]}
+    assert (by_status["PRIMARY"]["runningCount"], by_status["ACTIVE"]["runningCount"]) == (0, 2)  # the old tasks serve on
 
-    # while it rolls out: two deployments, counts moving from the old to the new one
-    seen_counts = set()
-
-    def moving():
-        service = describe(ecs)
-        by_status = {d["status"]: d for d in service["deployments"]}
-        if "ACTIVE" in by_status:
-            seen_counts.add((by_status["PRIMARY"]["runningCount"], by_status["ACTIVE"]["runningCount"]))
-        return service if len(service["deployments"]) == 1 and service["deployments"][0]["rolloutState"] == "COMPLETED" else None
-
-    service = wait_for(moving, timeout=20, interval=0.05, what="the rollback to complete")
-    assert (0, 2) in seen_counts and any(new >= 1 for new, _ in seen_counts)  # new tasks came up while old ones ran
+    service = within_ticks(demo_world, ROLLOUT_TICKS, lambda: completed(ecs), "the rollback to complete")
     primary = service["deployments"][0]
     assert primary["id"] != old_id and primary["status"] == "PRIMARY"
     assert primary["taskDefinition"] == service["taskDefinition"] == before["taskDefinition"][:-1] + "2"
@@ -53,6 +44,10 @@ def test_rollback_to_the_previous_revision_rolls_out_and_completes(demo_world):
         == 2
     )
     assert sum("deregistered 1 targets in (target-group " in m for m in rollout) == 2
+    in_order = rollout[::-1]  # events are newest first: a new task came up while the old ones still ran
+    assert next(i for i, m in enumerate(in_order) if m.startswith(f"(service {SERVICE}) registered 1 targets")) < next(
+        i for i, m in enumerate(in_order) if "has stopped 1 running tasks" in m
+    )
     assert primary["rolloutStateReason"] == f"ECS deployment {primary['id']} completed."
 
 
@@ -63,7 +58,7 @@ def test_force_new_deployment_replaces_the_tasks_on_the_same_revision(demo_world
     started = ecs.update_service(cluster=CLUSTER, service=SERVICE, forceNewDeployment=True)["service"]
     assert [d["status"] for d in started["deployments"]] == ["PRIMARY", "ACTIVE"]
     assert started["deployments"][0]["rolloutState"] == "IN_PROGRESS"
-    service = wait_for(lambda: completed(ecs), timeout=20, what="the forced deployment to complete")
+    service = within_ticks(demo_world, ROLLOUT_TICKS, lambda: completed(ecs), "the forced deployment to complete")
     assert service["taskDefinition"] == before["taskDefinition"]
     assert service["deployments"][0]["id"] == started["deployments"][0]["id"] != before["deployments"][0]["id"]
     new_tasks = {m.split("(task ")[1].rstrip(").") for m in (e["message"] for e in service["events"][:14]) if "has started" in m}
@@ -84,7 +79,9 @@ def test_force_new_deployment_replaces_the_tasks_on_the_same_revision(demo_world
 def test_scaling_the_desired_count_starts_tasks(demo_world):
     ecs = client(demo_world, "ecs")
     ecs.update_service(cluster=CLUSTER, service=SERVICE, desiredCount=3)
-    service = wait_for(lambda: (s := describe(ecs))["runningCount"] == 3 and s, timeout=10, what="a third running task")
+    service = within_ticks(
+        demo_world, ROLLOUT_TICKS, lambda: (s := describe(ecs))["runningCount"] == 3 and s, "a third running task"
+    )
     assert service["deployments"][0]["desiredCount"] == 3 and len(service["deployments"]) == 1
 
 
@@ -134,7 +131,7 @@ def test_bad_deploy_redeploy_of_the_bad_revision_trips_the_circuit_breaker_and_r
         mine = deployments.get(failing["id"])
         return mine if mine and mine["rolloutState"] == "FAILED" else None
 
-    tripped = wait_for(failed, timeout=20, interval=0.05, what="the circuit breaker to fail the deployment")
+    tripped = within_ticks(demo_world, ROLLOUT_TICKS, failed, "the circuit breaker to fail the deployment", interval=0.05)
     assert tripped["rolloutStateReason"] == "ECS deployment circuit breaker: tasks failed to start."
     assert tripped["failedTasks"] >= 3 and tripped["status"] == "ACTIVE" and tripped["runningCount"] == 0
     service = describe(ecs)
@@ -149,7 +146,7 @@ def test_bad_deploy_redeploy_of_the_bad_revision_trips_the_circuit_breaker_and_r
     reasons = {t["stoppedReason"] for t in ecs.describe_tasks(cluster=CLUSTER, tasks=stopped_arns)["tasks"]}
     assert any(r.startswith("Task failed ELB health checks in (target-group ") for r in reasons)
 
-    done = wait_for(lambda: completed(ecs), timeout=20, what="the rollback deployment to complete")
+    done = within_ticks(demo_world, ROLLOUT_TICKS, lambda: completed(ecs), "the rollback deployment to complete")
     assert done["deployments"][0]["id"] == primary["id"] and (done["runningCount"], done["desiredCount"]) == (2, 2)
 
 
@@ -157,5 +154,5 @@ def test_a_rollback_in_bad_deploy_is_not_failed_by_the_circuit_breaker(demo_worl
     ecs = client(demo_world, "ecs")
     demo_world.set_scenario("bad-deploy")
     ecs.update_service(cluster=CLUSTER, service=SERVICE, taskDefinition="kojan-map-business:2")
-    service = wait_for(lambda: completed(ecs), timeout=20, what="the rollback to complete")
+    service = within_ticks(demo_world, ROLLOUT_TICKS, lambda: completed(ecs), "the rollback to complete")
     assert service["taskDefinition"].endswith(":2") and service["deployments"][0]["failedTasks"] == 0

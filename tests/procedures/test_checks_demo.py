@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
-import time
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -13,7 +11,8 @@ from kojan_tui.core.config import AwsSettings, Config
 from kojan_tui.demo.embedded import DUMMY_KEY_ID, DUMMY_SECRET
 from kojan_tui.procedures.checks import CheckContext, CheckResult, Verdict, run_check
 from kojan_tui.procedures.library import load_all
-from tests.demo.helpers import client
+from tests.demo.helpers import client, wait_ticks_async
+from tests.procedures.demo_checks import until_verdict
 
 load_all()
 CONFIG = Config()
@@ -33,15 +32,9 @@ async def run(gateway, check_id: str, clock=None) -> CheckResult:
     return await run_check(check_id, CheckContext(gateway, CONFIG, clock or (lambda: datetime.now(UTC))))
 
 
-async def until(gateway, check_id: str, verdict: Verdict, timeout: float = 20.0) -> CheckResult:
+async def until(aws, gateway, check_id: str, verdict: Verdict, timeout: float = 20.0) -> CheckResult:
     """Re-run the check until it gives ``verdict`` (a scenario's symptom takes a few ticks to show)."""
-    deadline = time.monotonic() + timeout
-    while True:
-        result = await run(gateway, check_id)
-        if result.verdict is verdict or time.monotonic() > deadline:
-            assert result.verdict is verdict, (check_id, result)
-            return result
-        await asyncio.sleep(0.5)
+    return await until_verdict(aws, lambda: run(gateway, check_id), check_id, verdict, timeout)
 
 
 HEALTHY_PASSES = [
@@ -62,8 +55,8 @@ HEALTHY_PASSES = [
 ]
 
 
-async def test_every_check_passes_in_healthy(gateway):
-    await asyncio.sleep(1.5)  # a few ticks after the reset, so the newest minute has requests
+async def test_every_check_passes_in_healthy(demo_world, gateway):
+    await wait_ticks_async(demo_world, 6, "a few ticks after the reset, so the newest minute has requests")
     results = {check_id: await run(gateway, check_id) for check_id in HEALTHY_PASSES}
     failing = {k: r for k, r in results.items() if r.verdict is not Verdict.PASS}
     assert not failing
@@ -87,13 +80,13 @@ async def test_every_check_passes_in_healthy(gateway):
 )
 async def test_a_check_fails_in_the_scenario_that_breaks_it(demo_world, gateway, scenario, check_id, words):
     demo_world.reset(scenario)
-    result = await until(gateway, check_id, Verdict.FAIL, timeout=30)
+    result = await until(demo_world, gateway, check_id, Verdict.FAIL, timeout=30)
     assert words in result.summary
 
 
 async def test_invalid_token_shows_samples_and_auth_share_the_hour(demo_world, gateway):
     demo_world.reset("auth-errors")
-    result = await until(gateway, "logs.invalid_token", Verdict.FAIL)
+    result = await until(demo_world, gateway, "logs.invalid_token", Verdict.FAIL)
     assert any("invalid token" in line for line in result.evidence)
 
 

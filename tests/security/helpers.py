@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import urllib.request
 from contextlib import contextmanager
 from dataclasses import replace
 
@@ -11,6 +10,7 @@ import boto3
 
 from kojan_tui.aws.gateway import AwsGateway
 from kojan_tui.core.config import Config
+from tests.fixtures.moto_server import enforce_iam
 
 CONFIG = Config()
 SERVICE = CONFIG.service
@@ -32,13 +32,6 @@ def boto(demo_world, service: str):  # noqa: D103
     )
 
 
-def _set_auth(endpoint: str, count: str) -> None:
-    request = urllib.request.Request(
-        f"{endpoint}/moto-api/reset-auth", data=count.encode(), method="POST", headers={"Content-Type": "text/plain"}
-    )
-    urllib.request.urlopen(request).read()
-
-
 @contextmanager
 def user_allowed(endpoint: str, name: str, actions: list[str]):
     """Keys of a new IAM user allowed only ``actions``, with moto's IAM enforcement on while inside.
@@ -51,11 +44,11 @@ def user_allowed(endpoint: str, name: str, actions: list[str]):
         document = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": actions, "Resource": "*"}]}
         iam.put_user_policy(UserName=name, PolicyName="only", PolicyDocument=json.dumps(document))
     key = iam.create_access_key(UserName=name)["AccessKey"]
-    _set_auth(endpoint, "0")
+    enforce_iam(endpoint, "0")
     try:
         yield (key["AccessKeyId"], key["SecretAccessKey"])
     finally:
-        _set_auth(endpoint, "inf")
+        enforce_iam(endpoint, "inf")
 
 
 def moto_gateway(endpoint: str, credentials: tuple[str, str]) -> AwsGateway:

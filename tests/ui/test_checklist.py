@@ -21,19 +21,11 @@ from kojan_tui.store.database import LazyDatabase
 from kojan_tui.ui.screens.checklist import CHECKLISTS, ChecklistScreen, checklists
 from kojan_tui.ui.widgets.confirmation import ConfirmationDialog
 from tests.fixtures import builders as b
-from tests.ui.harness import healthy_fake, make_app, quiet_config
+from tests.ui.harness import healthy_fake, make_app, quiet_config, until
 
 
 def text_of(screen, selector: str) -> str:
     return str(screen.query_one(selector).render())
-
-
-async def until(pilot, condition, what: str, rounds: int = 200) -> None:
-    for _ in range(rounds):
-        await pilot.pause(0.02)
-        if condition():
-            return
-    raise AssertionError(f"timed out waiting for {what}")
 
 
 async def open_screen(app, pilot, procedure_id: str) -> ChecklistScreen:

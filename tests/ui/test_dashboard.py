@@ -17,7 +17,7 @@ from kojan_tui.ui.widgets.metric_panel import MetricPanel
 from kojan_tui.ui.widgets.rollback_banner import RollbackBanner
 from kojan_tui.ui.widgets.service_panel import ServicePanel
 from tests.fixtures import builders as b
-from tests.ui.harness import error_lines, healthy_fake, make_app, plain, quiet_config, refresh
+from tests.ui.harness import error_lines, healthy_fake, make_app, plain, quiet_config, refresh, until
 
 
 def s25_world(condition: str) -> FakeGateway:
@@ -266,19 +266,12 @@ async def test_stale_panels_recover_by_themselves_on_the_next_scheduled_poll():
     async with app.run_test(size=(160, 48)) as pilot:
         panel = app.screen.query_one("#metric-ecs_cpu_percent", MetricPanel)
 
-        async def until(condition) -> bool:
-            for _ in range(100):
-                await pilot.pause(0.02)
-                if condition():
-                    return True
-            return False
-
-        assert await until(lambda: panel.reading is not None and panel.reading.latest == 30)
+        await until(pilot, lambda: panel.reading is not None and panel.reading.latest == 30, "the first reading")
         fake.failures["get_metric_data"] = AwsFailure(FailureKind.UNAVAILABLE, "connection refused")
-        assert await until(lambda: panel.stale_text is not None)
+        await until(pilot, lambda: panel.stale_text is not None, "the panel to go stale")
         assert panel.stale_text.endswith("— unavailable")
         del fake.failures["get_metric_data"]
-        assert await until(lambda: panel.stale_text is None)  # no key pressed: the poller's own schedule
+        await until(pilot, lambda: panel.stale_text is None, "recovery")  # no key pressed: the poller's own schedule
 
 
 async def test_a_new_source_registers_on_the_app_poller_and_a_bug_in_it_is_notified_once():

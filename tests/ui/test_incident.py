@@ -14,7 +14,7 @@ from kojan_tui.ui.screens.replay import ReplayScreen
 from kojan_tui.ui.widgets.context_bar import ContextBar
 from kojan_tui.ui.widgets.metric_panel import MetricPanel
 from tests.fixtures import builders as b
-from tests.ui.harness import healthy_fake, make_app, quiet_config, refresh
+from tests.ui.harness import healthy_fake, make_app, quiet_config, refresh, until
 
 TEAM_ER_MD = "| 管理番号 | テスト項目管理番号 | モジュール名 | 障害状況 | 障害対処内容 | トラブル分類 |\n|---|---|---|---|---|---|\n| ER-041 | T-001 | a | b | c | d |\n"
 
@@ -24,14 +24,6 @@ def incident_config(tmp_path):
     paths = IncidentSettings(er_md_path=str(tmp_path / "er.md"), reports_dir=str(tmp_path / "incidents"))
     # the frozen clock never lets an alert's clear hold-off (alerts.clear_after_seconds) run out: clear at once
     return replace(config, incidents=paths, alerts=AlertSettings(clear_after_seconds=0))
-
-
-async def wait_for(pilot, condition, tries: int = 100) -> bool:
-    for _ in range(tries):
-        await pilot.pause(0.02)
-        if condition():
-            return True
-    return False
 
 
 async def test_an_incident_numbers_after_er_md_records_its_timeline_exports_and_replays(tmp_path):
@@ -44,7 +36,7 @@ async def test_an_incident_numbers_after_er_md_records_its_timeline_exports_and_
         assert isinstance(app.screen, IncidentScreen)
         await pilot.press("n")
         recorder = recorder_of(app.services)
-        assert await wait_for(pilot, lambda: recorder.current == 42)  # after ER-041 in the team's er.md
+        await until(pilot, lambda: recorder.current == 42)  # after ER-041 in the team's er.md
         await pilot.press("escape")
 
         fake.metrics[q.ECS_CPU] = b.flat(q.ECS_CPU, 90)  # an alert fires while the incident is open
@@ -60,9 +52,9 @@ async def test_an_incident_numbers_after_er_md_records_its_timeline_exports_and_
 
         await pilot.press("i")
         screen = app.screen
-        assert await wait_for(pilot, lambda: screen.query_one(DataTable).row_count == len(record.timeline))
+        await until(pilot, lambda: screen.query_one(DataTable).row_count == len(record.timeline))
         await pilot.press("x")  # fields missing: refused, er.md untouched
-        assert await wait_for(pilot, lambda: "Fill in before exporting" in str(screen.query_one("#incident-message").render()))
+        await until(pilot, lambda: "Fill in before exporting" in str(screen.query_one("#incident-message").render()))
         for name, value in {
             "test_item": "T-021",
             "module": "internal/db",
@@ -73,7 +65,7 @@ async def test_an_incident_numbers_after_er_md_records_its_timeline_exports_and_
             screen.query_one(f"#field-{name}", Input).value = value
         await pilot.pause(0.1)
         await pilot.press("x")
-        assert await wait_for(pilot, lambda: "Appended ER-042" in str(screen.query_one("#incident-message").render()))
+        await until(pilot, lambda: "Appended ER-042" in str(screen.query_one("#incident-message").render()))
         er_md = (tmp_path / "er.md").read_text(encoding="utf-8")
         assert er_md.startswith(TEAM_ER_MD) and er_md.endswith(
             "| ER-042 | T-021 | internal/db | CPU pinned | scaled out | 性能 |\n"
@@ -81,7 +73,7 @@ async def test_an_incident_numbers_after_er_md_records_its_timeline_exports_and_
         assert "ECS CPU: 90.0 %" in (tmp_path / "incidents" / "ER-042.md").read_text(encoding="utf-8")
 
         await pilot.press("p")
-        assert await wait_for(pilot, lambda: isinstance(app.screen, ReplayScreen))
+        await until(pilot, lambda: isinstance(app.screen, ReplayScreen))
         replay = app.screen
         cpu = replay.query_one("#metric-ecs_cpu_percent", MetricPanel)
         await pilot.press("home")
@@ -104,10 +96,10 @@ async def test_an_incident_left_open_is_resumed_after_a_restart(tmp_path):
     first = make_app(config=incident_config(tmp_path), database=LazyDatabase(path))
     async with first.run_test(size=(120, 36)) as pilot:
         await pilot.press("i", "n")
-        assert await wait_for(pilot, lambda: recorder_of(first.services).current == 1)
+        await until(pilot, lambda: recorder_of(first.services).current == 1)
     second = make_app(config=incident_config(tmp_path), database=LazyDatabase(path))
     async with second.run_test(size=(120, 36)) as pilot:
-        assert await wait_for(pilot, lambda: recorder_of(second.services).current == 1)
+        await until(pilot, lambda: recorder_of(second.services).current == 1)
 
 
 async def test_starting_the_s24_emergency_flow_opens_an_incident(tmp_path):
@@ -117,7 +109,7 @@ async def test_starting_the_s24_emergency_flow_opens_an_incident(tmp_path):
     async with app.run_test(size=(120, 36)) as pilot:
         app.services.events.publish(EmergencyStarted(b.NOW))
         recorder = recorder_of(app.services)
-        assert await wait_for(pilot, lambda: recorder.current == 1)
+        await until(pilot, lambda: recorder.current == 1)
         await recorder.flush()
         record = await recorder.store.get(1)
         assert record.title == "S24 emergency"

@@ -1,6 +1,5 @@
 """Keyboard (help lists every binding, palette reaches every action), demo scenarios, compact vs wide."""
 
-import asyncio
 from dataclasses import dataclass
 
 from textual.command import CommandPalette
@@ -11,7 +10,7 @@ from kojan_tui.ui.screens.help import HelpScreen
 from kojan_tui.ui.widgets.context_bar import ContextBar
 from kojan_tui.ui.widgets.metric_panel import MetricPanel
 from kojan_tui.ui.widgets.service_panel import ServicePanel
-from tests.ui.harness import make_app, plain, refresh
+from tests.ui.harness import make_app, palette_highlights, plain, refresh, until
 
 
 def near(triplet, hex_colour: str) -> bool:
@@ -52,10 +51,9 @@ async def test_slash_opens_the_palette_and_it_reaches_every_action():
         await pilot.pause()
         assert isinstance(app.screen, CommandPalette)
         await pilot.press(*"24h")
-        await pilot.pause(0.3)
+        await until(pilot, lambda: palette_highlights(app, "Chart window: 24h"), "the palette's hit")
         await pilot.press("enter")
-        await pilot.pause(0.2)
-        assert app.sources.window == "24h"
+        await until(pilot, lambda: app.sources.window == "24h", "the 24 h window")
 
 
 async def test_theme_key_and_palette_switch_themes():
@@ -170,15 +168,10 @@ async def test_demo_badge_and_scenario_switch_in_a_thread():
         await pilot.pause()
         assert isinstance(app.screen, CommandPalette)
         await pilot.press(*"memory")
-        await pilot.pause(0.3)
+        await until(pilot, lambda: palette_highlights(app, "memory-leak"), "the palette's hit")
         await pilot.press("enter")
-        for _ in range(50):
-            if demo.calls:
-                break
-            await asyncio.sleep(0.02)
-        await pilot.pause(0.1)
+        await until(pilot, lambda: "DEMO: memory-leak" in bar.render().plain, "the badge to follow the switch")
         assert demo.calls == ["memory-leak"]
-        assert "DEMO: memory-leak" in bar.render().plain
 
 
 async def test_scenario_key_is_inert_without_a_demo_and_read_only_badge_shows():

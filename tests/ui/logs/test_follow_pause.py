@@ -7,6 +7,7 @@ from kojan_tui.sources.logs import LogFeed
 from kojan_tui.ui.widgets.log_pane import LogStatusLine
 from kojan_tui.ui.widgets.log_view import LogView
 from tests.fixtures.logs import NOW, PaneApp, event, poll
+from tests.ui.harness import until
 
 
 def setup(count: int, buffer_lines: int = 1000) -> tuple[FakeGateway, LogFeed, PaneApp]:
@@ -128,7 +129,7 @@ async def test_j_toggles_raw_json():
 
 
 async def test_a_flood_of_polls_is_coalesced_into_few_repaints_and_none_is_lost(monkeypatch):
-    monkeypatch.setattr(LogView, "sync_interval", 0.2)
+    monkeypatch.setattr(LogView, "sync_interval", 1.0)  # longer than the burst takes on a loaded machine
     gateway, feed, app = setup(0)
     async with app.run_test(size=(80, 12)) as pilot:
         view = app.query_one(LogView)
@@ -141,8 +142,7 @@ async def test_a_flood_of_polls_is_coalesced_into_few_repaints_and_none_is_lost(
             await feed.poll()
         assert len(synced) == 1  # the first applied at once, the rest wait for the timer
         assert "burst 19" not in rows(view)[-1]
-        await pilot.pause(0.35)
-        assert len(synced) == 2
+        await until(pilot, lambda: len(synced) == 2, "the timer's repaint")
         assert "burst 19" in rows(view)[-1]
 
 
@@ -164,7 +164,6 @@ async def test_a_new_range_starts_over_following():
 
 
 async def test_an_app_polling_on_its_interval_feeds_the_pane_and_shows_failures():
-    import asyncio
 
     from kojan_tui.core.errors import AwsFailure, FailureKind
     from tests.fixtures.logs import PollingPaneApp
@@ -175,22 +174,15 @@ async def test_an_app_polling_on_its_interval_feeds_the_pane_and_shows_failures(
     feed = LogFeed(gateway, "/g", buffer_lines=100, max_pages=1, clock=lambda: NOW)
     app = PollingPaneApp(feed)
 
-    async def until(condition) -> None:
-        for _ in range(200):
-            if condition():
-                return
-            await asyncio.sleep(0.01)
-        raise AssertionError("condition never became true")
-
     async with app.run_test(size=(80, 12)) as pilot:
         view = app.query_one(LogView)
-        await until(lambda: len(feed.buffer) == 40)  # 8 bounded polls, back to back while behind
+        await until(pilot, lambda: len(feed.buffer) == 40, "40 lines")  # 8 bounded polls, back to back while behind
         await pilot.pause()
         assert "line 39" in rows(view)[-1]
         gateway.log_events.append(event(100, "arrived later"))
-        await until(lambda: "arrived later" in rows(view)[-1])
+        await until(pilot, lambda: "arrived later" in rows(view)[-1], "the later line")
         gateway.failures["filter_log_events"] = AwsFailure(FailureKind.THROTTLED, "Rate exceeded")
-        await until(lambda: "⚠ throttled: Rate exceeded" in status(app))
+        await until(pilot, lambda: "⚠ throttled: Rate exceeded" in status(app), "the throttled status")
         del gateway.failures["filter_log_events"]
-        await until(lambda: "⚠" not in status(app))
+        await until(pilot, lambda: "⚠" not in status(app), "the status to clear")
         assert [line.raw for line in feed.buffer].count("arrived later") == 1
