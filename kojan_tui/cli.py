@@ -282,6 +282,17 @@ async def _check(config: Config, gateway: AwsGateway, demo: Any) -> int:
         except AwsFailure as failure:
             ok = False
             lines.append(f"  service     {service.cluster}/{service.name}: FAILED {failure}")
+        if config.audit.log_group:
+            try:
+                found = await gateway.log_group_exists(config.audit.log_group)
+                ok = ok and found
+                state = (
+                    "found" if found else "FAILED not found (kojan-tui never creates it: create it, or change [audit] log_group)"
+                )
+            except AwsFailure as failure:
+                ok = False
+                state = f"FAILED {failure}"
+            lines.append(f"  audit copy  {config.audit.log_group}: {state}")
     finally:
         await gateway.close()
     lines.append("result      OK" if ok else "result      FAILED")

@@ -72,6 +72,24 @@ def test_check_against_seeded_moto_prints_the_counts(seeded_aws, tmp_path, capsy
     assert out.rstrip().endswith("result      OK")
 
 
+def test_check_names_the_audit_copy_group_and_fails_while_it_is_missing(seeded_aws, tmp_path, capsys):
+    import boto3
+
+    config = fast_config(tmp_path, seeded_aws.endpoint)
+    config.write_text(config.read_text() + '\n[audit]\nlog_group = "/kojan-map/ops-audit-check"\n')
+    assert cli.main(["--config", str(config), "--check"]) == 1
+    out = capsys.readouterr().out
+    assert "audit copy  /kojan-map/ops-audit-check: FAILED not found" in out
+    assert out.rstrip().endswith("result      FAILED")
+    logs = boto3.client("logs", region_name="ap-northeast-1", endpoint_url=seeded_aws.endpoint)
+    logs.create_log_group(logGroupName="/kojan-map/ops-audit-check")
+    try:
+        assert cli.main(["--config", str(config), "--check"]) == 0
+        assert "audit copy  /kojan-map/ops-audit-check: found" in capsys.readouterr().out
+    finally:
+        logs.delete_log_group(logGroupName="/kojan-map/ops-audit-check")
+
+
 def test_check_as_a_real_command_with_the_endpoint_flag(seeded_aws, tmp_path):
     """The console entry point end to end: a fresh process, the endpoint given as a flag, env credentials."""
     env = {**os.environ, "PYTHONPATH": str(REPO)}
@@ -251,6 +269,7 @@ def test_check_against_the_embedded_demo(tmp_path):
     assert result.returncode == 0, result.stdout + result.stderr
     assert "(embedded demo AWS, dummy credentials; scenario healthy)" in result.stdout
     assert "running 2 / desired 2" in result.stdout
+    assert "audit copy  /kojan-map/ops-audit: found" in result.stdout  # the group the demo seeds
 
 
 def test_demo_that_cannot_start_is_one_line_and_exit_1(monkeypatch, tmp_path, capsys):

@@ -160,6 +160,11 @@ class LogsCalls(AwsBase):
             raise AwsFailure(FailureKind.NOT_FOUND, f"export task {task_id} not found", operation="DescribeExportTasks")
         return convert.export_task(tasks[0])
 
+    async def log_group_exists(self, log_group: str) -> bool:
+        """Whether ``log_group`` exists (DescribeLogGroups by prefix: the exact name sorts first among its matches)."""
+        raw = await self._call("logs", "DescribeLogGroups", logGroupNamePrefix=log_group, limit=50)
+        return any(group.get("logGroupName") == log_group for group in raw.get("logGroups") or [])
+
     async def put_log_events(self, log_group: str, stream: str, events: Sequence[tuple[int, str]]) -> None:
         """MUTATES: PutLogEvents of ``(timestamp ms, message)`` events, in order, into ``stream`` of ``log_group``.
 

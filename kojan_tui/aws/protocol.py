@@ -110,6 +110,10 @@ class LogsApi(Protocol):
 
     async def describe_export_task(self, task_id: str) -> ExportTask: ...
 
+    async def log_group_exists(self, log_group: str) -> bool:
+        """Whether ``log_group`` exists (``--check`` asks it of the audit copy's group)."""
+        ...
+
     async def put_log_events(self, log_group: str, stream: str, events: Sequence[tuple[int, str]]) -> None:
         """MUTATES: appends ``(timestamp ms, message)`` events, in order, to ``stream`` (created when missing;
         the group never is: NOT_FOUND when it does not exist). Sent once, never retried. Raises

@@ -74,3 +74,13 @@ async def test_read_only_refuses_before_any_request(moto_endpoint, logs, gateway
     finally:
         await gw.close()
     assert logs.describe_log_streams(logGroupName=GROUP)["logStreams"] == []
+
+
+async def test_log_group_exists_matches_the_exact_name_only(moto_endpoint, logs):
+    logs.create_log_group(logGroupName=GROUP + "-archive")  # shares the prefix: not the group asked for
+    async with AwsGateway(fast_settings(moto_endpoint)) as gw:
+        assert await gw.log_group_exists(GROUP)
+        assert not await gw.log_group_exists("/kojan-map/ops")  # a prefix of existing groups is not one
+        assert not await gw.log_group_exists("/kojan-map/missing")
+    fake = FakeGateway()
+    assert await fake.log_group_exists(GROUP) and not await fake.log_group_exists("/kojan-map/missing")

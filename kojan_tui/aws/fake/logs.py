@@ -91,6 +91,10 @@ class FakeLogs(FakeBase):
                 return task
         raise AwsFailure(FailureKind.NOT_FOUND, f"export task {task_id} not found", operation="DescribeExportTasks")
 
+    async def log_group_exists(self, log_group: str) -> bool:
+        await self._enter("log_group_exists")
+        return log_group in self.writable_log_groups
+
     async def put_log_events(self, log_group: str, stream: str, events: Sequence[tuple[int, str]]) -> None:
         await self._enter("put_log_events")
         if self.read_only:
