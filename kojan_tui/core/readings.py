@@ -280,6 +280,14 @@ class TargetHealth:
         unhealthy = f", {self.unhealthy:.0f} unhealthy" if self.unhealthy else ""
         return f"targets {self.healthy:.0f} healthy{unhealthy}"
 
+    def text_beside(self, running: int | None) -> str:
+        """``text`` next to ECS's running count: with its age when it counts more healthy targets than tasks
+        run now and is a minute or more old (a minute's datapoint, older than ECS's answer: history, say so)."""
+        older = self.age_s is not None and self.age_s >= 60
+        if older and running is not None and self.healthy is not None and self.healthy > running:
+            return f"{self.text} · {ago_text(self.age_s)}"
+        return self.text
+
 
 def target_health(metrics: Mapping[str, MetricSeries], staleness: Staleness | None = None) -> TargetHealth:
     healthy, unhealthy = metrics.get(q.HEALTHY_HOSTS), metrics.get(q.UNHEALTHY_HOSTS)

@@ -124,3 +124,14 @@ def test_the_last_latency_from_before_the_outage_is_not_shown_as_current():
     assert p99.level is Level.UNKNOWN and p99.value_text == "120 ms · 2 min ago"
     healthy = build_view(DashboardData(service=service(), metrics=healthy_metrics(), db_instance=db_instance()), Config(), NOW)
     assert healthy.readings["p99_latency_ms"].level is Level.OK
+
+
+def test_a_host_count_above_the_running_tasks_shows_its_age_beside_them():
+    """In the first minute of an outage ECS already says 0 running while the newest HealthyHostCount datapoint
+    (a minute's) still says 2: the panel must not state both as current."""
+    health = TargetHealth(healthy=2.0, unhealthy=0.0, age_s=95.0)
+    assert health.text_beside(0) == "targets 2 healthy · 95 s ago"
+    assert health.text_beside(2) == "targets 2 healthy"  # agrees with ECS: no age needed
+    assert health.text_beside(None) == "targets 2 healthy"  # no ECS answer to compare with
+    assert TargetHealth().text_beside(0) == "targets ? (no current datapoint)"
+    assert TargetHealth(healthy=2.0, age_s=10.0).text_beside(1) == "targets 2 healthy"  # as new as ECS: a draining target

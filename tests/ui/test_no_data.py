@@ -78,6 +78,18 @@ async def test_the_5xx_panel_shows_its_target_and_load_balancer_parts():
         assert "targets 0 healthy, 2 unhealthy" in service
 
 
+async def test_targets_counted_before_every_task_stopped_show_their_age_on_the_service_panel():
+    fake = healthy_fake()
+    fake.service = b.service(running=0, desired=2)
+    fake.metrics[q.HEALTHY_HOSTS] = b.series(q.HEALTHY_HOSTS, [2.0] * 5, end=b.NOW - timedelta(seconds=90))
+    app = make_app(fake)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await refresh(app, pilot)
+        service = plain(app.screen.query_one(ServicePanel).render())
+        assert "running 0/2" in service
+        assert "targets 2 healthy · 90 s ago" in service
+
+
 async def test_an_error_count_cut_at_its_page_limit_shows_as_incomplete_not_ok():
     from kojan_tui.ui.widgets.errors_panel import ErrorsPanel
     from tests.ui.harness import error_lines, healthy_fake, make_app, plain, refresh

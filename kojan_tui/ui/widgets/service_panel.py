@@ -128,7 +128,8 @@ class ServicePanel(StatusWidget):
         """``targets 2 healthy`` — red when none is, muted when there is no current datapoint."""
         health = self.health
         kind = "muted" if health.healthy is None else "alert" if health.none_healthy else "strong"
-        return Text(health.text, style=self.style_for(kind))
+        running = self.service.running if self.service is not None else None
+        return Text(health.text_beside(running), style=self.style_for(kind))
 
     def render(self) -> RenderableType:
         if self.compact:
