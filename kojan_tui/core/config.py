@@ -6,18 +6,14 @@ Every other module receives a ``Config``; none reads files or the environment it
 from __future__ import annotations
 
 import difflib
-import ipaddress
-import math
 import re
 import sys
-import unicodedata
 from dataclasses import dataclass, field, fields, is_dataclass, replace
 from pathlib import Path
 from typing import get_type_hints
-from urllib.parse import urlsplit
 
+from kojan_tui.core.config_rules import describe_value, format_number, is_finite_number, value_problem
 from kojan_tui.core.thresholds import Threshold, Thresholds
-from kojan_tui.core.windows import WINDOWS
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -160,14 +156,6 @@ CONFIG_FILENAME = "config.toml"
 # service with kojan-map production's defaults (e.g. your cluster with production's log group).
 ALL_KEYS_REQUIRED = {"service"}
 OPTIONAL_IN_REQUIRED = {"service.health_url"}  # added later: a [service] table written before it stays valid
-MIN_INTERVAL_S, MAX_INTERVAL_S = 1.0, 3600.0
-LANGUAGES = ("ja", "en")  # of the runbooks and checklists
-MIN_BUFFER_LINES, MAX_BUFFER_LINES = 100, 1_000_000
-MIN_STALE_PERIODS, MAX_STALE_PERIODS = 1, 60
-MAX_CLEAR_AFTER_S = 3600.0
-SEVERITIES = ("CRITICAL", "HIGH", "MEDIUM", "LOW", "INFORMATIONAL", "UNDEFINED")  # ECR's, most severe first
-_LOG_GROUP_RE = re.compile(r"^[A-Za-z0-9_./#-]{1,512}$")  # CloudWatch Logs' own rule for a group name
-_REGION_RE = re.compile(r"^[a-z]{2}(-[a-z]+)+-\d+$")
 _TOML_POSITION_RE = re.compile(r"\s*\(at line (\d+), column (\d+)\)$")
 
 
@@ -298,7 +286,7 @@ class _Reader:
 
     def build(self, cls: type, table: object, prefix: str):
         if not isinstance(table, dict):
-            raise self.fail(prefix, f"must be a table, got {_describe(table)}")
+            raise self.fail(prefix, f"must be a table, got {describe_value(table)}")
         hints = get_type_hints(cls)
         names = [f.name for f in fields(cls) if f.name != "source"]
         for key in table:
@@ -323,7 +311,7 @@ class _Reader:
         if cls is Threshold and not instance.warn < instance.alert:
             raise self.fail(
                 _join(prefix, "warn"),
-                f"warn ({_num(instance.warn)}) must be below alert ({_num(instance.alert)})",
+                f"warn ({format_number(instance.warn)}) must be below alert ({format_number(instance.alert)})",
                 subject=prefix,
             )
         return instance
@@ -350,12 +338,12 @@ class _Reader:
             else isinstance(value, str)
         )
         if not ok:
-            raise fail(f"must be {expected[base]}, got {_describe(value)}")
-        if base in (float, int) and not _finite(value):
-            raise fail(f"must be a finite number, got {_describe(value)}")
+            raise fail(f"must be {expected[base]}, got {describe_value(value)}")
+        if base in (float, int) and not is_finite_number(value):
+            raise fail(f"must be a finite number, got {describe_value(value)}")
         if base is float:
             value = float(value)
-        if problem := _range_problem(dotted, value):
+        if problem := value_problem(dotted, value):
             raise fail(problem)
         return value
 
@@ -383,7 +371,7 @@ class _Reader:
         )
         for key, value, other, other_value in pairs:
             if value < other_value:
-                raise self.fail(key, f"{_num(value)} must not be below {other} ({_num(other_value)})")
+                raise self.fail(key, f"{format_number(value)} must not be below {other} ({format_number(other_value)})")
         policy = config.security.iam_policy_file
         if policy is not None and not Path(policy).is_file():
             raise self.fail("security.iam_policy_file", f"{policy!r} is not a readable file (relative to {Path.cwd()})")
@@ -417,118 +405,6 @@ _SECTIONS = {
 }
 
 
-def _range_problem(dotted: str, value: object) -> str | None:
-    section, _, name = dotted.rpartition(".")
-    if isinstance(value, str):
-        if dotted == "audit.log_group":
-            return _log_group_problem(value)
-        if not value.strip():
-            return "must not be empty (leave the key out to use the default)"
-        if dotted == "aws.region" and not _REGION_RE.match(value):
-            return f"{value!r} is not an AWS region name (like ap-northeast-1)"
-        if bad := next((c for c in value if unicodedata.category(c) in ("Cc", "Cf", "Zl", "Zp")), None):
-            return f"{value!r} contains a control or invisible character (U+{ord(bad):04X})"
-        if dotted == "aws.endpoint_url":
-            return _endpoint_problem(value)
-        if dotted == "service.health_url":
-            return _health_url_problem(value)
-        if dotted == "ui.language" and value not in LANGUAGES:
-            return f"{value!r} is not a language; choose one of {', '.join(LANGUAGES)}"
-        if dotted == "security.ecr_fail_severities":
-            unknown = [p.strip() for p in value.split(",") if p.strip().upper() not in SEVERITIES]
-            if unknown or not value.replace(",", "").strip():
-                return f"{value!r}: give a comma-separated list of {', '.join(SEVERITIES)}"
-        if dotted.startswith("security.") and dotted.endswith("_env") and not re.match(r"^[A-Za-z_][A-Za-z0-9_]*$", value):
-            return f"{value!r} is not an environment variable name"
-        if dotted == "ui.chart_window":
-            if value not in WINDOWS:
-                return f"{value!r} is not a chart window; choose one of {', '.join(WINDOWS)}"
-        return None
-    if isinstance(value, bool):
-        return None
-    if section == "refresh" and not MIN_INTERVAL_S <= value <= MAX_INTERVAL_S:
-        return f"must be between {_num(MIN_INTERVAL_S)} and {_num(MAX_INTERVAL_S)} seconds, got {_num(value)}"
-    if dotted in ("aws.connect_timeout", "aws.read_timeout") and not 0 < value <= 300:
-        return f"must be above 0 and at most 300 seconds, got {_num(value)}"
-    if dotted == "aws.max_attempts" and not 1 <= value <= 20:
-        return f"must be between 1 and 20, got {value}"
-    if dotted == "actions.rollout_timeout_seconds" and not 30 <= value <= 7200:
-        return f"must be between 30 and 7200 seconds, got {_num(value)}"
-    if dotted == "actions.settling_seconds" and not 0 <= value <= 3600:
-        return f"must be between 0 and 3600 seconds, got {_num(value)}"
-    if dotted == "actions.watch_seconds" and not 0.1 <= value <= 60:
-        return f"must be between 0.1 and 60 seconds, got {_num(value)}"
-    if dotted == "security.image_max_age_days" and not 1 <= value <= 3650:
-        return f"must be between 1 and 3650 days, got {value}"
-    if dotted == "ui.log_buffer_lines" and not MIN_BUFFER_LINES <= value <= MAX_BUFFER_LINES:
-        return f"must be between {MIN_BUFFER_LINES} and {MAX_BUFFER_LINES}, got {value}"
-    if dotted == "ui.stale_after_periods" and not MIN_STALE_PERIODS <= value <= MAX_STALE_PERIODS:
-        return f"must be between {MIN_STALE_PERIODS} and {MAX_STALE_PERIODS} periods, got {value}"
-    if dotted == "alerts.clear_after_seconds" and not 0 <= value <= MAX_CLEAR_AFTER_S:
-        return f"must be between 0 and {_num(MAX_CLEAR_AFTER_S)} seconds, got {_num(value)}"
-    if dotted == "checklists.stability_minutes" and not 1 <= value <= 24 * 60:
-        return f"must be between 1 and 1440 minutes, got {_num(value)}"
-    if value < 0:
-        return f"must not be negative, got {_num(value)}"
-    if "percent" in dotted and value > 100:
-        return f"is a percentage and must be at most 100, got {_num(value)}"
-    return None
-
-
-def _finite(value: object) -> bool:
-    """Finite and representable as a float: no nan, no inf, no integer beyond a float's range."""
-    try:
-        return math.isfinite(float(value))  # type: ignore[arg-type]
-    except (OverflowError, TypeError, ValueError):
-        return False
-
-
-def _endpoint_problem(value: str) -> str | None:
-    """https:// anywhere; plaintext http:// only to loopback (127.0.0.0/8, ::1, localhost)."""
-    if not value.startswith(("http://", "https://")):
-        return f"{value!r} must start with http:// or https://"
-    try:
-        host = urlsplit(value).hostname
-    except ValueError:
-        host = None
-    if not host:
-        return f"{value!r} names no host"
-    if value.startswith("http://") and not _is_loopback(host):
-        return f"{value!r} sends credentials in plaintext; use https:// (http:// is allowed only to 127.0.0.1, ::1, localhost)"
-    return None
-
-
-def _log_group_problem(value: str) -> str | None:
-    """Empty turns the copy off; anything else must be a CloudWatch Logs group name."""
-    if value == "" or _LOG_GROUP_RE.match(value):
-        return None
-    bad = next((c for c in value if not _LOG_GROUP_RE.match(c)), None)
-    shown = repr(value) if len(value) <= 60 else f"{value[:30]!r}…({len(value)} characters)"
-    if bad is None:
-        return f"{shown} is too long for a log group name (at most 512 characters)"
-    return f"{shown} is not a log group name: {bad!r} is not allowed (letters, digits and _ . / # - only)"
-
-
-def _health_url_problem(value: str) -> str | None:
-    """The API's health URL (no credentials are sent to it): http:// or https:// with a host."""
-    if not value.startswith(("http://", "https://")):
-        return f"{value!r} must start with http:// or https://"
-    try:
-        host = urlsplit(value).hostname
-    except ValueError:
-        host = None
-    return None if host else f"{value!r} names no host"
-
-
-def _is_loopback(host: str) -> bool:
-    if host.lower() == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host.split("%")[0]).is_loopback
-    except ValueError:
-        return False
-
-
 def _suggestion(key: str, names: list[str], prefix: str) -> str:
     close = difflib.get_close_matches(key, names, n=1, cutoff=0.6)
     if close:
@@ -541,15 +417,3 @@ def _suggestion(key: str, names: list[str], prefix: str) -> str:
 
 def _join(prefix: str, key: str) -> str:
     return f"{prefix}.{key}" if prefix else key
-
-
-def _num(value: float) -> str:
-    return f"{value:g}" if isinstance(value, float) else str(value)
-
-
-def _describe(value: object) -> str:
-    kind = {bool: "a boolean", int: "an integer", float: "a number", str: "a string", list: "an array", dict: "a table"}
-    shown = ("true" if value else "false") if isinstance(value, bool) else "" if isinstance(value, (dict, list)) else repr(value)
-    if len(shown) > 40:
-        shown = f"{shown[:20]}…({len(shown)} characters)"
-    return f"{kind.get(type(value), type(value).__name__)} {shown}".strip()
