@@ -45,6 +45,13 @@ class ActionPlan:
     payload: Any = None  # what ``execute`` receives back (the prepared request object)
 
 
+async def requested_plan(ctx: ActionContext, title: str, request: Any, *, phrase: str) -> ActionPlan:
+    """Record ``request`` as requested in the audit trail (the confirmation is about to open) and plan it: its
+    target, its exact API parameters, the phrase to type, and the request itself for ``execute``."""
+    await ctx.actions.request(request)
+    return ActionPlan(title, request.target, request.api_request(), phrase=phrase, payload=request)
+
+
 PlanFn = Callable[[ActionContext], Awaitable[ActionPlan]]
 ExecuteFn = Callable[[ActionContext, ActionPlan], Awaitable[ActionResult]]
 

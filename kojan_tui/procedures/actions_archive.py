@@ -9,7 +9,7 @@ import time
 from kojan_tui.actions.audited import ExportRequest
 from kojan_tui.core.archive import archive_prefix, last_month, month_label
 from kojan_tui.core.errors import AwsFailure
-from kojan_tui.procedures.actions import ActionContext, ActionPlan, ActionResult, action
+from kojan_tui.procedures.actions import ActionContext, ActionPlan, ActionResult, action, requested_plan
 
 WATCH_TIMEOUT_S = 6 * 3600.0  # a month of logs can take a while; the watch gives up (audited) after this
 
@@ -29,15 +29,9 @@ def export_request(ctx: ActionContext) -> ExportRequest:
 
 async def plan_archive(ctx: ActionContext) -> ActionPlan:
     request = export_request(ctx)
-    await ctx.actions.request(request)
     start, _ = last_month(ctx.clock())
-    return ActionPlan(
-        f"Export {month_label(start)} of {request.log_group} (UTC month) to s3://{request.bucket}/{request.prefix}",
-        request.target,
-        request.api_request(),
-        phrase=request.bucket,
-        payload=request,
-    )
+    title = f"Export {month_label(start)} of {request.log_group} (UTC month) to s3://{request.bucket}/{request.prefix}"
+    return await requested_plan(ctx, title, request, phrase=request.bucket)
 
 
 async def watch_export(

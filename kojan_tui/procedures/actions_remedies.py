@@ -5,7 +5,7 @@ the confirmation shows) and executes only through ``AuditedActions``.
 from __future__ import annotations
 
 from kojan_tui.actions.audited import DeployRequest, ParameterChangeRequest
-from kojan_tui.procedures.actions import ActionContext, ActionPlan, ActionResult, action
+from kojan_tui.procedures.actions import ActionContext, ActionPlan, ActionResult, action, requested_plan
 from kojan_tui.procedures.checks_performance import SLOW_QUERY_PARAMETER
 
 
@@ -19,13 +19,8 @@ async def plan_force_deployment(ctx: ActionContext) -> ActionPlan:
         force_new_deployment=True,
         before_task_definition=snapshot.task_definition,
     )
-    await ctx.actions.request(request)
-    return ActionPlan(
-        f"Force a new deployment of {service.name} (same revision, new tasks)",
-        request.target,
-        request.api_request(),
-        phrase=service.name,
-        payload=request,
+    return await requested_plan(
+        ctx, f"Force a new deployment of {service.name} (same revision, new tasks)", request, phrase=service.name
     )
 
 
@@ -41,10 +36,7 @@ async def plan_slow_query_log(ctx: ActionContext) -> ActionPlan:
     group = db.parameter_groups[0]
     before = (await ctx.gateway.describe_db_parameter(group, SLOW_QUERY_PARAMETER)).value
     request = ParameterChangeRequest(group, SLOW_QUERY_PARAMETER, "1", action="enable-slow-query-log", before=before)
-    await ctx.actions.request(request)
-    return ActionPlan(
-        f"Turn slow_query_log on in {group} (now {before})", request.target, request.api_request(), phrase=group, payload=request
-    )
+    return await requested_plan(ctx, f"Turn slow_query_log on in {group} (now {before})", request, phrase=group)
 
 
 async def execute_slow_query_log(ctx: ActionContext, plan: ActionPlan) -> ActionResult:
