@@ -6,6 +6,7 @@ from kojan_tui.actions.audited import AuditedActions, DeployRequest
 from kojan_tui.aws.gateway import AwsGateway
 from kojan_tui.core.audit import AuditTrail
 from kojan_tui.core.errors import FailureKind
+from tests.actions.silent_endpoint import actions_on_a_silent_endpoint
 from tests.fixtures.aws_seed import SERVICE
 
 CLUSTER, NAME = SERVICE.cluster, SERVICE.name
@@ -80,35 +81,9 @@ async def test_done_but_audit_failed_is_said_so_nobody_deploys_twice(seeded_aws,
 
 async def test_a_mutation_is_sent_once_and_a_lost_answer_is_an_unknown_outcome_not_a_failure(tmp_path):
     """A read timeout after UpdateService was sent: no retry (it could deploy twice), outcome unknown."""
-    import threading
-    import time as _time
-    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-
-    from tests.fixtures.aws_seed import fast_settings
-
-    seen: list[str] = []
-
-    class SlowEcs(BaseHTTPRequestHandler):
-        def do_POST(self) -> None:  # noqa: N802
-            self.rfile.read(int(self.headers.get("Content-Length", 0)))
-            seen.append(self.headers.get("X-Amz-Target", ""))
-            _time.sleep(1.5)  # longer than the read timeout: the answer is lost
-
-        def log_message(self, *args) -> None:
-            pass
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), SlowEcs)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    trail = AuditTrail(tmp_path / "audit.jsonl")
-    settings = fast_settings(f"http://127.0.0.1:{server.server_address[1]}", read_timeout=0.5, max_attempts=4)
-    try:
-        async with AwsGateway(settings, static_credentials=("k", "s")) as gw:
-            actions = AuditedActions(gw, trail)
-            actions._identity_arn = "arn:aws:iam::123456789012:user/oncall"  # no STS on this stub
-            outcome = await actions.update_service(rollback_to(2))
-    finally:
-        server.shutdown()
-        server.server_close()
+    async with actions_on_a_silent_endpoint(tmp_path) as (actions, trail, sent):
+        outcome = await actions.update_service(rollback_to(2))
+    seen = sent.targets
     assert [t for t in seen if t.endswith("UpdateService")] == ["AmazonEC2ContainerServiceV20141113.UpdateService"]
     assert outcome.unknown and not outcome.done and "outcome unknown" in outcome.summary
     assert [e["outcome"] for e in trail.entries()] == ["confirmed", "unknown: timeout"]
