@@ -9,12 +9,10 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from kojan_tui.actions.audited import AuditedActions
-from kojan_tui.aws.gateway import AwsGateway
 from kojan_tui.cli import DEMO_HEALTH_PATH
 from kojan_tui.core.archive import last_month
 from kojan_tui.core.audit import AuditTrail
-from kojan_tui.core.config import AwsSettings, ChecklistSettings, Config
-from kojan_tui.demo.embedded import DUMMY_KEY_ID, DUMMY_SECRET
+from kojan_tui.core.config import ChecklistSettings, Config
 from kojan_tui.procedures.actions import ACTIONS, ActionContext, run_action
 from kojan_tui.procedures.checks import CheckContext, CheckResult, Verdict, run_check
 from kojan_tui.procedures.library import load_all
@@ -29,15 +27,6 @@ load_all()
 def config(demo_world) -> Config:
     base = Config()
     return replace(base, service=replace(base.service, health_url=demo_world.endpoint_url + DEMO_HEALTH_PATH))
-
-
-@pytest.fixture
-async def gateway(demo_world):
-    gw = AwsGateway(
-        AwsSettings(endpoint_url=demo_world.endpoint_url, max_attempts=2), static_credentials=(DUMMY_KEY_ID, DUMMY_SECRET)
-    )
-    yield gw
-    await gw.close()
 
 
 async def run(gateway, config, check_id: str, **context) -> CheckResult:

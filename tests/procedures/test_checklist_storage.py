@@ -3,11 +3,7 @@ run at once lose nothing and leave the database intact; the schema version count
 
 from __future__ import annotations
 
-import os
-import signal
 import sqlite3
-import subprocess
-import sys
 from pathlib import Path
 
 from kojan_tui.core.config import Config
@@ -17,28 +13,15 @@ from kojan_tui.procedures.models import Kind
 from kojan_tui.procedures.runner import ProcedureRunner
 from kojan_tui.store.database import MIGRATIONS, Database
 from kojan_tui.store.procedure_runs import SqliteProcedureRuns
+from tests.procedures.killed_script import run_until_ready_then_kill, start_script
 from tests.procedures.tick_checklist import WIDE, clock
 
 SCRIPT = Path(__file__).with_name("tick_checklist.py")
-ROOT = Path(__file__).resolve().parents[2]
-ENV = {**os.environ, "PYTHONPATH": str(ROOT)}
 
 
 async def test_a_checklist_run_killed_with_sigkill_resumes_with_every_tick(tmp_path):
     path = tmp_path / "kojan.sqlite3"
-    child = subprocess.Popen(
-        [sys.executable, str(SCRIPT), "kill", str(path)], stdout=subprocess.PIPE, text=True, cwd=ROOT, env=ENV
-    )
-    try:
-        line = child.stdout.readline()
-        assert line.startswith("READY"), line
-        child.send_signal(signal.SIGKILL)
-        assert child.wait(timeout=30) == -signal.SIGKILL
-    finally:
-        if child.poll() is None:
-            child.kill()
-            child.wait()
-        child.stdout.close()
+    line = run_until_ready_then_kill(SCRIPT, "kill", str(path))
     s28 = load_procedures([Kind.CHECKLIST], user_dir=None).by_id("s28-before-deploy", "ja")
     database = await Database.open(path)
     runner = await ProcedureRunner.resume_or_start(s28, SqliteProcedureRuns(database), CheckContext(None, Config(), clock))
@@ -57,12 +40,7 @@ async def test_two_processes_ticking_one_run_at_once_lose_nothing(tmp_path):
     database = await Database.open(path)  # the run exists before both start, as when two app instances resume it
     run = (await ProcedureRunner.resume_or_start(WIDE, SqliteProcedureRuns(database), CheckContext(None, Config(), clock))).run
     await database.close()
-    children = [
-        subprocess.Popen(
-            [sys.executable, str(SCRIPT), "many", str(path), prefix, "100"], stdout=subprocess.PIPE, text=True, cwd=ROOT, env=ENV
-        )
-        for prefix in "ab"
-    ]
+    children = [start_script(SCRIPT, "many", str(path), prefix, "100") for prefix in "ab"]
     outputs = []
     for child in children:
         out, _ = child.communicate(timeout=120)

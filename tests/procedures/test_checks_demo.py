@@ -19,15 +19,6 @@ CONFIG = Config()
 SERVICE = CONFIG.service
 
 
-@pytest.fixture
-async def gateway(demo_world):
-    gw = AwsGateway(
-        AwsSettings(endpoint_url=demo_world.endpoint_url, max_attempts=2), static_credentials=(DUMMY_KEY_ID, DUMMY_SECRET)
-    )
-    yield gw
-    await gw.close()
-
-
 async def run(gateway, check_id: str, clock=None) -> CheckResult:
     return await run_check(check_id, CheckContext(gateway, CONFIG, clock or (lambda: datetime.now(UTC))))
 

@@ -2,10 +2,6 @@
 
 from __future__ import annotations
 
-import os
-import signal
-import subprocess
-import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -15,10 +11,10 @@ from kojan_tui.procedures.checks import CheckContext, Verdict
 from kojan_tui.procedures.runner import ProcedureRunner
 from kojan_tui.store.database import Database
 from kojan_tui.store.procedure_runs import SqliteProcedureRuns
+from tests.procedures.killed_script import run_until_ready_then_kill
 from tests.procedures.walk_and_wait import PROCEDURE
 
 SCRIPT = Path(__file__).with_name("walk_and_wait.py")
-ROOT = Path(__file__).resolve().parents[2]
 
 
 def context() -> CheckContext:
@@ -61,18 +57,7 @@ async def test_marks_checks_and_actions_survive_a_reopen(tmp_path):
 
 async def test_a_killed_walkthrough_resumes_at_the_same_step_with_the_same_results(tmp_path):
     path = tmp_path / "runs.sqlite3"
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    child = subprocess.Popen([sys.executable, str(SCRIPT), str(path)], stdout=subprocess.PIPE, text=True, cwd=ROOT, env=env)
-    try:
-        line = child.stdout.readline()
-        assert line.startswith("READY"), line
-        child.send_signal(signal.SIGKILL)
-        assert child.wait(timeout=30) == -signal.SIGKILL
-    finally:
-        if child.poll() is None:
-            child.kill()
-            child.wait()
-        child.stdout.close()
+    line = run_until_ready_then_kill(SCRIPT, str(path))
 
     database = await Database.open(path)
     runner = await ProcedureRunner.resume_or_start(PROCEDURE, SqliteProcedureRuns(database), context())
