@@ -19,8 +19,7 @@ from kojan_tui.demo import DEMO_AUDIT_LOG_GROUP
 from kojan_tui.sources.rollout import WatchPhase
 from kojan_tui.ui.app import KojanApp
 from kojan_tui.ui.screens.rollback import RollbackScreen
-from kojan_tui.ui.widgets.confirmation import ConfirmationDialog
-from tests.ui.harness import confirm_deployment
+from tests.ui.harness import confirm_deployment, try_every_way_to_confirm
 
 DEMO_CREDENTIALS = ("demo", "demo")
 SERVICE = "kojan-map-business"
@@ -116,14 +115,7 @@ async def test_read_only_sends_no_update_service_by_key_mouse_or_action(demo_wor
     app = app_on(demo_world, tmp_path, read_only=True)
     async with app.run_test(size=(160, 48)) as pilot:
         await open_rollback(app, pilot)
-        await pilot.press("enter")
-        await pilot.pause()
-        dialog = app.screen
-        assert isinstance(dialog, ConfirmationDialog) and dialog.disabled
-        await pilot.press(*SERVICE, "enter")
-        await pilot.click("#confirm-ok")
-        dialog.action_confirm()
-        await pilot.pause()
+        await try_every_way_to_confirm(app, pilot, SERVICE)
         outcome = await app.services.actions.update_service(  # even a direct call is refused before HTTP
             DeployRequest("kojan-map-production", SERVICE, "rollback", task_definition="kojan-map-business:2")
         )

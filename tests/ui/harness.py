@@ -96,6 +96,22 @@ async def confirm_deployment(app: KojanApp, pilot: Pilot, typed: str):
     return dialog
 
 
+async def try_every_way_to_confirm(app: KojanApp, pilot: Pilot, typed: str):
+    """Read-only: Enter opens the confirmation disabled; then typing ``typed`` + Enter, a click on its button and
+    the action itself (what a palette command or a binding would call) are all tried. Returns the dialog."""
+    from kojan_tui.ui.widgets.confirmation import ConfirmationDialog
+
+    await pilot.press("enter")
+    await pilot.pause()
+    dialog = app.screen
+    assert isinstance(dialog, ConfirmationDialog) and dialog.disabled
+    await pilot.press(*typed, "enter")
+    await pilot.click("#confirm-ok")
+    dialog.action_confirm()
+    await pilot.pause()
+    return dialog
+
+
 def plain(renderable) -> str:
     """The text of what a widget's ``render()`` returned (Text or a Group of Texts)."""
     if isinstance(renderable, Text):

@@ -8,7 +8,7 @@ from kojan_tui.core.audit import AuditTrail
 from kojan_tui.core.errors import AwsFailure, FailureKind
 from kojan_tui.ui.screens.audit_trail import AuditTrailScreen, open_audit_trail
 from kojan_tui.ui.widgets.confirmation import ConfirmationDialog
-from tests.ui.harness import healthy_fake, make_app, open_force_deployment_screen, plain, quiet_config
+from tests.ui.harness import confirm_deployment, healthy_fake, make_app, open_force_deployment_screen, plain, quiet_config
 
 SERVICE = "kojan-map-business"
 
@@ -97,9 +97,7 @@ async def test_force_deployment_cancelled_or_failed_says_so_and_starts_no_watch(
         await pilot.pause()
         assert app.screen is screen and "Cancelled: nothing was sent" in plain(status.content)
         assert [e["outcome"] for e in trail.entries()] == ["requested"]
-        await pilot.press("enter", *SERVICE, "enter")
-        await pilot.pause()
-        await pilot.pause()
+        await confirm_deployment(app, pilot, SERVICE)
         assert app.screen is screen
         shown = plain(status.content)
         assert "✖ The forced deployment was not done" in shown and "not allowed: ecs:UpdateService" in shown

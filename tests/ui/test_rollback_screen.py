@@ -23,6 +23,7 @@ from tests.ui.harness import (
     open_force_deployment_screen,
     quiet_config,
     refresh,
+    try_every_way_to_confirm,
 )
 
 ARN = "arn:aws:ecs:ap-northeast-1:123456789012:task-definition/kojan-map-business:{}"
@@ -162,14 +163,7 @@ async def test_read_only_shows_the_action_disabled_and_nothing_is_called(tmp_pat
     async with app.run_test(size=(160, 48)) as pilot:
         screen = await open_rollback(app, pilot)
         assert "READ-ONLY" in text_of(screen.query_one("#rollback-readonly", Static))
-        await pilot.press("enter")
-        await pilot.pause()
-        dialog = app.screen
-        assert isinstance(dialog, ConfirmationDialog) and dialog.disabled
-        await pilot.press(*SERVICE, "enter")
-        await pilot.click("#confirm-ok")
-        dialog.action_confirm()
-        await pilot.pause()
+        await try_every_way_to_confirm(app, pilot, SERVICE)
         assert fake.calls["update_service"] == 0 and fake.updates == [] and trail.entries() == []
 
 
@@ -182,9 +176,7 @@ async def test_a_failed_update_service_is_shown_audited_and_changes_nothing(tmp_
     app = make_app(fake, audit=trail)
     async with app.run_test(size=(160, 48)) as pilot:
         screen = await open_rollback(app, pilot)
-        await pilot.press("enter", *SERVICE, "enter")
-        await pilot.pause()
-        await pilot.pause()
+        await confirm_deployment(app, pilot, SERVICE)
         assert app.screen is screen
         status = text_of(screen.query_one("#rollback-status", Static))
         assert "not done" in status and "not allowed: ecs:UpdateService" in status
@@ -214,9 +206,7 @@ async def test_an_unanswered_update_service_says_it_may_have_been_applied(tmp_pa
     app = make_app(fake, audit=trail)
     async with app.run_test(size=(160, 48)) as pilot:
         screen = await open_rollback(app, pilot)
-        await pilot.press("enter", *SERVICE, "enter")
-        await pilot.pause()
-        await pilot.pause()
+        await confirm_deployment(app, pilot, SERVICE)
         status = text_of(screen.query_one("#rollback-status", Static))
         assert "may have applied it" in status and "not done" not in status
         assert trail.entries()[-1]["outcome"].startswith("unknown")
