@@ -78,14 +78,15 @@ def build_view(data: DashboardData, config: Config, now: datetime | None = None)
 
 
 def no_data_text(view: DashboardView, failing_reasons: Sequence[str], waiting: bool) -> str:
-    """Why the alert bar cannot say OK ("" when every item is measured): unknown is not OK.
+    """Why the alert bar cannot say OK ("" when every item is measured and current): unknown is not OK.
 
-    ``failing_reasons``: the reasons of the sources whose newest poll failed (the first one is shown);
-    ``waiting``: some source has not finished its first poll yet.
+    ``failing_reasons``: the reasons of the sources that are stale (their newest poll failed or is overdue; the
+    first one is shown); ``waiting``: some source has not finished its first poll yet. A stale source whose
+    items still hold their last levels is said too: "OK" from before AWS stopped answering is history.
     """
     items = view.alert_inputs()
     missing = [i.title for i in items if i.level is Level.UNKNOWN]
     if not missing:
-        return ""
+        return f"{failing_reasons[0]} (the levels shown are the last measured)" if failing_reasons else ""
     why = failing_reasons[0] if failing_reasons else "first poll running" if waiting else "no current datapoint"
     return why if len(missing) == len(items) else f"{why}: {', '.join(missing)}"

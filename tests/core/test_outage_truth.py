@@ -135,3 +135,13 @@ def test_a_host_count_above_the_running_tasks_shows_its_age_beside_them():
     assert health.text_beside(None) == "targets 2 healthy"  # no ECS answer to compare with
     assert TargetHealth().text_beside(0) == "targets ? (no current datapoint)"
     assert TargetHealth(healthy=2.0, age_s=10.0).text_beside(1) == "targets 2 healthy"  # as new as ECS: a draining target
+
+
+def test_a_stale_source_keeps_the_alert_bar_from_saying_ok_with_its_last_levels():
+    from kojan_tui.core.dashboard import no_data_text
+
+    data = DashboardData(service=service(), metrics=healthy_metrics(), db_instance=db_instance(), errors_last_hour=0)
+    view = build_view(data, Config(), NOW)
+    assert no_data_text(view, [], waiting=False) == ""  # everything measured and current: OK may be said
+    stale = no_data_text(view, ["timeout: no answer within 30 s (poll cancelled)"], waiting=False)
+    assert stale == "timeout: no answer within 30 s (poll cancelled) (the levels shown are the last measured)"

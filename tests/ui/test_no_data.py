@@ -52,6 +52,22 @@ async def test_with_no_credentials_the_alert_bar_and_every_verdict_say_no_data_n
         assert plain(app.screen.query_one(AlertBar).render()) == "✓ OK no alerts"
 
 
+async def test_when_aws_stops_answering_after_an_ok_the_alert_bar_no_longer_says_ok():
+    fake = healthy_fake()
+    app = make_app(fake)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await refresh(app, pilot)
+        assert plain(app.screen.query_one(AlertBar).render()) == "✓ OK no alerts"
+        fake.failures["get_metric_data"] = AwsFailure(FailureKind.THROTTLED, "Rate exceeded")
+        await refresh(app, pilot)
+        bar = plain(app.screen.query_one(AlertBar).render())
+        assert bar.startswith("? NO DATA — ") and "(the levels shown are the last measured)" in bar
+        assert "✓ OK" not in bar
+        del fake.failures["get_metric_data"]
+        await refresh(app, pilot)
+        assert plain(app.screen.query_one(AlertBar).render()) == "✓ OK no alerts"
+
+
 async def test_while_the_first_poll_runs_the_alert_bar_says_so():
     fake = healthy_fake()
     fake.delays["describe_service"] = 30.0  # the first answer has not come yet

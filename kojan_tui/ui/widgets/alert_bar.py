@@ -1,6 +1,6 @@
 """The alert bar: every breached item with its level, value, since when, and the guide's action.
 
-Unknown is not OK: while something is unmeasured it says ``? NO DATA — why``, never ``✓ OK no alerts``.
+Unknown is not OK: while something is unmeasured, or a source is stale, it says ``? NO DATA — why``, never ``✓ OK no alerts``.
 """
 
 from __future__ import annotations
