@@ -80,8 +80,8 @@ def build_view(data: DashboardData, config: Config, now: datetime | None = None)
 def no_data_text(view: DashboardView, failing_reasons: Sequence[str], waiting: bool) -> str:
     """Why the alert bar cannot say OK ("" when every item is measured and current): unknown is not OK.
 
-    ``failing_reasons``: the reasons of the sources that are stale (their newest poll failed or is overdue; the
-    first one is shown); ``waiting``: some source has not finished its first poll yet. A stale source whose
+    ``failing_reasons``: why sources are stale (their newest poll failed, or one is overdue: ``waiting for
+    AWS``; the first one is shown); ``waiting``: some source has not finished its first poll yet. A stale source whose
     items still hold their last levels is said too: "OK" from before AWS stopped answering is history.
     """
     items = view.alert_inputs()

@@ -65,13 +65,17 @@ class SourceFreshness:
         since = self.last_success or self.in_flight_since
         return since is not None and (now - since).total_seconds() > OVERDUE_FACTOR * self.interval_s
 
+    def stale_reason(self, now: datetime) -> str | None:
+        """Why this source's data is not current: its newest poll's failure, or ``waiting for AWS`` while a poll
+        is overdue; None when fresh."""
+        if self.stale:
+            return self.failure_reason
+        return "waiting for AWS" if self.overdue(now) else None
+
     def stale_text(self, now: datetime) -> str | None:
         """``STALE 42s — throttled`` (or ``STALE never loaded — …``); None when fresh."""
-        if self.stale:
-            reason = self.failure_reason
-        elif self.overdue(now):
-            reason = "waiting for AWS"
-        else:
+        reason = self.stale_reason(now)
+        if reason is None:
             return None
         age = self.age_seconds(now)
         return f"STALE {format_age(age) if age is not None else 'never loaded'} — {reason}"

@@ -74,6 +74,12 @@ class DashboardState:
                 return text
         return None
 
+    def stale_reasons(self, sources: tuple[str, ...], now: datetime) -> list[str]:
+        """Why each of ``sources`` is not current, failures first (never hidden behind a ``waiting for AWS``)."""
+        known = [self.freshness[name] for name in sources if name in self.freshness]
+        ordered = [f for f in known if f.stale] + [f for f in known if not f.stale]
+        return [reason for f in ordered if (reason := f.stale_reason(now)) is not None]
+
     def measured(self, source: str) -> bool:
         freshness = self.freshness.get(source)
         return freshness is not None and freshness.measured

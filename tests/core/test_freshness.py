@@ -59,3 +59,27 @@ def test_a_first_poll_that_never_answers_is_not_shown_as_fine():
     f.in_flight_since = NOW
     assert not f.measured
     assert f.stale_text(NOW + timedelta(seconds=25)) == "STALE never loaded — waiting for AWS"
+
+
+def test_stale_reasons_name_failures_first_then_an_overdue_poll_and_nothing_when_fresh():
+    from datetime import UTC, datetime
+
+    from kojan_tui.core.alerts import AlertUpdate
+    from kojan_tui.core.config import Config
+    from kojan_tui.core.dashboard import DashboardData, build_view
+    from kojan_tui.core.state import AppContext, DashboardState
+
+    now = datetime(2026, 11, 29, 3, 0, tzinfo=UTC)
+    overdue = SourceFreshness("service", interval_s=10.0)
+    overdue.record_success(now - timedelta(seconds=48))  # a poll has been out for 28 s past twice its interval
+    failed = SourceFreshness("metrics", interval_s=30.0)
+    failed.record_failure(now, AwsFailure(FailureKind.THROTTLED, "Rate exceeded"))
+    fresh = SourceFreshness("errors", interval_s=60.0)
+    fresh.record_success(now - timedelta(seconds=5))
+    data = DashboardData()
+    context = AppContext(None, None, "ap-northeast-1", "kojan-map-production", "kojan-map-business", False, None, "1h")
+    freshness = {"service": overdue, "metrics": failed, "errors": fresh}
+    state = DashboardState(data, build_view(data, Config(), now), AlertUpdate((), ()), context, freshness)
+    assert overdue.stale_reason(now) == "waiting for AWS" and fresh.stale_reason(now) is None
+    assert state.stale_reasons(("service", "metrics", "errors"), now) == [FailureKind.THROTTLED.value, "waiting for AWS"]
+    assert state.stale_reasons(("errors",), now) == []

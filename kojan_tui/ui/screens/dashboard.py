@@ -140,6 +140,6 @@ class DashboardScreen(Screen[None]):
         storage_stale = state.panel_stale_text((SourceName.METRICS, SourceName.DATABASE), now)  # fed by both
         for panel in self.query(MetricPanel):
             panel.set_stale(storage_stale if panel.spec is RDS_STORAGE else metrics_stale)
-        no_data = no_data_text(state.view, self.failing_reasons(MEASURED_SOURCES), self.waiting(MEASURED_SOURCES))
+        no_data = no_data_text(state.view, state.stale_reasons(MEASURED_SOURCES, now), self.waiting(MEASURED_SOURCES))
         self.query_one(AlertBar).show(state.alerts.active, now, no_data)
         self.query_one(ContextBar).show(self.services.context())
