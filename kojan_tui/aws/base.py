@@ -29,6 +29,7 @@ from botocore.parsers import ResponseParserError
 
 from kojan_tui import __version__
 from kojan_tui.aws.errors import to_failure
+from kojan_tui.aws.limits import RequestLimits
 from kojan_tui.aws.shape import check_answer
 from kojan_tui.core.config import AwsSettings
 from kojan_tui.core.errors import AwsFailure, FailureKind
@@ -67,7 +68,8 @@ def only_aws_failures(method: Any) -> Any:
 class AwsBase:
     """Build it anywhere (cheap, synchronous); clients are opened inside the running event loop on first
     use and belong to that loop; ``close()`` (idempotent) closes them. ``requests`` counts the HTTP
-    requests actually sent per API operation (retries included), from botocore's ``before-send`` event.
+    requests actually sent per API operation (retries included), from botocore's ``before-send`` event,
+    each after waiting for its slot in ``limits`` (one set of per-operation limits for every caller).
     Every public coroutine a part defines is wrapped by ``only_aws_failures`` when the part is declared.
     """
 
@@ -89,6 +91,7 @@ class AwsBase:
         self.settings = settings
         self.read_only = read_only
         self.requests: Counter[str] = Counter()
+        self.limits = RequestLimits(settings.log_requests_per_second)
         self.credential_resets = 0
         self._static_credentials = static_credentials
         self._session = self._new_session()
@@ -129,6 +132,7 @@ class AwsBase:
                 if self._static_credentials:
                     kwargs["aws_access_key_id"], kwargs["aws_secret_access_key"] = self._static_credentials
                 client = await self._stack.enter_async_context(self._session.create_client(service, **kwargs))
+                client.meta.events.register("before-send", self.limits.before_send)  # first: wait for the slot
                 client.meta.events.register("before-send", self._count_request)
                 client.meta.events.register("before-parse", _refuse_unparsable_json)
                 self._clients[key] = client
@@ -166,6 +170,7 @@ class AwsBase:
         stacks = (self._stack, self._retired)
         self._stack, self._retired, self._clients = None, None, {}
         self._lock = asyncio.Lock()  # a closed gateway may be reopened in another event loop
+        self.limits.reset()
         for stack in stacks:
             await _close_quietly(stack)
 

@@ -5,15 +5,16 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
 from kojan_tui.aws import convert
 from kojan_tui.aws.base import AwsBase
-from kojan_tui.core import logcursor
+from kojan_tui.core import log_terms, logcursor
 from kojan_tui.core.archive import ExportTask
 from kojan_tui.core.errors import AwsFailure, FailureKind
+from kojan_tui.core.log_terms import TermWindow
 from kojan_tui.core.models import InsightsResult, LogCount, LogCursor, LogPage
 
 MAX_COUNT_PAGES = 20
@@ -71,6 +72,8 @@ class LogsCalls(AwsBase):
         params: dict[str, Any] = {"logGroupName": log_group, "startTime": start_ms, "endTime": end_ms, "interleaved": True}
         if pattern:
             params["filterPattern"] = pattern
+        if self.page_size:
+            params["limit"] = self.page_size
         count = 0
         token = None
         for _ in range(MAX_COUNT_PAGES):
@@ -80,6 +83,42 @@ class LogsCalls(AwsBase):
             if not token:
                 break
         return LogCount(count, complete=not token)
+
+    async def count_log_terms(self, log_group: str, *, windows: Mapping[str, TermWindow], end_ms: int) -> dict[str, LogCount]:
+        """Each window's count from one paged scan for any of the terms (one request per refresh when the
+        lines fit a page). When the scan stops at MAX_COUNT_PAGES it read the oldest lines only: the widest
+        windows keep that lower bound (marked incomplete), and each narrower window is counted by a scan of
+        its own, so a flood over the hour cannot hide the last minutes."""
+        start_ms = log_terms.widest_start_ms(windows)
+        params: dict[str, Any] = {
+            "logGroupName": log_group,
+            "startTime": start_ms,
+            "endTime": end_ms,
+            "interleaved": True,
+            "filterPattern": log_terms.any_term_pattern(windows),
+        }
+        if self.page_size:
+            params["limit"] = self.page_size
+        counts = dict.fromkeys(windows, 0)
+        token = None
+        for _ in range(MAX_COUNT_PAGES):
+            raw = await self._call("logs", "FilterLogEvents", **params, **({"nextToken": token} if token else {}))
+            for event in raw.get("events", []) or []:
+                line = convert.log_event(event)
+                log_terms.tally(counts, windows, line.timestamp_ms, line.message)
+            token = raw.get("nextToken")
+            if not token:
+                break
+        if not token:
+            return {key: LogCount(n, complete=True) for key, n in counts.items()}
+        result = {}
+        for key, window in windows.items():
+            if window.start_ms == start_ms:
+                result[key] = LogCount(counts[key], complete=False)
+            else:
+                pattern = log_terms.quoted(window.term)
+                result[key] = await self.count_log_events(log_group, pattern=pattern, start_ms=window.start_ms, end_ms=end_ms)
+        return result
 
     async def run_insights_query(
         self, log_group: str, query: str, *, start: datetime, end: datetime, timeout_s: float = 60.0

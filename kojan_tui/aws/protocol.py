@@ -7,11 +7,12 @@ service only may depend on its part (``EcsApi``…); ``Gateway`` is all of them.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Protocol, runtime_checkable
 
 from kojan_tui.core.archive import ExportTask
+from kojan_tui.core.log_terms import TermWindow
 from kojan_tui.core.models import (
     CallerIdentity,
     DbInstance,
@@ -92,6 +93,10 @@ class LogsApi(Protocol):
 
     async def count_log_events(self, log_group: str, *, pattern: str, start_ms: int, end_ms: int) -> LogCount:
         """An int; ``.complete`` is False when counting stopped at its page limit (a lower bound)."""
+        ...
+
+    async def count_log_terms(self, log_group: str, *, windows: Mapping[str, TermWindow], end_ms: int) -> dict[str, LogCount]:
+        """Each window's count (a literal term over [start, end_ms]) from one scan for any of the terms."""
         ...
 
     async def run_insights_query(

@@ -29,6 +29,9 @@ class AwsSettings:
     connect_timeout: float = 5.0
     read_timeout: float = 15.0
     max_attempts: int = 5
+    # FilterLogEvents and the other log reads: this console's share of the account's quota (5/s, shared
+    # with every colleague's console and script); each request waits for its slot (kojan_tui.aws.limits).
+    log_requests_per_second: float = 2.0
 
 
 @dataclass(frozen=True)

@@ -57,6 +57,8 @@ def value_problem(dotted: str, value: object) -> str | None:
         return f"must be above 0 and at most 300 seconds, got {format_number(value)}"
     if dotted == "aws.max_attempts" and not 1 <= value <= 20:
         return f"must be between 1 and 20, got {value}"
+    if dotted == "aws.log_requests_per_second" and not 0.1 <= value <= 5:
+        return f"must be between 0.1 and 5 (AWS's FilterLogEvents quota for the whole account), got {format_number(value)}"
     if dotted == "actions.rollout_timeout_seconds" and not 30 <= value <= 7200:
         return f"must be between 30 and 7200 seconds, got {format_number(value)}"
     if dotted == "actions.settling_seconds" and not 0 <= value <= 3600:

@@ -305,3 +305,37 @@ async def test_aws_profile_works_as_in_the_aws_cli_and_the_setting_wins(moto_end
         assert caught.value.kind is FailureKind.UNAVAILABLE
     async with AwsGateway(fast_settings(moto_endpoint, endpoint_url=None, profile="oncall")) as gw:
         assert (await gw.caller_identity()).account == "123456789012"
+
+
+async def test_two_counts_come_from_one_scan_split_by_term_and_window(gateway, seeded_aws):
+    """S02 and S25's "database connection" from one FilterLogEvents request (the account's quota is 5/s)."""
+    from kojan_tui.core.log_terms import TermWindow
+
+    logs = seeded_aws.client("logs")
+    logs.create_log_stream(logGroupName=SERVICE.log_group, logStreamName="ecs/business/db")
+    now_ms = int(time.time() * 1000)
+    lines = [(now_ms - 3000, "ERROR database connection refused"), (now_ms - 2000, "WARN database connection slow")]
+    logs.put_log_events(
+        logGroupName=SERVICE.log_group,
+        logStreamName="ecs/business/db",
+        logEvents=[{"timestamp": ts, "message": m} for ts, m in lines],
+    )
+    windows = {"errors": TermWindow("ERROR", 0), "db": TermWindow("database connection", now_ms - 5000)}
+    before = gateway.requests["FilterLogEvents"]
+    counts = await gateway.count_log_terms(SERVICE.log_group, windows=windows, end_ms=now_ms)
+    assert counts == {"errors": 5, "db": 2}  # 4 seeded ERROR lines + the refused connection; both db lines
+    assert all(c.complete for c in counts.values())
+    assert gateway.requests["FilterLogEvents"] - before == 1
+
+    # A scan cut at its page limit read the oldest lines only: the narrow window gets a scan of its own.
+    gateway.page_size = 1
+    from kojan_tui.aws import logs as logs_module
+
+    limit = logs_module.MAX_COUNT_PAGES
+    logs_module.MAX_COUNT_PAGES = 3
+    try:
+        cut = await gateway.count_log_terms(SERVICE.log_group, windows=windows, end_ms=now_ms)
+    finally:
+        logs_module.MAX_COUNT_PAGES = limit
+    assert not cut["errors"].complete and cut["errors"] <= 5
+    assert cut["db"] == 2 and cut["db"].complete

@@ -17,7 +17,7 @@ async def test_error_lines_count_at_the_next_log_poll_each_once_and_the_next_sca
         await refresh(app, pilot)
         panel = app.screen.query_one(ErrorsPanel)
         assert panel.reading.latest == 0
-        scans = fake.calls["count_log_events"]
+        scans = fake.calls["count_log_terms"]
         start_ms = int(b.NOW.timestamp() * 1000)
         fake.log_events = [
             LogEvent(f"n{i}", start_ms + 100 * (i + 1), "ecs/business/1", "ERROR request failed" if i % 2 else "INFO ok")
@@ -25,12 +25,12 @@ async def test_error_lines_count_at_the_next_log_poll_each_once_and_the_next_sca
         ]
         now[0] = b.NOW + timedelta(seconds=10)
         await refresh(app, pilot, ["logs"])
-        assert fake.calls["count_log_events"] == scans  # no scan: the feed's own lines were counted
+        assert fake.calls["count_log_terms"] == scans  # no scan: the feed's own lines were counted
         assert panel.reading.latest == 25
         await refresh(app, pilot, ["logs"])  # nothing new: still 25, nothing counted twice
         assert panel.reading.latest == 25
         await refresh(app, pilot, ["errors"])  # the scan covers them now: it takes over, no double count
-        assert fake.calls["count_log_events"] > scans and panel.reading.latest == 25
+        assert fake.calls["count_log_terms"] > scans and panel.reading.latest == 25
 
 
 async def test_a_filtered_log_feed_does_not_move_the_count():

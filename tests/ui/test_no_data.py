@@ -11,7 +11,7 @@ from kojan_tui.ui.widgets.service_panel import ServicePanel
 from tests.fixtures import builders as b
 from tests.ui.harness import healthy_fake, make_app, plain, refresh
 
-GATEWAY_CALLS = ("caller_identity", "describe_service", "get_metric_data", "describe_db_instance", "count_log_events")
+GATEWAY_CALLS = ("caller_identity", "describe_service", "get_metric_data", "describe_db_instance", "count_log_terms")
 
 
 def panel(app, key: str) -> MetricPanel:

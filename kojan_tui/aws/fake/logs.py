@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from datetime import datetime
 
 from kojan_tui.aws.fake.base import FakeBase
-from kojan_tui.core import logcursor
+from kojan_tui.core import log_terms, logcursor
 from kojan_tui.core.archive import ExportTask
 from kojan_tui.core.errors import AwsFailure, FailureKind
+from kojan_tui.core.log_terms import TermWindow
 from kojan_tui.core.models import InsightsResult, LogCount, LogCursor, LogEvent, LogPage
 
 
@@ -58,6 +59,26 @@ class FakeLogs(FakeBase):
         matching = sum(1 for e in self.log_events if start_ms <= e.timestamp_ms <= end_ms and _matches(pattern, e.message))
         limit = self.page_size * self.count_pages
         return LogCount(min(matching, limit), complete=matching <= limit)
+
+    async def count_log_terms(self, log_group: str, *, windows: Mapping[str, TermWindow], end_ms: int) -> dict[str, LogCount]:
+        await self._enter("count_log_terms")
+        start_ms = log_terms.widest_start_ms(windows)
+        terms = {w.term for w in windows.values()}
+        matching = [e for e in self.log_events if start_ms <= e.timestamp_ms <= end_ms and any(t in e.message for t in terms)]
+        limit = self.page_size * self.count_pages
+        counts = dict.fromkeys(windows, 0)
+        for event in sorted(matching, key=lambda e: e.timestamp_ms)[:limit]:
+            log_terms.tally(counts, windows, event.timestamp_ms, event.message)
+        if len(matching) <= limit:
+            return {key: LogCount(n, complete=True) for key, n in counts.items()}
+        result = {}
+        for key, window in windows.items():  # as the real gateway: narrower windows get a scan of their own
+            if window.start_ms == start_ms:
+                result[key] = LogCount(counts[key], complete=False)
+            else:
+                own = sum(1 for e in self.log_events if window.start_ms <= e.timestamp_ms <= end_ms and window.term in e.message)
+                result[key] = LogCount(min(own, limit), complete=own <= limit)
+        return result
 
     async def run_insights_query(
         self, log_group: str, query: str, *, start: datetime, end: datetime, timeout_s: float = 60.0
