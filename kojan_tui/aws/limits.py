@@ -38,6 +38,7 @@ AWS_QUOTAS: dict[str, float] = {
     "ListTaskDefinitions": 20.0,
     "UpdateService": 5.0,
     "DescribeDBInstances": 100.0,
+    "GetCallerIdentity": 100.0,
 }
 # The operations that draw on the log quotas colleagues share most: their limit is the configured share.
 LOG_OPERATIONS = frozenset({"FilterLogEvents", "StartQuery", "GetQueryResults", "StopQuery", "DescribeExportTasks"})
