@@ -8,7 +8,7 @@ from kojan_tui.core.audit import AuditTrail
 from kojan_tui.core.errors import AwsFailure, FailureKind
 from kojan_tui.ui.screens.audit_trail import AuditTrailScreen, open_audit_trail
 from kojan_tui.ui.widgets.confirmation import ConfirmationDialog
-from tests.ui.harness import confirm_deployment, healthy_fake, make_app, open_force_deployment_screen, plain, quiet_config
+from tests.ui.harness import confirm_deployment, healthy_fake, make_app, open_force_deployment_screen, plain, quiet_config, until
 
 SERVICE = "kojan-map-business"
 
@@ -96,7 +96,8 @@ async def test_force_deployment_cancelled_or_failed_says_so_and_starts_no_watch(
         await pilot.press("enter", *SERVICE, "escape")
         await pilot.pause()
         assert app.screen is screen and "Cancelled: nothing was sent" in plain(status.content)
-        assert [e["outcome"] for e in trail.entries()] == ["requested"]
+        await until(pilot, lambda: len(trail.entries()) == 2, "the final record")
+        assert [e["outcome"] for e in trail.entries()] == ["requested", "cancelled"]
         await confirm_deployment(app, pilot, SERVICE)
         assert app.screen is screen
         shown = plain(status.content)
