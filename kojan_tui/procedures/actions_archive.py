@@ -43,6 +43,10 @@ async def execute_archive(ctx: ActionContext, plan: ActionPlan) -> ActionResult:
 async def _export_end(ctx: ActionContext, lifecycle: MutationLifecycle) -> ActionResult:
     final = await lifecycle.wait()
     task_id = lifecycle.record.watch.get("task_id", "?")
+    watch = lifecycle.export_watch
+    if watch is not None and watch.done() and not watch.cancelled() and watch.exception() is None:
+        status, message = watch.result()
+        return ActionResult(status == "COMPLETED", f"export {task_id} {status}" + (f": {message}" if message else ""), ctx.clock())
     return ActionResult(final == "export completed", f"export {task_id}: {final}", ctx.clock())
 
 
