@@ -102,13 +102,14 @@ class FaultProxy:
         return self.endpoint_url
 
     def _serve(self, ready: threading.Event) -> None:
-        assert self._loop is not None
-        asyncio.set_event_loop(self._loop)
-        self._loop.run_until_complete(self._open())
+        loop = self._loop  # ``stop`` may forget it before this thread has finished closing
+        assert loop is not None
+        asyncio.set_event_loop(loop)
+        loop.run_until_complete(self._open())
         ready.set()
-        self._loop.run_forever()
-        self._loop.run_until_complete(self._close())
-        self._loop.close()
+        loop.run_forever()
+        loop.run_until_complete(self._close())
+        loop.close()
 
     async def _open(self) -> None:
         self._session = ClientSession(timeout=ClientTimeout(total=60), auto_decompress=False)
