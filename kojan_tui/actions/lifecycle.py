@@ -29,7 +29,7 @@ from kojan_tui.actions.audited import (
 )
 from kojan_tui.actions.read_back import ReadBack, read_back
 from kojan_tui.core.clock import Clock, utc_now
-from kojan_tui.core.errors import AwsFailure
+from kojan_tui.core.errors import AwsFailure, FailureKind
 
 Outcome = DeployOutcome | ParameterOutcome | ExportOutcome
 READ_BACK_INTERVAL_S = 2.0  # between two read backs of an unknown outcome
@@ -151,7 +151,11 @@ class MutationLifecycle:
             self.request = await self._with_primary_before(self.request)
             self.record = replace(self.record, request=request_fields(self.request))
         await self._save()  # saved before the call: a kill from here on is found at the next start
-        outcome = await self._call()
+        try:
+            outcome = await self._call()
+        except Exception as error:  # a bug after the request may have left: unknown, read back like a lost answer
+            failure = AwsFailure(FailureKind.UNAVAILABLE, f"internal error: {type(error).__name__}: {error}")
+            outcome = replace(_outcome(self.request, failure=failure), unknown=True)
         return await self.settle(outcome)
 
     async def settle(self, outcome: Outcome) -> Outcome:
@@ -190,8 +194,6 @@ class MutationLifecycle:
         return replace(request, before_deployment=primary.id if primary else None)
 
     def _not_sent(self, reason: str) -> Outcome:
-        from kojan_tui.core.errors import FailureKind
-
         failure = AwsFailure(FailureKind.INVALID_REQUEST, f"not sent: {reason}")
         return _outcome(self.request, failure=failure)
 
@@ -432,10 +434,12 @@ class Lifecycles:
                 return
             if isinstance(lifecycle.request, DeployRequest):
                 back = await read_back(self.actions.gateway, lifecycle.request, record.sent_at or record.started_at)
-                if back.value is not None and self.deploy_watch is not None and not self.deploy_watch.active:
+                if self.deploy_watch is None or self.deploy_watch.active:
+                    await lifecycle._finish("watch not resumed: another rollout is watched", read_back=back.text)
+                elif back.value is None:
+                    await lifecycle._finish(STOPPED_ANSWERING, read_back=back.text)
+                else:
                     self.deploy_watch.start(lifecycle.request, DeployOutcome(lifecycle.request, back.value))
-                    return
-                await lifecycle._finish(STOPPED_ANSWERING, read_back=back.text)
 
     async def close(self) -> None:
         for task in list(self.tasks):

@@ -46,7 +46,9 @@ async def _export_end(ctx: ActionContext, lifecycle: MutationLifecycle) -> Actio
     watch = lifecycle.export_watch
     if watch is not None and watch.done() and not watch.cancelled() and watch.exception() is None:
         status, message = watch.result()
-        return ActionResult(status == "COMPLETED", f"export {task_id} {status}" + (f": {message}" if message else ""), ctx.clock())
+        return ActionResult(
+            status == "COMPLETED", f"export {task_id} {status}" + (f": {message}" if message else ""), ctx.clock()
+        )
     return ActionResult(final == "export completed", f"export {task_id}: {final}", ctx.clock())
 
 

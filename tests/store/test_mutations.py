@@ -44,7 +44,9 @@ async def test_each_step_is_saved_and_the_next_start_settles_what_was_left(tmp_p
     second = lifecycles_on(fake, store, trail)
     resumed = await second.resume()
     assert {lc.request.id for lc in resumed} == {left_open.request.id, export.request.id}
-    assert {lc.describe for lc in resumed} >= {"archive-logs s3://kojan-map-log-archive/ecs/kojan-map-business/2026-10 (watching)"}
+    assert {lc.describe for lc in resumed} >= {
+        "archive-logs s3://kojan-map-log-archive/ecs/kojan-map-business/2026-10 (watching)"
+    }
     fake.advance_export(fake.export_tasks[0].id, "COMPLETED")
     again = second.lifecycles[export.request.id]
     assert await asyncio.wait_for(again.wait(), 10) == "export completed"

@@ -43,7 +43,6 @@ async def run_s09_restart_step(app: KojanApp, pilot) -> RunbookScreen:
     await until(pilot, lambda: screen.runner.current.id == "restart", "the restart step")
     await pilot.press("a")
     await until(pilot, lambda: isinstance(app.screen, ConfirmationDialog), "the confirmation")
-    dialog = app.screen
     await pilot.press(*SERVICE, "enter")
     await until(pilot, lambda: app.screen is screen, "the dialog's answer")
     return screen
@@ -79,7 +78,9 @@ async def test_the_s09_runbook_action_is_watched_checked_and_closed_like_the_pal
         screen = await run_s09_restart_step(app, pilot)
         watch = app.services.rollout
         assert watch.active and watch.status.request.action == "force-new-deployment"
-        assert app.gateway.updates == [{"cluster": "kojan-map-production", "service": SERVICE, "task_definition": None, "force": True}]
+        assert app.gateway.updates == [
+            {"cluster": "kojan-map-production", "service": SERVICE, "task_definition": None, "force": True}
+        ]
         assert "watching it until it ends" in plain(screen.query_one("#runbook-message").render())
         request_id = watch.status.request.id
         for _ in range(2):  # COMPLETED (the fake's deployment), then past the settling time and the datapoint grace

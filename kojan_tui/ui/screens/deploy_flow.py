@@ -165,7 +165,6 @@ class DeployFlowScreen(FramedModal[None]):
     def after_confirmation(
         self, request: DeployRequest, outcome: DeployOutcome | None, opening: asyncio.Future[MutationLifecycle] | None
     ) -> None:
-        language = self.services.config.ui.language
         if outcome is None:
             if opening is not None:
                 self._cancel(opening)
