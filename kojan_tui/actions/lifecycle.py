@@ -155,6 +155,7 @@ class MutationLifecycle:
             outcome = await self._call()
         except Exception as error:  # a bug after the request may have left: unknown, read back like a lost answer
             failure = AwsFailure(FailureKind.UNAVAILABLE, f"internal error: {type(error).__name__}: {error}")
+            await owner.actions.record_quietly(self.request, "unknown: internal error", message=failure.message)
             outcome = replace(_outcome(self.request, failure=failure), unknown=True)
         return await self.settle(outcome)
 

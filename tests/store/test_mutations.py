@@ -58,3 +58,25 @@ async def test_each_step_is_saved_and_the_next_start_settles_what_was_left(tmp_p
     assert len(fake.export_tasks) == 1  # watched again, never started again
     by_request = [e["outcome"] for e in trail.entries() if e["details"]["request_id"] == export.request.id]
     assert by_request == ["requested", "confirmed", "succeeded", "watch resumed after a restart", "export completed"]
+
+
+async def test_a_bug_after_the_request_may_have_left_is_unknown_and_read_back_never_stuck(tmp_path) -> None:
+    from dataclasses import replace
+
+    from kojan_tui.actions.audited import DeployRequest
+    from tests.fixtures import builders as b
+
+    fake = FakeGateway()
+    fake.service = b.service()
+    fake.failures["update_service"] = RuntimeError("a converter bug")
+    trail = AuditTrail(tmp_path / "audit.jsonl")
+    lifecycles = Lifecycles(AuditedActions(fake, trail), read_back_interval_s=0.01)
+    request = DeployRequest("kojan-map-production", "kojan-map-business", "force-new-deployment", force_new_deployment=True)
+    lifecycle = await lifecycles.open(request)
+    outcome = await lifecycle.send()
+    assert outcome.resolved is not None and not outcome.done and "no new deployment" in outcome.summary
+    assert [e["outcome"] for e in trail.entries()] == ["requested", "confirmed", "unknown: internal error", "resolved: not done"]
+    assert lifecycle.stage is Stage.FINISHED and lifecycles.deploy_blocked() is None  # the guard is free again
+    del fake.failures["update_service"]
+    second = await lifecycles.open(replace(request, id="second"))
+    assert (await second.send()).done
