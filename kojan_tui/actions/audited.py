@@ -1,8 +1,9 @@
 """``AuditedActions``: every mutation the app can make, recorded before it is sent and after it answered.
+Only ``kojan_tui.actions.lifecycle`` calls it (plan, guard, read back, watch and final record live there).
 
 Order of records for one request: ``requested`` (the user opened the confirmation), ``confirmed`` (the
 attempt, written BEFORE the call: if that write fails, nothing is sent), then ``succeeded`` / ``failed`` /
-``refused``. If the audit write fails after a successful call, the outcome says "done, audit failed", so
+``refused`` / ``unknown`` (the request may have reached AWS; ``outcome_unknown`` says when). If the audit write fails after a successful call, the outcome says "done, audit failed", so
 nobody deploys twice. The gateway's own read-only refusal stays as the backstop. Each record written locally
 is then offered to the optional CloudWatch Logs copy (``audit_copy.AuditCopy``), which never delays or fails
 the action.
