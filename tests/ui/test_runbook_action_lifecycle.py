@@ -97,3 +97,19 @@ async def test_the_s09_runbook_action_is_watched_checked_and_closed_like_the_pal
             lambda: any(r.summary == wanted for r in screen.runner.run.records if r.step_id == "restart"),
             "the step's record of the watch's end",
         )
+
+
+async def test_a_cancelled_runbook_action_ends_with_a_cancelled_record(tmp_path) -> None:
+    app, trail = app_with(tmp_path, Clock())
+    async with app.run_test(size=(160, 48)) as pilot:
+        procedure = next(p for p in runbooks(app.services) if p.id == "s09-memory-leak")
+        app.push_screen(RunbookScreen(app.services, procedure))
+        await until(pilot, lambda: isinstance(app.screen, RunbookScreen) and app.screen.runner is not None, "the S09 run")
+        screen = app.screen
+        await pilot.press("j")
+        await until(pilot, lambda: screen.runner.current.id == "restart", "the restart step")
+        await pilot.press("a")
+        await until(pilot, lambda: isinstance(app.screen, ConfirmationDialog), "the confirmation")
+        await pilot.press("escape")
+        await until(pilot, lambda: [e["outcome"] for e in trail.entries()] == ["requested", "cancelled"], "the final record")
+        assert app.gateway.updates == [] and app.services.lifecycles.unfinished() == []
