@@ -1,8 +1,9 @@
 """``AuditedActions``: every mutation the app can make, recorded before it is sent and after it answered.
+Only ``kojan_tui.actions.lifecycle`` calls it (plan, guard, read back, watch and final record live there).
 
 Order of records for one request: ``requested`` (the user opened the confirmation), ``confirmed`` (the
 attempt, written BEFORE the call: if that write fails, nothing is sent), then ``succeeded`` / ``failed`` /
-``refused``. If the audit write fails after a successful call, the outcome says "done, audit failed", so
+``refused`` / ``unknown`` (the request may have reached AWS; ``outcome_unknown`` says when). If the audit write fails after a successful call, the outcome says "done, audit failed", so
 nobody deploys twice. The gateway's own read-only refusal stays as the backstop. Each record written locally
 is then offered to the optional CloudWatch Logs copy (``audit_copy.AuditCopy``), which never delays or fails
 the action.
@@ -10,6 +11,7 @@ the action.
 
 from __future__ import annotations
 
+import time
 import uuid
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
@@ -22,6 +24,7 @@ from kojan_tui.core.errors import AwsFailure, FailureKind
 from kojan_tui.core.models import ServiceSnapshot
 
 T = TypeVar("T")
+IDENTITY_TTL_S = 300.0  # the caller identity in records is asked again after this (a re-login, another role)
 
 
 class DeployGateway(EcsApi, IdentityApi, RdsApi, LogsApi, Protocol):
@@ -39,6 +42,7 @@ class DeployRequest:
     force_new_deployment: bool = False
     before_task_definition: str | None = None  # what runs now, for the record
     id: str = field(default_factory=lambda: uuid.uuid4().hex[:12])
+    before_deployment: str | None = None  # the PRIMARY deployment before the call (a forced one reads back by it)
 
     @property
     def target(self) -> str:
@@ -59,6 +63,7 @@ class DeployRequest:
         return {
             "request_id": self.id,
             "task_definition_before": self.before_task_definition,
+            "deployment_before": self.before_deployment,
             "task_definition": self.task_definition,
             "force_new_deployment": self.force_new_deployment,
         }
@@ -128,6 +133,7 @@ class ExportOutcome:
     failure: AwsFailure | None = None
     audit_error: str | None = None
     unknown: bool = False  # sent, but no readable answer came back: AWS may have started it
+    resolved: str | None = None  # the answer was lost; what reading the state back found
 
     @property
     def done(self) -> bool:
@@ -135,8 +141,10 @@ class ExportOutcome:
 
     @property
     def summary(self) -> str:
+        if self.resolved is not None:
+            return ("done" if self.done else "not done") + f" — {self.resolved}"
         if self.unknown:
-            return f"outcome unknown ({self.failure}): AWS may have started it — re-check the item before trying again"
+            return f"outcome unknown ({self.failure}): AWS may have started it — the state is being read back"
         if self.done:
             base = f"export task {self.task_id} started"
             return base + (f" (audit failed: {self.audit_error})" if self.audit_error else "")
@@ -151,14 +159,17 @@ class ParameterOutcome:
     failure: AwsFailure | None = None
     audit_error: str | None = None
     unknown: bool = False  # sent, but no readable answer: AWS may have applied it
+    resolved: str | None = None  # the answer was lost; what reading the state back found
 
     @property
     def summary(self) -> str:
+        if self.resolved is not None:
+            return ("done" if self.done else "not done") + f" — {self.resolved}"
         if self.done:
             base = f"done: {self.request.name} = {self.value_after}"
             return base + (f" (audit failed: {self.audit_error})" if self.audit_error else "")
         if self.unknown:
-            return f"outcome unknown ({self.failure}): read the parameter before trying again"
+            return f"outcome unknown ({self.failure}): AWS may have applied it — the parameter is being read back"
         return f"not done: {self.failure}" if self.failure else "not done"
 
 
@@ -169,6 +180,7 @@ class DeployOutcome:
     failure: AwsFailure | None = None
     audit_error: str | None = None  # set when the call was made but the record of it could not be written
     unknown: bool = False  # sent, but no readable answer came back: AWS may have applied it
+    resolved: str | None = None  # the answer was lost; what reading the state back found
 
     @property
     def done(self) -> bool:
@@ -176,14 +188,25 @@ class DeployOutcome:
 
     @property
     def summary(self) -> str:
+        if self.resolved is not None:
+            return ("done" if self.done else "not done") + f" — {self.resolved}"
         if self.unknown:
-            return f"outcome unknown ({self.failure}): AWS may have applied it — look at the service before trying again"
+            return f"outcome unknown ({self.failure}): AWS may have applied it — the service is being read back"
         if self.done:
             return "done, audit failed: " + self.audit_error if self.audit_error else "done"
         return f"not done: {self.failure}" if self.failure else "not done"
 
 
-UNKNOWN_OUTCOME_CODES = {"UnreadableAnswer", "ReadTimeoutError", "ConnectionClosedError"}
+# Failures that prove the request was refused before it took effect: AWS answered with a 4xx error code, or
+# it never left (``AwsFailure.not_sent``). Anything else after the request may have left is UNKNOWN.
+REFUSED_KINDS = {
+    FailureKind.THROTTLED,
+    FailureKind.ACCESS_DENIED,
+    FailureKind.NOT_FOUND,
+    FailureKind.CREDENTIALS,
+    FailureKind.INVALID_REQUEST,
+    FailureKind.READ_ONLY,
+}
 
 
 AuditedRequest = DeployRequest | ParameterChangeRequest | ExportRequest
@@ -200,12 +223,12 @@ class Attempt(Generic[T]):
 
 
 def outcome_unknown(failure: AwsFailure) -> bool:
-    """True when a mutation may have reached AWS although no answer could be read (it is never retried)."""
-    return (
-        failure.kind is FailureKind.TIMEOUT
-        or failure.code in UNKNOWN_OUTCOME_CODES
-        or (failure.kind is FailureKind.UNAVAILABLE and failure.code.isdigit())
-    )
+    """True when a mutation may have reached AWS although no answer could be read: a reset after the send, a
+    5xx, an answer that does not parse, a read timeout. Only a refusal (4xx error code) or a request that never
+    left is "not done". An unknown outcome is never retried: ``kojan_tui.actions.lifecycle`` reads it back."""
+    if failure.not_sent or failure.code == "ConnectTimeoutError":
+        return False
+    return failure.kind not in REFUSED_KINDS
 
 
 class AuditedActions:
@@ -218,20 +241,27 @@ class AuditedActions:
         profile: str | None = None,
         region: str | None = None,
         copy: AuditCopy | None = None,
+        monotonic: Callable[[], float] = time.monotonic,
     ) -> None:
         self.gateway = gateway
+        self._monotonic = monotonic
         self.where = {"profile": profile, "region": region}  # written into every record
         self.audit = audit
         self.read_only = read_only or getattr(gateway, "read_only", False)
         self._identity_arn: str | None = None
+        self._identity_at = float("-inf")
         self.copy = None if self.read_only else copy  # nothing is written to AWS in read-only mode
 
     async def identity_arn(self) -> str | None:
-        if self._identity_arn is None:
+        """Who is calling now: asked of STS at most every ``IDENTITY_TTL_S`` (never for the process's life).
+        When STS cannot answer, the last known identity is kept (better than none in a record)."""
+        now = self._monotonic()
+        if self._identity_arn is None or now - self._identity_at >= IDENTITY_TTL_S:
             try:
                 self._identity_arn = (await self.gateway.caller_identity()).arn
+                self._identity_at = now
             except AwsFailure:
-                return None
+                pass
         return self._identity_arn
 
     async def record(self, request: AuditedRequest, outcome: str, **extra: Any) -> None:
@@ -250,7 +280,7 @@ class AuditedActions:
         except OSError:
             pass
 
-    async def _record_quietly(self, request: AuditedRequest, outcome: str, **extra: Any) -> None:
+    async def record_quietly(self, request: AuditedRequest, outcome: str, **extra: Any) -> None:
         """A record whose loss changes nothing that follows (the outcome is returned either way)."""
         try:
             await self.record(request, outcome, **extra)
@@ -263,7 +293,7 @@ class AuditedActions:
         """The one way a mutation runs: refused when read-only, ``confirmed`` written before the call (never
         sent unrecorded), then ``succeeded`` / ``failed: …`` / ``unknown: …`` after it."""
         if self.read_only:
-            await self._record_quietly(request, "refused: read-only")
+            await self.record_quietly(request, "refused: read-only")
             return Attempt(
                 failure=AwsFailure(FailureKind.READ_ONLY, "refused: the app is in read-only mode", operation=operation)
             )
@@ -278,7 +308,7 @@ class AuditedActions:
         except AwsFailure as failure:
             unknown = outcome_unknown(failure)
             outcome = f"unknown: {failure.kind.value}" if unknown else f"failed: {failure.kind.value}"
-            await self._record_quietly(request, outcome, code=failure.code, message=failure.message)
+            await self.record_quietly(request, outcome, code=failure.code, message=failure.message)
             return Attempt(failure=failure, unknown=unknown)
         try:
             await self.record(request, "succeeded", **succeeded(result))
@@ -335,10 +365,3 @@ class AuditedActions:
             lambda task_id: {"task_id": task_id},
         )
         return ExportOutcome(request, attempt.result, attempt.failure, attempt.audit_error, attempt.unknown)
-
-    async def export_finished(self, request: ExportRequest, task_id: str, status: str, message: str = "") -> None:
-        """The watched export ended (COMPLETED / FAILED / CANCELLED / not watched to the end): its final record."""
-        try:
-            await self.record(request, f"export {status.lower()}", task_id=task_id, message=message)
-        except OSError:
-            pass

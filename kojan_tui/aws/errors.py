@@ -109,7 +109,20 @@ def to_failure(exc: BaseException, operation: str = "") -> AwsFailure:
     if isinstance(exc, bx.ClientError):
         return _from_client_error(exc, operation)
     kind, message = _classify_local(exc)
-    return AwsFailure(kind, _one_line(message), code=type(exc).__name__, operation=operation)
+    return AwsFailure(kind, _one_line(message), code=type(exc).__name__, operation=operation, not_sent=_never_sent(exc))
+
+
+def _never_sent(exc: BaseException) -> bool:
+    """True when the chain of ``exc`` proves no byte of the request left: the TCP connection was refused or
+    never opened (a reset after the send, even one botocore calls a connect error, does not count)."""
+    seen: BaseException | None = exc
+    for _ in range(8):
+        if seen is None:
+            return False
+        if isinstance(seen, (bx.ConnectTimeoutError, aiohttp.ClientConnectorError, ConnectionRefusedError)):
+            return True
+        seen = seen.__cause__ or seen.__context__
+    return False
 
 
 def _from_client_error(exc: bx.ClientError, operation: str) -> AwsFailure:

@@ -100,6 +100,7 @@ class ActionSettings:
     rollout_timeout_seconds: float = 900.0  # S26/S09: a rollout not COMPLETED by then is reported TIMED OUT
     settling_seconds: float = 120.0  # S29: metrics must stay within thresholds this long after the rollout
     watch_seconds: float = 5.0  # how often the rollout watch asks DescribeServices
+    silent_seconds: float = 180.0  # a watch whose DescribeServices keeps failing this long ends "unknown"
 
 
 @dataclass(frozen=True)

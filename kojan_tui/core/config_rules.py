@@ -63,6 +63,8 @@ def value_problem(dotted: str, value: object) -> str | None:
         return f"must be between 30 and 7200 seconds, got {format_number(value)}"
     if dotted == "actions.settling_seconds" and not 0 <= value <= 3600:
         return f"must be between 0 and 3600 seconds, got {format_number(value)}"
+    if dotted == "actions.silent_seconds" and not 1 <= value <= 3600:
+        return f"must be between 1 and 3600 seconds, got {format_number(value)}"
     if dotted == "actions.watch_seconds" and not 0.1 <= value <= 60:
         return f"must be between 0.1 and 60 seconds, got {format_number(value)}"
     if dotted == "security.image_max_age_days" and not 1 <= value <= 3650:

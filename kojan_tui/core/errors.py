@@ -20,11 +20,13 @@ class AwsFailure(Exception):
     """A failed AWS call, reduced to what an on-call engineer needs to read.
 
     ``kind`` drives colour and recovery; ``message`` is one human line; ``code`` is AWS's error code
-    (``ThrottlingException``...) when there was one; ``operation`` names the API call.
+    (``ThrottlingException``...) when there was one; ``operation`` names the API call; ``not_sent`` is True
+    only when the request provably never left (the connection was refused or never opened).
     """
 
-    def __init__(self, kind: FailureKind, message: str, *, code: str = "", operation: str = "") -> None:
+    def __init__(self, kind: FailureKind, message: str, *, code: str = "", operation: str = "", not_sent: bool = False) -> None:
         super().__init__(message)
+        self.not_sent = not_sent
         self.kind = kind
         self.message = message
         self.code = code

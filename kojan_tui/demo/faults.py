@@ -31,6 +31,13 @@ PARTIAL = "partial"  # GetMetricData answered, every result marked StatusCode Pa
 EXPIRED = "expired-token"  # ExpiredTokenException at random
 REFUSED_KEY = "refused-key"  # a rotated-out access key: every call signed with it is refused
 QUOTA = "quota-throttle"  # over the per-operation rate quota (``quotas``): throttled like AWS does
+# "Forward, then lose the answer": the request reaches the embedded AWS (and takes effect), the client never
+# reads its answer. Never chosen at random (``ALL_RANDOM_KINDS``): a test asks for them by name.
+FORWARD_RESET = "forward-reset"  # forwarded, then the connection is dropped without an answer
+FORWARD_500 = "forward-500"  # forwarded, then answered HTTP 500 with an AWS error code
+FORWARD_MALFORMED = "forward-malformed"  # forwarded, then answered HTTP 200 with a body that does not parse
+FORWARD_HANG = "forward-hang"  # forwarded, then no answer for ``slow_seconds`` (the client's read timeout)
+FORWARD_KINDS = (FORWARD_RESET, FORWARD_500, FORWARD_MALFORMED, FORWARD_HANG)
 
 ALL_RANDOM_KINDS = (THROTTLE_400, THROTTLE_429, HTTP_500, HTTP_503, SLOW, RESET, TRUNCATED, MALFORMED, PARTIAL, EXPIRED)
 # The quotas the issue names (requests per second per account and region).
@@ -62,7 +69,7 @@ class FaultProxy:
     """``with FaultProxy(upstream) as proxy:`` … ``proxy.endpoint_url``; change ``proxy.plan`` at any time.
 
     Runs its own event loop in a thread, so the client under test shares nothing with it. Counts:
-    ``requests`` per operation, ``faults`` per kind, ``per_second[operation][unix second]`` (every
+    ``requests`` per operation, ``forwarded`` per operation (reached the upstream), ``faults`` per kind, ``per_second[operation][unix second]`` (every
     request received, faulted or not), ``bytes_sent`` / ``bytes_received`` (bodies, client side).
     """
 
@@ -70,6 +77,7 @@ class FaultProxy:
         self.upstream = upstream.rstrip("/")
         self.plan = plan or FaultPlan()
         self.requests: Counter[str] = Counter()
+        self.forwarded: Counter[str] = Counter()  # requests that reached the upstream (and may have taken effect)
         self.faults: Counter[str] = Counter()
         self.per_second: defaultdict[str, Counter[int]] = defaultdict(Counter)
         self.bytes_sent = 0  # request bodies from the client
@@ -94,13 +102,14 @@ class FaultProxy:
         return self.endpoint_url
 
     def _serve(self, ready: threading.Event) -> None:
-        assert self._loop is not None
-        asyncio.set_event_loop(self._loop)
-        self._loop.run_until_complete(self._open())
+        loop = self._loop  # ``stop`` may forget it before this thread has finished closing
+        assert loop is not None
+        asyncio.set_event_loop(loop)
+        loop.run_until_complete(self._open())
         ready.set()
-        self._loop.run_forever()
-        self._loop.run_until_complete(self._close())
-        self._loop.close()
+        loop.run_forever()
+        loop.run_until_complete(self._close())
+        loop.close()
 
     async def _open(self) -> None:
         self._session = ClientSession(timeout=ClientTimeout(total=60), auto_decompress=False)
@@ -148,6 +157,7 @@ class FaultProxy:
     def reset_counts(self) -> None:
         with self._lock:
             self.requests.clear()
+            self.forwarded.clear()
             self.faults.clear()
             self.per_second.clear()
             self.bytes_sent = self.bytes_received = 0
@@ -183,6 +193,10 @@ class FaultProxy:
         if fault == MALFORMED:
             return self._answer(200, {"Content-Type": _CONTENT_TYPES[protocol]}, b'{"events": [{"timest\x00<<not the format')
         status, headers, answer = await self._forward(request, body)
+        with self._lock:
+            self.forwarded[operation] += 1
+        if fault in FORWARD_KINDS:
+            return await self._lose_answer(request, protocol, fault)
         if fault == PARTIAL:
             answer = answer.replace(b"\x68Complete", b"\x6bPartialData").replace(b'"Complete"', b'"PartialData"')
         if fault == TRUNCATED and len(answer) > 2:
@@ -197,6 +211,19 @@ class FaultProxy:
                 request.transport.abort()
             return response
         return self._answer(status, headers, answer)
+
+    async def _lose_answer(self, request: web.Request, protocol: str, fault: str) -> web.StreamResponse:
+        """The request took effect upstream; the client gets no readable answer."""
+        if fault == FORWARD_500:
+            return self._error(protocol, 500, "InternalFailure", "The request processing has failed")
+        if fault == FORWARD_MALFORMED:
+            return self._answer(200, {"Content-Type": _CONTENT_TYPES[protocol]}, b'{"service": {"serviceArn\x00<<cut')
+        if fault == FORWARD_HANG:
+            await asyncio.sleep(self.plan.slow_seconds)
+        if request.transport is None:  # the client gave up first (its read timeout)
+            raise asyncio.CancelledError
+        request.transport.abort()
+        raise asyncio.CancelledError  # aiohttp drops the half-open exchange quietly
 
     def _choose(self, operation: str, authorization: str) -> str | None:
         plan = self.plan

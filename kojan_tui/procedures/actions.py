@@ -1,6 +1,7 @@
 """The action registry: named mutations a procedure step may offer (force a new deployment, turn on the slow
-query log…). An action runs only through ``kojan_tui.actions.AuditedActions`` (audited, refused read-only),
-and only with the typed confirmation: ``run_action`` refuses unless the user typed the phrase exactly.
+query log…). An action runs only through its ``MutationLifecycle`` (``kojan_tui.actions.lifecycle``: audited,
+guarded, refused read-only, read back, watched), and only with the typed confirmation: ``run_action`` refuses
+unless the user typed the phrase exactly.
 """
 
 from __future__ import annotations
@@ -10,18 +11,26 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from kojan_tui.actions.lifecycle import Lifecycles, MutationLifecycle
 from kojan_tui.core.clock import Clock, utc_now
 from kojan_tui.core.config import Config
 
 
 @dataclass(frozen=True)
 class ActionContext:
-    """What an action may use: the audited actions (the only way to mutate), the gateway for reads, the config."""
+    """What an action may use: the lifecycles (the only way to mutate, over the audited actions), the gateway
+    for reads, the config. Without ``lifecycles`` (tests, scripts) the context gets its own, unwatched."""
 
     actions: Any  # kojan_tui.actions.audited.AuditedActions
     gateway: Any
     config: Config
     clock: Clock = utc_now
+    lifecycles: Lifecycles | None = None
+
+    def __post_init__(self) -> None:
+        if self.lifecycles is None and self.actions is not None:
+            own = Lifecycles(self.actions, clock=self.clock, export_interval_s=self.config.actions.watch_seconds)
+            object.__setattr__(self, "lifecycles", own)
 
 
 @dataclass(frozen=True)
@@ -42,14 +51,27 @@ class ActionPlan:
     target: str
     request: dict[str, Any]  # the exact API parameters (a dry run)
     phrase: str  # the user must type this to confirm (e.g. the service name)
-    payload: Any = None  # what ``execute`` receives back (the prepared request object)
+    payload: Any = None  # what ``execute`` receives back (the request's ``MutationLifecycle``)
+
+    async def cancel(self) -> None:
+        """The confirmation was closed without confirming: the lifecycle's final record says ``cancelled``."""
+        if isinstance(self.payload, MutationLifecycle):
+            await self.payload.cancel()
 
 
 async def requested_plan(ctx: ActionContext, title: str, request: Any, *, phrase: str) -> ActionPlan:
-    """Record ``request`` as requested in the audit trail (the confirmation is about to open) and plan it: its
-    target, its exact API parameters, the phrase to type, and the request itself for ``execute``."""
-    await ctx.actions.request(request)
-    return ActionPlan(title, request.target, request.api_request(), phrase=phrase, payload=request)
+    """Open the lifecycle of ``request`` (``requested`` in the audit trail: the confirmation is about to open;
+    read-only: ``refused`` at once) and plan it: its target, its exact API parameters, the phrase to type."""
+    assert ctx.lifecycles is not None
+    lifecycle = await ctx.lifecycles.open(request)
+    return ActionPlan(title, request.target, request.api_request(), phrase=phrase, payload=lifecycle)
+
+
+async def until_final(lifecycle: MutationLifecycle, done: Callable[[str], bool], clock: Clock) -> ActionResult:
+    """An action's ``follow``: wait for the lifecycle's final record (the screen may stop waiting; the watch,
+    owned by ``Lifecycles``, goes on and writes it all the same)."""
+    final = await lifecycle.wait()
+    return ActionResult(done(final), f"{lifecycle.request.action}: {final}", clock())
 
 
 PlanFn = Callable[[ActionContext], Awaitable[ActionPlan]]

@@ -1,17 +1,12 @@
 """S27 start of month: archive last month's logs (CreateExportTask of the UTC month to ``[checklists]
-archive_bucket``), only through ``AuditedActions``, then watched until the export completes."""
+archive_bucket``), only through its ``MutationLifecycle``, which watches it until the export ends."""
 
 from __future__ import annotations
 
-import asyncio
-import time
-
 from kojan_tui.actions.audited import ExportRequest
+from kojan_tui.actions.lifecycle import MutationLifecycle
 from kojan_tui.core.archive import archive_prefix, last_month, month_label
-from kojan_tui.core.errors import AwsFailure
 from kojan_tui.procedures.actions import ActionContext, ActionPlan, ActionResult, action, requested_plan
-
-WATCH_TIMEOUT_S = 6 * 3600.0  # a month of logs can take a while; the watch gives up (audited) after this
 
 
 def export_request(ctx: ActionContext) -> ExportRequest:
@@ -34,41 +29,27 @@ async def plan_archive(ctx: ActionContext) -> ActionPlan:
     return await requested_plan(ctx, title, request, phrase=request.bucket)
 
 
-async def watch_export(
-    ctx: ActionContext,
-    request: ExportRequest,
-    task_id: str,
-    *,
-    interval_s: float | None = None,
-    timeout_s: float = WATCH_TIMEOUT_S,
-) -> ActionResult:
-    """Poll DescribeExportTasks until the task is COMPLETED / FAILED / CANCELLED (or the watch times out);
-    the end is recorded in the audit trail."""
-    interval = interval_s if interval_s is not None else ctx.config.actions.watch_seconds
-    deadline = time.monotonic() + timeout_s
-    status, message = "UNKNOWN", ""
-    while True:
-        try:
-            task = await ctx.gateway.describe_export_task(task_id)
-            status, message = task.status, task.message
-            if task.done:
-                break
-        except AwsFailure as failure:  # one failed poll is not the export failing: ask again
-            message = str(failure)
-        if time.monotonic() + interval > deadline:
-            status = f"{status} (watch timed out)"
-            break
-        await asyncio.sleep(interval)
-    await ctx.actions.export_finished(request, task_id, status, message)
-    return ActionResult(status == "COMPLETED", f"export {task_id} {status}" + (f": {message}" if message else ""), ctx.clock())
-
-
 async def execute_archive(ctx: ActionContext, plan: ActionPlan) -> ActionResult:
-    outcome = await ctx.actions.export_logs(plan.payload)
-    if not outcome.done or outcome.task_id is None:
-        return ActionResult(False, f"archive: {outcome.summary}", ctx.clock())
-    task_id = outcome.task_id
-    return ActionResult(True, f"archive: {outcome.summary}", ctx.clock(), follow=lambda: watch_export(ctx, plan.payload, task_id))
+    """Start the export through its lifecycle, which then watches it to its end (leaving the checklist
+    screen does not stop that watch: it belongs to the app's ``Lifecycles``)."""
+    lifecycle = plan.payload
+    outcome = await lifecycle.send()
+    summary = f"archive: {outcome.summary}"
+    if not outcome.done and not outcome.unknown:
+        return ActionResult(False, summary, ctx.clock())
+    return ActionResult(outcome.done, summary, ctx.clock(), follow=lambda: _export_end(ctx, lifecycle))
+
+
+async def _export_end(ctx: ActionContext, lifecycle: MutationLifecycle) -> ActionResult:
+    final = await lifecycle.wait()
+    task_id = lifecycle.record.watch.get("task_id", "?")
+    watch = lifecycle.export_watch
+    if watch is not None and watch.done() and not watch.cancelled() and watch.exception() is None:
+        status, message = watch.result()
+        return ActionResult(
+            status == "COMPLETED", f"export {task_id} {status}" + (f": {message}" if message else ""), ctx.clock()
+        )
+    return ActionResult(final == "export completed", f"export {task_id}: {final}", ctx.clock())
 
 
 ARCHIVE_LAST_MONTH = action("logs.archive_last_month", "Archive last month's logs", plan_archive, execute_archive)

@@ -1,11 +1,12 @@
 """The runbooks' actions: S09 force a new deployment, S10 turn the slow query log on. Each plans first (what
-the confirmation shows) and executes only through ``AuditedActions``.
+the confirmation shows) and executes only through its ``MutationLifecycle``: S09 is refused while a rollout
+is watched, and is itself watched and verified (S29) like the palette's forced deployment.
 """
 
 from __future__ import annotations
 
 from kojan_tui.actions.audited import DeployRequest, ParameterChangeRequest
-from kojan_tui.procedures.actions import ActionContext, ActionPlan, ActionResult, action, requested_plan
+from kojan_tui.procedures.actions import ActionContext, ActionPlan, ActionResult, action, requested_plan, until_final
 from kojan_tui.procedures.checks_performance import SLOW_QUERY_PARAMETER
 
 
@@ -18,6 +19,7 @@ async def plan_force_deployment(ctx: ActionContext) -> ActionPlan:
         action="force-new-deployment",
         force_new_deployment=True,
         before_task_definition=snapshot.task_definition,
+        before_deployment=snapshot.primary.id if snapshot.primary else None,
     )
     return await requested_plan(
         ctx, f"Force a new deployment of {service.name} (same revision, new tasks)", request, phrase=service.name
@@ -25,8 +27,13 @@ async def plan_force_deployment(ctx: ActionContext) -> ActionPlan:
 
 
 async def execute_force_deployment(ctx: ActionContext, plan: ActionPlan) -> ActionResult:
-    outcome = await ctx.actions.update_service(plan.payload)
-    return ActionResult(outcome.done, f"force new deployment: {outcome.summary}", ctx.clock())
+    lifecycle = plan.payload
+    outcome = await lifecycle.send()
+    summary = f"force new deployment: {outcome.summary}"
+    if not outcome.done and not outcome.unknown:
+        return ActionResult(False, summary, ctx.clock())
+    follow = lambda: until_final(lifecycle, lambda final: final in ("verified", "succeeded", "resolved: done"), ctx.clock)  # noqa: E731
+    return ActionResult(outcome.done, summary, ctx.clock(), follow=follow)
 
 
 async def plan_slow_query_log(ctx: ActionContext) -> ActionPlan:
@@ -40,8 +47,13 @@ async def plan_slow_query_log(ctx: ActionContext) -> ActionPlan:
 
 
 async def execute_slow_query_log(ctx: ActionContext, plan: ActionPlan) -> ActionResult:
-    outcome = await ctx.actions.modify_db_parameter(plan.payload)
-    return ActionResult(outcome.done, f"slow_query_log: {outcome.summary}", ctx.clock())
+    lifecycle = plan.payload
+    outcome = await lifecycle.send()
+    summary = f"slow_query_log: {outcome.summary}"
+    if outcome.unknown:  # still being read back: the step waits for the lifecycle's final record
+        follow = lambda: until_final(lifecycle, lambda final: final in ("succeeded", "resolved: done"), ctx.clock)  # noqa: E731
+        return ActionResult(False, summary, ctx.clock(), follow=follow)
+    return ActionResult(outcome.done, summary, ctx.clock())
 
 
 FORCE_NEW_DEPLOYMENT = action(

@@ -2,7 +2,9 @@
 FAILED or the timeout, then runs the S29 checks over the settling time and writes the final audit record.
 
 It lives on the app's poller, not on a screen: the engineer can leave the rollback screen and the watch
-goes on; ``RolloutWatch.status`` (and ``line``) is what the dashboard and the screens show.
+goes on; ``RolloutWatch.status`` (and ``line``) is what the dashboard and the screens show. It ends on its
+own when DescribeServices keeps failing longer than ``[actions] silent_seconds`` ("unknown — AWS stopped
+answering"), and ``cancel()`` ends it on request; both are audited and free the next rollback.
 """
 
 from __future__ import annotations
@@ -45,6 +47,8 @@ class WatchPhase(str, Enum):
     NOT_VERIFIED = "checks failed"  # COMPLETED but a check failed or could not be measured
     FAILED = "rollout failed"  # FAILED, rolled back by the circuit breaker, or replaced
     TIMED_OUT = "timed out"
+    SILENT = "unknown — AWS stopped answering"  # DescribeServices failed for longer than the deadline
+    CANCELLED = "watch cancelled"  # the engineer stopped watching (ECS goes on)
 
     @property
     def finished(self) -> bool:
@@ -67,6 +71,7 @@ class RolloutStatus:
     completed_at: datetime | None = None
     settle_until: datetime | None = None
     error: str | None = None  # the newest failed poll, if any
+    silent_since: datetime | None = None  # the first failed poll of the current run of failures
 
     @property
     def finished(self) -> bool:
@@ -92,6 +97,7 @@ class RolloutStatus:
     def record(self) -> dict[str, Any]:
         return {
             "phase": self.phase.value,
+            "last_error": self.error,
             "rollout": self.judgement.text,
             "verdicts": [c.record() for c in self.checks],
         }
@@ -166,6 +172,18 @@ class RolloutWatch:
 
     # ---- one poll: I/O and the judgement; the final audit record is written here, before it shows ----
 
+    def cancel(self) -> RolloutStatus | None:
+        """Stop watching (ECS goes on): the final record says so and the next rollback is free."""
+        status = self.status
+        if status is None or status.finished:
+            return None
+        cancelled = replace(status, phase=WatchPhase.CANCELLED)
+        self._set(cancelled)
+        self._schedule_unregister_then(None)
+        loop = asyncio.get_running_loop()
+        loop.create_task(self._finish(cancelled))
+        return cancelled
+
     async def _fetch(self) -> RolloutStatus | None:
         status = self.status
         if status is None or status.finished:
@@ -174,9 +192,16 @@ class RolloutWatch:
         try:
             service = await self.gateway.describe_service(service_cfg.cluster, service_cfg.name)
         except AwsFailure as failure:
-            return replace(status, error=f"{failure.kind.value}: {failure.message}")
+            now = self.clock()
+            since = status.silent_since or now
+            status = replace(status, error=f"{failure.kind.value}: {failure.message}", silent_since=since)
+            if (now - since).total_seconds() >= self.config.actions.silent_seconds:
+                return await self._finish(replace(status, phase=WatchPhase.SILENT))
+            return status
         now = self.clock()
-        status = replace(status, service=service, error=None, new_events=self._new_events(service, status))
+        if self.status is not None and self.status.finished:  # cancelled while the call was out
+            return None
+        status = replace(status, service=service, error=None, silent_since=None, new_events=self._new_events(service, status))
         if status.phase is WatchPhase.ROLLING_OUT:
             judgement = judge_rollout(service, status.target, now)
             status = replace(status, judgement=judgement)
@@ -188,6 +213,10 @@ class RolloutWatch:
                 settle = timedelta(seconds=self.config.actions.settling_seconds)
                 status = replace(status, phase=WatchPhase.CHECKING, completed_at=now, settle_until=now + settle)
         if status.phase is WatchPhase.CHECKING:
+            # settling: the PRIMARY deployment must still be ours (a circuit breaker or another deploy may replace it)
+            judgement = judge_rollout(service, status.target, now)
+            if judgement.phase is RolloutPhase.FAILED:
+                return await self._finish(replace(status, judgement=judgement, phase=WatchPhase.FAILED))
             return await self._check(status, service, now)
         return status
 
@@ -221,6 +250,8 @@ class RolloutWatch:
             WatchPhase.NOT_VERIFIED: "not verified",
             WatchPhase.FAILED: "rollout failed",
             WatchPhase.TIMED_OUT: "rollout timed out",
+            WatchPhase.SILENT: "unknown — AWS stopped answering",
+            WatchPhase.CANCELLED: "watch cancelled",
         }[status.phase]
         try:
             await self.record(status.request, outcome, status.record())
@@ -233,7 +264,7 @@ class RolloutWatch:
         return tuple(e for e in service.events if e.created_at >= since)[:MAX_EVENTS]
 
     def _deliver(self, status: RolloutStatus | None) -> None:
-        if status is None:
+        if status is None or (self.status is not None and self.status.finished):
             return
         self._set(status)
         if status.finished:

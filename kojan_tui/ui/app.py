@@ -15,6 +15,7 @@ from textual.binding import Binding
 
 from kojan_tui.actions.audit_copy import audit_copy_for
 from kojan_tui.actions.audited import AuditedActions
+from kojan_tui.actions.lifecycle import Lifecycles, words
 from kojan_tui.aws.protocol import Gateway
 from kojan_tui.core.alerts import AlertTracker, AlertUpdate
 from kojan_tui.core.audit import AuditTrail
@@ -30,6 +31,7 @@ from kojan_tui.sources.dashboard import DashboardSources
 from kojan_tui.sources.poller import Poller
 from kojan_tui.sources.rollout import RolloutWatch
 from kojan_tui.store.database import LazyDatabase
+from kojan_tui.store.mutations import SqliteMutations
 from kojan_tui.ui.capabilities import PaletteCommand
 from kojan_tui.ui.commands import KojanCommands
 from kojan_tui.ui.notifier import AlertNotifier
@@ -98,8 +100,18 @@ class KojanApp(App[None]):
             self.poller,
             clock=self.now,
             state=lambda: self.services.state.current,
-            record=lambda request, outcome, extra: actions.record(request, outcome, **extra),
+            record=lambda request, outcome, extra: lifecycles.watch_ended(request, outcome, extra),
             on_change=lambda _status: self._publish("rollout"),
+        )
+        database = database or LazyDatabase(None)
+        lifecycles = Lifecycles(
+            actions,
+            clock=self.now,
+            store=SqliteMutations(database),
+            deploy_watch=rollout,
+            language=config.ui.language,
+            export_interval_s=config.actions.watch_seconds,
+            on_change=lambda: self._publish("lifecycles"),
         )
         self.services = AppServices(
             config=config,
@@ -109,9 +121,10 @@ class KojanApp(App[None]):
             state=StateChannel(self, DashboardState(data, view, AlertUpdate((), ()), self._app_context())),
             events=self.events,
             actions=actions,
-            database=database or LazyDatabase(None),
+            database=database,
             demo=demo,
             rollout=rollout,
+            lifecycles=lifecycles,
         )
         self.notifier = AlertNotifier(self, config.ui, self.events)
         self.kojan_themes = load_themes()
@@ -199,6 +212,23 @@ class KojanApp(App[None]):
             self.notify(warning, severity="warning", markup=False)
         if self.demo is not None:
             self._read_scenario()
+        self._resume_mutations()
+
+    @work(group="lifecycles-resume", exit_on_error=False)
+    async def _resume_mutations(self) -> None:
+        """What the last run left unfinished (a crash, kill or quit): shown, read back, settled or watched."""
+        lifecycles = self.services.lifecycles
+        assert lifecycles is not None
+        resumed = await lifecycles.resume()
+        if resumed:
+            language = self.config.ui.language
+            listed = "; ".join(make_visible(lc.describe) for lc in resumed)
+            text = words(
+                language,
+                f"前回の起動で終わっていない変更があります: {listed} — 状態を読み戻して確定します",
+                f"Unfinished from the last run: {listed} — reading the state back to settle it",
+            )
+            self.notify(text, severity="warning", markup=False, timeout=30)
 
     @work(thread=True, group="demo-scenario")
     def _read_scenario(self) -> None:
@@ -215,6 +245,8 @@ class KojanApp(App[None]):
         self._publish("context")
 
     async def on_unmount(self) -> None:
+        if self.services.lifecycles is not None:
+            await self.services.lifecycles.close()
         await self.poller.stop()
         if self.services.actions.copy is not None:
             await self.services.actions.copy.close()
@@ -223,6 +255,18 @@ class KojanApp(App[None]):
             await self.services.database.close()
 
     # ---- actions -------------------------------------------------------------------------------
+
+    async def action_quit(self) -> None:
+        """``q`` / ``ctrl+q``: with a mutation in flight or watched, ask first (it would be resumed at the next start)."""
+        from kojan_tui.ui.screens.quit_confirm import QuitConfirmation, unfinished_lines
+
+        lines = unfinished_lines(self.services)
+        if not lines:
+            self.exit()
+            return
+        if isinstance(self.screen, QuitConfirmation):
+            return
+        self.push_screen(QuitConfirmation(lines, self.config.ui.language), lambda leave: self.exit() if leave else None)
 
     async def action_refresh(self) -> None:
         await self.poller.refresh_now()

@@ -1,7 +1,7 @@
 """What the app hands to its screens and capabilities: no screen imports the app class.
 
 ``AppServices`` bundles the shared objects (config, gateway, clock, the log feed, the published state,
-the event bus, the audited actions); ``StateChannel`` is the one published ``DashboardState``.
+the event bus, the audited actions and the mutation lifecycles); ``StateChannel`` is the one published ``DashboardState``.
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ from textual.dom import DOMNode
 from textual.signal import Signal
 
 from kojan_tui.actions.audited import AuditedActions
+from kojan_tui.actions.lifecycle import Lifecycles
 from kojan_tui.aws.protocol import Gateway
 from kojan_tui.core.clock import Clock
 from kojan_tui.core.config import Config
@@ -52,6 +53,7 @@ class AppServices:
     database: LazyDatabase | None = None  # the SQLite home of runs, incidents, recordings
     demo: Any = None  # the embedded AWS of --demo (None against real AWS)
     rollout: RolloutWatch | None = None  # the rollout watch after a rollback / forced deployment (on the poller)
+    lifecycles: Lifecycles | None = None  # every mutation's lifecycle: the guard, the read back, the resume
     extensions: dict[str, Any] = field(default_factory=dict)  # what capabilities install (recorders, watches…)
 
     def context(self) -> AppContext:

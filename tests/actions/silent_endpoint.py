@@ -46,6 +46,7 @@ async def actions_on_a_silent_endpoint(tmp_path: Path) -> AsyncIterator[tuple[Au
         async with AwsGateway(settings, static_credentials=("k", "s")) as gw:
             actions = AuditedActions(gw, trail)
             actions._identity_arn = "arn:aws:iam::123456789012:user/oncall"  # no STS on this stub
+            actions._identity_at = float("inf")  # never asked again
             yield actions, trail, seen
     finally:
         server.shutdown()

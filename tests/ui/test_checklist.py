@@ -132,6 +132,25 @@ async def test_s27_archive_behind_the_typed_confirmation_watched_to_completed(tm
         assert outcomes == ["requested", "confirmed", "succeeded", "export completed"]
 
 
+async def test_leaving_the_checklist_does_not_stop_the_s27_export_watch(tmp_path):
+    fake = healthy_fake()
+    trail = AuditTrail(tmp_path / "audit.jsonl")
+    app = make_app(fake, config=config(), database=LazyDatabase(None), audit=trail)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await open_screen(app, pilot, "s27-start-of-month")
+        await pilot.press("a")
+        await until(pilot, lambda: isinstance(app.screen, ConfirmationDialog), "the confirmation")
+        await pilot.press(*"kojan-map-log-archive", "enter")
+        await until(pilot, lambda: isinstance(app.screen, ChecklistScreen), "back on the checklist")
+        await pilot.press("escape")  # leave the checklist while the export runs
+        await until(pilot, lambda: not isinstance(app.screen, ChecklistScreen), "the checklist closed")
+        task = fake.export_tasks[0]
+        fake.advance_export(task.id, "COMPLETED", "Completed successfully")
+        await until(pilot, lambda: trail.entries()[-1]["outcome"] == "export completed", "the export's final record")
+        assert trail.entries()[-1]["details"]["task_id"] == task.id
+        assert app.services.lifecycles.unfinished() == []
+
+
 async def test_s27_archive_is_refused_read_only(tmp_path):
     fake = healthy_fake()
     fake.read_only = True

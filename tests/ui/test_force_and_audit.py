@@ -8,7 +8,7 @@ from kojan_tui.core.audit import AuditTrail
 from kojan_tui.core.errors import AwsFailure, FailureKind
 from kojan_tui.ui.screens.audit_trail import AuditTrailScreen, open_audit_trail
 from kojan_tui.ui.widgets.confirmation import ConfirmationDialog
-from tests.ui.harness import confirm_deployment, healthy_fake, make_app, open_force_deployment_screen, plain, quiet_config
+from tests.ui.harness import confirm_deployment, healthy_fake, make_app, open_force_deployment_screen, plain, quiet_config, until
 
 SERVICE = "kojan-map-business"
 
@@ -96,10 +96,35 @@ async def test_force_deployment_cancelled_or_failed_says_so_and_starts_no_watch(
         await pilot.press("enter", *SERVICE, "escape")
         await pilot.pause()
         assert app.screen is screen and "Cancelled: nothing was sent" in plain(status.content)
-        assert [e["outcome"] for e in trail.entries()] == ["requested"]
+        await until(pilot, lambda: len(trail.entries()) == 2, "the final record")
+        assert [e["outcome"] for e in trail.entries()] == ["requested", "cancelled"]
         await confirm_deployment(app, pilot, SERVICE)
         assert app.screen is screen
         shown = plain(status.content)
         assert "✖ The forced deployment was not done" in shown and "not allowed: ecs:UpdateService" in shown
         assert fake.updates == [] and not app.services.rollout.active
         assert [e["outcome"] for e in trail.entries()][-1] == f"failed: {FailureKind.ACCESS_DENIED.value}"
+
+
+async def test_w_stops_watching_audited_and_frees_the_next_deployment(tmp_path) -> None:
+    from dataclasses import replace
+
+    from kojan_tui.core.config import ActionSettings
+
+    config = replace(quiet_config(language="en"), actions=ActionSettings(settling_seconds=600))
+    trail = AuditTrail(tmp_path / "audit.jsonl")
+    app = make_app(config=config, audit=trail)
+    async with app.run_test(size=(160, 48)) as pilot:
+        screen = await open_force_deployment_screen(app, pilot)
+        await confirm_deployment(app, pilot, SERVICE)
+        assert app.services.rollout.active
+        await pilot.press("w")
+        await until(pilot, lambda: trail.entries()[-1]["outcome"] == "watch cancelled", "the final record")
+        assert not app.services.rollout.active and app.services.lifecycles.deploy_blocked() is None
+        assert "Stopped watching (audited)" in plain(screen.query_one("#force-status").content)
+        await pilot.pause()
+        assert "WATCH CANCELLED" in plain(screen.query_one("#force-watch").content)
+        await pilot.press("w")
+        assert "No rollout is being watched." in plain(screen.query_one("#force-status").content)
+        await confirm_deployment(app, pilot, SERVICE)  # the next deployment may start
+        assert len(app.gateway.updates) == 2 and app.services.rollout.active

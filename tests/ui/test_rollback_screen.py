@@ -24,6 +24,7 @@ from tests.ui.harness import (
     quiet_config,
     refresh,
     try_every_way_to_confirm,
+    until,
 )
 
 ARN = "arn:aws:ecs:ap-northeast-1:123456789012:task-definition/kojan-map-business:{}"
@@ -152,7 +153,8 @@ async def test_escape_in_the_confirmation_sends_nothing(tmp_path) -> None:
         await pilot.pause()
         assert app.screen is screen and fake.updates == []
         assert "Cancelled: nothing was sent" in text_of(screen.query_one("#rollback-status", Static))
-        assert [e["outcome"] for e in trail.entries()] == ["requested"]
+        await until(pilot, lambda: len(trail.entries()) == 2, "the final record")
+        assert [e["outcome"] for e in trail.entries()] == ["requested", "cancelled"]  # never a lone "requested"
 
 
 async def test_read_only_shows_the_action_disabled_and_nothing_is_called(tmp_path) -> None:
@@ -199,7 +201,9 @@ async def test_the_s25_banner_shows_the_rollback_key(tmp_path) -> None:
         assert any(b.key == ROLLBACK_KEY and "rollback" in b.action for bs in app._bindings.key_to_bindings.values() for b in bs)
 
 
-async def test_an_unanswered_update_service_says_it_may_have_been_applied(tmp_path) -> None:
+async def test_an_unanswered_update_service_is_read_back_before_anything_is_said(tmp_path) -> None:
+    """The fake times out before applying it: the lifecycle reads the service back (still :3) and only then
+    says not done, with what it read; the request was sent once (the real "done" case: tests/actions)."""
     fake = fake_with_revisions()
     fake.failures["update_service"] = AwsFailure(FailureKind.TIMEOUT, "no answer within 15 s", operation="UpdateService")
     trail = AuditTrail(tmp_path / "audit.jsonl")
@@ -208,8 +212,10 @@ async def test_an_unanswered_update_service_says_it_may_have_been_applied(tmp_pa
         screen = await open_rollback(app, pilot)
         await confirm_deployment(app, pilot, SERVICE)
         status = text_of(screen.query_one("#rollback-status", Static))
-        assert "may have applied it" in status and "not done" not in status
-        assert trail.entries()[-1]["outcome"].startswith("unknown")
+        assert "read back: the PRIMARY deployment ecs-svc/primary runs kojan-map-business:3" in status
+        outcomes = [e["outcome"] for e in trail.entries()]
+        assert outcomes == ["requested", "confirmed", "unknown: timeout", "resolved: not done"]
+        assert fake.calls["update_service"] == 1 and not app.services.rollout.active
 
 
 async def test_no_second_deployment_starts_while_one_is_watched_on_either_screen(tmp_path) -> None:

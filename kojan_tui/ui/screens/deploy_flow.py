@@ -2,13 +2,15 @@
 
 A ``DeployFlowScreen`` subclass says which UpdateService it would send (``deployment()``: a ``Deployment``, or
 ``None`` once it has said why not); this base does the rest the same way for both: the dry run (``d``: the
-exact request, nothing sent), the typed confirmation (disabled in read-only mode; otherwise the request is
-audited before it opens), the audited UpdateService, the outcome on the status line, then the rollout watch
-(which outlives the screen) drawn live by ``RolloutView``.
+exact request, nothing sent), the typed confirmation (disabled in read-only mode), then the request's
+``MutationLifecycle`` (``kojan_tui.actions.lifecycle``): the guard, the audited UpdateService sent once, an
+unknown outcome read back, the rollout watch (which outlives the screen) drawn live by ``RolloutView``, and
+the final record. ``w`` stops watching (audited; ECS goes on).
 """
 
 from __future__ import annotations
 
+import asyncio
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -20,6 +22,7 @@ from textual.binding import Binding
 from textual.widgets import Static
 
 from kojan_tui.actions.audited import DeployOutcome, DeployRequest
+from kojan_tui.actions.lifecycle import MutationLifecycle, words
 from kojan_tui.core.logtext import make_visible
 from kojan_tui.core.state import DashboardState
 from kojan_tui.sources.rollout import RolloutStatus
@@ -75,6 +78,7 @@ class DeployFlowScreen(FramedModal[None]):
     BINDINGS = [
         Binding("escape", "close", "Close"),
         Binding("d", "dry_run", "Dry run"),
+        Binding("w", "stop_watch", "Stop watching"),
     ]
 
     def __init__(self, services: AppServices) -> None:
@@ -136,40 +140,64 @@ class DeployFlowScreen(FramedModal[None]):
         deployment = self.deployment()
         if deployment is None:
             return
-        watch = self.services.rollout
-        if watch is not None and watch.active:
-            self._status("A rollout is still being watched: wait for it to end before starting another.", error=True)
+        lifecycles = self.services.lifecycles
+        assert lifecycles is not None, "the app builds the lifecycles"
+        if blocked := lifecycles.deploy_blocked():
+            self._status(f"✖ {blocked}", error=True)
             return
         request = deployment.request
         reason = read_only_reason(self.services)
         what = deployment.what_happens()
         confirmation = Confirmation(deployment.title, what, request.service, deployment.confirm_label, reason)
-        if reason is None:
-            self._record_request(request)
+        # read-only: the dialog cannot confirm, nothing is planned or recorded; otherwise ``requested`` now
+        opening = None if reason is not None else asyncio.ensure_future(lifecycles.open(request))
+
+        async def send() -> DeployOutcome:
+            assert opening is not None
+            lifecycle = await opening
+            return await lifecycle.send()  # type: ignore[return-value]
+
         self.app.push_screen(
-            ConfirmationDialog(confirmation, lambda: self.services.actions.update_service(request)),
-            lambda outcome: self.after_confirmation(request, outcome),
+            ConfirmationDialog(confirmation, send if opening is not None else None),
+            lambda outcome: self.after_confirmation(request, outcome, opening),
         )
 
-    @work(group="deploy-audit")
-    async def _record_request(self, request: DeployRequest) -> None:
-        await self.services.actions.request(request)
-
-    def after_confirmation(self, request: DeployRequest, outcome: DeployOutcome | None) -> None:
+    def after_confirmation(
+        self, request: DeployRequest, outcome: DeployOutcome | None, opening: asyncio.Future[MutationLifecycle] | None
+    ) -> None:
         if outcome is None:
+            if opening is not None:
+                self._cancel(opening)
             self._status("Cancelled: nothing was sent.")
             return
         self.last_outcome = outcome
-        if outcome.unknown:  # sent, no readable answer: it may have been applied
+        if outcome.unknown:  # sent, no readable answer, not yet read back: it may have been applied
             self._status(f"⚠ The {self.NOUN}: {outcome.summary}", error=True)
             return
         if not outcome.done:
             self._status(f"✖ The {self.NOUN} was not done: {outcome.summary}", error=True)
             return
-        if self.services.rollout is not None:
-            self.services.rollout.start(request, outcome)
         audit = f" ⚠ {outcome.audit_error}" if outcome.audit_error else ""
         self._status(f"UpdateService accepted ({outcome.summary}); the rollout is watched (also after you leave).{audit}")
+        self.on_rollout(None)
+
+    @work(group="deploy-audit")
+    async def _cancel(self, opening: asyncio.Future[MutationLifecycle]) -> None:
+        await (await opening).cancel()
+
+    def action_stop_watch(self) -> None:
+        watch = self.services.rollout
+        language = self.services.config.ui.language
+        if watch is None or watch.cancel() is None:
+            self._status(words(language, "監視中のロールアウトはありません。", "No rollout is being watched."))
+            return
+        self._status(
+            words(
+                language,
+                "監視をやめました（監査ログに記録）。ECS 側のデプロイは続きます。",
+                "Stopped watching (audited). ECS goes on with the deployment.",
+            )
+        )
         self.on_rollout(None)
 
     def action_close(self) -> None:

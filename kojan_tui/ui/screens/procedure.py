@@ -21,7 +21,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Input, Static
 
 from kojan_tui.core.logtext import make_visible
-from kojan_tui.procedures.actions import ACTIONS, ActionContext, ActionResult, run_action
+from kojan_tui.procedures.actions import ACTIONS, ActionContext, ActionPlan, ActionResult, run_action
 from kojan_tui.procedures.activity import ProcedureActivity
 from kojan_tui.procedures.checks import CheckContext, Verdict
 from kojan_tui.procedures.loader import LoadResult, load_procedures
@@ -256,7 +256,8 @@ class ProcedureScreen(FramedModal[None]):
     @work(group="procedure-action", exclusive=True, exit_on_error=False)
     async def plan_action(self, step_id: str, action_id: str) -> None:
         spec = ACTIONS[action_id]
-        context = ActionContext(self.services.actions, self.services.gateway, self.services.config, self.services.clock)
+        services = self.services
+        context = ActionContext(services.actions, services.gateway, services.config, services.clock, services.lifecycles)
         try:
             plan = await spec.plan(context)
         except Exception as error:
@@ -275,10 +276,11 @@ class ProcedureScreen(FramedModal[None]):
         async def execute() -> ActionResult:
             return await run_action(plan, plan.phrase, spec, context)  # the dialog checked the typed text
 
-        self.app.push_screen(ConfirmationDialog(confirmation, execute), partial(self._acted, step_id, spec.title))
+        self.app.push_screen(ConfirmationDialog(confirmation, execute), partial(self._acted, step_id, spec.title, plan))
 
-    def _acted(self, step_id: str, title: str, result: ActionResult | None) -> None:
+    def _acted(self, step_id: str, title: str, plan: ActionPlan, result: ActionResult | None) -> None:
         if result is None:
+            self.run_worker(plan.cancel(), group="procedure-record", exit_on_error=False)  # its final record
             self.say(f"{title}: cancelled, nothing was sent")
             return
         self.say(result.summary + (" — watching it until it ends…" if result.follow else ""), error=not result.done)

@@ -21,6 +21,8 @@ PHASE_STYLE = {
     WatchPhase.NOT_VERIFIED: "bold red",
     WatchPhase.FAILED: "bold red",
     WatchPhase.TIMED_OUT: "bold red",
+    WatchPhase.SILENT: "bold magenta",
+    WatchPhase.CANCELLED: "bold yellow",
 }
 VERDICT_STYLE = {
     CheckVerdict.PASS: "green",
