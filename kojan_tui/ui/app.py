@@ -19,6 +19,7 @@ from kojan_tui.aws.protocol import Gateway
 from kojan_tui.core.alerts import AlertTracker, AlertUpdate
 from kojan_tui.core.audit import AuditTrail
 from kojan_tui.core.clock import Clock, utc_now
+from kojan_tui.core.endpoints import endpoint_label
 from kojan_tui.core.config import Config
 from kojan_tui.core.dashboard import DashboardData, build_view
 from kojan_tui.core.events import EventBus, alert_events
@@ -78,6 +79,7 @@ class KojanApp(App[None]):
         self.gateway = gateway
         self.demo = demo
         self.demo_scenario: str | None = "…" if demo is not None else None  # cached: demo.scenario is HTTP
+        self._endpoint = endpoint_label(gateway.endpoint_settings())  # the context bar's (None: AWS's own)
         self.now: Clock = clock or utc_now
         self.events = EventBus(on_error=lambda error: self.log.error(f"event listener: {error!r}"))
         self.alerts = AlertTracker(clear_after_seconds=config.alerts.clear_after_seconds)
@@ -175,6 +177,8 @@ class KojanApp(App[None]):
             read_only=self.read_only,
             demo_scenario=self.demo_scenario,
             window=self.sources.window,
+            config_source=self.config.source,
+            endpoint=self._endpoint,
         )
 
     def _internal_error(self, name: str, error: BaseException) -> None:
