@@ -9,16 +9,16 @@ import errno
 import fcntl
 import json
 import os
-import re
 import stat
 import threading
 from collections import deque
 from datetime import UTC, datetime
 from pathlib import Path
 
+from kojan_tui.core.secret_rule import is_secret_name, mask_text
+
 AUDIT_FILENAME = "audit.jsonl"
 REDACTED = "<redacted>"
-_SECRET_KEY = re.compile(r"secret|password|passwd|token|credential|private.?key|api.?key|access.?key", re.IGNORECASE)
 
 
 def default_audit_path() -> Path:
@@ -28,11 +28,14 @@ def default_audit_path() -> Path:
 
 
 def redact(details: object) -> object:
-    """A copy of ``details`` with the value of every secret-looking key replaced by ``REDACTED``."""
+    """A copy of ``details`` with the value of every secret-named key replaced by ``REDACTED`` and the
+    credential-shaped parts of every string masked (the one rule, ``core.secret_rule``)."""
     if isinstance(details, dict):
-        return {str(k): REDACTED if _SECRET_KEY.search(str(k)) else redact(v) for k, v in details.items()}
+        return {str(k): REDACTED if is_secret_name(str(k)) else redact(v) for k, v in details.items()}
     if isinstance(details, (list, tuple)):
         return [redact(v) for v in details]
+    if isinstance(details, str):
+        return mask_text(details)
     return details
 
 
@@ -66,8 +69,8 @@ class AuditTrail:
         entry = {
             "ts": (now or datetime.now(UTC)).astimezone(UTC).isoformat(timespec="milliseconds"),
             "action": action,
-            "target": target,
-            "outcome": outcome,
+            "target": mask_text(target),
+            "outcome": mask_text(outcome),
             "identity": identity_arn,
             "details": redact(details or {}),
         }

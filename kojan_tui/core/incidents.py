@@ -17,6 +17,9 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
 
+from kojan_tui.core.logtext import make_visible
+from kojan_tui.core.secret_rule import mask_text
+
 ER_HEADER = ("管理番号", "テスト項目管理番号", "モジュール名", "障害状況", "障害対処内容", "トラブル分類")
 ER_HEADER_EN = ("Record", "Test item", "Module", "What failed", "What was done", "Classification")
 _ER_ID = re.compile(r"^ER-(\d{3,})$")
@@ -135,15 +138,15 @@ def append_er_row(path: Path, record: IncidentRecord) -> None:
 def markdown_report(record: IncidentRecord) -> str:
     """The full write-up: the guide's fields, then the timeline, in UTC."""
     lines = [
-        f"# {record.record_id}: {record.title or record.what_failed or 'incident'}",
+        f"# {record.record_id}: {_line(record.title or record.what_failed or 'incident')}",
         "",
         f"- Opened: {_utc(record.opened_at)}",
         f"- Closed: {_utc(record.closed_at) if record.closed_at else 'open'}",
-        f"- {ER_HEADER[1]} (test item): {record.test_item or '—'}",
-        f"- {ER_HEADER[2]} (module): {record.module or '—'}",
-        f"- {ER_HEADER[3]} (what failed): {record.what_failed or '—'}",
-        f"- {ER_HEADER[4]} (what was done): {record.what_was_done or '—'}",
-        f"- {ER_HEADER[5]} (classification): {record.classification or '—'}",
+        f"- {ER_HEADER[1]} (test item): {_line(record.test_item) or '—'}",
+        f"- {ER_HEADER[2]} (module): {_line(record.module) or '—'}",
+        f"- {ER_HEADER[3]} (what failed): {_line(record.what_failed) or '—'}",
+        f"- {ER_HEADER[4]} (what was done): {_line(record.what_was_done) or '—'}",
+        f"- {ER_HEADER[5]} (classification): {_line(record.classification) or '—'}",
         "",
         "## Timeline (UTC)",
         "",
@@ -162,8 +165,14 @@ def _cells(line: str) -> list[str]:
     return [c.strip().replace("\\|", "|") for c in re.split(r"(?<!\\)\|", inner)]
 
 
-def _cell(text: str) -> str:
-    return " ".join(str(text).split()).replace("|", "\\|")
+def _cell(text: object) -> str:
+    """AWS and user text as an export holds it: secrets masked (the one rule), one line, control characters
+    made visible, pipes escaped."""
+    return _line(text).replace("|", "\\|")
+
+
+def _line(text: object) -> str:
+    return make_visible(" ".join(mask_text(str(text)).split()))
 
 
 def _utc(moment: datetime | None) -> str:
