@@ -126,7 +126,9 @@ def test_lookup_order(tmp_path):
     assert choose_config(str(explicit), cwd, user_path=user, store=store).path == explicit
     assert choose_config("../elsewhere.toml", cwd, user_path=user, store=store).path == cwd / "../elsewhere.toml"
     remembered = json.loads(store.read_text())
-    assert list(remembered) == [str((cwd / "config.toml").resolve())] and len(remembered[str((cwd / "config.toml").resolve())]) == 64
+    assert (
+        list(remembered) == [str((cwd / "config.toml").resolve())] and len(remembered[str((cwd / "config.toml").resolve())]) == 64
+    )
     assert stat.S_IMODE(store.stat().st_mode) == 0o600 and stat.S_IMODE(store.parent.stat().st_mode) == 0o700
 
 

@@ -59,9 +59,7 @@ def trust_config(path: str | Path, *, cwd: Path, store: Path | None = None) -> P
     return target
 
 
-def choose_config(
-    explicit: str | None, cwd: Path, *, user_path: Path | None = None, store: Path | None = None
-) -> ConfigChoice:
+def choose_config(explicit: str | None, cwd: Path, *, user_path: Path | None = None, store: Path | None = None) -> ConfigChoice:
     """The one lookup order: ``--config PATH`` (must exist), a trusted ``./config.toml``, the user config dir."""
     if explicit is not None:
         path = Path(explicit).expanduser()
@@ -81,8 +79,7 @@ def choose_config(
             return ConfigChoice(local, "trusted")
         why = "changed since you trusted it" if remembered is not None else "not trusted"
         notice = (
-            f"kojan-tui: ignoring {local} ({why}); use it with --config {local}, "
-            f"or trust it once with --trust-config {local}"
+            f"kojan-tui: ignoring {local} ({why}); use it with --config {local}, or trust it once with --trust-config {local}"
         )
     user = user_path or user_config_path()
     if user.is_file():
@@ -95,4 +92,3 @@ def _hash_or_none(path: Path) -> str | None:
         return content_hash(path)
     except OSError:
         return None
-

@@ -65,7 +65,9 @@ def test_names_and_values_decide():
 def definition(revision: int, password: str, url_password: str) -> TaskDefinition:
     env = (("APP_ENV", "production"), ("DATABASE_URL", f"mysql://admin:{url_password}@db/x"), ("DB_PASS", password))
     container = ContainerDefinition("business", "repo/business:v1", env)
-    return TaskDefinition(f"arn:aws:ecs:ap-northeast-1:1:task-definition/kojan-map-business:{revision}", "f", revision, (container,))
+    return TaskDefinition(
+        f"arn:aws:ecs:ap-northeast-1:1:task-definition/kojan-map-business:{revision}", "f", revision, (container,)
+    )
 
 
 def test_the_rollback_diff_masks_both_kinds():

@@ -34,7 +34,9 @@ def revision(rev: int, password: str, url_password: str) -> TaskDefinition:
         ("DB_PASS", password),
     )
     image = f"123456789012.dkr.ecr.ap-northeast-1.amazonaws.com/kojan-map/business:v1.{rev}"
-    return TaskDefinition(ARN.format(rev), "kojan-map-business", rev, (ContainerDefinition("business", image, env),), registered_at=b.NOW)
+    return TaskDefinition(
+        ARN.format(rev), "kojan-map-business", rev, (ContainerDefinition("business", image, env),), registered_at=b.NOW
+    )
 
 
 def leaky_fake():

@@ -11,9 +11,9 @@ from textual.binding import Binding
 
 from kojan_tui.core.levels import Level
 from kojan_tui.core.logtext import make_visible
-from kojan_tui.core.secret_rule import mask_text
 from kojan_tui.core.models import ScalingActivity, ServiceSnapshot, TaskDefinition
 from kojan_tui.core.readings import TargetHealth
+from kojan_tui.core.secret_rule import mask_text
 from kojan_tui.core.verdict import ServiceVerdict, image_tag, task_definition_label
 from kojan_tui.ui.widgets.status_base import StatusWidget, visible
 
