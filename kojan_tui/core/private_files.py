@@ -13,15 +13,12 @@ FILE_MODE, DIR_MODE = 0o600, 0o700
 _NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
 
 
-def private_dir(path: Path) -> Path:
-    """``path`` created (with parents) as 0700; an existing directory the user owns is tightened to 0700.
-
-    A symlink in place of the directory is refused (``OSError``)."""
+def private_dir(path: Path, *, tighten_existing: bool = True) -> Path:
+    """``path`` created (with parents) as 0700; an existing directory the user owns is tightened to 0700
+    (``tighten_existing``: the app's state dir yes, a directory of the user's repository no)."""
     path.mkdir(parents=True, exist_ok=True, mode=DIR_MODE)
-    if path.is_symlink():
-        raise OSError(f"{path} is a symlink; refusing to write through it")
     info = path.stat()
-    if info.st_uid == os.getuid() and stat.S_IMODE(info.st_mode) & 0o077:
+    if tighten_existing and info.st_uid == os.getuid() and stat.S_IMODE(info.st_mode) & 0o077:
         with contextlib.suppress(OSError):
             path.chmod(DIR_MODE)
     return path
@@ -39,19 +36,19 @@ def tighten(path: Path) -> None:
         path.chmod(FILE_MODE)
 
 
-def create_exclusive(path: Path, data: str | bytes) -> Path:
+def create_exclusive(path: Path, data: str | bytes, *, tighten_dir: bool = True) -> Path:
     """Write a new file; ``FileExistsError`` if anything (a file, a symlink) is already at ``path``."""
-    private_dir(path.parent)
+    private_dir(path.parent, tighten_existing=tighten_dir)
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | _NOFOLLOW, FILE_MODE)
     with os.fdopen(fd, "wb") as handle:
         handle.write(data.encode("utf-8") if isinstance(data, str) else data)
     return path
 
 
-def write_private_atomically(path: Path, data: str | bytes) -> Path:
+def write_private_atomically(path: Path, data: str | bytes, *, tighten_dir: bool = True) -> Path:
     """Replace ``path`` on purpose: a 0600 temporary file in the same directory renamed over it (a symlink at
     ``path`` is replaced, never followed)."""
-    private_dir(path.parent)
+    private_dir(path.parent, tighten_existing=tighten_dir)
     fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
         with os.fdopen(fd, "wb") as handle:
@@ -67,9 +64,9 @@ def write_private_atomically(path: Path, data: str | bytes) -> Path:
     return path
 
 
-def open_append_private(path: Path):
+def open_append_private(path: Path, *, tighten_dir: bool = True):
     """A file opened for appending (created 0600), never through a symlink; loose permissions tightened."""
-    private_dir(path.parent)
+    private_dir(path.parent, tighten_existing=tighten_dir)
     tighten(path)
     fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT | _NOFOLLOW, FILE_MODE)
     return os.fdopen(fd, "a", encoding="utf-8")

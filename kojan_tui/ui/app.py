@@ -19,9 +19,9 @@ from kojan_tui.aws.protocol import Gateway
 from kojan_tui.core.alerts import AlertTracker, AlertUpdate
 from kojan_tui.core.audit import AuditTrail
 from kojan_tui.core.clock import Clock, utc_now
-from kojan_tui.core.endpoints import endpoint_label
 from kojan_tui.core.config import Config
 from kojan_tui.core.dashboard import DashboardData, build_view
+from kojan_tui.core.endpoints import endpoint_label
 from kojan_tui.core.events import EventBus, alert_events
 from kojan_tui.core.freshness import SourceFreshness
 from kojan_tui.core.logtext import make_visible
@@ -33,6 +33,7 @@ from kojan_tui.sources.rollout import RolloutWatch
 from kojan_tui.store.database import LazyDatabase
 from kojan_tui.ui.capabilities import PaletteCommand
 from kojan_tui.ui.commands import KojanCommands
+from kojan_tui.ui.error_policy import ErrorPolicy, database_problem_text, strict_errors
 from kojan_tui.ui.notifier import AlertNotifier
 from kojan_tui.ui.registry import CAPABILITIES
 from kojan_tui.ui.screens.dashboard import DashboardScreen
@@ -80,6 +81,9 @@ class KojanApp(App[None]):
         self.demo = demo
         self.demo_scenario: str | None = "…" if demo is not None else None  # cached: demo.scenario is HTTP
         self._endpoint = endpoint_label(gateway.endpoint_settings())  # the context bar's (None: AWS's own)
+        self.error_policy = ErrorPolicy(language=config.ui.language)
+        database = database or LazyDatabase(None)
+        database.on_problem = self._database_problem
         self.now: Clock = clock or utc_now
         self.events = EventBus(on_error=lambda error: self.log.error(f"event listener: {error!r}"))
         self.alerts = AlertTracker(clear_after_seconds=config.alerts.clear_after_seconds)
@@ -111,7 +115,7 @@ class KojanApp(App[None]):
             state=StateChannel(self, DashboardState(data, view, AlertUpdate((), ()), self._app_context())),
             events=self.events,
             actions=actions,
-            database=database or LazyDatabase(None),
+            database=database,
             demo=demo,
             rollout=rollout,
         )
@@ -190,6 +194,43 @@ class KojanApp(App[None]):
         """A warning from a background job (the audit copy): AWS text shown as text, never as markup."""
         self.log.warning(text)
         self.notify(make_visible(text), severity="warning", markup=False, timeout=10)
+
+    # ---- the one error policy (ui/error_policy.py) -------------------------------------------------
+
+    def _handle_exception(self, error: Exception) -> None:
+        """Textual's hook for an exception nothing caught (a worker, a handler, a render): shown, logged once,
+        the app goes on. Before the app runs, or under ``KOJAN_STRICT_ERRORS=1`` (tests), Textual's exit."""
+        if strict_errors() or not self.is_running:
+            super()._handle_exception(error)
+            return
+        shown = self.error_policy.handle(error)
+        if shown is not None:
+            self.notify(shown, severity="error", markup=False, timeout=15)
+
+    async def _dispatch_message(self, message: Any) -> None:
+        """Textual ends a message loop on the first exception from a handler: the app's own loop (its callbacks
+        and handlers) survives instead, under the policy above."""
+        try:
+            await super()._dispatch_message(message)
+        except Exception as error:
+            if strict_errors() or not self.is_running:
+                raise
+            self._handle_exception(error)
+
+    def _database_problem(self, problem: str) -> None:
+        """The database file cannot be used (corrupt, newer schema, unreadable): named, untouched, run goes on."""
+        self.log.error(f"database: {problem}")
+        self.notify(database_problem_text(problem, self.config.ui.language), severity="error", markup=False, timeout=20)
+
+    def _fatal_error(self) -> None:
+        """Textual's fatal exit, with a crash dump that never prints local variables (they can hold secrets)."""
+        from rich.segment import Segments
+        from rich.traceback import Traceback
+
+        self.bell()
+        dump = Traceback(show_locals=False, width=None)
+        self._exit_renderables.append(Segments(self.console.render(dump, self.console.options)))
+        self._close_messages_no_wait()
 
     # ---- lifecycle -----------------------------------------------------------------------------
 

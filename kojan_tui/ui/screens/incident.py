@@ -138,7 +138,11 @@ class IncidentScreen(FramedModal[None]):
 
     @work(exclusive=True, group="incident-action")
     async def action_start(self) -> None:
-        record = await self.recorder.start()
+        try:
+            record = await self.recorder.start()
+        except (ErFileError, OSError) as error:  # a malformed er.md: named with its path, left untouched
+            self.say(cannot_start(error, self.services.config.ui.language), error=True)
+            return
         self.say(f"{record.record_id} started: alerts, S25 reasons, actions and steps now go on its timeline.")
         self.reload()
 
@@ -189,6 +193,16 @@ class IncidentScreen(FramedModal[None]):
         self.dismiss(None)
 
 
+CANNOT_START = {
+    "en": "No incident started: {error} — the file is left untouched; fix it (or set [incidents] er_md_path).",
+    "ja": "インシデントを開始できません: {error} — ファイルは変更していません。修正するか [incidents] er_md_path を設定してください。",
+}
+
+
+def cannot_start(error: BaseException, language: str) -> str:
+    return CANNOT_START.get(language, CANNOT_START["en"]).format(error=make_visible(str(error)))
+
+
 def install(app) -> None:
     services: AppServices = app.services
     config = services.config.incidents
@@ -204,8 +218,14 @@ def install(app) -> None:
     services.state.subscribe(app, recorder.on_state)
     app.run_worker(recorder.resume(), group="incident-resume", exit_on_error=False)
 
+    async def start_for(title: str) -> None:
+        try:
+            await recorder.start(title)
+        except (ErFileError, OSError) as error:
+            app.notify(cannot_start(error, services.config.ui.language), severity="error", markup=False, timeout=15)
+
     def emergency(event: EmergencyStarted) -> None:  # S24: starting the emergency flow opens an incident
-        app.run_worker(recorder.start(event.title), group="incident-start", exit_on_error=False)
+        app.run_worker(start_for(event.title), group="incident-start", exit_on_error=False)
 
     services.events.subscribe(EmergencyStarted, emergency)
 
