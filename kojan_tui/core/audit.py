@@ -15,6 +15,7 @@ from collections import deque
 from datetime import UTC, datetime
 from pathlib import Path
 
+from kojan_tui.core.private_files import FILE_MODE, private_dir
 from kojan_tui.core.secret_rule import is_secret_name, mask_text
 
 AUDIT_FILENAME = "audit.jsonl"
@@ -76,7 +77,7 @@ class AuditTrail:
         }
         line = encode_entry(entry) + "\n"
         with self._lock:
-            self.path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+            private_dir(self.path.parent)  # 0700, tightened when it was looser
             fd = self._open(os.O_RDWR | os.O_APPEND | os.O_CREAT)
             try:
                 fcntl.flock(fd, fcntl.LOCK_EX)  # another kojan-tui appending at once waits: whole lines only
@@ -113,9 +114,12 @@ class AuditTrail:
             if error.errno == errno.EISDIR:
                 raise AuditPathError(errno.EISDIR, "the audit trail is a directory, not a file", str(self.path)) from None
             raise
-        if not stat.S_ISREG(os.fstat(fd).st_mode):
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
             os.close(fd)
             raise AuditPathError(errno.EINVAL, "the audit trail is not a regular file", str(self.path))
+        if stat.S_IMODE(info.st_mode) & 0o077 and flags & (os.O_WRONLY | os.O_RDWR):
+            os.fchmod(fd, FILE_MODE)  # an existing trail with loose permissions is tightened to 0600
         return fd
 
 

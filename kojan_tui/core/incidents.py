@@ -12,12 +12,14 @@ Exports are a row appended to it and a full Markdown report with the timeline.
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
 
 from kojan_tui.core.logtext import make_visible
+from kojan_tui.core.private_files import create_exclusive
 from kojan_tui.core.secret_rule import mask_text
 
 ER_HEADER = ("管理番号", "テスト項目管理番号", "モジュール名", "障害状況", "障害対処内容", "トラブル分類")
@@ -124,12 +126,15 @@ def append_er_row(path: Path, record: IncidentRecord) -> None:
     numbers = read_er_numbers(path)  # validates first: a malformed file is never written to
     if record.number in numbers:
         raise ErFileError(path, None, f"{record.record_id} is already in the file")
-    if not path.exists():
+    if not path.exists():  # created exclusively, 0600 (a file that appeared meanwhile is never overwritten)
         header = "| " + " | ".join(ER_HEADER) + " |\n|" + "---|" * len(ER_HEADER) + "\n"
-        path.write_text(header + er_row(record) + "\n", encoding="utf-8")
+        create_exclusive(path, header + er_row(record) + "\n", tighten_dir=False)
         return
+    if path.is_symlink():
+        raise ErFileError(path, None, "is a symbolic link; refusing to write through it")
     existing = path.read_bytes()
-    with path.open("a", encoding="utf-8") as out:
+    fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_NOFOLLOW | os.O_CLOEXEC)
+    with os.fdopen(fd, "a", encoding="utf-8") as out:
         if existing and not existing.endswith(b"\n"):
             out.write("\n")
         out.write(er_row(record) + "\n")
