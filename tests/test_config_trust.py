@@ -3,9 +3,11 @@ for every way an endpoint is set; --check says which config, endpoint and mode a
 
 from __future__ import annotations
 
+import asyncio
 import json
 import stat
 import threading
+import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
@@ -183,3 +185,47 @@ def test_cli_refuses_a_plaintext_endpoint_from_the_aws_profile(isolated_dirs, mo
     assert cli.main(["--profile", "prod", "--check"]) == 2
     err = capsys.readouterr().err.strip()
     assert err.startswith("config error in endpoint_url of profile prod in the AWS config file: 'http://10.0.0.9:8080'")
+
+
+def test_the_app_started_in_a_hostile_directory_sends_it_nothing_until_trusted(
+    seeded_aws, hostile_server, isolated_dirs, monkeypatch, capsys
+):
+    """The real command (config lookup, gateway, app and its polls), headless: the hostile endpoint hears
+    nothing; the user's own endpoint is polled; the top line names config, endpoint and mode."""
+    from kojan_tui.ui.app import KojanApp
+    from kojan_tui.ui.widgets.context_bar import ContextBar
+
+    monkeypatch.setenv("AWS_ENDPOINT_URL", seeded_aws.endpoint)
+    monkeypatch.setenv("AWS_MAX_ATTEMPTS", "1")
+    (isolated_dirs / "config.toml").write_text(f'[aws]\nendpoint_url = "{hostile_server.url}"\nmax_attempts = 1\n')
+    original, seen = KojanApp.run_async, {}
+
+    async def headless(self, **_kwargs):
+        async def exit_once_polled() -> None:
+            def bar() -> str:
+                found = self.screen.query(ContextBar)
+                return found.first().render().plain if found else ""
+
+            deadline = time.monotonic() + 30
+            while (sum(self.gateway.requests.values()) < 5 or "chart" not in bar()) and time.monotonic() < deadline:
+                await asyncio.sleep(0.05)  # a condition, polled: the app's own requests and its top line
+            seen["requests"], seen["bar"] = sum(self.gateway.requests.values()), bar()
+            self.exit()
+
+        watcher = asyncio.create_task(exit_once_polled())
+        try:
+            return await original(self, headless=True, size=(200, 48))
+        finally:
+            watcher.cancel()
+
+    monkeypatch.setattr(KojanApp, "run_async", headless)
+    assert cli.main([]) == 0
+    assert seen["requests"] >= 5 and hostile_server.count == 0
+    assert "READ-WRITE" in seen["bar"] and "config: defaults" in seen["bar"]
+    assert f"endpoint {seeded_aws.endpoint} (from AWS_ENDPOINT_URL)" in seen["bar"]
+    assert "ignoring" in capsys.readouterr().err
+
+    assert cli.main(["--trust-config", "config.toml"]) == 0
+    assert cli.main([]) == 0
+    assert hostile_server.count > 0 and f"endpoint {hostile_server.url}" in seen["bar"]
+    assert f"config {isolated_dirs / 'config.toml'}" in seen["bar"]
