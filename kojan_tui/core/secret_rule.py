@@ -13,11 +13,15 @@ from collections.abc import Iterable
 MASK = "••••••"
 _SECRET_WORDS = "PASSWORD|PASSWD|PASS|PWD|SECRET|TOKEN|KEY|CREDENTIAL|PRIVATE|AUTH|SESSION|COOKIE|SIGNATURE|SALT|DSN|CERT"
 _SECRET_NAME = re.compile(_SECRET_WORDS, re.IGNORECASE)
+# A setting about a secret, not the secret: its lifetime, length or switch (S20 judges OAUTH_TOKEN_TTL).
+_ABOUT_A_SECRET = re.compile(
+    r"[_.-](?:TTL|TIMEOUT|SECONDS|MINUTES|HOURS|DAYS|EXPIRY|EXPIRES_IN|LIFETIME|LENGTH|ENABLED)$", re.IGNORECASE
+)
 
 # Substrings of free text that are credentials whatever they are called.
 _URL_USERINFO = re.compile(r"(?P<head>\b[a-z][a-z0-9+.-]*://[^/\s:@]*:)(?P<password>[^/\s@]+)(?P<at>@)", re.IGNORECASE)
 _ASSIGNED = re.compile(  # name=value (env, query strings, logfmt) and "name": "value" (JSON)
-    rf"(?P<head>\b[\w.-]*(?:{_SECRET_WORDS})[\w.-]*(?:\s*=\s*|[\"']\s*:\s*))"
+    rf"(?P<head>\b(?P<name>[\w.-]*(?:{_SECRET_WORDS})[\w.-]*)(?:\s*=\s*|[\"']\s*:\s*))"
     r"(?P<value>\"[^\"]*\"?|'[^']*'?|[^\s\"',;&}(•][^\s\"',;&}]*)",  # "(from Secrets Manager)": a note, not a value
     re.IGNORECASE,
 )
@@ -32,7 +36,7 @@ _WHOLE = (
 
 def is_secret_name(name: str) -> bool:
     """The name of a variable, key or field says it holds a secret."""
-    return _SECRET_NAME.search(name) is not None
+    return _SECRET_NAME.search(name) is not None and _ABOUT_A_SECRET.search(name) is None
 
 
 def looks_like_credential(value: str) -> bool:
@@ -55,6 +59,8 @@ def mask_text(text: str) -> str:
 
 
 def _mask_assigned(match: re.Match[str]) -> str:
+    if not is_secret_name(match["name"]):
+        return match[0]
     quote = match["value"][0] if match["value"][0] in "\"'" else ""
     return match["head"] + quote + MASK + quote
 

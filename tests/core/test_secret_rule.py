@@ -47,6 +47,7 @@ def test_credential_shaped_parts_are_masked(text, expected):
         "sha256:0f3c2a9e1b7d4c6a8e2f0b1d3c5a7e9f0b2d4c6a8e0f1b3d5c7a9e1f3b5d7c9a",
         "GET /api/v1/key-points 200",
         "JWT_SECRET = (from Secrets Manager)",
+        "OAUTH_TOKEN_TTL = 168h (168 h): longer than the guide's 24 h",
     ],
 )
 def test_ordinary_text_is_left_alone(text):
@@ -56,7 +57,7 @@ def test_ordinary_text_is_left_alone(text):
 def test_names_and_values_decide():
     for name in ("DB_PASS", "DB_PASSWORD", "JWT_SECRET", "API_KEY", "GITHUB_TOKEN", "aws_session_token", "AUTH_HEADER"):
         assert is_secret_name(name), name
-    for name in ("APP_ENV", "DB_HOST", "DB_PORT", "DB_MAX_OPEN_CONNS", "LOG_LEVEL"):
+    for name in ("APP_ENV", "DB_HOST", "DB_PORT", "DB_MAX_OPEN_CONNS", "LOG_LEVEL", "OAUTH_TOKEN_TTL", "SESSION_TIMEOUT"):
         assert not is_secret_name(name), name
     assert is_secret("DATABASE_URL", "mysql://admin:pw@db/x") and not is_secret("DATABASE_URL", "mysql://db/x")
     assert mask_value("DB_PASS", "x") == MASK and mask_value("DATABASE_URL", "mysql://a:b@h/x") == f"mysql://a:{MASK}@h/x"
