@@ -33,7 +33,7 @@ from kojan_tui.sources.rollout import RolloutWatch
 from kojan_tui.store.database import LazyDatabase
 from kojan_tui.ui.capabilities import PaletteCommand
 from kojan_tui.ui.commands import KojanCommands
-from kojan_tui.ui.error_policy import ErrorPolicy, database_problem_text, strict_errors
+from kojan_tui.ui.error_policy import ErrorPolicy, SurvivesHandlerErrors, database_problem_text, strict_errors
 from kojan_tui.ui.notifier import AlertNotifier
 from kojan_tui.ui.registry import CAPABILITIES
 from kojan_tui.ui.screens.dashboard import DashboardScreen
@@ -50,7 +50,7 @@ class Demo(Protocol):
     def set_scenario(self, name: str) -> None: ...  # blocking HTTP
 
 
-class KojanApp(App[None]):
+class KojanApp(SurvivesHandlerErrors, App[None]):
     CSS_PATH = "app.tcss"
     TITLE = "kojan-tui"
     COMMANDS = App.COMMANDS | {KojanCommands}
@@ -206,16 +206,6 @@ class KojanApp(App[None]):
         shown = self.error_policy.handle(error)
         if shown is not None:
             self.notify(shown, severity="error", markup=False, timeout=15)
-
-    async def _dispatch_message(self, message: Any) -> None:
-        """Textual ends a message loop on the first exception from a handler: the app's own loop (its callbacks
-        and handlers) survives instead, under the policy above."""
-        try:
-            await super()._dispatch_message(message)
-        except Exception as error:
-            if strict_errors() or not self.is_running:
-                raise
-            self._handle_exception(error)
 
     def _database_problem(self, problem: str) -> None:
         """The database file cannot be used (corrupt, newer schema, unreadable): named, untouched, run goes on."""

@@ -12,6 +12,7 @@ import os
 import time
 import traceback
 from dataclasses import dataclass, field
+from typing import Any
 
 from kojan_tui.core.logtext import make_visible
 from kojan_tui.core.secret_rule import mask_text
@@ -58,6 +59,20 @@ class ErrorPolicy:
             return None
         self._shown_at[key] = now
         return self.message(error)
+
+
+class SurvivesHandlerErrors:
+    """A mixin for the app and its screens: Textual ends a message loop on the first exception from a handler
+    or callback; this one hands it to the policy (``app._handle_exception``) and keeps the loop running."""
+
+    async def _dispatch_message(self, message: Any) -> None:
+        try:
+            await super()._dispatch_message(message)  # type: ignore[misc]
+        except Exception as error:
+            app = self.app  # type: ignore[attr-defined]
+            if strict_errors() or not app.is_running:
+                raise
+            app._handle_exception(error)
 
 
 def strict_errors() -> bool:

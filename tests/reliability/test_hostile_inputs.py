@@ -200,3 +200,27 @@ def test_the_message_in_both_languages():
         en, ja = ErrorPolicy(language="en").message(error), ErrorPolicy(language="ja").message(error)
     assert en.startswith("Internal error (test_hostile_inputs.py:") and f"mysql://admin:{MASK}@db/x" in en
     assert ja.startswith("内部エラー（test_hostile_inputs.py:") and "\x1b" not in ja
+
+
+async def test_a_screen_whose_handler_raised_keeps_handling_messages(monkeypatch):
+    from kojan_tui.ui.screens.help import HelpScreen
+
+    monkeypatch.delenv("KOJAN_STRICT_ERRORS")
+    app = make_app(config=quiet_config(language="ja"), database=LazyDatabase(None))
+    ran: list[str] = []
+
+    def broken() -> None:
+        raise ZeroDivisionError("in a screen callback")
+
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("question_mark")
+        await until(pilot, lambda: isinstance(app.screen, HelpScreen), "the help screen")
+        screen = app.screen
+        screen.call_later(broken)
+        await until(pilot, lambda: len(app.error_policy.handled) == 1, "the error handled")
+        screen.call_later(lambda: ran.append("after"))  # the screen's own loop still runs
+        await until(pilot, lambda: ran == ["after"], "the screen's next callback")
+        assert any(n.startswith("内部エラー（") and "ZeroDivisionError" in n for n in notes(app))
+        await pilot.press("escape")
+        await until(pilot, lambda: not isinstance(app.screen, HelpScreen), "the help screen closed by its key")
+        assert app.is_running
