@@ -45,6 +45,18 @@ def register(migration: Migration) -> None:
         MIGRATIONS.append(migration)
 
 
+def _register_every_feature() -> None:
+    """Import every store module (each registers its migrations at import), e.g. in a process that only
+    uses checklists: otherwise the incidents' migration would look like one from a newer version."""
+    import importlib
+    import pkgutil
+
+    import kojan_tui.store as package
+
+    for module in pkgutil.iter_modules(package.__path__):
+        importlib.import_module(f"{package.__name__}.{module.name}")
+
+
 def default_database_path(demo: bool = False) -> Path:
     import platformdirs
 
@@ -68,6 +80,8 @@ class Database:
     async def open(cls, path: Path | str, migrations: list[Migration] | None = None) -> Database:
         """Open (creating and migrating) the database at ``path``; ``MEMORY`` for one in memory."""
         path = Path(path)
+        if migrations is None:
+            _register_every_feature()  # every migration this version knows, so a newer file is told apart
         executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="kojan-sqlite")
         loop = asyncio.get_running_loop()
         try:
