@@ -64,6 +64,10 @@ def default_database_path(demo: bool = False) -> Path:
     return platformdirs.user_state_path("kojan-tui") / name
 
 
+class DatabaseUnavailable(OSError):
+    """The database file cannot be used this run ("PATH: reason"); what needs it says so and does nothing."""
+
+
 class NewerSchemaError(sqlite3.DatabaseError):
     """The file was written by a newer kojan-tui (more migrations than this one knows): refused, untouched."""
 
@@ -187,18 +191,20 @@ class LazyDatabase:
         self._db: Database | None = None
         self._lock = asyncio.Lock()
         self.problem: str | None = None  # why the file is not used (corrupt, newer schema…): "PATH: reason"
-        self.on_problem: Callable[[str], None] | None = None  # told once, when the file is passed over
+        self.on_problem: Callable[[str], None] | None = None  # told once, when the file is refused
 
     async def get(self) -> Database:
         async with self._lock:
+            if self.problem is not None:  # refused once: never retried, never written to
+                raise DatabaseUnavailable(self.problem)
             if self._db is None:
                 try:
                     self._db = await Database.open(self.path if self.path is not None else MEMORY)
-                except (sqlite3.DatabaseError, OSError) as error:  # the file is left untouched; this run goes on
+                except (sqlite3.DatabaseError, OSError) as error:  # corrupt, newer, unreadable: left untouched
                     self.problem = f"{self.path}: {' '.join(str(error).split()) or type(error).__name__}"
-                    self._db = await Database.open(MEMORY)
                     if self.on_problem is not None:
                         self.on_problem(self.problem)
+                    raise DatabaseUnavailable(self.problem) from error
             return self._db
 
     async def call(self, fn: Callable[..., T], *args: object) -> T:

@@ -98,8 +98,8 @@ def _innermost(error: BaseException) -> tuple[str, str, int] | None:
 
 
 DATABASE_PROBLEM = {
-    "en": "Database not used: {problem} — the file is left untouched; this run keeps incidents and runs in memory only.",
-    "ja": "データベースを使用しません: {problem} — ファイルは変更していません。この実行ではインシデントと手順の記録はメモリ上のみです。",
+    "en": "Database not used: {problem} — the file is left untouched; incidents and runs are not recorded this run.",
+    "ja": "データベースを使用しません: {problem} — ファイルは変更していません。この実行ではインシデントと手順は記録されません。",
 }
 
 

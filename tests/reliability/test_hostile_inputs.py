@@ -129,6 +129,7 @@ EXPECTED = {
 
 @pytest.mark.parametrize("kind", list(HOSTILE_DATABASES))
 async def test_a_corrupted_or_newer_database_is_named_left_untouched_and_the_app_goes_on(kind, tmp_path):
+    """Refused once (never retried, never written), named with its path; the features that need it say so."""
     path = tmp_path / "kojan.sqlite3"
     HOSTILE_DATABASES[kind](path)
     before = path.read_bytes() if path.is_file() else None
@@ -139,11 +140,15 @@ async def test_a_corrupted_or_newer_database_is_named_left_untouched_and_the_app
         assert str(path) in line and EXPECTED[kind] in line and "left untouched" in line
         await pilot.press("i")
         await until(pilot, lambda: isinstance(app.screen, IncidentScreen), "the incident screen")
-        await pilot.press("n")  # incidents still work, in memory
-        await until(pilot, lambda: recorder_of(app.services).current == 1, "an incident in memory")
-        assert app.is_running
+        screen = app.screen
+        await pilot.press("n")  # what needs the file says why it cannot, with the path
+        message = lambda: str(screen.query_one("#incident-message").render())  # noqa: E731
+        await until(pilot, lambda: "No incident started" in message(), "the refusal")
+        assert str(path) in message() and recorder_of(app.services).current is None
+        await pilot.press("escape", "r")  # the dashboard goes on
+        assert app.is_running and len([n for n in notes(app) if "Database not used" in n]) == 1
     assert (path.read_bytes() if path.is_file() else None) == before
-    assert not (tmp_path / "kojan.sqlite3-wal").exists() or kind == "a directory"
+    assert not (tmp_path / "kojan.sqlite3-wal").exists()
 
 
 async def test_an_uncaught_exception_in_a_worker_or_callback_is_shown_logged_once_and_the_app_goes_on(monkeypatch, caplog):
@@ -224,3 +229,20 @@ async def test_a_screen_whose_handler_raised_keeps_handling_messages(monkeypatch
         await pilot.press("escape")
         await until(pilot, lambda: not isinstance(app.screen, HelpScreen), "the help screen closed by its key")
         assert app.is_running
+
+
+def test_the_refusals_in_both_languages():
+    from kojan_tui.core.incidents import ErFileError
+    from kojan_tui.store.database import DatabaseUnavailable
+    from kojan_tui.ui.error_policy import database_problem_text
+    from kojan_tui.ui.screens.incident import cannot_start
+
+    er = ErFileError("/repo/er.md", 3, "a record row has 2 cells, the table has 6")
+    assert cannot_start(er, "en") == (
+        "No incident started: /repo/er.md, line 3: a record row has 2 cells, the table has 6 — the file is left "
+        "untouched. Fix it, or set [incidents] er_md_path."
+    )
+    assert cannot_start(er, "ja").startswith("インシデントを開始できません: /repo/er.md, line 3:")
+    db = DatabaseUnavailable("/s/kojan.sqlite3: file is not a database")
+    assert "er_md_path" not in cannot_start(db, "en") and "/s/kojan.sqlite3" in cannot_start(db, "ja")
+    assert database_problem_text("/s/k.sqlite3: x\x1b", "ja").startswith("データベースを使用しません: /s/k.sqlite3: x␛")

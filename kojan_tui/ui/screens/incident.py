@@ -194,13 +194,17 @@ class IncidentScreen(FramedModal[None]):
 
 
 CANNOT_START = {
-    "en": "No incident started: {error} — the file is left untouched; fix it (or set [incidents] er_md_path).",
-    "ja": "インシデントを開始できません: {error} — ファイルは変更していません。修正するか [incidents] er_md_path を設定してください。",
+    "en": "No incident started: {error} — the file is left untouched.{hint}",
+    "ja": "インシデントを開始できません: {error} — ファイルは変更していません。{hint}",
 }
+ER_MD_HINT = {"en": " Fix it, or set [incidents] er_md_path.", "ja": "修正するか [incidents] er_md_path を設定してください。"}
 
 
 def cannot_start(error: BaseException, language: str) -> str:
-    return CANNOT_START.get(language, CANNOT_START["en"]).format(error=make_visible(str(error)))
+    """Why no incident was started (a malformed er.md, a refused database), with the path, in the UI language."""
+    language = language if language in CANNOT_START else "en"
+    hint = ER_MD_HINT[language] if isinstance(error, ErFileError) else ""
+    return CANNOT_START[language].format(error=make_visible(str(error)), hint=hint)
 
 
 def install(app) -> None:
