@@ -19,11 +19,15 @@ _ABOUT_A_SECRET = re.compile(
 )
 
 # Substrings of free text that are credentials whatever they are called.
-_URL_USERINFO = re.compile(r"(?P<head>\b[a-z][a-z0-9+.-]*://[^/\s:@]*:)(?P<password>[^/\s@]+)(?P<at>@)", re.IGNORECASE)
-_ASSIGNED = re.compile(  # name=value (env, query strings, logfmt) and "name": "value" (JSON)
-    rf"(?P<head>\b(?P<name>[\w.-]*(?:{_SECRET_WORDS})[\w.-]*)(?:\s*=\s*|[\"']\s*:\s*))"
-    r"(?P<value>\"[^\"]*\"?|'[^']*'?|[^\s\"',;&}(•][^\s\"',;&}]*)",  # "(from Secrets Manager)": a note, not a value
+# Every pattern starts only where its first token starts (a lookbehind) and bounds its repeats: a long line of
+# word characters, dots or dashes costs linear time, never a quadratic backtrack.
+_URL_USERINFO = re.compile(
+    r"(?P<head>(?<![a-z0-9+.-])[a-z][a-z0-9+.-]{0,31}://[^/\s:@]{0,256}:)(?P<password>[^/\s@]{1,256})(?P<at>@)",
     re.IGNORECASE,
+)
+_ASSIGNED = re.compile(  # name=value (env, query strings, logfmt) and "name": "value" (JSON); the name is judged
+    r"(?P<head>(?<![\w.-])(?P<name>[\w.-]{1,128})(?:\s{0,8}=\s{0,8}|[\"']\s{0,8}:\s{0,8}))"
+    r"(?P<value>\"[^\"]*\"?|'[^']*'?|[^\s\"',;&}(•][^\s\"',;&}]*)",  # "(from Secrets Manager)": a note, not a value
 )
 _WHOLE = (
     re.compile(r"\b(?:AKIA|ASIA|AGPA|AIDA|AROA|ANPA|ANVA|AIPA|ABIA|ACCA)[A-Z0-9]{16}\b"),  # AWS access key ids
