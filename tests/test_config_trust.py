@@ -177,14 +177,25 @@ def test_cli_refuses_a_plaintext_endpoint_from_the_environment(isolated_dirs, ho
     assert err.strip().startswith("config error in AWS_ENDPOINT_URL_STS: 'http://sts.evil.example' sends credentials")
 
 
-def test_cli_refuses_a_plaintext_endpoint_from_the_aws_profile(isolated_dirs, monkeypatch, capsys):
+@pytest.mark.parametrize(
+    ("aws_config_text", "origin"),
+    [
+        ("[profile prod]\nregion = ap-northeast-1\nendpoint_url = http://10.0.0.9:8080\n", "endpoint_url"),
+        (
+            "[profile prod]\nregion = ap-northeast-1\nservices = mine\n[services mine]\necs =\n  endpoint_url = http://10.0.0.9:8080\n",
+            "ecs endpoint_url",
+        ),
+    ],
+    ids=["profile", "services-section"],
+)
+def test_cli_refuses_a_plaintext_endpoint_from_the_aws_profile(isolated_dirs, monkeypatch, capsys, aws_config_text, origin):
     aws_config = isolated_dirs.parent / "aws-config"
-    aws_config.write_text("[profile prod]\nregion = ap-northeast-1\nendpoint_url = http://10.0.0.9:8080\n")
+    aws_config.write_text(aws_config_text)
     monkeypatch.setenv("AWS_CONFIG_FILE", str(aws_config))
     monkeypatch.delenv("AWS_ENDPOINT_URL", raising=False)
     assert cli.main(["--profile", "prod", "--check"]) == 2
     err = capsys.readouterr().err.strip()
-    assert err.startswith("config error in endpoint_url of profile prod in the AWS config file: 'http://10.0.0.9:8080'")
+    assert err.startswith(f"config error in {origin} of profile prod in the AWS config file: 'http://10.0.0.9:8080'")
 
 
 def test_the_app_started_in_a_hostile_directory_sends_it_nothing_until_trusted(
