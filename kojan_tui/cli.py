@@ -148,7 +148,7 @@ def _run(args: argparse.Namespace) -> int:
         check_endpoints(gateway.endpoint_settings())  # the loopback rule, however the endpoint was set
         if args.check:
             return asyncio.run(_check(config, gateway, demo))
-        return _run_app(config, gateway, demo, _audit_trail(demo=demo is not None))
+        return _run_app(config, gateway, demo, _audit_trail(demo=demo is not None), notices=(choice.notice or "",))
     finally:
         if demo is not None:
             demo.stop()
@@ -232,11 +232,13 @@ def _audit_trail(*, demo: bool) -> Any:
     return AuditTrail(audit_path)
 
 
-def _run_app(config: Config, gateway: AwsGateway, demo: Any, audit: Any) -> int:
+def _run_app(config: Config, gateway: AwsGateway, demo: Any, audit: Any, notices: tuple[str, ...] = ()) -> int:
     from kojan_tui.store.database import LazyDatabase, default_database_path
     from kojan_tui.ui.app import KojanApp
 
-    app = KojanApp(config, gateway, demo=demo, audit=audit, database=LazyDatabase(default_database_path(demo=demo is not None)))
+    database = LazyDatabase(default_database_path(demo=demo is not None))
+    said = {"notices": tuple(n for n in notices if n)} if any(notices) else {}  # an ignored ./config.toml
+    app = KojanApp(config, gateway, demo=demo, audit=audit, database=database, **said)
     gc.freeze()  # what start-up made lives for the whole run: keep it out of full collections (key latency)
 
     async def run() -> None:

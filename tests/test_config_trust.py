@@ -218,9 +218,15 @@ def test_the_app_started_in_a_hostile_directory_sends_it_nothing_until_trusted(
                 return found.first().render().plain if found else ""
 
             deadline = time.monotonic() + 30
-            while (sum(self.gateway.requests.values()) < 5 or "chart" not in bar()) and time.monotonic() < deadline:
+
+            def settled() -> bool:
+                told = bool(list(self._notifications)) or not self._startup_warnings  # the ignored-config line
+                return sum(self.gateway.requests.values()) >= 5 and "chart" in bar() and told
+
+            while not settled() and time.monotonic() < deadline:
                 await asyncio.sleep(0.05)  # a condition, polled: the app's own requests and its top line
             seen["requests"], seen["bar"] = sum(self.gateway.requests.values()), bar()
+            seen["toasts"] = [str(n.message) for n in self._notifications]
             self.exit()
 
         watcher = asyncio.create_task(exit_once_polled())
@@ -235,6 +241,7 @@ def test_the_app_started_in_a_hostile_directory_sends_it_nothing_until_trusted(
     assert "READ-WRITE" in seen["bar"] and "config: defaults" in seen["bar"]
     assert f"endpoint {seeded_aws.endpoint} (from AWS_ENDPOINT_URL)" in seen["bar"]
     assert "ignoring" in capsys.readouterr().err
+    assert any(t.startswith("kojan-tui: ignoring ") for t in seen["toasts"]), seen["toasts"]  # said on screen too
 
     assert cli.main(["--trust-config", "config.toml"]) == 0
     assert cli.main([]) == 0

@@ -74,6 +74,7 @@ class KojanApp(SurvivesHandlerErrors, App[None]):
         clock: Clock | None = None,
         audit: AuditTrail | None = None,
         database: LazyDatabase | None = None,
+        notices: tuple[str, ...] = (),  # lines the command printed before the screen opened (an ignored config)
     ) -> None:
         super().__init__()
         self.config = config
@@ -124,7 +125,7 @@ class KojanApp(SurvivesHandlerErrors, App[None]):
         for theme in self.kojan_themes.values():
             self.register_theme(theme)
         self.theme = config.ui.theme if config.ui.theme in self.available_themes else DEFAULT_THEME
-        self._startup_warnings: list[str] = []
+        self._startup_warnings: list[str] = [make_visible(notice) for notice in notices]
         if self.theme != config.ui.theme:
             known = ", ".join(self.kojan_themes)
             self._startup_warnings.append(f"unknown theme {config.ui.theme!r}; using {DEFAULT_THEME} (known: {known})")
@@ -231,7 +232,7 @@ class KojanApp(SurvivesHandlerErrors, App[None]):
             if capability.install is not None:
                 capability.install(self)
         for warning in self._startup_warnings:
-            self.notify(warning, severity="warning", markup=False)
+            self.notify(warning, severity="warning", markup=False, timeout=20)  # read before the first poll ends
         if self.demo is not None:
             self._read_scenario()
 
