@@ -17,7 +17,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from kojan_tui import __version__
-from kojan_tui.core.config import Config, ConfigError, ConfigOverrides, load_config, resolve_config_path
+from kojan_tui.core.config import Config, ConfigError, ConfigOverrides, load_config
+from kojan_tui.core.config_trust import choose_config, trust_config
+from kojan_tui.core.endpoints import check_endpoints, endpoint_label
 from kojan_tui.core.logtext import make_visible
 
 if TYPE_CHECKING:
@@ -36,8 +38,10 @@ examples:
   kojan-tui --check                                  smoke test: credentials, region, the service's counts; exit 0/1
   kojan-tui --config ~/kojan.toml --theme kojan-light
 
-config: --config PATH, else ./config.toml, else {user_config}; flags override it.
-AWS_PROFILE and AWS_ENDPOINT_URL work as in the aws CLI when neither the config nor a flag sets them.
+config: --config PATH, else ./config.toml only once trusted (--trust-config ./config.toml; asked again
+when it changes), else {user_config}; flags override it.
+AWS_PROFILE and AWS_ENDPOINT_URL work as in the aws CLI when neither the config nor a flag sets them;
+every endpoint, however set, must be https:// unless it is loopback.
 """
 
 
@@ -51,7 +55,12 @@ def build_parser() -> argparse.ArgumentParser:
         epilog=EXAMPLES.format(user_config=user_config_path()),
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    parser.add_argument("--config", metavar="PATH", help="the config file (default: ./config.toml, else the user config dir)")
+    parser.add_argument(
+        "--config", metavar="PATH", help="the config file (default: a trusted ./config.toml, else the user config dir)"
+    )
+    parser.add_argument(
+        "--trust-config", metavar="PATH", help="trust this config file as it is now (for use from its directory), then exit"
+    )
     parser.add_argument("--profile", help="AWS profile to use (overrides aws.profile and AWS_PROFILE)")
     parser.add_argument("--region", help="AWS region (overrides aws.region)")
     parser.add_argument(
@@ -106,7 +115,13 @@ def main(argv: list[str] | None = None) -> int:
 def _run(args: argparse.Namespace) -> int:
     if args.list_scenarios:
         return _list_scenarios()
-    path = resolve_config_path(args.config, Path.cwd())
+    if args.trust_config:
+        print(f"kojan-tui: trusted {_safe(trust_config(args.trust_config, cwd=Path.cwd()))} as it is now")
+        return EXIT_OK
+    choice = choose_config(args.config, Path.cwd())
+    if choice.notice:
+        print(_safe(choice.notice), file=sys.stderr)
+    path = choice.path
     overrides = ConfigOverrides(
         profile=args.profile,
         region=args.region,
@@ -130,9 +145,10 @@ def _run(args: argparse.Namespace) -> int:
             config = demo_config(config, demo.endpoint_url)
             static_credentials = DEMO_CREDENTIALS
         gateway = _make_gateway(config, static_credentials)
+        check_endpoints(gateway.endpoint_settings())  # the loopback rule, however the endpoint was set
         if args.check:
             return asyncio.run(_check(config, gateway, demo))
-        return _run_app(config, gateway, demo, _audit_trail(demo=demo is not None))
+        return _run_app(config, gateway, demo, _audit_trail(demo=demo is not None), notices=(choice.notice or "",))
     finally:
         if demo is not None:
             demo.stop()
@@ -216,11 +232,13 @@ def _audit_trail(*, demo: bool) -> Any:
     return AuditTrail(audit_path)
 
 
-def _run_app(config: Config, gateway: AwsGateway, demo: Any, audit: Any) -> int:
+def _run_app(config: Config, gateway: AwsGateway, demo: Any, audit: Any, notices: tuple[str, ...] = ()) -> int:
     from kojan_tui.store.database import LazyDatabase, default_database_path
     from kojan_tui.ui.app import KojanApp
 
-    app = KojanApp(config, gateway, demo=demo, audit=audit, database=LazyDatabase(default_database_path(demo=demo is not None)))
+    database = LazyDatabase(default_database_path(demo=demo is not None))
+    said = {"notices": tuple(n for n in notices if n)} if any(notices) else {}  # an ignored ./config.toml
+    app = KojanApp(config, gateway, demo=demo, audit=audit, database=database, **said)
     gc.freeze()  # what start-up made lives for the whole run: keep it out of full collections (key latency)
 
     async def run() -> None:
@@ -252,13 +270,12 @@ async def _check(config: Config, gateway: AwsGateway, demo: Any) -> int:
     if demo is not None:
         lines.append(f"  endpoint    {aws.endpoint_url} (embedded demo AWS, dummy credentials; scenario {demo.scenario})")
     else:
-        env_endpoint = os.environ.get("AWS_ENDPOINT_URL")
-        endpoint = aws.endpoint_url or (f"{env_endpoint} (from AWS_ENDPOINT_URL)" if env_endpoint else "AWS")
+        endpoint = endpoint_label(gateway.endpoint_settings()) or "AWS"
         profile = aws.profile or (
             f"{os.environ['AWS_PROFILE']} (from AWS_PROFILE)" if os.environ.get("AWS_PROFILE") else "default credential chain"
         )
         lines += [f"  endpoint    {endpoint}", f"  profile     {profile}"]
-    lines.append(f"  mode        {'read-only' if config.ui.read_only else 'read-write'}")
+    lines.append(f"  mode        {'READ-ONLY' if config.ui.read_only else 'READ-WRITE'}")
     ok = True
     try:
         try:

@@ -16,8 +16,8 @@ from kojan_tui.core.config import (
     ConfigOverrides,
     Threshold,
     load_config,
-    resolve_config_path,
 )
+from kojan_tui.core.config_trust import choose_config
 
 REPO = Path(__file__).resolve().parent.parent
 SHIPPED = REPO / "config.toml"
@@ -181,25 +181,9 @@ def test_unreadable_file(tmp_path):
     assert str(caught.value).startswith(f"config error in {path}, line 1: is not valid UTF-8")
 
 
-def test_resolution_order(tmp_path):
-    user = tmp_path / "user" / "config.toml"
-    cwd = tmp_path / "work"
-    cwd.mkdir()
-    assert resolve_config_path(None, cwd, user_path=user) is None
-    user.parent.mkdir()
-    user.write_text("")
-    assert resolve_config_path(None, cwd, user_path=user) == user
-    (cwd / "config.toml").write_text("")
-    assert resolve_config_path(None, cwd, user_path=user) == cwd / "config.toml"
-    explicit = tmp_path / "elsewhere.toml"
-    explicit.write_text("")
-    assert resolve_config_path(str(explicit), cwd, user_path=user) == explicit
-    assert resolve_config_path("../elsewhere.toml", cwd, user_path=user) == cwd / "../elsewhere.toml"
-
-
 def test_bad_config_path_is_an_error(tmp_path):
     with pytest.raises(ConfigError) as caught:
-        resolve_config_path(str(tmp_path / "missing.toml"), tmp_path)
+        choose_config(str(tmp_path / "missing.toml"), tmp_path)
     assert str(caught.value) == f"config error in {tmp_path / 'missing.toml'}: no such file (given with --config)"
 
 
@@ -246,7 +230,7 @@ def test_environment_is_left_to_botocore(tmp_path, monkeypatch):
 
 
 def run_cli(*args: str, cwd: Path) -> subprocess.CompletedProcess:
-    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    env = {**os.environ, "PYTHONPATH": str(REPO), "XDG_STATE_HOME": str(cwd / ".state")}  # the trusted-config list
     env.pop("KOJAN_DEBUG", None)
     return subprocess.run(
         [sys.executable, "-m", "kojan_tui", *args], cwd=cwd, env=env, capture_output=True, text=True, timeout=60
@@ -286,8 +270,9 @@ def test_cli_missing_config_file_exits_2(tmp_path):
     assert result.stderr.strip() == f"config error in {tmp_path / 'nope.toml'}: no such file (given with --config)"
 
 
-def test_cli_picks_up_config_toml_in_the_current_directory(tmp_path):
+def test_cli_picks_up_config_toml_in_the_current_directory_once_trusted(tmp_path):
     write(tmp_path, '[ui]\nchart_window = "5m"\n')
+    assert run_cli("--trust-config", "config.toml", cwd=tmp_path).returncode == 0
     result = run_cli("--check", cwd=tmp_path)
     assert result.returncode == 2
     assert result.stderr.strip().startswith(f"config error in {tmp_path / 'config.toml'}, line 2: ui.chart_window")

@@ -32,6 +32,8 @@ from kojan_tui.aws.errors import to_failure
 from kojan_tui.aws.limits import RequestLimits
 from kojan_tui.aws.shape import check_answer
 from kojan_tui.core.config import AwsSettings
+from kojan_tui.core.config_rules import endpoint_problem
+from kojan_tui.core.endpoints import EndpointSetting, configured_endpoints
 from kojan_tui.core.errors import AwsFailure, FailureKind
 
 CREDENTIAL_RESET_MIN_INTERVAL_S = 10.0  # re-resolve credentials at most this often while they keep failing
@@ -116,6 +118,21 @@ class AwsBase:
         session.register_component("data_loader", _shared_loader())
         return session
 
+    def endpoint_settings(self) -> tuple[EndpointSetting, ...]:
+        """Every endpoint botocore would use instead of AWS's own: the explicit one, else the environment's
+        and the profile's (``core.endpoints`` judges them)."""
+        if self.settings.endpoint_url:
+            return configured_endpoints(self.settings.endpoint_url, os.environ)
+        if self._static_credentials:  # the isolated session reads no profile
+            return configured_endpoints(None, os.environ)
+        try:
+            scoped = self._session.get_scoped_config()
+            services = self._session.full_config.get("services", {}).get(scoped.get("services"), {})
+        except Exception:  # noqa: BLE001 - a missing profile is reported by the first call, not here
+            scoped, services = {}, {}
+        label = f"profile {self.settings.profile or os.environ.get('AWS_PROFILE') or 'default'} in the AWS config file"
+        return configured_endpoints(None, os.environ, scoped, services, profile_label=label)
+
     async def _client(self, service: str, *, mutation: bool = False) -> Any:
         key = f"{service}!mutation" if mutation else service
         client = self._clients.get(key)
@@ -132,6 +149,8 @@ class AwsBase:
                 if self._static_credentials:
                     kwargs["aws_access_key_id"], kwargs["aws_secret_access_key"] = self._static_credentials
                 client = await self._stack.enter_async_context(self._session.create_client(service, **kwargs))
+                if problem := endpoint_problem(client.meta.endpoint_url):  # however botocore chose it
+                    raise AwsFailure(FailureKind.INVALID_REQUEST, f"{service} endpoint refused: {problem}")
                 client.meta.events.register("before-send", self.limits.before_send)  # first: wait for the slot
                 client.meta.events.register("before-send", self._count_request)
                 client.meta.events.register("before-parse", _refuse_unparsable_json)

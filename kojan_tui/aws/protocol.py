@@ -12,6 +12,7 @@ from datetime import datetime
 from typing import Protocol, runtime_checkable
 
 from kojan_tui.core.archive import ExportTask
+from kojan_tui.core.endpoints import EndpointSetting
 from kojan_tui.core.log_terms import TermWindow
 from kojan_tui.core.models import (
     CallerIdentity,
@@ -192,5 +193,7 @@ class Gateway(
     Protocol,
 ):
     read_only: bool
+
+    def endpoint_settings(self) -> tuple[EndpointSetting, ...]: ...
 
     async def close(self) -> None: ...

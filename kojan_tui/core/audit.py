@@ -9,16 +9,17 @@ import errno
 import fcntl
 import json
 import os
-import re
 import stat
 import threading
 from collections import deque
 from datetime import UTC, datetime
 from pathlib import Path
 
+from kojan_tui.core.private_files import FILE_MODE, private_dir
+from kojan_tui.core.secret_rule import is_secret_name, mask_text
+
 AUDIT_FILENAME = "audit.jsonl"
 REDACTED = "<redacted>"
-_SECRET_KEY = re.compile(r"secret|password|passwd|token|credential|private.?key|api.?key|access.?key", re.IGNORECASE)
 
 
 def default_audit_path() -> Path:
@@ -28,11 +29,14 @@ def default_audit_path() -> Path:
 
 
 def redact(details: object) -> object:
-    """A copy of ``details`` with the value of every secret-looking key replaced by ``REDACTED``."""
+    """A copy of ``details`` with the value of every secret-named key replaced by ``REDACTED`` and the
+    credential-shaped parts of every string masked (the one rule, ``core.secret_rule``)."""
     if isinstance(details, dict):
-        return {str(k): REDACTED if _SECRET_KEY.search(str(k)) else redact(v) for k, v in details.items()}
+        return {str(k): REDACTED if is_secret_name(str(k)) else redact(v) for k, v in details.items()}
     if isinstance(details, (list, tuple)):
         return [redact(v) for v in details]
+    if isinstance(details, str):
+        return mask_text(details)
     return details
 
 
@@ -66,14 +70,14 @@ class AuditTrail:
         entry = {
             "ts": (now or datetime.now(UTC)).astimezone(UTC).isoformat(timespec="milliseconds"),
             "action": action,
-            "target": target,
-            "outcome": outcome,
+            "target": mask_text(target),
+            "outcome": mask_text(outcome),
             "identity": identity_arn,
             "details": redact(details or {}),
         }
         line = encode_entry(entry) + "\n"
         with self._lock:
-            self.path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+            private_dir(self.path.parent)  # 0700, tightened when it was looser
             fd = self._open(os.O_RDWR | os.O_APPEND | os.O_CREAT)
             try:
                 fcntl.flock(fd, fcntl.LOCK_EX)  # another kojan-tui appending at once waits: whole lines only
@@ -110,9 +114,12 @@ class AuditTrail:
             if error.errno == errno.EISDIR:
                 raise AuditPathError(errno.EISDIR, "the audit trail is a directory, not a file", str(self.path)) from None
             raise
-        if not stat.S_ISREG(os.fstat(fd).st_mode):
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
             os.close(fd)
             raise AuditPathError(errno.EINVAL, "the audit trail is not a regular file", str(self.path))
+        if stat.S_IMODE(info.st_mode) & 0o077 and flags & (os.O_WRONLY | os.O_RDWR):
+            os.fchmod(fd, FILE_MODE)  # an existing trail with loose permissions is tightened to 0600
         return fd
 
 

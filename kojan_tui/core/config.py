@@ -201,23 +201,6 @@ def user_config_path() -> Path:
     return platformdirs.user_config_path(APP_NAME) / CONFIG_FILENAME
 
 
-def resolve_config_path(explicit: str | None, cwd: Path, *, user_path: Path | None = None) -> Path | None:
-    """``--config PATH`` (must exist), else ``./config.toml``, else the user config dir, else None."""
-    if explicit is not None:
-        path = Path(explicit).expanduser()
-        if not path.is_absolute():
-            path = cwd / path
-        if path.is_dir():
-            raise ConfigError(path, "", "is a directory, not a config file (given with --config)")
-        if not path.is_file():
-            raise ConfigError(path, "", "no such file (given with --config)")
-        return path
-    for candidate in (cwd / CONFIG_FILENAME, user_path or user_config_path()):
-        if candidate.is_file():
-            return candidate
-    return None
-
-
 def load_config(path: Path | None, overrides: ConfigOverrides | None = None) -> Config:
     """Read and validate ``path`` (None: the built-in defaults), then apply the command-line flags."""
     if path is None:

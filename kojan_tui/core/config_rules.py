@@ -34,7 +34,7 @@ def value_problem(dotted: str, value: object) -> str | None:
         if bad := next((c for c in value if unicodedata.category(c) in ("Cc", "Cf", "Zl", "Zp")), None):
             return f"{value!r} contains a control or invisible character (U+{ord(bad):04X})"
         if dotted == "aws.endpoint_url":
-            return _endpoint_problem(value)
+            return endpoint_problem(value)
         if dotted == "service.health_url":
             return _url_problem(value)  # the API's health URL: no credentials go to it
         if dotted == "ui.language" and value not in LANGUAGES:
@@ -106,7 +106,7 @@ def _host(url: str) -> str | None:
         return None
 
 
-def _endpoint_problem(value: str) -> str | None:
+def endpoint_problem(value: str) -> str | None:
     """https:// anywhere; plaintext http:// only to loopback (127.0.0.0/8, ::1, localhost)."""
     if problem := _url_problem(value):
         return problem

@@ -12,10 +12,15 @@ Exports are a row appended to it and a full Markdown report with the timeline.
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
+
+from kojan_tui.core.logtext import make_visible
+from kojan_tui.core.private_files import create_exclusive
+from kojan_tui.core.secret_rule import mask_text
 
 ER_HEADER = ("管理番号", "テスト項目管理番号", "モジュール名", "障害状況", "障害対処内容", "トラブル分類")
 ER_HEADER_EN = ("Record", "Test item", "Module", "What failed", "What was done", "Classification")
@@ -121,12 +126,15 @@ def append_er_row(path: Path, record: IncidentRecord) -> None:
     numbers = read_er_numbers(path)  # validates first: a malformed file is never written to
     if record.number in numbers:
         raise ErFileError(path, None, f"{record.record_id} is already in the file")
-    if not path.exists():
+    if not path.exists():  # created exclusively, 0600 (a file that appeared meanwhile is never overwritten)
         header = "| " + " | ".join(ER_HEADER) + " |\n|" + "---|" * len(ER_HEADER) + "\n"
-        path.write_text(header + er_row(record) + "\n", encoding="utf-8")
+        create_exclusive(path, header + er_row(record) + "\n", tighten_dir=False)
         return
+    if path.is_symlink():
+        raise ErFileError(path, None, "is a symbolic link; refusing to write through it")
     existing = path.read_bytes()
-    with path.open("a", encoding="utf-8") as out:
+    fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_NOFOLLOW | os.O_CLOEXEC)
+    with os.fdopen(fd, "a", encoding="utf-8") as out:
         if existing and not existing.endswith(b"\n"):
             out.write("\n")
         out.write(er_row(record) + "\n")
@@ -135,15 +143,15 @@ def append_er_row(path: Path, record: IncidentRecord) -> None:
 def markdown_report(record: IncidentRecord) -> str:
     """The full write-up: the guide's fields, then the timeline, in UTC."""
     lines = [
-        f"# {record.record_id}: {record.title or record.what_failed or 'incident'}",
+        f"# {record.record_id}: {_line(record.title or record.what_failed or 'incident')}",
         "",
         f"- Opened: {_utc(record.opened_at)}",
         f"- Closed: {_utc(record.closed_at) if record.closed_at else 'open'}",
-        f"- {ER_HEADER[1]} (test item): {record.test_item or '—'}",
-        f"- {ER_HEADER[2]} (module): {record.module or '—'}",
-        f"- {ER_HEADER[3]} (what failed): {record.what_failed or '—'}",
-        f"- {ER_HEADER[4]} (what was done): {record.what_was_done or '—'}",
-        f"- {ER_HEADER[5]} (classification): {record.classification or '—'}",
+        f"- {ER_HEADER[1]} (test item): {_line(record.test_item) or '—'}",
+        f"- {ER_HEADER[2]} (module): {_line(record.module) or '—'}",
+        f"- {ER_HEADER[3]} (what failed): {_line(record.what_failed) or '—'}",
+        f"- {ER_HEADER[4]} (what was done): {_line(record.what_was_done) or '—'}",
+        f"- {ER_HEADER[5]} (classification): {_line(record.classification) or '—'}",
         "",
         "## Timeline (UTC)",
         "",
@@ -162,8 +170,14 @@ def _cells(line: str) -> list[str]:
     return [c.strip().replace("\\|", "|") for c in re.split(r"(?<!\\)\|", inner)]
 
 
-def _cell(text: str) -> str:
-    return " ".join(str(text).split()).replace("|", "\\|")
+def _cell(text: object) -> str:
+    """AWS and user text as an export holds it: secrets masked (the one rule), one line, control characters
+    made visible, pipes escaped."""
+    return _line(text).replace("|", "\\|")
+
+
+def _line(text: object) -> str:
+    return make_visible(" ".join(mask_text(str(text)).split()))
 
 
 def _utc(moment: datetime | None) -> str:

@@ -1,7 +1,8 @@
 """Dashboard data to compact bytes and back (zlib + JSON), for incident recordings and their replay.
 
 Generic over the frozen dataclasses of ``core.models`` (read from their type hints), so a field added to a
-model is recorded without touching this module; unknown keys in an old recording are ignored.
+model is recorded without touching this module; unknown keys in an old recording are ignored. What is stored is
+masked by the one secret rule (``core.secret_rule``): environment values, credential-shaped text anywhere.
 """
 
 from __future__ import annotations
@@ -17,6 +18,8 @@ from functools import cache
 from typing import Any, TypeVar, get_args, get_origin, get_type_hints
 
 from kojan_tui.core.dashboard import DashboardData
+from kojan_tui.core.models import ContainerDefinition
+from kojan_tui.core.secret_rule import mask_environment, mask_text
 
 T = TypeVar("T")
 COMPRESSION_LEVEL = 6
@@ -31,8 +34,12 @@ def decode(payload: bytes) -> DashboardData:
 
 
 def _plain(value: Any) -> Any:
+    if isinstance(value, ContainerDefinition):
+        value = dataclasses.replace(value, environment=mask_environment(value.environment))
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
         return {f.name: _plain(getattr(value, f.name)) for f in dataclasses.fields(value)}
+    if isinstance(value, str):
+        return mask_text(value)
     if isinstance(value, datetime):
         return value.isoformat()
     if isinstance(value, Mapping):

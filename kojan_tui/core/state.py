@@ -44,6 +44,8 @@ class AppContext:
     clock_text: str = ""
     badge: str | None = None  # e.g. "REPLAY ER-008 · 5/120": shown first, so a replay is never taken for live
     rollout: str | None = None  # the rollout watch's one line (S26/S09), while one runs and after it ended
+    config_source: str = "<defaults>"  # the config file in use (issue 20: always shown)
+    endpoint: str | None = None  # the endpoint when it is not AWS's own, with where it was set
 
 
 @dataclass(frozen=True)

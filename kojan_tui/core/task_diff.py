@@ -3,17 +3,16 @@ references by name only, ports and health check. Pure: what the rollback screen 
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 from kojan_tui.core.models import ContainerDefinition, TaskDefinition
+from kojan_tui.core.secret_rule import is_secret_name, mask_text
 
-SECRET_LOOKING = re.compile(r"SECRET|PASSWORD|PASSWD|TOKEN|KEY|CREDENTIAL", re.IGNORECASE)
 HIDDEN = "•••• (value hidden)"
 
 
 def looks_secret(name: str) -> bool:
-    return SECRET_LOOKING.search(name) is not None
+    return is_secret_name(name)  # the one rule (core.secret_rule)
 
 
 @dataclass(frozen=True)
@@ -80,6 +79,11 @@ def container_diff(prefix: str, before: ContainerDefinition | None, after: Conta
         if looks_secret(name):  # the name says secret: never its value, not even its length
             old = HIDDEN if old is not None else None
             new = (HIDDEN + ", changed" if old is not None else HIDDEN) if new is not None else None
+        else:  # credential-shaped parts (a password in a URL, a key) masked, the rest shown
+            shown_old, shown_new = (mask_text(v) if v is not None else None for v in (old, new))
+            if shown_old == shown_new:
+                shown_new = f"{shown_new} (hidden part changed)"
+            old, new = shown_old, shown_new
         lines.append(DiffLine(f"{prefix}env {name}", old, new))
     old_secrets, new_secrets = dict(before.secrets), dict(after.secrets)
     for name in sorted(old_secrets.keys() | new_secrets.keys()):

@@ -11,7 +11,16 @@ from pathlib import Path
 from kojan_tui.core import snapshot_codec
 from kojan_tui.core.clock import Clock
 from kojan_tui.core.events import EventBus, timeline_entry
-from kojan_tui.core.incidents import IncidentRecord, TimelineEntry, append_er_row, markdown_report, next_er_number
+from kojan_tui.core.incidents import (
+    ErFileError,
+    IncidentRecord,
+    TimelineEntry,
+    append_er_row,
+    markdown_report,
+    next_er_number,
+    read_er_numbers,
+)
+from kojan_tui.core.private_files import create_exclusive
 from kojan_tui.core.state import DashboardState, SourceName
 from kojan_tui.store.incidents import IncidentStore
 
@@ -69,10 +78,19 @@ class IncidentRecorder:
         record = await self.store.get(number)
         if record is None:
             raise KeyError(number)
-        append_er_row(self.er_md, record)
-        self.reports_dir.mkdir(parents=True, exist_ok=True)
+        read_er_numbers(self.er_md)  # a malformed er.md refuses the export before any file is written
         report = self.reports_dir / f"{record.record_id}.md"
-        report.write_text(markdown_report(record), encoding="utf-8")
+        try:
+            create_exclusive(report, markdown_report(record), tighten_dir=False)  # never overwritten, never a symlink
+        except FileExistsError:
+            raise ErFileError(
+                report, None, "already exists (a file or a link); not overwritten: move it away to export again"
+            ) from None
+        try:
+            append_er_row(self.er_md, record)
+        except BaseException:
+            report.unlink(missing_ok=True)  # the two exports stay together: no report without its row
+            raise
         await self.store.mark_exported(number, self.clock())
         return self.er_md, report
 

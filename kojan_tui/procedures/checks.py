@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable, Callable, Hashable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from enum import Enum
 from typing import Any
@@ -16,6 +16,7 @@ from typing import Any
 from kojan_tui.core.clock import Clock, utc_now
 from kojan_tui.core.config import Config
 from kojan_tui.core.errors import AwsFailure
+from kojan_tui.core.secret_rule import mask_text
 
 
 class Verdict(str, Enum):
@@ -95,11 +96,13 @@ async def run_check(check_id: str, context: CheckContext) -> CheckResult:
     try:
         result = await spec.fn(context)
     except AwsFailure as failure:
-        return CheckResult(Verdict.UNAVAILABLE, f"{failure.kind.value}: {failure.message}", checked_at=now)
+        result = CheckResult(Verdict.UNAVAILABLE, f"{failure.kind.value}: {failure.message}", checked_at=now)
     except Exception as error:  # a bug in a check is a failed step, never a crashed screen
-        return CheckResult(Verdict.UNAVAILABLE, f"internal error in the check: {type(error).__name__}: {error}", checked_at=now)
-    if result.checked_at is None:
-        from dataclasses import replace
-
-        result = replace(result, checked_at=now)
-    return result
+        result = CheckResult(Verdict.UNAVAILABLE, f"internal error in the check: {type(error).__name__}: {error}", checked_at=now)
+    # The one secret rule over what every check says: shown, stored with the run, exported.
+    return replace(
+        result,
+        summary=mask_text(result.summary),
+        evidence=tuple(mask_text(line) for line in result.evidence),
+        checked_at=result.checked_at or now,
+    )

@@ -4,15 +4,13 @@ DB port, and the task definition's environment (names; values masked when they l
 
 from __future__ import annotations
 
-import re
-
+from kojan_tui.core import secret_rule
 from kojan_tui.core.rollback_rules import DB_DOWN_STATUSES
 from kojan_tui.procedures.checks import CheckContext, CheckResult, Verdict, check
 from kojan_tui.procedures.evidence import log_matches, sample_line
 
 DEFAULT_DB_PORT = 3306
-SECRET_NAME = re.compile(r"SECRET|PASSWORD|PASSWD|TOKEN|KEY|CREDENTIAL|PRIVATE|AUTH", re.IGNORECASE)
-MASK = "••••••"
+MASK = secret_rule.MASK
 
 
 @check("logs.database_connection", 'S08 "database connection" lines in the last hour')
@@ -69,7 +67,7 @@ async def db_security_group(ctx: CheckContext) -> CheckResult:
 
 
 def masked(name: str, value: str) -> str:
-    return MASK if SECRET_NAME.search(name) else value
+    return secret_rule.mask_value(name, value)  # the one rule: the rollback diff and the frames use it too
 
 
 @check("ecs.task_env", "S08 task definition environment (names; secret-looking values masked)")

@@ -17,6 +17,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TypeVar
 
+from kojan_tui.core.private_files import private_dir, tighten
+
 T = TypeVar("T")
 DATABASE_FILENAME = "kojan.sqlite3"
 BUSY_TIMEOUT_MS = 5000
@@ -43,11 +45,31 @@ def register(migration: Migration) -> None:
         MIGRATIONS.append(migration)
 
 
+def _register_every_feature() -> None:
+    """Import every store module (each registers its migrations at import), e.g. in a process that only
+    uses checklists: otherwise the incidents' migration would look like one from a newer version."""
+    import importlib
+    import pkgutil
+
+    import kojan_tui.store as package
+
+    for module in pkgutil.iter_modules(package.__path__):
+        importlib.import_module(f"{package.__name__}.{module.name}")
+
+
 def default_database_path(demo: bool = False) -> Path:
     import platformdirs
 
     name = "kojan-demo.sqlite3" if demo else DATABASE_FILENAME
     return platformdirs.user_state_path("kojan-tui") / name
+
+
+class DatabaseUnavailable(OSError):
+    """The database file cannot be used this run ("PATH: reason"); what needs it says so and does nothing."""
+
+
+class NewerSchemaError(sqlite3.DatabaseError):
+    """The file was written by a newer kojan-tui (more migrations than this one knows): refused, untouched."""
 
 
 class Database:
@@ -62,6 +84,8 @@ class Database:
     async def open(cls, path: Path | str, migrations: list[Migration] | None = None) -> Database:
         """Open (creating and migrating) the database at ``path``; ``MEMORY`` for one in memory."""
         path = Path(path)
+        if migrations is None:
+            _register_every_feature()  # every migration this version knows, so a newer file is told apart
         executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="kojan-sqlite")
         loop = asyncio.get_running_loop()
         try:
@@ -93,13 +117,24 @@ def _connect(path: Path, migrations: list[Migration]) -> sqlite3.Connection:
         connection.execute("PRAGMA foreign_keys = ON")
         _migrate(connection, migrations)
         return connection
-    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-    if not path.exists():  # created 0600: runs and incidents can name people and systems
-        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_NOFOLLOW, 0o600))
+    private_dir(path.parent)
     if path.is_symlink():
         raise OSError(f"refusing a symlink at {path}")
+    if not path.exists():  # created 0600: runs and incidents can name people and systems
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o600))
+    for own in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
+        tighten(own)  # an existing file with loose permissions becomes 0600
     connection = sqlite3.connect(path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None, check_same_thread=False)
     connection.row_factory = sqlite3.Row
+    try:
+        version = int(connection.execute("PRAGMA user_version").fetchone()[0])
+        if version > len(migrations):
+            raise NewerSchemaError(
+                f"written by a newer kojan-tui (schema version {version}; this one knows {len(migrations)}); refusing to use it"
+            )
+    except BaseException:
+        connection.close()
+        raise
     connection.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
     connection.execute("PRAGMA journal_mode = WAL")
     connection.execute("PRAGMA synchronous = FULL")  # written through: a tick survives kill -9 and power loss
@@ -155,11 +190,21 @@ class LazyDatabase:
         self.path = path
         self._db: Database | None = None
         self._lock = asyncio.Lock()
+        self.problem: str | None = None  # why the file is not used (corrupt, newer schema…): "PATH: reason"
+        self.on_problem: Callable[[str], None] | None = None  # told once, when the file is refused
 
     async def get(self) -> Database:
         async with self._lock:
+            if self.problem is not None:  # refused once: never retried, never written to
+                raise DatabaseUnavailable(self.problem)
             if self._db is None:
-                self._db = await Database.open(self.path if self.path is not None else MEMORY)
+                try:
+                    self._db = await Database.open(self.path if self.path is not None else MEMORY)
+                except (sqlite3.DatabaseError, OSError) as error:  # corrupt, newer, unreadable: left untouched
+                    self.problem = f"{self.path}: {' '.join(str(error).split()) or type(error).__name__}"
+                    if self.on_problem is not None:
+                        self.on_problem(self.problem)
+                    raise DatabaseUnavailable(self.problem) from error
             return self._db
 
     async def call(self, fn: Callable[..., T], *args: object) -> T:

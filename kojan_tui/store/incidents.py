@@ -12,6 +12,7 @@ from datetime import datetime
 from typing import Protocol
 
 from kojan_tui.core.incidents import IncidentRecord, TimelineEntry
+from kojan_tui.core.secret_rule import mask_text
 from kojan_tui.store.database import LazyDatabase, Migration, register
 
 EDITABLE_FIELDS = ("title", "test_item", "module", "what_failed", "what_was_done", "classification")
@@ -72,6 +73,8 @@ class SqliteIncidentStore:
         self.db = db
 
     async def open_incident(self, number: int, opened_at: datetime, title: str = "") -> IncidentRecord:
+        title = mask_text(title)  # the one secret rule: nothing secret-shaped is stored
+
         def insert(c: sqlite3.Connection) -> None:
             c.execute("INSERT INTO incidents (number, opened_at, title) VALUES (?, ?, ?)", (number, opened_at.isoformat(), title))
 
@@ -95,7 +98,7 @@ class SqliteIncidentStore:
         await self.db.call(
             lambda c: c.execute(
                 "INSERT INTO incident_timeline (number, at, kind, text) VALUES (?, ?, ?, ?)",
-                (number, entry.at.isoformat(), entry.kind, entry.text),
+                (number, entry.at.isoformat(), entry.kind, mask_text(entry.text)),
             )
         )
 
@@ -103,6 +106,7 @@ class SqliteIncidentStore:
         unknown = set(changes) - set(EDITABLE_FIELDS)
         if unknown:
             raise ValueError(f"not an incident field: {', '.join(sorted(unknown))}")
+        changes = {name: mask_text(value) for name, value in changes.items()}
         if changes:
             assignments = ", ".join(f"{name} = ?" for name in changes)  # names from EDITABLE_FIELDS only
             await self.db.call(

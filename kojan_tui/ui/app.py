@@ -22,6 +22,7 @@ from kojan_tui.core.audit import AuditTrail
 from kojan_tui.core.clock import Clock, utc_now
 from kojan_tui.core.config import Config
 from kojan_tui.core.dashboard import DashboardData, build_view
+from kojan_tui.core.endpoints import endpoint_label
 from kojan_tui.core.events import EventBus, alert_events
 from kojan_tui.core.freshness import SourceFreshness
 from kojan_tui.core.logtext import make_visible
@@ -34,6 +35,7 @@ from kojan_tui.store.database import LazyDatabase
 from kojan_tui.store.mutations import SqliteMutations
 from kojan_tui.ui.capabilities import PaletteCommand
 from kojan_tui.ui.commands import KojanCommands
+from kojan_tui.ui.error_policy import ErrorPolicy, SurvivesHandlerErrors, database_problem_text, strict_errors
 from kojan_tui.ui.notifier import AlertNotifier
 from kojan_tui.ui.registry import CAPABILITIES
 from kojan_tui.ui.screens.dashboard import DashboardScreen
@@ -50,7 +52,7 @@ class Demo(Protocol):
     def set_scenario(self, name: str) -> None: ...  # blocking HTTP
 
 
-class KojanApp(App[None]):
+class KojanApp(SurvivesHandlerErrors, App[None]):
     CSS_PATH = "app.tcss"
     TITLE = "kojan-tui"
     COMMANDS = App.COMMANDS | {KojanCommands}
@@ -74,12 +76,17 @@ class KojanApp(App[None]):
         clock: Clock | None = None,
         audit: AuditTrail | None = None,
         database: LazyDatabase | None = None,
+        notices: tuple[str, ...] = (),  # lines the command printed before the screen opened (an ignored config)
     ) -> None:
         super().__init__()
         self.config = config
         self.gateway = gateway
         self.demo = demo
         self.demo_scenario: str | None = "…" if demo is not None else None  # cached: demo.scenario is HTTP
+        self._endpoint = endpoint_label(gateway.endpoint_settings())  # the context bar's (None: AWS's own)
+        self.error_policy = ErrorPolicy(language=config.ui.language)
+        database = database or LazyDatabase(None)
+        database.on_problem = self._database_problem
         self.now: Clock = clock or utc_now
         self.events = EventBus(on_error=lambda error: self.log.error(f"event listener: {error!r}"))
         self.alerts = AlertTracker(clear_after_seconds=config.alerts.clear_after_seconds)
@@ -131,7 +138,7 @@ class KojanApp(App[None]):
         for theme in self.kojan_themes.values():
             self.register_theme(theme)
         self.theme = config.ui.theme if config.ui.theme in self.available_themes else DEFAULT_THEME
-        self._startup_warnings: list[str] = []
+        self._startup_warnings: list[str] = [make_visible(notice) for notice in notices]
         if self.theme != config.ui.theme:
             known = ", ".join(self.kojan_themes)
             self._startup_warnings.append(f"unknown theme {config.ui.theme!r}; using {DEFAULT_THEME} (known: {known})")
@@ -188,6 +195,8 @@ class KojanApp(App[None]):
             read_only=self.read_only,
             demo_scenario=self.demo_scenario,
             window=self.sources.window,
+            config_source=self.config.source,
+            endpoint=self._endpoint,
         )
 
     def _internal_error(self, name: str, error: BaseException) -> None:
@@ -200,6 +209,33 @@ class KojanApp(App[None]):
         self.log.warning(text)
         self.notify(make_visible(text), severity="warning", markup=False, timeout=10)
 
+    # ---- the one error policy (ui/error_policy.py) -------------------------------------------------
+
+    def _handle_exception(self, error: Exception) -> None:
+        """Textual's hook for an exception nothing caught (a worker, a handler, a render): shown, logged once,
+        the app goes on. Before the app runs, or under ``KOJAN_STRICT_ERRORS=1`` (tests), Textual's exit."""
+        if strict_errors() or not self.is_running:
+            super()._handle_exception(error)
+            return
+        shown = self.error_policy.handle(error)
+        if shown is not None:
+            self.notify(shown, severity="error", markup=False, timeout=15)
+
+    def _database_problem(self, problem: str) -> None:
+        """The database file cannot be used (corrupt, newer schema, unreadable): named, untouched, run goes on."""
+        self.log.error(f"database: {problem}")
+        self.notify(database_problem_text(problem, self.config.ui.language), severity="error", markup=False, timeout=20)
+
+    def _fatal_error(self) -> None:
+        """Textual's fatal exit, with a crash dump that never prints local variables (they can hold secrets)."""
+        from rich.segment import Segments
+        from rich.traceback import Traceback
+
+        self.bell()
+        dump = Traceback(show_locals=False, width=None)
+        self._exit_renderables.append(Segments(self.console.render(dump, self.console.options)))
+        self._close_messages_no_wait()
+
     # ---- lifecycle -----------------------------------------------------------------------------
 
     def on_mount(self) -> None:
@@ -209,7 +245,7 @@ class KojanApp(App[None]):
             if capability.install is not None:
                 capability.install(self)
         for warning in self._startup_warnings:
-            self.notify(warning, severity="warning", markup=False)
+            self.notify(warning, severity="warning", markup=False, timeout=20)  # read before the first poll ends
         if self.demo is not None:
             self._read_scenario()
         self._resume_mutations()

@@ -30,5 +30,8 @@ class FakeBase:
         if failure is not None:
             raise failure
 
+    def endpoint_settings(self) -> tuple:
+        return ()  # a fake sends nothing anywhere
+
     async def close(self) -> None:
         self.calls["close"] += 1

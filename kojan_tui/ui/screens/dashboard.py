@@ -17,6 +17,7 @@ from kojan_tui.core.dashboard import no_data_text
 from kojan_tui.core.deploy_markers import deploy_times
 from kojan_tui.core.readings import METRIC_SPECS, RDS_STORAGE
 from kojan_tui.core.state import DashboardState, SourceName
+from kojan_tui.ui.error_policy import SurvivesHandlerErrors
 from kojan_tui.ui.services import AppServices
 from kojan_tui.ui.widgets.alert_bar import AlertBar
 from kojan_tui.ui.widgets.context_bar import ContextBar
@@ -36,7 +37,7 @@ def is_compact(width: int, height: int) -> bool:
     return width < COMPACT_BELOW_WIDTH or height < COMPACT_BELOW_HEIGHT
 
 
-class DashboardScreen(Screen[None]):
+class DashboardScreen(SurvivesHandlerErrors, Screen[None]):
     AUTO_FOCUS = "#service-panel"
     BINDINGS = [
         Binding("1", "app.set_window('1h')", "1h", tooltip="charts over the last hour"),

@@ -138,7 +138,11 @@ class IncidentScreen(FramedModal[None]):
 
     @work(exclusive=True, group="incident-action")
     async def action_start(self) -> None:
-        record = await self.recorder.start()
+        try:
+            record = await self.recorder.start()
+        except (ErFileError, OSError) as error:  # a malformed er.md: named with its path, left untouched
+            self.say(cannot_start(error, self.services.config.ui.language), error=True)
+            return
         self.say(f"{record.record_id} started: alerts, S25 reasons, actions and steps now go on its timeline.")
         self.reload()
 
@@ -189,6 +193,20 @@ class IncidentScreen(FramedModal[None]):
         self.dismiss(None)
 
 
+CANNOT_START = {
+    "en": "No incident started: {error} — the file is left untouched.{hint}",
+    "ja": "インシデントを開始できません: {error} — ファイルは変更していません。{hint}",
+}
+ER_MD_HINT = {"en": " Fix it, or set [incidents] er_md_path.", "ja": "修正するか [incidents] er_md_path を設定してください。"}
+
+
+def cannot_start(error: BaseException, language: str) -> str:
+    """Why no incident was started (a malformed er.md, a refused database), with the path, in the UI language."""
+    language = language if language in CANNOT_START else "en"
+    hint = ER_MD_HINT[language] if isinstance(error, ErFileError) else ""
+    return CANNOT_START[language].format(error=make_visible(str(error)), hint=hint)
+
+
 def install(app) -> None:
     services: AppServices = app.services
     config = services.config.incidents
@@ -204,8 +222,14 @@ def install(app) -> None:
     services.state.subscribe(app, recorder.on_state)
     app.run_worker(recorder.resume(), group="incident-resume", exit_on_error=False)
 
+    async def start_for(title: str) -> None:
+        try:
+            await recorder.start(title)
+        except (ErFileError, OSError) as error:
+            app.notify(cannot_start(error, services.config.ui.language), severity="error", markup=False, timeout=15)
+
     def emergency(event: EmergencyStarted) -> None:  # S24: starting the emergency flow opens an incident
-        app.run_worker(recorder.start(event.title), group="incident-start", exit_on_error=False)
+        app.run_worker(start_for(event.title), group="incident-start", exit_on_error=False)
 
     services.events.subscribe(EmergencyStarted, emergency)
 

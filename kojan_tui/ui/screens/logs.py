@@ -28,6 +28,7 @@ from kojan_tui.core.logtext import make_visible, truncate, without_surrogates
 from kojan_tui.core.state import AppContext
 from kojan_tui.sources.logs import LogFeed
 from kojan_tui.ui.capabilities import Capability, PaletteCommand
+from kojan_tui.ui.error_policy import SurvivesHandlerErrors
 from kojan_tui.ui.screens.modal import FramedModal
 from kojan_tui.ui.widgets.context_bar import ContextBar
 from kojan_tui.ui.widgets.log_pane import FollowsFeed, LogStatusLine
@@ -116,7 +117,7 @@ class LogLineScreen(FramedModal[None]):
         self.dismiss(None)
 
 
-class LogScreen(FollowsFeed, Screen):
+class LogScreen(SurvivesHandlerErrors, FollowsFeed, Screen):
     """``LogScreen(feed)``: the same feed and buffer as the dashboard pane, full screen."""
 
     DEFAULT_CSS = """

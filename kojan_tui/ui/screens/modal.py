@@ -10,10 +10,12 @@ from typing import TypeVar
 from textual.binding import Binding
 from textual.screen import ModalScreen
 
+from kojan_tui.ui.error_policy import SurvivesHandlerErrors
+
 ResultType = TypeVar("ResultType")
 
 
-class FramedModal(ModalScreen[ResultType]):
+class FramedModal(SurvivesHandlerErrors, ModalScreen[ResultType]):
     # A modal screen hides the app's bindings: `?` lists this screen's keys, as it does on the dashboard.
     BINDINGS = [Binding("question_mark", "app.help", "Keys", show=False)]
     DEFAULT_CSS = """

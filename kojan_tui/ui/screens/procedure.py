@@ -139,7 +139,7 @@ class ProcedureScreen(FramedModal[None]):
     def compose(self) -> ComposeResult:
         prefix, noun = self.KIND.value, self.NOUN
         with Vertical(classes="modal-frame") as frame:
-            frame.border_title = make_visible(self.procedure.title)
+            frame.border_title = Text(make_visible(self.procedure.title))  # a user file's title: never markup
             yield Static(id=f"{prefix}-head", classes="walk-head")
             with Horizontal(id=f"{prefix}-body", classes="walk-body"):
                 yield Static(id=f"{prefix}-{noun}s", classes="walk-steps")

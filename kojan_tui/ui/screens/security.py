@@ -15,6 +15,7 @@ from textual.widgets import Footer, Static
 from kojan_tui.procedures import checks_secrets, checks_security  # noqa: F401 - registers the checks
 from kojan_tui.procedures.checks import CHECKS, CheckContext, run_check
 from kojan_tui.ui.capabilities import Capability, one_command, open_once
+from kojan_tui.ui.error_policy import SurvivesHandlerErrors
 from kojan_tui.ui.services import AppServices
 from kojan_tui.ui.widgets.context_bar import ContextBar
 from kojan_tui.ui.widgets.security_section import SecuritySection
@@ -30,7 +31,7 @@ SECTIONS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
 PROGRESS_INTERVAL_S = 0.25
 
 
-class SecurityScreen(Screen[None]):
+class SecurityScreen(SurvivesHandlerErrors, Screen[None]):
     DEFAULT_CSS = """
     SecurityScreen { layout: vertical; }
     SecurityScreen #security-help { height: 1; color: $text-muted; padding: 0 1; }

@@ -64,7 +64,7 @@ class ConfirmationDialog(FramedModal[Any]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="modal-frame -narrow") as box:
-            box.border_title = make_visible(self.confirmation.title)
+            box.border_title = Text(make_visible(self.confirmation.title))  # AWS names: never markup
             yield Static(self._what_happens(), id="confirm-what")
             if self.disabled:
                 yield Static(Text(f"✖ Disabled: {make_visible(self.confirmation.disabled_reason or '')}"), id="confirm-disabled")

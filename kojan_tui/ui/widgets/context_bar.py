@@ -1,4 +1,5 @@
-"""The top line: which AWS (profile/account, region), which service, chart window, READ-ONLY / DEMO badges."""
+"""The top line: READ-ONLY / READ-WRITE and DEMO badges, which service, which config file and endpoint (when not
+AWS's own), which AWS (profile/account, region), chart window."""
 
 from __future__ import annotations
 
@@ -10,7 +11,13 @@ from kojan_tui.core.state import AppContext
 
 
 class ContextBar(Widget):
-    COMPONENT_CLASSES = {"context-bar--badge", "context-bar--demo", "context-bar--muted", "context-bar--name"}
+    COMPONENT_CLASSES = {
+        "context-bar--badge",
+        "context-bar--demo",
+        "context-bar--muted",
+        "context-bar--name",
+        "context-bar--write",
+    }
 
     DEFAULT_CSS = """
     ContextBar { dock: top; height: auto; max-height: 2; padding: 0 1; background: $panel; color: $foreground; }
@@ -18,6 +25,7 @@ class ContextBar(Widget):
     ContextBar > .context-bar--muted { color: $text-muted; }
     ContextBar > .context-bar--badge { color: $text; background: $warning-muted; text-style: bold; }
     ContextBar > .context-bar--demo { color: $text; background: $accent-muted; text-style: bold; }
+    ContextBar > .context-bar--write { color: $text; background: $error-muted; text-style: bold; }
     """
 
     def __init__(self, *, id: str | None = "context-bar") -> None:
@@ -42,13 +50,17 @@ class ContextBar(Widget):
             line.append(" ")
         if c.read_only:
             line.append(" READ-ONLY ", style=style("context-bar--badge"))
-            line.append(" ")
+        else:
+            line.append(" READ-WRITE ", style=style("context-bar--write"))
+        line.append(" ")
         if c.demo_scenario is not None:
             line.append(f" DEMO: {c.demo_scenario} ", style=style("context-bar--demo"))
             line.append(" ")
         line.append(f"{c.cluster}/{c.service}", style=style("context-bar--name"))
         identity = f"account {c.account or '…'}" + (f" (profile {c.profile})" if c.profile else "")
-        for part in (c.region, identity, f"chart {c.window}", c.clock_text):
+        config = "config: defaults" if c.config_source == "<defaults>" else f"config {make_visible(c.config_source)}"
+        endpoint = f"endpoint {make_visible(c.endpoint)}" if c.endpoint else ""
+        for part in (config, endpoint, c.region, identity, f"chart {c.window}", c.clock_text):
             if part:
                 line.append(" │ ", style=style("context-bar--muted"))
                 line.append(part)

@@ -13,6 +13,7 @@ from kojan_tui.core.levels import Level
 from kojan_tui.core.logtext import make_visible
 from kojan_tui.core.models import ScalingActivity, ServiceSnapshot, TaskDefinition
 from kojan_tui.core.readings import TargetHealth
+from kojan_tui.core.secret_rule import mask_text
 from kojan_tui.core.verdict import ServiceVerdict, image_tag, task_definition_label
 from kojan_tui.ui.widgets.status_base import StatusWidget, visible
 
@@ -160,7 +161,7 @@ class ServicePanel(StatusWidget):
             for event in self.service.events[: max(MIN_EVENTS, min(MAX_EVENTS, room))]:
                 when = event.created_at.astimezone(UTC) if event.created_at.tzinfo else event.created_at
                 stamp = when.strftime("%H:%M:%S")
-                message = event.message.removeprefix(f"(service {self.service.name}) ")  # AWS repeats the name
+                message = mask_text(event.message.removeprefix(f"(service {self.service.name}) "))  # AWS repeats the name
                 line = Text(f" {stamp} ", style=self.style_for("muted")) + visible(message)
                 line.no_wrap, line.overflow = True, "ellipsis"
                 lines.append(line)
