@@ -9,11 +9,16 @@ from kojan_tui.core.logtext import make_visible
 from kojan_tui.core.state import AppContext
 
 
+def fit(text: str, width: int) -> str:
+    """``text`` cut to ``width`` cells with an ellipsis (unchanged when it fits or the width is not known yet)."""
+    return text if width <= 1 or len(text) <= width else text[: width - 1] + "…"
+
+
 class ContextBar(Widget):
     COMPONENT_CLASSES = {"context-bar--badge", "context-bar--demo", "context-bar--muted", "context-bar--name"}
 
     DEFAULT_CSS = """
-    ContextBar { dock: top; height: auto; max-height: 2; padding: 0 1; background: $panel; color: $foreground; }
+    ContextBar { dock: top; height: auto; max-height: 3; padding: 0 1; background: $panel; color: $foreground; }
     ContextBar > .context-bar--name { color: $primary; text-style: bold; }
     ContextBar > .context-bar--muted { color: $text-muted; }
     ContextBar > .context-bar--badge { color: $text; background: $warning-muted; text-style: bold; }
@@ -52,8 +57,8 @@ class ContextBar(Widget):
             if part:
                 line.append(" │ ", style=style("context-bar--muted"))
                 line.append(part)
-        if c.rollout:
+        if c.rollout:  # one row of its own, under a context line that may wrap on a narrow (compact) terminal
             line.append("\n")
             line.append(" ROLLOUT ", style=style("context-bar--badge"))
-            line.append(" " + make_visible(c.rollout))
+            line.append(" " + fit(make_visible(c.rollout), self.content_size.width - len(" ROLLOUT  ")))
         return line
