@@ -4,6 +4,8 @@ The dry run (``d``, here with the diff), the typed confirmation, the audited cal
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from rich.console import Group, RenderableType
 from rich.text import Text
 from textual import work
@@ -30,12 +32,36 @@ HISTORY_LIMIT = 10
 MAX_DIFF_LINES_IN_CONFIRMATION = 12
 
 
-def s25_renderable(state: DashboardState) -> RenderableType:
+S25_WORDS = {
+    "en": {
+        "clear": "S25 now: no roll-back-at-once condition holds.",
+        "unknown": "S25 now: could not judge — {why}. That no roll-back-at-once condition holds is NOT known.",
+        "holds": "S25 now: ROLL BACK — a roll-back-at-once condition holds:",
+        "partial": "  (the other conditions could not be judged: {why})",
+    },
+    "ja": {
+        "clear": "S25 現在: 即時ロールバックの条件はどれも成立していません。",
+        "unknown": "S25 現在: 判定できません — {why}。即時ロールバックの条件が成立していないとは言えません。",
+        "holds": "S25 現在: ロールバック — 即時ロールバックの条件が成立しています:",
+        "partial": "  (ほかの条件は判定できません: {why})",
+    },
+}
+
+
+def s25_renderable(state: DashboardState, now: datetime, language: str = "en") -> RenderableType:
+    """S25 as it stands: what holds, and never "nothing holds" on data the app does not have (no credentials,
+    AWS unreachable, first poll running, no current datapoint): then it says it could not judge, and why."""
+    words = S25_WORDS.get(language, S25_WORDS["en"])
     reasons = state.view.rollback
+    why = make_visible(state.unjudged_reason(now))
     if not reasons:
-        return Text("S25 now: no roll-back-at-once condition holds.", style="green")
-    lines = [Text("S25 now: ROLL BACK — a roll-back-at-once condition holds:", style="bold red")]
+        if why:
+            return Text(words["unknown"].format(why=why), style="bold yellow")
+        return Text(words["clear"], style="green")
+    lines = [Text(words["holds"], style="bold red")]
     lines += [Text(f"  ✖ {make_visible(r.text)}", style="red") for r in reasons]
+    if why:
+        lines.append(Text(words["partial"].format(why=why), style="yellow"))
     return Group(*lines)
 
 
@@ -95,9 +121,11 @@ class RollbackScreen(DeployFlowScreen):
         for key, label in (("rev", "rev"), ("tag", "image tag"), ("registered", "registered (UTC)"), ("note", "")):
             table.add_column(label, key=key)
         self.load()
+        self.set_interval(1.0, lambda: self.on_state(self.services.state.current))  # "could not judge" ages too
 
     def on_state(self, state: DashboardState) -> None:
-        self.query_one("#rollback-s25", Static).update(s25_renderable(state))
+        s25 = s25_renderable(state, self.services.clock(), self.services.config.ui.language)
+        self.query_one("#rollback-s25", Static).update(s25)
 
     # ---- the revisions ----------------------------------------------------------------------------
 
