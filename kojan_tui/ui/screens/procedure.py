@@ -21,6 +21,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Input, Static
 
 from kojan_tui.core.logtext import make_visible
+from kojan_tui.core.shown import request_json
 from kojan_tui.procedures.actions import ACTIONS, ActionContext, ActionResult, run_action
 from kojan_tui.procedures.activity import ProcedureActivity
 from kojan_tui.procedures.checks import CheckContext, Verdict
@@ -295,7 +296,7 @@ class ProcedureScreen(FramedModal[None]):
             self.say(f"{spec.title}: cannot prepare it: {error}", error=True)
             return
         read_only = self.services.actions.read_only
-        lines = [plan.title, f"target: {plan.target}", "request:", *(f"  {k} = {v}" for k, v in plan.request.items())]
+        lines = [plan.title, f"target: {plan.target}", f"Request: {request_json(plan.request)}"]  # as the rollback shows it
         confirmation = Confirmation(
             title=spec.title,
             what_happens=lines,
