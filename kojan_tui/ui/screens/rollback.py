@@ -4,6 +4,7 @@ The dry run (``d``, here with the diff), the typed confirmation, the audited cal
 
 from __future__ import annotations
 
+import asyncio
 from datetime import datetime
 
 from rich.console import Group, RenderableType
@@ -18,13 +19,14 @@ from kojan_tui.actions.audited import DeployRequest
 from kojan_tui.core.errors import AwsFailure
 from kojan_tui.core.logtext import make_visible
 from kojan_tui.core.models import TaskDefinition
-from kojan_tui.core.revisions import RevisionRow, preselected, previous_note, revision_rows
+from kojan_tui.core.revisions import RevisionRow, preselected, previous_note, revision_rows, rolled_back_from
 from kojan_tui.core.state import DashboardState
 from kojan_tui.core.task_diff import task_definition_diff
 from kojan_tui.core.verdict import task_definition_label
 from kojan_tui.ui.capabilities import Capability, one_command, open_once
 from kojan_tui.ui.screens.deploy_flow import DeployFlowScreen, Deployment
 from kojan_tui.ui.services import AppServices
+from kojan_tui.ui.widgets.confirmation import ConfirmationDialog
 from kojan_tui.ui.widgets.rollback_banner import ROLLBACK_KEY
 from kojan_tui.ui.widgets.rollout_view import RolloutView
 
@@ -103,6 +105,7 @@ class RollbackScreen(DeployFlowScreen):
         super().__init__(services)
         self.rows: tuple[RevisionRow, ...] = ()
         self.running: TaskDefinition | None = None
+        self.acknowledged: str | None = None  # the rolled-back-from revision Enter was pressed on once (the extra yes)
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="modal-frame") as box:
@@ -140,7 +143,12 @@ class RollbackScreen(DeployFlowScreen):
         except AwsFailure as failure:
             self._status(f"⚠ the revisions could not be read: {failure.kind.value}: {failure.message}", error=True)
             return
-        self.rows = revision_rows(history, service)
+        try:  # what the trail says this console sent: a rollback marks the revision it left
+            entries = await asyncio.to_thread(self.services.actions.audit.entries)
+        except OSError:
+            entries = []
+        left = rolled_back_from(entries, service, f"{config.cluster}/{config.name}")
+        self.rows = revision_rows(history, service, left)
         running_label = task_definition_label(service.primary.task_definition if service.primary else service.task_definition)
         self.running = next((r.task_definition for r in self.rows if r.label == running_label), None)
         if self.running is None:
@@ -161,12 +169,15 @@ class RollbackScreen(DeployFlowScreen):
             )
             if row.used_before and not note:
                 note = "used before"
+            if row.rolled_back_from is not None:
+                note = "⚠ " + row.rolled_back_from.text()
             style = "dim" if not row.selectable else ""
+            warn = row.task_definition.status != "ACTIVE" or row.rolled_back_from is not None
             table.add_row(
                 Text(str(row.revision), style=style),
                 Text(make_visible(row.image_tag), style=style),
                 Text(registered, style=style),
-                Text(note, style="yellow" if row.task_definition.status != "ACTIVE" else style),
+                Text(make_visible(note), style="yellow" if warn else style),
                 key=str(index),
             )
         chosen = preselected(self.rows)
@@ -179,6 +190,7 @@ class RollbackScreen(DeployFlowScreen):
 
     def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
         event.stop()
+        self.acknowledged = None  # the extra yes is for the row it was given on
         self._show_diff()
 
     @property
@@ -189,7 +201,12 @@ class RollbackScreen(DeployFlowScreen):
         return self.rows[table.cursor_row]
 
     def _show_diff(self) -> None:
-        self.query_one("#rollback-diff", Static).update(diff_renderable(self.running, self.chosen))
+        diff = diff_renderable(self.running, self.chosen)
+        row = self.chosen
+        if row is not None and row.rolled_back_from is not None:
+            warning = Text(f"⚠ The service was {make_visible(row.rolled_back_from.text())}.", style="bold yellow")
+            diff = Group(warning, diff)
+        self.query_one("#rollback-diff", Static).update(diff)
 
     # ---- what Enter sends ------------------------------------------------------------------------
 
@@ -213,6 +230,21 @@ class RollbackScreen(DeployFlowScreen):
             return None
         return row
 
+    def action_deploy(self) -> None:
+        """Enter; on a revision the service was just rolled back from, only the second Enter goes on."""
+        if isinstance(self.app.screen, ConfirmationDialog):
+            return
+        row = self.chosen
+        if row is not None and row.selectable and row.rolled_back_from is not None and self.acknowledged != row.label:
+            self.acknowledged = row.label
+            self._status(
+                f"⚠ {row.label}: the service was {row.rolled_back_from.text()}. Deploying it again brings back what was"
+                " rolled back. Press Enter again to go on to the confirmation anyway (Esc or another row: no).",
+                error=True,
+            )
+            return
+        super().action_deploy()
+
     def deployment(self) -> Deployment | None:
         row = self._choosable()
         if row is None:
@@ -222,11 +254,12 @@ class RollbackScreen(DeployFlowScreen):
         if len(diff) > MAX_DIFF_LINES_IN_CONFIRMATION:
             diff = diff[:MAX_DIFF_LINES_IN_CONFIRMATION] + [f"… and {len(diff) - MAX_DIFF_LINES_IN_CONFIRMATION} more"]
         before = task_definition_label(self.running.arn) if self.running else "?"
+        again = [f"⚠ Deploying again a revision the service was {row.rolled_back_from.text()}."] if row.rolled_back_from else []
         return Deployment(
             request,
-            f"Roll back {request.service}",
-            "Roll back",
-            summary=[f"UpdateService on {request.target}: {before} → {row.label} (image {row.image_tag})"],
+            f"Deploy {row.label} again" if row.rolled_back_from else f"Roll back {request.service}",
+            "Deploy again" if row.rolled_back_from else "Roll back",
+            summary=[*again, f"UpdateService on {request.target}: {before} → {row.label} (image {row.image_tag})"],
             details=diff,
             dry_run_extra=[diff_renderable(self.running, row)],
         )
