@@ -1,0 +1,39 @@
+"""No false alarms, no confusing ones: a scale-in is not an ALERT; during the anti-flap hold the bar says what
+is held and what is measured now (not "✖ ALERT ECS service HEALTHY (clearing)")."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import timedelta
+
+from kojan_tui.core.config import AlertSettings
+from kojan_tui.ui.widgets.alert_bar import AlertBar
+from tests.fixtures import builders as b
+from tests.ui.harness import healthy_fake, make_app, plain, quiet_config, refresh
+
+
+async def test_the_hold_says_what_is_held_and_what_is_measured_now() -> None:
+    fake = healthy_fake()
+    fake.service = b.service(running=1, desired=2)
+    config = replace(quiet_config(), alerts=AlertSettings(clear_after_seconds=60))
+    app = make_app(fake, config)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await refresh(app, pilot)
+        assert plain(app.screen.query_one(AlertBar).render()).startswith("✖ ALERT ECS service 1 of 2 tasks running")
+        fake.service = b.service()  # healthy again: held for 60 s
+        await refresh(app, pilot)
+        bar = plain(app.screen.query_one(AlertBar).render())
+        clears = b.NOW + timedelta(seconds=60)
+        assert bar.startswith("✖ ALERT held ECS service since"), bar
+        assert f"· now ✓ OK HEALTHY · clears {clears:%H:%M:%S} if it stays" in bar
+        assert "✖ ALERT ECS service HEALTHY" not in bar and "(clearing)" not in bar
+
+
+async def test_a_scale_in_is_a_warning_on_the_bar_not_an_alert() -> None:
+    fake = healthy_fake()
+    fake.service = b.service(running=4, desired=2)
+    app = make_app(fake)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await refresh(app, pilot)
+        bar = plain(app.screen.query_one(AlertBar).render())
+        assert "✖ ALERT" not in bar and "▲ WARN ECS service 4 of 2 tasks running (the extra ones are draining)" in bar, bar
