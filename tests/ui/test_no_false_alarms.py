@@ -37,3 +37,20 @@ async def test_a_scale_in_is_a_warning_on_the_bar_not_an_alert() -> None:
         await refresh(app, pilot)
         bar = plain(app.screen.query_one(AlertBar).render())
         assert "✖ ALERT" not in bar and "▲ WARN ECS service 4 of 2 tasks running (the extra ones are draining)" in bar, bar
+
+
+async def test_with_no_task_running_ecs_cpu_and_memory_say_no_data_not_ok() -> None:
+    from kojan_tui.core.levels import Level
+    from kojan_tui.ui.widgets.metric_panel import MetricPanel
+
+    fake = healthy_fake()
+    fake.service = b.service(running=0, desired=2)  # the last CPU/memory datapoints are from before the tasks stopped
+    app = make_app(fake)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await refresh(app, pilot)
+        panels = {p.spec.key: p for p in app.screen.query(MetricPanel)}
+        for key in ("ecs_cpu_percent", "ecs_memory_percent"):
+            text = plain(panels[key].render())
+            assert panels[key].level is Level.UNKNOWN and "? NO DATA" in text and "no task running" in text, text
+            assert "✓ OK" not in text
+        assert panels["rds_cpu_percent"].level is Level.OK  # the database still publishes its own
