@@ -48,6 +48,7 @@ class AppContext:
     clock_text: str = ""
     badge: str | None = None  # e.g. "REPLAY ER-008 · 5/120": shown first, so a replay is never taken for live
     rollout: str | None = None  # the rollout watch's one line (S26/S09), while one runs and after it ended
+    notices: tuple[str, ...] = ()  # what runs in the background and matters on every screen: "INCIDENT ER-042 open"
 
 
 @dataclass(frozen=True)

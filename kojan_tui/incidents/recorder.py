@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable, Callable
+from datetime import datetime
 from pathlib import Path
 
 from kojan_tui.core import snapshot_codec
@@ -17,6 +18,18 @@ from kojan_tui.store.incidents import IncidentStore
 
 MAX_PENDING_WRITES = 1000  # bounded: if SQLite stalls, the oldest frames wait, the newest are dropped
 RECORDED_SOURCES = {SourceName.SERVICE, SourceName.METRICS, SourceName.DATABASE, SourceName.ERRORS}
+
+
+def already_firing(state: DashboardState | None, at: datetime) -> list[TimelineEntry]:
+    """The alerts and S25 reasons active when an incident opens, as its first lines (they fired before it)."""
+    if state is None:
+        return []
+    entries = [
+        TimelineEntry(at, "alert", f"already firing since {a.since:%H:%M:%S}: {a.title}: {a.value_text} — {a.action}")
+        for a in state.alerts.active
+    ]
+    entries += [TimelineEntry(at, "s25", f"already holding: ROLL BACK NOW: {r.text}") for r in state.view.rollback]
+    return entries
 
 
 class IncidentRecorder:
@@ -31,6 +44,7 @@ class IncidentRecorder:
         self._queue: asyncio.Queue[Callable[[], Awaitable[None]]] = asyncio.Queue(MAX_PENDING_WRITES)
         self._writer: asyncio.Task[None] | None = None
         self.on_error: Callable[[BaseException], None] | None = None
+        self.latest_state: DashboardState | None = None  # what is firing when an incident opens
         bus.subscribe_all(self.on_event)
 
     async def resume(self) -> int | None:
@@ -50,7 +64,13 @@ class IncidentRecorder:
         await self.store.add_entry(
             number, TimelineEntry(record.opened_at, "note", f"incident opened{': ' + title if title else ''}")
         )
+        for entry in already_firing(self.latest_state, record.opened_at):  # what fired before it opened
+            await self.store.add_entry(number, entry)
         return record
+
+    def context_badge(self) -> str | None:
+        """What every screen's top line says while an incident is open (its timeline records what happens)."""
+        return f"INCIDENT ER-{self.current:03d} open" if self.current is not None else None
 
     async def close(self) -> None:
         if self.current is not None:
@@ -69,6 +89,7 @@ class IncidentRecorder:
         record = await self.store.get(number)
         if record is None:
             raise KeyError(number)
+        self.er_md.parent.mkdir(parents=True, exist_ok=True)  # a new er.md in a folder not made yet (docs/er.md)
         append_er_row(self.er_md, record)
         self.reports_dir.mkdir(parents=True, exist_ok=True)
         report = self.reports_dir / f"{record.record_id}.md"
@@ -85,6 +106,7 @@ class IncidentRecorder:
             self._enqueue(lambda: self.store.add_entry(number, entry))
 
     def on_state(self, state: DashboardState) -> None:
+        self.latest_state = state
         number = self.current
         if number is None or state.changed not in RECORDED_SOURCES:
             return

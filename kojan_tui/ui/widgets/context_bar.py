@@ -45,6 +45,9 @@ class ContextBar(Widget):
         if c.badge:
             line.append(f" {c.badge} ", style=style("context-bar--demo"))
             line.append(" ")
+        for notice in c.notices:  # e.g. an open incident: its timeline is recording
+            line.append(f" {make_visible(notice)} ", style=style("context-bar--badge"))
+            line.append(" ")
         if c.read_only:
             line.append(" READ-ONLY ", style=style("context-bar--badge"))
             line.append(" ")
