@@ -73,10 +73,13 @@ def _parse_ts(text: object) -> datetime | None:
         return None
 
 
-def rolled_back_from(audit_entries: Iterable[Mapping], service: ServiceSnapshot | None, target: str) -> dict[str, RolledBackFrom]:
+def rolled_back_from(
+    audit_entries: Iterable[Mapping], service: ServiceSnapshot | None, target: str, *, since: datetime | None = None
+) -> dict[str, RolledBackFrom]:
     """``family:rev`` → how the service left it, from the audit trail's UpdateServices on ``target`` (a rollback
-    that was sent marks the revision it left; deploying a revision again clears its mark) and from a deployment
-    ECS reports FAILED (a circuit breaker's or a watch's). Only what still applies: never the running revision."""
+        that was sent marks the revision it left; deploying a revision again clears its mark) and from a deployment
+        ECS reports FAILED (a circuit breaker's or a watch's). Only what still applies: never the running revision, and
+    no rollback older than ``since`` (recent history, not last month's)."""
     marks: dict[str, RolledBackFrom] = {}
     final: dict[str, str] = {}  # request id → its last outcome (verified, rollout failed…)
     sent: list[tuple[str, Mapping]] = []
@@ -88,7 +91,9 @@ def rolled_back_from(audit_entries: Iterable[Mapping], service: ServiceSnapshot 
         if outcome not in DEPLOYED_OUTCOMES:
             continue
         if outcome == "succeeded":
-            sent.append((request_id, entry))
+            at = _parse_ts(entry.get("ts"))
+            if since is None or (at is not None and at >= since):
+                sent.append((request_id, entry))
         else:
             final[request_id] = outcome
     for request_id, entry in sent:

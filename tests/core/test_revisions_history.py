@@ -50,3 +50,12 @@ def test_when_every_other_revision_was_left_none_is_preselected() -> None:
     )
     rows = revision_rows([td(1), td(2), td(3)], running(2), marks)
     assert preselected(rows) is None
+
+
+def test_an_old_rollback_marks_nothing() -> None:
+    from datetime import datetime
+
+    entries = sent("rollback", 3, 2, "r1", "succeeded", ts="2026-11-01T03:12:00.000+00:00")
+    since = datetime.fromisoformat("2026-12-01T03:12:00+00:00")
+    assert rolled_back_from(entries, running(2), TARGET, since=since) == {}
+    assert set(rolled_back_from(entries, running(2), TARGET)) == {"kojan-map-business:3"}

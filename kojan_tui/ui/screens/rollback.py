@@ -5,7 +5,7 @@ The dry run (``d``, here with the diff), the typed confirmation, the audited cal
 from __future__ import annotations
 
 import asyncio
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from rich.console import Group, RenderableType
 from rich.text import Text
@@ -31,6 +31,7 @@ from kojan_tui.ui.widgets.rollback_banner import ROLLBACK_KEY
 from kojan_tui.ui.widgets.rollout_view import RolloutView
 
 HISTORY_LIMIT = 10
+RECENT_HISTORY = timedelta(hours=24)  # a rollback this recent marks the revision it left
 MAX_DIFF_LINES_IN_CONFIRMATION = 12
 
 
@@ -147,7 +148,8 @@ class RollbackScreen(DeployFlowScreen):
             entries = await asyncio.to_thread(self.services.actions.audit.entries)
         except OSError:
             entries = []
-        left = rolled_back_from(entries, service, f"{config.cluster}/{config.name}")
+        since = self.services.clock() - RECENT_HISTORY
+        left = rolled_back_from(entries, service, f"{config.cluster}/{config.name}", since=since)
         self.rows = revision_rows(history, service, left)
         running_label = task_definition_label(service.primary.task_definition if service.primary else service.task_definition)
         self.running = next((r.task_definition for r in self.rows if r.label == running_label), None)
