@@ -54,3 +54,34 @@ async def test_with_no_task_running_ecs_cpu_and_memory_say_no_data_not_ok() -> N
             assert panels[key].level is Level.UNKNOWN and "? NO DATA" in text and "no task running" in text, text
             assert "✓ OK" not in text
         assert panels["rds_cpu_percent"].level is Level.OK  # the database still publishes its own
+
+
+async def test_a_focused_breached_panel_shows_a_focus_ring_not_only_a_title_colour() -> None:
+    from kojan_tui.ui.widgets.metric_panel import MetricPanel
+    from tests.ui.harness import alert_fake
+
+    app = make_app(alert_fake())
+    async with app.run_test(size=(160, 48)) as pilot:
+        await refresh(app, pilot)
+        panels = {p.spec.key: p for p in app.screen.query(MetricPanel)}
+        cpu, memory = panels["ecs_cpu_percent"], panels["ecs_memory_percent"]
+        assert cpu.has_class("-level-alert") and memory.has_class("-level-alert")
+        cpu.focus()
+        await pilot.pause()
+        focused, other = cpu.styles.border.top[0], memory.styles.border.top[0]
+        assert focused != other, (focused, other)  # the line itself differs, not only a colour
+        assert cpu.styles.border.top[1] == memory.styles.border.top[1]  # both keep the alert's colour
+
+
+async def test_a_focused_breached_one_line_panel_stays_one_line_at_80x24() -> None:
+    from kojan_tui.ui.widgets.metric_panel import MetricPanel
+    from tests.ui.harness import alert_fake
+
+    app = make_app(alert_fake())
+    async with app.run_test(size=(80, 24)) as pilot:
+        await refresh(app, pilot)
+        cpu = next(p for p in app.screen.query(MetricPanel) if p.spec.key == "ecs_cpu_percent")
+        assert cpu.has_class("-compact") and cpu.has_class("-level-alert")
+        cpu.focus()
+        await pilot.pause()
+        assert cpu.region.height == 1 and cpu.styles.border.top[0] in ("", "none")  # a border would hide its one row
