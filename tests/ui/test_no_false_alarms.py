@@ -85,3 +85,16 @@ async def test_a_focused_breached_one_line_panel_stays_one_line_at_80x24() -> No
         cpu.focus()
         await pilot.pause()
         assert cpu.region.height == 1 and cpu.styles.border.top[0] in ("", "none")  # a border would hide its one row
+
+
+async def test_a_compact_no_data_line_keeps_a_space_between_its_level_and_its_value() -> None:
+    from kojan_tui.ui.widgets.metric_panel import MetricPanel
+
+    fake = healthy_fake()
+    fake.service = b.service(running=0, desired=2)
+    app = make_app(fake)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await refresh(app, pilot)
+        cpu = next(p for p in app.screen.query(MetricPanel) if p.spec.key == "ecs_cpu_percent")
+        text = plain(cpu.render())
+        assert "? NO DATA " in text and "NO DATA4" not in text, text

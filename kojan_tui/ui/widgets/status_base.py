@@ -109,7 +109,7 @@ class StatusWidget(Widget):
         """The compact layout's one line: ``label  ✓ OK  value`` (+ ``STALE``), aligned across panels."""
         line = Text(f"{label:<9}", style=self.style_for("muted"))
         line.append(self.marker(level))
-        line.pad_right(9 - len(level.marker))
+        line.pad_right(max(1, 9 - len(level.marker)))  # "? NO DATA" is 9 wide: still one space before the value
         line.append(f"{value:>11}", style=self.style_for(value_style))
         if self.stale_text:
             line.append(" STALE", style=self.style_for("stale"))
