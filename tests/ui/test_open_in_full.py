@@ -41,3 +41,22 @@ async def test_v_on_an_error_summary_row_opens_its_example_in_full() -> None:
         await pilot.press("v")
         await until(pilot, lambda: isinstance(app.screen, TextDetailScreen), "the example in full")
         assert "END-OF-LINE" in plain(app.screen.query_one("#detail-text").render())
+
+
+async def test_v_opens_the_service_events_in_full() -> None:
+    from dataclasses import replace
+
+    from kojan_tui.core.models import ServiceEvent
+    from tests.fixtures import builders as b
+    from tests.ui.harness import refresh
+
+    fake = healthy_fake()
+    fake.service = replace(b.service(), events=(ServiceEvent("e1", b.NOW, LONG),))
+    app = make_app(fake)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await refresh(app, pilot)
+        await pilot.press("v")
+        await until(pilot, lambda: isinstance(app.screen, TextDetailScreen), "the service events")
+        shown = plain(app.screen.query_one("#detail-text").render())
+        assert "END-OF-LINE" in shown and "Deployments" in shown and "PRIMARY" in shown
+        assert "Service events" in [title for title, _help, _cb in app.palette_commands()]
