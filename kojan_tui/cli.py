@@ -1,7 +1,8 @@
 """The ``kojan-tui`` command: parse flags, load the config, then check AWS, list scenarios or run the app.
 
 Config mistakes end with one line and exit status 2; anything unexpected with one line and status 1
-(``KOJAN_DEBUG=1`` shows the traceback). The gateway is closed and the demo AWS stopped on every path.
+(``KOJAN_DEBUG=1`` shows the traceback; under ``--check``, 4: it could not judge). ``--check``'s exit status
+follows its verdict (``CHECK_EXIT_CODES``). The gateway is closed and the demo AWS stopped on every path.
 """
 
 from __future__ import annotations
@@ -28,6 +29,19 @@ if TYPE_CHECKING:
 DEMO_HEALTH_PATH = "/_kojan/app/health"  # the embedded AWS's simulated API health URL
 DEMO_CREDENTIALS = ("demo", "demo")  # the embedded AWS accepts any; the user's real ones are never sent to it
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+# --check: its exit status is its verdict, so a script can rely on it (documented in --help and the README).
+EXIT_WARN, EXIT_ALERT, EXIT_UNKNOWN = 1, 3, 4
+CHECK_EXIT_CODES = """\
+--check exit status:
+  0  OK             the service's verdict is OK (and the audit copy group, when configured, exists)
+  1  WARN           the verdict is a warning (e.g. a rollout in progress)
+  2  bad config     a config or usage mistake, or the [audit] log_group does not exist
+  3  ALERT          the verdict is an alert (tasks missing, rollout failed, no healthy target…)
+  4  could not judge  AWS unreachable or silent, credentials missing or expired, access denied, no data
+  when several apply, the most serious wins: 3, then 4, then 2, then 1.
+"""
+# --check is a smoke test: it answers in seconds, also when the endpoint is dead (a short connect, few attempts).
+CHECK_CONNECT_TIMEOUT_S, CHECK_READ_TIMEOUT_S, CHECK_MAX_ATTEMPTS = 2.0, 5.0, 2
 
 EXAMPLES = """\
 examples:
@@ -35,13 +49,14 @@ examples:
   kojan-tui --demo --scenario db-outage              ... with the database down (S08)
   kojan-tui --demo --list-scenarios                  what the demo can simulate
   kojan-tui --profile prod --read-only               production, with every mutating action refused
-  kojan-tui --check                                  smoke test: credentials, region, the service's counts; exit 0/1
+  kojan-tui --check                                  smoke test: credentials, region, the service's verdict; exit 0-4
   kojan-tui --config ~/kojan.toml --theme kojan-light
 
 config: --config PATH, else ./config.toml only once trusted (--trust-config ./config.toml; asked again
 when it changes), else {user_config}; flags override it.
 AWS_PROFILE and AWS_ENDPOINT_URL work as in the aws CLI when neither the config nor a flag sets them;
 every endpoint, however set, must be https:// unless it is loopback.
+
 """
 
 
@@ -52,7 +67,7 @@ def build_parser() -> argparse.ArgumentParser:
         prog="kojan-tui",
         description="A live terminal console for the on-call engineers of the kojan-map business backend\n"
         "(ECS service, ALB, RDS, CloudWatch Logs): health, S03 thresholds, logs and errors, one key away.",
-        epilog=EXAMPLES.format(user_config=user_config_path()),
+        epilog=EXAMPLES.format(user_config=user_config_path()) + CHECK_EXIT_CODES,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument(
@@ -79,7 +94,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--scenario", metavar="NAME", help="with --demo: the scenario to start in (default: healthy)")
     parser.add_argument("--list-scenarios", action="store_true", help="with --demo: list the demo scenarios and exit")
     parser.add_argument(
-        "--check", action="store_true", help="call STS and describe-services once, print what was found, exit 0 or 1"
+        "--check",
+        action="store_true",
+        help="call STS and describe-services once, print what was found; the exit status is the verdict (below)",
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     return parser
@@ -109,7 +126,7 @@ def main(argv: list[str] | None = None) -> int:
                 f"kojan-tui: unexpected error: {type(error).__name__}: {one_line} (KOJAN_DEBUG=1 shows the traceback)",
                 file=sys.stderr,
             )
-        return EXIT_FAILED
+        return EXIT_UNKNOWN if args.check else EXIT_FAILED  # under --check, 1 means WARN
 
 
 def _run(args: argparse.Namespace) -> int:
@@ -141,10 +158,10 @@ def _run(args: argparse.Namespace) -> int:
         if args.demo:
             demo, code = _start_demo(args.scenario or "healthy", config)
             if demo is None:
-                return code
+                return EXIT_UNKNOWN if args.check and code == EXIT_FAILED else code
             config = demo_config(config, demo.endpoint_url)
             static_credentials = DEMO_CREDENTIALS
-        gateway = _make_gateway(config, static_credentials)
+        gateway = _make_gateway(check_settings(config) if args.check else config, static_credentials)
         check_endpoints(gateway.endpoint_settings())  # the loopback rule, however the endpoint was set
         if args.check:
             return asyncio.run(_check(config, gateway, demo))
@@ -217,6 +234,45 @@ def _start_demo(scenario: str, config: Config) -> tuple[Any, int]:
     return demo, EXIT_OK
 
 
+def check_settings(config: Config) -> Config:
+    """The config --check runs with: connect timeout, read timeout and attempts capped, so a dead endpoint is said
+    in seconds (the dashboard keeps the configured, patient ones)."""
+    aws = config.aws
+    return replace(
+        config,
+        aws=replace(
+            aws,
+            connect_timeout=min(aws.connect_timeout, CHECK_CONNECT_TIMEOUT_S),
+            read_timeout=min(aws.read_timeout, CHECK_READ_TIMEOUT_S),
+            max_attempts=min(aws.max_attempts, CHECK_MAX_ATTEMPTS),
+        ),
+    )
+
+
+def check_exit_code(verdict: Any, *, judged: bool, bad_config: bool) -> int:
+    """--check's exit status (``CHECK_EXIT_CODES``): the service's verdict (a ``Level``; None: not read), raised to
+    "could not judge" when a call failed and to "bad config" when the config names what does not exist."""
+    from kojan_tui.core.levels import Level
+
+    by_level = {Level.OK: EXIT_OK, Level.WARNING: EXIT_WARN, Level.ALERT: EXIT_ALERT}
+    codes = [by_level.get(verdict, EXIT_UNKNOWN) if verdict is not None else EXIT_UNKNOWN]
+    if not judged:
+        codes.append(EXIT_UNKNOWN)
+    if bad_config:
+        codes.append(EXIT_USAGE)
+    severity = [EXIT_OK, EXIT_WARN, EXIT_USAGE, EXIT_UNKNOWN, EXIT_ALERT]  # least to most serious
+    return max(codes, key=severity.index)
+
+
+CHECK_RESULT_WORDS = {
+    EXIT_OK: "OK",
+    EXIT_WARN: "WARN",
+    EXIT_USAGE: "BAD CONFIG",
+    EXIT_ALERT: "ALERT",
+    EXIT_UNKNOWN: "COULD NOT JUDGE",
+}
+
+
 def _make_gateway(config: Config, static_credentials: tuple[str, str] | None) -> AwsGateway:
     from kojan_tui.aws.gateway import AwsGateway
 
@@ -258,7 +314,7 @@ def _run_app(config: Config, gateway: AwsGateway, demo: Any, audit: Any, notices
 
 async def _check(config: Config, gateway: AwsGateway, demo: Any) -> int:
     """The on-call smoke test: who am I, where am I pointing, and is the service there and healthy?"""
-    from kojan_tui.core.errors import AwsFailure
+    from kojan_tui.core.errors import AwsFailure, FailureKind
     from kojan_tui.core.verdict import service_verdict, task_definition_label
 
     aws, service = config.aws, config.service
@@ -276,14 +332,18 @@ async def _check(config: Config, gateway: AwsGateway, demo: Any) -> int:
         )
         lines += [f"  endpoint    {endpoint}", f"  profile     {profile}"]
     lines.append(f"  mode        {'READ-ONLY' if config.ui.read_only else 'READ-WRITE'}")
-    ok = True
+    judged, bad_config, verdict_level = True, False, None
+    unreachable = (FailureKind.UNAVAILABLE, FailureKind.TIMEOUT, FailureKind.CREDENTIALS)
     try:
         try:
             identity = await gateway.caller_identity()
             lines += [f"  account     {identity.account}", f"  identity    {identity.arn}"]
         except AwsFailure as failure:
-            ok = False
+            judged = False
             lines.append(f"  identity    FAILED {failure}")
+            if failure.kind in unreachable:  # the next calls would wait the same way: say so now, not in 20 s
+                lines.append(f"  service     {service.cluster}/{service.name}: not asked ({failure.kind.value})")
+                raise _Unreachable from failure
         try:
             snap = await gateway.describe_service(service.cluster, service.name)
             verdict = service_verdict(snap)  # the same verdict the dashboard shows (S01)
@@ -296,22 +356,30 @@ async def _check(config: Config, gateway: AwsGateway, demo: Any) -> int:
             if primary is not None and primary.rollout_state:
                 lines.append(f"  rollout     {primary.rollout_state}")
             lines.append(f"  verdict     {verdict.level.marker} {verdict.summary}")
+            verdict_level = verdict.level
         except AwsFailure as failure:
-            ok = False
+            judged = False
             lines.append(f"  service     {service.cluster}/{service.name}: FAILED {failure}")
         if config.audit.log_group:
             try:
                 found = await gateway.log_group_exists(config.audit.log_group)
-                ok = ok and found
+                bad_config = not found
                 state = (
                     "found" if found else "FAILED not found (kojan-tui never creates it: create it, or change [audit] log_group)"
                 )
             except AwsFailure as failure:
-                ok = False
+                judged = False
                 state = f"FAILED {failure}"
             lines.append(f"  audit copy  {config.audit.log_group}: {state}")
+    except _Unreachable:
+        pass
     finally:
         await gateway.close()
-    lines.append("result      OK" if ok else "result      FAILED")
+    code = check_exit_code(verdict_level, judged=judged, bad_config=bad_config)
+    lines.append(f"result      {CHECK_RESULT_WORDS[code]} (exit {code})")
     print("\n".join(_safe(line) for line in lines))
-    return EXIT_OK if ok else EXIT_FAILED
+    return code
+
+
+class _Unreachable(Exception):
+    """--check stops asking once AWS cannot be reached at all."""

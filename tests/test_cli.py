@@ -62,14 +62,14 @@ def test_help_lists_the_examples(capsys):
 def test_check_against_seeded_moto_prints_the_counts(seeded_aws, tmp_path, capsys):
     code = cli.main(["--config", str(fast_config(tmp_path, seeded_aws.endpoint)), "--check"])
     out = capsys.readouterr().out
-    assert code == 0, out
+    assert code == 3, out  # the exit status follows the verdict: ALERT
     assert "account     123456789012" in out
     assert f"service     {SERVICE.cluster}/{SERVICE.name}: ACTIVE" in out
     assert "running 0 / desired 2, pending 2" in out
     # the dashboard's own verdict: no task running while 2 are desired is an alert even mid-rollout (issue 9)
     assert "verdict     ✖ ALERT UNHEALTHY — 0 of 2 tasks running; rollout in progress" in out
     assert "task def    kojan-map-business:3" in out
-    assert out.rstrip().endswith("result      OK")
+    assert out.rstrip().endswith("result      ALERT (exit 3)")
 
 
 def test_check_names_the_audit_copy_group_and_fails_while_it_is_missing(seeded_aws, tmp_path, capsys):
@@ -77,14 +77,14 @@ def test_check_names_the_audit_copy_group_and_fails_while_it_is_missing(seeded_a
 
     config = fast_config(tmp_path, seeded_aws.endpoint)
     config.write_text(config.read_text() + '\n[audit]\nlog_group = "/kojan-map/ops-audit-check"\n')
-    assert cli.main(["--config", str(config), "--check"]) == 1
+    assert cli.main(["--config", str(config), "--check"]) == 3  # the service's ALERT outranks the bad config (2)
     out = capsys.readouterr().out
     assert "audit copy  /kojan-map/ops-audit-check: FAILED not found" in out
-    assert out.rstrip().endswith("result      FAILED")
+    assert out.rstrip().endswith("result      ALERT (exit 3)")
     logs = boto3.client("logs", region_name="ap-northeast-1", endpoint_url=seeded_aws.endpoint)
     logs.create_log_group(logGroupName="/kojan-map/ops-audit-check")
     try:
-        assert cli.main(["--config", str(config), "--check"]) == 0
+        assert cli.main(["--config", str(config), "--check"]) == 3
         assert "audit copy  /kojan-map/ops-audit-check: found" in capsys.readouterr().out
     finally:
         logs.delete_log_group(logGroupName="/kojan-map/ops-audit-check")
@@ -101,7 +101,7 @@ def test_check_as_a_real_command_with_the_endpoint_flag(seeded_aws, tmp_path):
         text=True,
         timeout=60,
     )
-    assert result.returncode == 0, result.stdout + result.stderr
+    assert result.returncode == 3, result.stdout + result.stderr  # 0 of 2 running: ALERT
     assert "running 0 / desired 2" in result.stdout
     assert "config      none found: built-in defaults" in result.stdout
 
@@ -111,7 +111,7 @@ def test_check_reads_aws_endpoint_url_from_the_environment(seeded_aws, tmp_path,
     monkeypatch.setenv("AWS_MAX_ATTEMPTS", "1")
     monkeypatch.chdir(tmp_path)
     monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path))
-    assert cli.main(["--check"]) == 0
+    assert cli.main(["--check"]) == 3  # reached and judged: 0 of 2 running
     out = capsys.readouterr().out
     assert f"endpoint    {seeded_aws.endpoint} (from AWS_ENDPOINT_URL)" in out
     assert "desired 2" in out
@@ -120,13 +120,13 @@ def test_check_reads_aws_endpoint_url_from_the_environment(seeded_aws, tmp_path,
 def test_check_missing_service_fails_with_the_mapped_reason(moto_endpoint, tmp_path, capsys):
     code = cli.main(["--config", str(fast_config(tmp_path, moto_endpoint)), "--check"])
     out = capsys.readouterr().out
-    assert code == 1
+    assert code == 4
     assert f"service     {SERVICE.cluster}/{SERVICE.name}: FAILED DescribeServices: not found" in out
     assert "account     123456789012" in out  # identity still worked
-    assert out.rstrip().endswith("result      FAILED")
+    assert out.rstrip().endswith("result      COULD NOT JUDGE (exit 4)")
 
 
-def test_check_against_an_unreachable_endpoint_exits_1(moto_endpoint, tmp_path):
+def test_check_against_an_unreachable_endpoint_exits_4(moto_endpoint, tmp_path):
     config = fast_config(tmp_path, f"http://127.0.0.1:{closed_port()}")
     env = {**os.environ, "PYTHONPATH": str(REPO)}
     result = subprocess.run(
@@ -137,13 +137,13 @@ def test_check_against_an_unreachable_endpoint_exits_1(moto_endpoint, tmp_path):
         text=True,
         timeout=60,
     )
-    assert result.returncode == 1
+    assert result.returncode == 4
     assert "Traceback" not in result.stdout + result.stderr
     failures = [line for line in result.stdout.splitlines() if "FAILED" in line and ":" in line]
     assert any(line.startswith("  identity    FAILED GetCallerIdentity: unavailable — cannot reach AWS") for line in failures), (
         result.stdout
     )
-    assert any("DescribeServices: unavailable" in line for line in failures)
+    assert f"  service     {SERVICE.cluster}/{SERVICE.name}: not asked (unavailable)" in result.stdout
 
 
 def test_unexpected_errors_are_one_line_unless_debugging(monkeypatch, capsys, tmp_path):
@@ -155,11 +155,11 @@ def test_unexpected_errors_are_one_line_unless_debugging(monkeypatch, capsys, tm
 
     monkeypatch.setattr(cli, "load_config", explode)
     monkeypatch.delenv("KOJAN_DEBUG", raising=False)
-    assert cli.main(["--check"]) == 1
+    assert cli.main(["--check"]) == 4  # --check: could not judge (1 would read as WARN)
     err = capsys.readouterr().err
     assert err.strip() == "kojan-tui: unexpected error: RuntimeError: disk on fire (KOJAN_DEBUG=1 shows the traceback)"
     monkeypatch.setenv("KOJAN_DEBUG", "1")
-    assert cli.main(["--check"]) == 1
+    assert cli.main(["--check"]) == 4
     assert "Traceback" in capsys.readouterr().err
 
 
@@ -272,7 +272,7 @@ def test_check_against_the_embedded_demo(tmp_path):
     assert "audit copy  /kojan-map/ops-audit: found" in result.stdout  # the group the demo seeds
 
 
-def test_demo_that_cannot_start_is_one_line_and_exit_1(monkeypatch, tmp_path, capsys):
+def test_demo_that_cannot_start_is_one_line_and_exit_4_under_check(monkeypatch, tmp_path, capsys):
     import kojan_tui.demo.embedded as embedded
 
     class BrokenDemo(RecordingDemo):
@@ -284,6 +284,6 @@ def test_demo_that_cannot_start_is_one_line_and_exit_1(monkeypatch, tmp_path, ca
     RecordingDemo.instances.clear()
     monkeypatch.setattr(embedded, "EmbeddedAws", BrokenDemo)
     monkeypatch.chdir(tmp_path)
-    assert cli.main(["--demo", "--check"]) == 1
+    assert cli.main(["--demo", "--check"]) == 4
     assert capsys.readouterr().err.strip().splitlines()[-1] == "kojan-tui: the embedded demo AWS did not start: OSError: no ports"
     assert RecordingDemo.instances[0].stopped

@@ -8,7 +8,7 @@ it for ``clear_after_seconds`` without a break (``[alerts] clear_after_seconds``
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from kojan_tui.core.levels import Level
 
@@ -31,6 +31,8 @@ class Alert:
     action: str
     since: datetime
     clearing: bool = False  # below its level now, held until that lasted ``clear_after_seconds``
+    measured: Level | None = None  # while clearing: the level measured now (``level`` is the one held)
+    clears_at: datetime | None = None  # while clearing: when the hold ends if the item stays below its level
 
 
 @dataclass(frozen=True)
@@ -88,4 +90,15 @@ class AlertTracker:
 
     def _alert(self, item: AlertInput) -> Alert:
         state = self._state[item.key]
-        return Alert(item.key, item.title, state.level, item.value_text, item.action, state.since, state.below_since is not None)
+        clearing = state.below_since is not None
+        return Alert(
+            item.key,
+            item.title,
+            state.level,
+            item.value_text,
+            item.action,
+            state.since,
+            clearing,
+            measured=item.level if clearing else None,
+            clears_at=state.below_since + timedelta(seconds=self.clear_after_seconds) if state.below_since else None,
+        )

@@ -7,14 +7,23 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 
 from kojan_tui.core.alerts import AlertInput
 from kojan_tui.core.config import Config
 from kojan_tui.core.levels import Level
 from kojan_tui.core.models import CallerIdentity, DbInstance, MetricSeries, ScalingActivity, ServiceSnapshot, TaskDefinition
-from kojan_tui.core.readings import MetricReading, Staleness, TargetHealth, compute_readings, errors_reading, target_health
+from kojan_tui.core.readings import (
+    ECS_CPU,
+    ECS_MEMORY,
+    MetricReading,
+    Staleness,
+    TargetHealth,
+    compute_readings,
+    errors_reading,
+    target_health,
+)
 from kojan_tui.core.rollback_rules import RollbackReason, rollback_reasons
 from kojan_tui.core.verdict import ServiceVerdict, service_verdict
 
@@ -53,10 +62,24 @@ class DashboardView:
         return items
 
 
+TASK_METRICS = (ECS_CPU.key, ECS_MEMORY.key)  # published by running tasks only
+
+
+def without_tasks(readings: dict[str, MetricReading], service: ServiceSnapshot | None) -> dict[str, MetricReading]:
+    """With no task running, ECS publishes no CPU or memory datapoint: the last one (from before the tasks
+    stopped) is not a current value, so those panels say NO DATA, never "39 % ✓ OK"."""
+    if service is None or service.running > 0:
+        return readings
+    return {
+        key: replace(reading, partial="no task running") if key in TASK_METRICS and reading.latest is not None else reading
+        for key, reading in readings.items()
+    }
+
+
 def build_view(data: DashboardData, config: Config, now: datetime | None = None) -> DashboardView:
     """The view at ``now`` (None: no ageing, every datapoint is taken as current)."""
     staleness = Staleness(now, data.metrics_period, config.ui.stale_after_periods) if now is not None else None
-    readings = compute_readings(data.metrics, data.db_instance, config.thresholds, staleness)
+    readings = without_tasks(compute_readings(data.metrics, data.db_instance, config.thresholds, staleness), data.service)
     health = target_health(data.metrics, staleness)
     reasons = rollback_reasons(
         readings,

@@ -148,6 +148,14 @@ class LogCount(int):
     def __repr__(self) -> str:
         return f"LogCount({int(self)}, complete={self.complete})"
 
+    # int has no __str__ of its own (object's calls __repr__): without these, f"{count}" printed the repr
+    # ("LogCount(240, complete=True)") in checks, the S25 banner, timelines and exports. A person reads the number.
+    def __str__(self) -> str:
+        return str(int(self))
+
+    def __format__(self, spec: str) -> str:
+        return format(int(self), spec)
+
 
 @dataclass(frozen=True)
 class InsightsResult:

@@ -13,7 +13,7 @@ from enum import Enum
 from types import MappingProxyType
 
 from kojan_tui.core.alerts import AlertUpdate
-from kojan_tui.core.dashboard import DashboardData, DashboardView
+from kojan_tui.core.dashboard import DashboardData, DashboardView, no_data_text
 from kojan_tui.core.freshness import SourceFreshness
 
 
@@ -27,6 +27,10 @@ class SourceName(str, Enum):
     ERRORS = "errors"
     LOGS = "logs"
     SCALING = "scaling"  # S16: the newest scaling activity, for the service panel
+
+
+# What the verdicts (the alert bar's, S25's) judge: unknown here means they cannot say "nothing holds".
+JUDGED_SOURCES = (SourceName.SERVICE, SourceName.METRICS, SourceName.ERRORS, SourceName.DATABASE)
 
 
 @dataclass(frozen=True)
@@ -46,6 +50,7 @@ class AppContext:
     rollout: str | None = None  # the rollout watch's one line (S26/S09), while one runs and after it ended
     config_source: str = "<defaults>"  # the config file in use (issue 20: always shown)
     endpoint: str | None = None  # the endpoint when it is not AWS's own, with where it was set
+    notices: tuple[str, ...] = ()  # what runs in the background and matters on every screen: "INCIDENT ER-042 open"
 
 
 @dataclass(frozen=True)
@@ -81,6 +86,15 @@ class DashboardState:
         known = [self.freshness[name] for name in sources if name in self.freshness]
         ordered = [f for f in known if f.stale] + [f for f in known if not f.stale]
         return [reason for f in ordered if (reason := f.stale_reason(now)) is not None]
+
+    def waiting(self, sources: tuple[str, ...]) -> bool:
+        """Some of ``sources`` has not answered its first poll yet."""
+        return any(name not in self.freshness or self.freshness[name].polls == 0 for name in sources)
+
+    def unjudged_reason(self, now: datetime, sources: tuple[str, ...] = JUDGED_SOURCES) -> str:
+        """Why a verdict on ``sources`` cannot be taken as current ("" when it can): a failing or overdue source,
+        the first poll still running, or items without a current datapoint. Unknown is never "nothing holds"."""
+        return no_data_text(self.view, self.stale_reasons(sources, now), self.waiting(sources))
 
     def measured(self, source: str) -> bool:
         freshness = self.freshness.get(source)

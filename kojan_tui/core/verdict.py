@@ -2,6 +2,7 @@
 
 Healthy means: status ACTIVE, running == desired, and the primary deployment's rollout COMPLETED.
 No task running while some are desired, or no healthy target behind the ALB, is an alert whatever the rollout says.
+More tasks running than desired (a scale-in draining its extra tasks) is a warning, not an alert.
 """
 
 from __future__ import annotations
@@ -15,8 +16,9 @@ from kojan_tui.core.readings import TargetHealth
 
 @dataclass(frozen=True)
 class ServiceVerdict:
-    level: Level  # OK healthy · WARNING a rollout is under way · ALERT unhealthy
+    level: Level  # OK healthy · WARNING a rollout (or a scale-in) is under way · ALERT unhealthy
     reasons: tuple[str, ...] = ()
+    word: str | None = None  # the summary's word when it is not DEPLOYING / UNHEALTHY (e.g. SCALING IN)
 
     @property
     def healthy(self) -> bool:
@@ -28,7 +30,7 @@ class ServiceVerdict:
             return "NO DATA — no service data yet"
         if self.healthy:
             return "HEALTHY"
-        word = "DEPLOYING" if self.level is Level.WARNING else "UNHEALTHY"
+        word = self.word or ("DEPLOYING" if self.level is Level.WARNING else "UNHEALTHY")
         return f"{word} — " + "; ".join(self.reasons)
 
 
@@ -63,7 +65,10 @@ def service_verdict(service: ServiceSnapshot | None, health: TargetHealth | None
         warnings.append("rollout in progress")
     elif primary.rollout_state not in (None, "COMPLETED"):
         alerts.append(f"rollout {primary.rollout_state}")
-    if service.running != service.desired:
+    scaling_in = service.running > service.desired and service.status == "ACTIVE" and not rolling
+    if scaling_in:  # the desired count went down: ECS drains the extra tasks (every desired one still runs)
+        warnings.append(f"{service.running} of {service.desired} tasks running (the extra ones are draining)")
+    elif service.running != service.desired:
         text = f"{service.running} of {service.desired} tasks running"
         (warnings if rolling and service.running > 0 else alerts).append(text)
     if no_targets and service.desired > 0:
@@ -71,7 +76,7 @@ def service_verdict(service: ServiceSnapshot | None, health: TargetHealth | None
     if alerts:
         return ServiceVerdict(Level.ALERT, tuple(alerts + warnings))
     if warnings:
-        return ServiceVerdict(Level.WARNING, tuple(warnings))
+        return ServiceVerdict(Level.WARNING, tuple(warnings), "SCALING IN" if scaling_in else None)
     return ServiceVerdict(Level.OK)
 
 

@@ -113,8 +113,12 @@ def restore_security_rules(world: World) -> None:
 
 
 def follow_scenario(world: World) -> None:
-    """What a scenario changes outside the simulator's tick (the JWT secret's length in ``auth-errors``)."""
+    """What a scenario changes outside the simulator's tick: the JWT secret's length in ``auth-errors``; in a
+    scenario whose newest revision misbehaves (``bad-deploy``), that revision is deployed now, so the errors start
+    with its deployment (its marker on the charts) and switching to it again after a rollback re-arms it."""
     secrets_state.follow_scenario(world)
+    if world.scenario.newest_revision_effects is not None:
+        ecs_rollout.settle(world, ecs_rollout.latest_task_definition(world), when=world.now())
 
 
 def build_world(world: World, simulator: Any, endpoint: str) -> None:

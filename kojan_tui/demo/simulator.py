@@ -40,6 +40,11 @@ def _dims(pairs: tuple[tuple[str, str], ...]) -> list[dict[str, str]]:
     return [{"Name": n, "Value": v} for n, v in pairs]
 
 
+def health_check_passes(effects: Effects) -> bool:
+    """What the app's health URL answers for a running task under ``effects`` (see ``app_health``)."""
+    return effects.error_kind != "database" and effects.error_rate < 1.0
+
+
 class Simulator:
     def __init__(self, world: World):
         self.world = world
@@ -224,6 +229,9 @@ class Simulator:
         total = offered if running else 0
         elb_5xx = 0 if running else offered  # no target to choose: the ALB answers 503 itself
         unhealthy = sum(t.state == "PENDING" and t.deployment_id in world.failing_deployments for t in world.tasks)
+        # The target group's health check is the app's health URL (app_health): a task whose database check fails
+        # answers it 503 and is an unhealthy target (the ALB fails open and still sends it requests, which fail).
+        healthy = [t for t in running if health_check_passes(per_task[t.task_id])]
         errors = auth = 0
         latencies: list[float] = []
         slow_candidates = [rng.uniform(1100, 1600)] if rng.random() < 0.01 else []  # the odd slow query, even when healthy
@@ -272,8 +280,8 @@ class Simulator:
             rds_cpu=round(rds_cpu, 2),
             rds_used_percent=world.rds_used_percent,
             elb_5xx=elb_5xx,
-            healthy_hosts=len(running),
-            unhealthy_hosts=unhealthy,
+            healthy_hosts=len(healthy),
+            unhealthy_hosts=unhealthy + len(running) - len(healthy),
         )
         if now - self._last_prune >= PRUNE_EVERY_SECONDS:
             self.prune(now)

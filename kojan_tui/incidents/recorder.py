@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable, Callable
+from datetime import datetime
 from pathlib import Path
 
 from kojan_tui.core import snapshot_codec
@@ -28,6 +29,18 @@ MAX_PENDING_WRITES = 1000  # bounded: if SQLite stalls, the oldest frames wait, 
 RECORDED_SOURCES = {SourceName.SERVICE, SourceName.METRICS, SourceName.DATABASE, SourceName.ERRORS}
 
 
+def already_firing(state: DashboardState | None, at: datetime) -> list[TimelineEntry]:
+    """The alerts and S25 reasons active when an incident opens, as its first lines (they fired before it)."""
+    if state is None:
+        return []
+    entries = [
+        TimelineEntry(at, "alert", f"already firing since {a.since:%H:%M:%S}: {a.title}: {a.value_text} — {a.action}")
+        for a in state.alerts.active
+    ]
+    entries += [TimelineEntry(at, "s25", f"already holding: ROLL BACK NOW: {r.text}") for r in state.view.rollback]
+    return entries
+
+
 class IncidentRecorder:
     def __init__(self, store: IncidentStore, bus: EventBus, clock: Clock, *, er_md: Path, reports_dir: Path) -> None:
         self.store = store
@@ -40,6 +53,7 @@ class IncidentRecorder:
         self._queue: asyncio.Queue[Callable[[], Awaitable[None]]] = asyncio.Queue(MAX_PENDING_WRITES)
         self._writer: asyncio.Task[None] | None = None
         self.on_error: Callable[[BaseException], None] | None = None
+        self.latest_state: DashboardState | None = None  # what is firing when an incident opens
         bus.subscribe_all(self.on_event)
 
     async def resume(self) -> int | None:
@@ -59,7 +73,13 @@ class IncidentRecorder:
         await self.store.add_entry(
             number, TimelineEntry(record.opened_at, "note", f"incident opened{': ' + title if title else ''}")
         )
+        for entry in already_firing(self.latest_state, record.opened_at):  # what fired before it opened
+            await self.store.add_entry(number, entry)
         return record
+
+    def context_badge(self) -> str | None:
+        """What every screen's top line says while an incident is open (its timeline records what happens)."""
+        return f"INCIDENT ER-{self.current:03d} open" if self.current is not None else None
 
     async def close(self) -> None:
         if self.current is not None:
@@ -103,6 +123,7 @@ class IncidentRecorder:
             self._enqueue(lambda: self.store.add_entry(number, entry))
 
     def on_state(self, state: DashboardState) -> None:
+        self.latest_state = state
         number = self.current
         if number is None or state.changed not in RECORDED_SOURCES:
             return

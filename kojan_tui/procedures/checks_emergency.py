@@ -25,7 +25,9 @@ async def _measure(ctx: CheckContext):
 @check("s25.conditions", "S25 roll back at once: the four conditions")
 async def s25_conditions(ctx: CheckContext) -> CheckResult:
     state = ctx.state
-    if state is not None and state.measured("metrics"):
+    # The dashboard's judgement, when it has one: something holds, or every source it judges is current. A
+    # stale or unmeasured dashboard cannot say "nothing holds": then it is measured now (a failure: N/A).
+    if state is not None and state.measured("metrics") and (state.view.rollback or not state.unjudged_reason(ctx.clock())):
         reasons, source = state.view.rollback, "the dashboard's latest refresh"
     else:
         reasons, source = await _measure(ctx), "measured now"

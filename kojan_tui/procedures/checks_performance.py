@@ -35,6 +35,11 @@ async def memory_trend(ctx: CheckContext) -> CheckResult:
         f"latest {result.latest:.1f} % at {result.latest_at:%H:%M} UTC; peak {max(series.values):.1f} % in 24 h",
         f"trend {result.per_hour:+.1f} points/hour over the newest climb ({result.points} points)",
     ]
+    if result.restarted_at is not None:
+        evidence[1] = f"trend {result.per_hour:+.1f} points/hour over the climb before it fell ({result.points} points)"
+        evidence.insert(
+            1, f"memory fell at {result.restarted_at:%H:%M} UTC (tasks replaced); the leak's rate is the climb before"
+        )
     if crossing is None:
         evidence.append(f"at this rate it never reaches {level:g} %")
     else:

@@ -20,6 +20,7 @@ from kojan_tui.core.security_rules import (
     parse_duration,
     show_duration,
 )
+from kojan_tui.core.shown import shown
 from kojan_tui.procedures.checks import CheckContext, CheckResult, Verdict, check
 from kojan_tui.procedures.evidence import metrics
 
@@ -221,9 +222,9 @@ async def rds_maintenance(ctx: CheckContext) -> CheckResult:
         f"status       {db.status}",
         f"engine       {db.engine} {db.engine_version}, {db.instance_class}, Multi-AZ {'yes' if db.multi_az else 'NO'}",
         f"storage      {db.allocated_storage_gib} GiB allocated, {free_text}",
-        f"backups      window {db.backup_window or '-'} UTC, kept {db.backup_retention_days} d, "
+        f"backups      window {db.backup_window or '-'} UTC, kept {shown(db.backup_retention_days, '?')} d, "
         f"latest restorable {_when(db.latest_restorable_time)}",
-        f"parameters   {group or '(none)'}: slow_query_log = {slow}",
+        f"parameters   {group or '(none)'}: slow_query_log = {shown(slow, 'not set' if group else 'no parameter group')}",
         *(f"maintenance  {p.action}: {p.description} (auto-applied after {_when(p.auto_applied_after)})" for p in pending),
     ]
     if not pending:

@@ -17,6 +17,7 @@ from kojan_tui.ui.screens.rollback import ROLLBACK
 from kojan_tui.ui.screens.runbook import RUNBOOK_FOR_ALERT, RUNBOOKS
 from kojan_tui.ui.screens.scenarios import DEMO_SCENARIOS
 from kojan_tui.ui.screens.security import SECURITY
+from kojan_tui.ui.screens.service_events import SERVICE_EVENTS
 
 CAPABILITIES: tuple[Capability, ...] = (
     LOGS,
@@ -25,6 +26,7 @@ CAPABILITIES: tuple[Capability, ...] = (
     ROLLBACK,
     FORCE_DEPLOYMENT,
     AUDIT_TRAIL,
+    SERVICE_EVENTS,
     RUNBOOKS,
     RUNBOOK_FOR_ALERT,
     CHECKLISTS,

@@ -64,4 +64,9 @@ class AppServices:
             self.state.current.context,
             clock_text=f"{now:%H:%M:%S} UTC",
             rollout=watched.line(now) if watched is not None else None,
+            notices=tuple(
+                notice
+                for extension in self.extensions.values()
+                if callable(badge := getattr(extension, "context_badge", None)) and (notice := badge())
+            ),
         )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -45,3 +46,13 @@ def test_the_crossing_is_never_before_the_latest_point(noise, _):
     if result is not None:
         crossing = result.crossing(95)
         assert crossing is None or crossing >= result.latest_at
+
+
+def test_right_after_a_drop_the_climb_that_led_to_it_gives_the_rate():
+    # a leak's sawtooth: 60 → 95 over 35 min, the task replaced (memory back to 40), one point since
+    values = [60, 65, 70, 75, 80, 85, 90, 95, 40]
+    stamps = at(range(0, 45, 5))
+    result = trend(stamps, values)
+    assert result is not None and result.restarted_at == stamps[-1]
+    assert result.per_hour == pytest.approx(60.0) and result.latest == 40 and result.points == 8
+    assert trend(stamps[:2], [95, 40]) is None  # nothing before the drop to judge by

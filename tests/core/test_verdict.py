@@ -47,3 +47,11 @@ def test_labels():
     assert image_tag(task_definition("repo/business")) == "latest"
     assert image_tag(task_definition("localhost:5000/business")) == "latest"
     assert image_tag(None) == "?"
+
+
+def test_a_scale_in_draining_extra_tasks_is_a_warning_not_an_alert():
+    # desired went 4 → 2, the deployment is COMPLETED, ECS drains the two extra tasks
+    verdict = service_verdict(service(running=4, desired=2))
+    assert verdict.level is Level.WARNING
+    assert verdict.summary == "SCALING IN — 4 of 2 tasks running (the extra ones are draining)"
+    assert service_verdict(service(running=1, desired=2)).level is Level.ALERT  # a missing task still is one

@@ -3,6 +3,8 @@ watch's verdict) with UTC time, caller ARN, profile, region, action, before/afte
 
 from __future__ import annotations
 
+import json
+
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -12,6 +14,7 @@ from textual.widgets import DataTable, Static
 from kojan_tui.core.logtext import make_visible, truncate
 from kojan_tui.core.verdict import task_definition_label
 from kojan_tui.ui.capabilities import Capability, one_command, open_once
+from kojan_tui.ui.screens.detail import TextDetailScreen
 from kojan_tui.ui.screens.modal import FramedModal
 from kojan_tui.ui.services import AppServices
 
@@ -72,6 +75,7 @@ class AuditTrailScreen(FramedModal[None]):
     def __init__(self, services: AppServices) -> None:
         super().__init__()
         self.services = services
+        self.entries: list[dict] = []
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="modal-frame") as box:
@@ -94,6 +98,7 @@ class AuditTrailScreen(FramedModal[None]):
         except (OSError, ValueError) as error:
             self.query_one("#audit-where", Static).update(Text(f"⚠ {trail.path}: cannot be read ({error})"))
             return
+        self.entries = entries
         for index, entry in enumerate(entries):
             table.add_row(*entry_row(entry), key=str(index))
         if entries:
@@ -102,6 +107,15 @@ class AuditTrailScreen(FramedModal[None]):
         where = f"{trail.path} · {len(entries)} record(s)" + (f" · {copy.status}" if copy is not None else "")
         self.query_one("#audit-where", Static).update(Text(make_visible(where)))
         table.focus()
+
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        """Enter: the whole record (the table cuts its cells), as the JSON line the trail holds, indented."""
+        event.stop()
+        if event.row_key.value is None:
+            return
+        entry = self.entries[int(event.row_key.value)]
+        title = f"Audit record {entry.get('ts', '')} {entry.get('action', '')} → {entry.get('outcome', '')}"
+        self.app.push_screen(TextDetailScreen(title, json.dumps(entry, indent=2, ensure_ascii=False, default=str)))
 
     def action_close(self) -> None:
         self.dismiss(None)

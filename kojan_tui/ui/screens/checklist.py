@@ -193,7 +193,10 @@ class ChecklistScreen(ProcedureScreen):
         if step.id in self.running:
             line.append("… check ", style="dim")
         elif status is not None and status.verdict is not None:
-            line.append(f"{status.verdict.marker:<8}", style=VERDICT_STYLE[status.verdict])
+            if self.kept_age(status.latest) is not None:  # from before this opening: history, dim
+                line.append(f"{'was ' + status.verdict.marker:<12}", style="dim")
+            else:
+                line.append(f"{status.verdict.marker:<8}", style=VERDICT_STYLE[status.verdict])
         else:
             line.append("· auto  " if step.check else "  manual", style="dim")
         left = self.timer_left(step.id) if step.check == STABILITY_CHECK else None
@@ -216,7 +219,7 @@ class ChecklistScreen(ProcedureScreen):
             elif latest is None:
                 detail.append("not checked yet (r)")
             else:
-                append_check_result(detail, latest)
+                append_check_result(detail, latest, self.kept_age(latest))
                 left = self.timer_left(step.id) if step.check == STABILITY_CHECK else None
                 if left is not None:
                     detail.append(f"\n⏱ {_clock(left)} left; judged when it ends (r judges now)", style="yellow")

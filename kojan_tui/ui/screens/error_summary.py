@@ -24,6 +24,7 @@ from kojan_tui.core.logquery import ERROR_LINES_LIMIT, ERROR_LINES_QUERY, ERROR_
 from kojan_tui.core.logtext import make_visible, truncate
 from kojan_tui.core.models import InsightsResult
 from kojan_tui.ui.capabilities import Capability, PaletteCommand
+from kojan_tui.ui.screens.detail import TextDetailScreen
 from kojan_tui.ui.screens.modal import FramedModal
 
 SUMMARY_HOURS = (1, 24)
@@ -76,6 +77,7 @@ class ErrorSummaryScreen(FramedModal[str | None]):
         Binding("n", "sort('count')", "Sort by count"),
         Binding("m", "sort('message')", "Sort by message"),
         Binding("r", "rerun", "Run again"),
+        Binding("v", "view", "View in full"),
     ]
 
     def __init__(self, gateway: LogsApi, log_group: str, *, hours: int = 1, clock: Clock = utc_now) -> None:
@@ -199,6 +201,23 @@ class ErrorSummaryScreen(FramedModal[str | None]):
             return
         _, message = self._shown[int(event.row_key.value)]
         self.dismiss(message)
+
+    def action_view(self) -> None:
+        """The highlighted row's message (grouped: its shape and example) in full: the table cuts them."""
+        table = self.query_one(DataTable)
+        if not self._shown or table.cursor_row is None or not 0 <= table.cursor_row < table.row_count:
+            return
+        key = table.coordinate_to_cell_key((table.cursor_row, 0)).row_key.value
+        if key is None:
+            return
+        if self.grouped:
+            groups = self.groups if self.sort_by == "count" else sorted(self.groups, key=lambda g: (g.key, -g.count))
+            group = groups[int(key)]
+            text, title = f"shape:\n{group.key}\n\nexample:\n{group.example}", f"{group.count:,} errors of this shape"
+        else:
+            count, text = self._shown[int(key)]
+            title = f"{count:,} errors with this message"
+        self.app.push_screen(TextDetailScreen(title, text))
 
     def action_sort(self, column: str) -> None:
         self.sort_by = column

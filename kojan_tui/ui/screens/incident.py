@@ -60,7 +60,8 @@ class IncidentScreen(FramedModal[None]):
         Binding("c", "end_incident", "Close incident"),
         Binding("x", "export", "Export er.md + report"),
         Binding("p", "replay", "Replay"),
-        Binding("tab", "focus_next", "Next field", show=False),
+        Binding("tab", "app.focus_next", "Next field", show=False),  # the screen has no focus_next action
+        Binding("shift+tab", "app.focus_previous", "Previous field", show=False),
     ]
 
     def __init__(self, services: AppServices) -> None:

@@ -21,6 +21,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Input, Static
 
 from kojan_tui.core.logtext import make_visible
+from kojan_tui.core.shown import request_json
 from kojan_tui.procedures.actions import ACTIONS, ActionContext, ActionPlan, ActionResult, run_action
 from kojan_tui.procedures.activity import ProcedureActivity
 from kojan_tui.procedures.checks import CheckContext, Verdict
@@ -79,8 +80,27 @@ def append_done_and_note(detail: Text, state: StepState, done_word: str) -> None
         detail.append(make_visible(state.note))
 
 
-def append_check_result(detail: Text, latest: StepRecord) -> None:
-    """The verdict, when it was judged, and its summary."""
+def age_text(seconds: float) -> str:
+    """``40 s ago``, ``12 min ago``, ``3 h ago``, ``2 days ago``."""
+    seconds = max(0, int(seconds))
+    if seconds < 120:
+        return f"{seconds} s ago"
+    if seconds < 2 * 3600:
+        return f"{seconds // 60} min ago"
+    if seconds < 2 * 86400:
+        return f"{seconds // 3600} h ago"
+    return f"{seconds // 86400} days ago"
+
+
+def append_check_result(detail: Text, latest: StepRecord, kept_age: float | None = None) -> None:
+    """The verdict, when it was judged, and its summary. ``kept_age``: the result is from before this opening
+    (seconds old): shown dim as history, "was ✓ PASS 12 min ago", never as a current verdict."""
+    if kept_age is not None:
+        marker = latest.verdict.marker if latest.verdict is not None else "checked"
+        detail.append(f"was {marker} {age_text(kept_age)}", style="dim")
+        detail.append(f"  ({latest.at:%Y-%m-%d %H:%M:%S} UTC, before this opening; r re-runs it)\n", style="dim")
+        detail.append(make_visible(latest.summary), style="dim")
+        return
     if latest.verdict is not None:
         detail.append(latest.verdict.marker, style=VERDICT_STYLE[latest.verdict])
     detail.append(f"  {latest.at:%H:%M:%S} UTC\n", style="dim")
@@ -129,6 +149,17 @@ class ProcedureScreen(FramedModal[None]):
         self.runner: ProcedureRunner | None = None
         self.running: set[str] = set()  # steps whose check runs now
         self.store = SqliteProcedureRuns(services.database)
+        self.opened_at = services.clock()  # a check result older than this is history until re-run
+
+    def kept_age(self, latest: StepRecord | None) -> float | None:
+        """Seconds since ``latest`` was judged when it is from before this opening (a resumed run, another demo
+        world): shown as old, not as the state now. None: judged since the screen opened (or no result)."""
+        if latest is None or latest.at >= self.opened_at:
+            return None
+        if self.runner is not None and (result := self.runner.last_results.get(latest.step_id)) is not None:
+            if result.checked_at == latest.at:
+                return None
+        return (self.services.clock() - latest.at).total_seconds()
 
     def part(self, name: str) -> str:
         """The selector of one of this screen's widgets: ``part("head")`` → ``#runbook-head``."""
@@ -173,12 +204,14 @@ class ProcedureScreen(FramedModal[None]):
             self.say(f"cannot open the run store: {error}", error=True)
             return
         if self.runner.resumed:
-            self.say(f"resumed the run started {self.runner.run.started_at:%Y-%m-%d %H:%M} UTC")
+            started = f"{self.runner.run.started_at:%Y-%m-%d %H:%M} UTC"
+            self.say(f"resumed the run started {started}: its automatic checks run again; older results are shown dim")
         else:
             self.run_started()
         self.show_all()
-        for step in self.opening_checks():  # the ones without a result yet check themselves
-            if self.runner.run.latest_check(step.id) is None:
+        for step in self.opening_checks():  # no result yet, or one kept from before this opening: checked now
+            latest = self.runner.run.latest_check(step.id)
+            if latest is None or self.kept_age(latest) is not None:
                 await self.check_step(step.id)
 
     async def check_step(self, step_id: str) -> None:
@@ -264,7 +297,7 @@ class ProcedureScreen(FramedModal[None]):
             self.say(f"{spec.title}: cannot prepare it: {error}", error=True)
             return
         read_only = self.services.actions.read_only
-        lines = [plan.title, f"target: {plan.target}", "request:", *(f"  {k} = {v}" for k, v in plan.request.items())]
+        lines = [plan.title, f"target: {plan.target}", f"Request: {request_json(plan.request)}"]  # as the rollback shows it
         confirmation = Confirmation(
             title=spec.title,
             what_happens=lines,

@@ -4,6 +4,9 @@ The dry run (``d``, here with the diff), the typed confirmation, the audited cal
 
 from __future__ import annotations
 
+import asyncio
+from datetime import datetime, timedelta
+
 from rich.console import Group, RenderableType
 from rich.text import Text
 from textual import work
@@ -16,26 +19,52 @@ from kojan_tui.actions.audited import DeployRequest
 from kojan_tui.core.errors import AwsFailure
 from kojan_tui.core.logtext import make_visible
 from kojan_tui.core.models import TaskDefinition
-from kojan_tui.core.revisions import RevisionRow, preselected, previous_note, revision_rows
+from kojan_tui.core.revisions import RevisionRow, preselected, previous_note, revision_rows, rolled_back_from
 from kojan_tui.core.state import DashboardState
 from kojan_tui.core.task_diff import task_definition_diff
 from kojan_tui.core.verdict import task_definition_label
 from kojan_tui.ui.capabilities import Capability, one_command, open_once
 from kojan_tui.ui.screens.deploy_flow import DeployFlowScreen, Deployment
 from kojan_tui.ui.services import AppServices
+from kojan_tui.ui.widgets.confirmation import ConfirmationDialog
 from kojan_tui.ui.widgets.rollback_banner import ROLLBACK_KEY
 from kojan_tui.ui.widgets.rollout_view import RolloutView
 
 HISTORY_LIMIT = 10
+RECENT_HISTORY = timedelta(hours=24)  # a rollback this recent marks the revision it left
 MAX_DIFF_LINES_IN_CONFIRMATION = 12
 
 
-def s25_renderable(state: DashboardState) -> RenderableType:
+S25_WORDS = {
+    "en": {
+        "clear": "S25 now: no roll-back-at-once condition holds.",
+        "unknown": "S25 now: could not judge — {why}. That no roll-back-at-once condition holds is NOT known.",
+        "holds": "S25 now: ROLL BACK — a roll-back-at-once condition holds:",
+        "partial": "  (the other conditions could not be judged: {why})",
+    },
+    "ja": {
+        "clear": "S25 現在: 即時ロールバックの条件はどれも成立していません。",
+        "unknown": "S25 現在: 判定できません — {why}。即時ロールバックの条件が成立していないとは言えません。",
+        "holds": "S25 現在: ロールバック — 即時ロールバックの条件が成立しています:",
+        "partial": "  (ほかの条件は判定できません: {why})",
+    },
+}
+
+
+def s25_renderable(state: DashboardState, now: datetime, language: str = "en") -> RenderableType:
+    """S25 as it stands: what holds, and never "nothing holds" on data the app does not have (no credentials,
+    AWS unreachable, first poll running, no current datapoint): then it says it could not judge, and why."""
+    words = S25_WORDS.get(language, S25_WORDS["en"])
     reasons = state.view.rollback
+    why = make_visible(state.unjudged_reason(now))
     if not reasons:
-        return Text("S25 now: no roll-back-at-once condition holds.", style="green")
-    lines = [Text("S25 now: ROLL BACK — a roll-back-at-once condition holds:", style="bold red")]
+        if why:
+            return Text(words["unknown"].format(why=why), style="bold yellow")
+        return Text(words["clear"], style="green")
+    lines = [Text(words["holds"], style="bold red")]
     lines += [Text(f"  ✖ {make_visible(r.text)}", style="red") for r in reasons]
+    if why:
+        lines.append(Text(words["partial"].format(why=why), style="yellow"))
     return Group(*lines)
 
 
@@ -77,6 +106,7 @@ class RollbackScreen(DeployFlowScreen):
         super().__init__(services)
         self.rows: tuple[RevisionRow, ...] = ()
         self.running: TaskDefinition | None = None
+        self.acknowledged: str | None = None  # the rolled-back-from revision Enter was pressed on once (the extra yes)
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="modal-frame") as box:
@@ -95,9 +125,11 @@ class RollbackScreen(DeployFlowScreen):
         for key, label in (("rev", "rev"), ("tag", "image tag"), ("registered", "registered (UTC)"), ("note", "")):
             table.add_column(label, key=key)
         self.load()
+        self.set_interval(1.0, lambda: self.on_state(self.services.state.current))  # "could not judge" ages too
 
     def on_state(self, state: DashboardState) -> None:
-        self.query_one("#rollback-s25", Static).update(s25_renderable(state))
+        s25 = s25_renderable(state, self.services.clock(), self.services.config.ui.language)
+        self.query_one("#rollback-s25", Static).update(s25)
 
     # ---- the revisions ----------------------------------------------------------------------------
 
@@ -112,7 +144,13 @@ class RollbackScreen(DeployFlowScreen):
         except AwsFailure as failure:
             self._status(f"⚠ the revisions could not be read: {failure.kind.value}: {failure.message}", error=True)
             return
-        self.rows = revision_rows(history, service)
+        try:  # what the trail says this console sent: a rollback marks the revision it left
+            entries = await asyncio.to_thread(self.services.actions.audit.entries)
+        except OSError:
+            entries = []
+        since = self.services.clock() - RECENT_HISTORY
+        left = rolled_back_from(entries, service, f"{config.cluster}/{config.name}", since=since)
+        self.rows = revision_rows(history, service, left)
         running_label = task_definition_label(service.primary.task_definition if service.primary else service.task_definition)
         self.running = next((r.task_definition for r in self.rows if r.label == running_label), None)
         if self.running is None:
@@ -133,12 +171,15 @@ class RollbackScreen(DeployFlowScreen):
             )
             if row.used_before and not note:
                 note = "used before"
+            if row.rolled_back_from is not None:
+                note = "⚠ " + row.rolled_back_from.text()
             style = "dim" if not row.selectable else ""
+            warn = row.task_definition.status != "ACTIVE" or row.rolled_back_from is not None
             table.add_row(
                 Text(str(row.revision), style=style),
                 Text(make_visible(row.image_tag), style=style),
                 Text(registered, style=style),
-                Text(note, style="yellow" if row.task_definition.status != "ACTIVE" else style),
+                Text(make_visible(note), style="yellow" if warn else style),
                 key=str(index),
             )
         chosen = preselected(self.rows)
@@ -151,6 +192,7 @@ class RollbackScreen(DeployFlowScreen):
 
     def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
         event.stop()
+        self.acknowledged = None  # the extra yes is for the row it was given on
         self._show_diff()
 
     @property
@@ -161,7 +203,12 @@ class RollbackScreen(DeployFlowScreen):
         return self.rows[table.cursor_row]
 
     def _show_diff(self) -> None:
-        self.query_one("#rollback-diff", Static).update(diff_renderable(self.running, self.chosen))
+        diff = diff_renderable(self.running, self.chosen)
+        row = self.chosen
+        if row is not None and row.rolled_back_from is not None:
+            warning = Text(f"⚠ The service was {make_visible(row.rolled_back_from.text())}.", style="bold yellow")
+            diff = Group(warning, diff)
+        self.query_one("#rollback-diff", Static).update(diff)
 
     # ---- what Enter sends ------------------------------------------------------------------------
 
@@ -185,6 +232,21 @@ class RollbackScreen(DeployFlowScreen):
             return None
         return row
 
+    def action_deploy(self) -> None:
+        """Enter; on a revision the service was just rolled back from, only the second Enter goes on."""
+        if isinstance(self.app.screen, ConfirmationDialog):
+            return
+        row = self.chosen
+        if row is not None and row.selectable and row.rolled_back_from is not None and self.acknowledged != row.label:
+            self.acknowledged = row.label
+            self._status(
+                f"⚠ {row.label}: the service was {row.rolled_back_from.text()}. Deploying it again brings back what was"
+                " rolled back. Press Enter again to go on to the confirmation anyway (Esc or another row: no).",
+                error=True,
+            )
+            return
+        super().action_deploy()
+
     def deployment(self) -> Deployment | None:
         row = self._choosable()
         if row is None:
@@ -194,11 +256,12 @@ class RollbackScreen(DeployFlowScreen):
         if len(diff) > MAX_DIFF_LINES_IN_CONFIRMATION:
             diff = diff[:MAX_DIFF_LINES_IN_CONFIRMATION] + [f"… and {len(diff) - MAX_DIFF_LINES_IN_CONFIRMATION} more"]
         before = task_definition_label(self.running.arn) if self.running else "?"
+        again = [f"⚠ Deploying again a revision the service was {row.rolled_back_from.text()}."] if row.rolled_back_from else []
         return Deployment(
             request,
-            f"Roll back {request.service}",
-            "Roll back",
-            summary=[f"UpdateService on {request.target}: {before} → {row.label} (image {row.image_tag})"],
+            f"Deploy {row.label} again" if row.rolled_back_from else f"Roll back {request.service}",
+            "Deploy again" if row.rolled_back_from else "Roll back",
+            summary=[*again, f"UpdateService on {request.target}: {before} → {row.label} (image {row.image_tag})"],
             details=diff,
             dry_run_extra=[diff_renderable(self.running, row)],
         )

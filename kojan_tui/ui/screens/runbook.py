@@ -28,6 +28,7 @@ from kojan_tui.ui.capabilities import Capability
 from kojan_tui.ui.screens.procedure import (
     VERDICT_STYLE,
     ProcedureScreen,
+    age_text,
     append_check_result,
     append_done_and_note,
     library,
@@ -126,7 +127,11 @@ class RunbookScreen(ProcedureScreen):
         if step.id in self.running:
             line.append("  … running", style="dim")
         elif latest is not None and latest.verdict is not None:
-            line.append(f"  {latest.verdict.marker}", style=VERDICT_STYLE[latest.verdict])
+            kept = self.kept_age(latest)
+            if kept is not None:
+                line.append(f"  was {latest.verdict.marker} {age_text(kept)}", style="dim")
+            else:
+                line.append(f"  {latest.verdict.marker}", style=VERDICT_STYLE[latest.verdict])
         elif step.check:
             line.append("  · check", style="dim")
         if step.action:
@@ -147,7 +152,7 @@ class RunbookScreen(ProcedureScreen):
             elif latest is None:
                 detail.append("not run yet (r)")
             else:
-                append_check_result(detail, latest)
+                append_check_result(detail, latest, self.kept_age(latest))
         return detail
 
     def show_detail(self) -> None:
@@ -168,6 +173,7 @@ class RunbookScreen(ProcedureScreen):
             return
         state = self.services.state.current
         measured = state.measured("metrics")
+        unjudged = state.unjudged_reason(self.services.clock()) if measured else ""
         holding = {r.code: r.text for r in state.view.rollback}
         text = Text("S25 roll back at once when (live from the dashboard):\n", style="bold")
         for code, label in S25_CONDITIONS:
@@ -175,8 +181,10 @@ class RunbookScreen(ProcedureScreen):
                 text.append(f"  ? {label}: not measured yet\n", style="dim")
             elif code in holding:
                 text.append(f"  ✖ {label}: {make_visible(holding[code])}  → b: rollback\n", style="bold red")
-            else:
-                text.append(f"  ✓ {label}\n", style="green")
+            elif unjudged:  # stale or missing data: not known to hold, not known not to
+                text.append(f"  ? {label}: could not judge ({make_visible(unjudged)})\n", style="yellow")
+            else:  # a ✓ would read as "condition met": this one does not hold
+                text.append(f"  · {label}: does not hold\n", style="dim")
         self.query_one("#runbook-s25", Static).update(text)
 
 

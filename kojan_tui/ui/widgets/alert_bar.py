@@ -48,6 +48,25 @@ class AlertBar(StatusWidget):
         line.no_wrap, line.overflow = True, "ellipsis"
         return line
 
+    def _held_line(self, alert: Alert, age: str) -> Text:
+        """An alert in its anti-flap hold: what is held (the level since when) and what is measured now, apart:
+        "▲ held ✖ ALERT ECS service since 12:01:00 · now ✓ OK HEALTHY · clears 12:03:30 if it stays"."""
+        measured = alert.measured or Level.UNKNOWN
+        clears = f" · clears {alert.clears_at:%H:%M:%S} if it stays" if alert.clears_at else ""
+        line = Text.assemble(
+            self.marker(alert.level),
+            (" held ", self.style_for("muted")),
+            (alert.title, self.style_for("strong")),
+            (f" since {alert.since:%H:%M:%S}{age}", self.style_for("muted")),
+            " · now ",
+            self.marker(measured),
+            " ",
+            visible(alert.value_text),
+            (clears, self.style_for("muted")),
+        )
+        line.no_wrap, line.overflow = True, "ellipsis"
+        return line
+
     def render(self) -> RenderableType:
         if not self.alerts:
             if self.no_data:
@@ -58,13 +77,15 @@ class AlertBar(StatusWidget):
         shown = self.alerts[: room if len(self.alerts) <= room else room - 1]
         for alert in shown:
             age = f" ({format_age((self.now - alert.since).total_seconds())})" if self.now else ""
+            if alert.clearing:
+                lines.append(self._held_line(alert, age))
+                continue
             line = Text.assemble(
                 self.marker(alert.level),
                 " ",
                 (alert.title, self.style_for("strong")),
                 " ",
                 visible(alert.value_text),
-                (" (clearing)" if alert.clearing else "", self.style_for("muted")),
                 ("  ▶ ", self.style_for(alert.level.value)),
                 alert.action,
                 (f"  since {alert.since:%H:%M:%S}{age}", self.style_for("muted")),

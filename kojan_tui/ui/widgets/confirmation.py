@@ -16,7 +16,7 @@ from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Button, Input, Static
 
 from kojan_tui.core.logtext import make_visible
@@ -39,6 +39,10 @@ class ConfirmationDialog(FramedModal[Any]):
 
     DEFAULT_CSS = """
     ConfirmationDialog {
+        /* The explanation scrolls; the controls are docked at the bottom of the box, so at any terminal size
+           (80x24 with a long diff) the input, both buttons and why OK is disabled stay on screen. */
+        #confirm-scroll { height: auto; max-height: 100%; }
+        #confirm-controls { dock: bottom; height: auto; }
         #confirm-what { height: auto; margin-bottom: 1; }
         #confirm-prompt { height: auto; }
         #confirm-status { height: auto; color: $text-muted; }
@@ -65,18 +69,21 @@ class ConfirmationDialog(FramedModal[Any]):
     def compose(self) -> ComposeResult:
         with Vertical(classes="modal-frame -narrow") as box:
             box.border_title = Text(make_visible(self.confirmation.title))  # AWS names: never markup
-            yield Static(self._what_happens(), id="confirm-what")
-            if self.disabled:
-                yield Static(Text(f"✖ Disabled: {make_visible(self.confirmation.disabled_reason or '')}"), id="confirm-disabled")
-            prompt = Text("Type ")
-            prompt.append(make_visible(self.confirmation.expected), style="bold")
-            prompt.append(" to confirm:")
-            yield Static(prompt, id="confirm-prompt")
-            yield Input(placeholder=make_visible(self.confirmation.expected), id="confirm-input", disabled=self.disabled)
-            yield Static(id="confirm-status")
-            with Horizontal(id="confirm-buttons"):
-                yield Button("Cancel", id="confirm-cancel")
-                yield Button(self.confirmation.confirm_label, id="confirm-ok", variant="error", disabled=True)
+            with VerticalScroll(id="confirm-scroll"):
+                yield Static(self._what_happens(), id="confirm-what")
+            with Vertical(id="confirm-controls"):
+                if self.disabled:
+                    reason = make_visible(self.confirmation.disabled_reason or "")
+                    yield Static(Text(f"✖ Disabled: {reason}"), id="confirm-disabled")
+                prompt = Text("Type ")
+                prompt.append(make_visible(self.confirmation.expected), style="bold")
+                prompt.append(" to confirm:")
+                yield Static(prompt, id="confirm-prompt")
+                yield Input(placeholder=make_visible(self.confirmation.expected), id="confirm-input", disabled=self.disabled)
+                yield Static(id="confirm-status")
+                with Horizontal(id="confirm-buttons"):
+                    yield Button("Cancel", id="confirm-cancel")
+                    yield Button(self.confirmation.confirm_label, id="confirm-ok", variant="error", disabled=True)
 
     def _what_happens(self) -> RenderableType:
         what = self.confirmation.what_happens

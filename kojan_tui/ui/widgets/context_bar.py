@@ -10,6 +10,11 @@ from kojan_tui.core.logtext import make_visible
 from kojan_tui.core.state import AppContext
 
 
+def fit(text: str, width: int) -> str:
+    """``text`` cut to ``width`` cells with an ellipsis (unchanged when it fits or the width is not known yet)."""
+    return text if width <= 1 or len(text) <= width else text[: width - 1] + "…"
+
+
 class ContextBar(Widget):
     COMPONENT_CLASSES = {
         "context-bar--badge",
@@ -20,7 +25,7 @@ class ContextBar(Widget):
     }
 
     DEFAULT_CSS = """
-    ContextBar { dock: top; height: auto; max-height: 2; padding: 0 1; background: $panel; color: $foreground; }
+    ContextBar { dock: top; height: auto; max-height: 3; padding: 0 1; background: $panel; color: $foreground; }
     ContextBar > .context-bar--name { color: $primary; text-style: bold; }
     ContextBar > .context-bar--muted { color: $text-muted; }
     ContextBar > .context-bar--badge { color: $text; background: $warning-muted; text-style: bold; }
@@ -48,6 +53,9 @@ class ContextBar(Widget):
         if c.badge:
             line.append(f" {c.badge} ", style=style("context-bar--demo"))
             line.append(" ")
+        for notice in c.notices:  # e.g. an open incident: its timeline is recording
+            line.append(f" {make_visible(notice)} ", style=style("context-bar--badge"))
+            line.append(" ")
         if c.read_only:
             line.append(" READ-ONLY ", style=style("context-bar--badge"))
         else:
@@ -64,8 +72,8 @@ class ContextBar(Widget):
             if part:
                 line.append(" │ ", style=style("context-bar--muted"))
                 line.append(part)
-        if c.rollout:
+        if c.rollout:  # one row of its own, under a context line that may wrap on a narrow (compact) terminal
             line.append("\n")
             line.append(" ROLLOUT ", style=style("context-bar--badge"))
-            line.append(" " + make_visible(c.rollout))
+            line.append(" " + fit(make_visible(c.rollout), self.content_size.width - len(" ROLLOUT  ")))
         return line

@@ -17,6 +17,7 @@ class ErrorsPanel(StatusWidget):
     ErrorsPanel { height: 6; }
     ErrorsPanel.-compact { height: 1; border: none; padding: 0 1 0 0; background: $background; }
     ErrorsPanel.-compact:focus { background: $boost; }
+    ErrorsPanel.-compact.-level-warning:focus, ErrorsPanel.-compact.-level-alert:focus { border: none; }  /* one row */
     """
 
     def __init__(self, *, id: str | None = "errors-panel") -> None:

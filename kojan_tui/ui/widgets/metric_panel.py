@@ -29,6 +29,7 @@ class MetricPanel(StatusWidget):
     MetricPanel > .status--deploy { color: $accent; text-style: bold; }
     MetricPanel.-compact { height: 1; min-height: 1; border: none; padding: 0 1 0 0; background: $background; }
     MetricPanel.-compact:focus { background: $boost; text-style: bold; }
+    MetricPanel.-compact.-level-warning:focus, MetricPanel.-compact.-level-alert:focus { border: none; }  /* one row */
     """
 
     def __init__(self, spec: MetricSpec, *, id: str | None = None) -> None:

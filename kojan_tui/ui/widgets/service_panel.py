@@ -29,6 +29,7 @@ class ServicePanel(StatusWidget):
     ServicePanel { height: 1fr; }
     ServicePanel.-compact { height: 2; border: none; padding: 0 1 0 0; background: $background; }
     ServicePanel.-compact:focus { background: $boost; }
+    ServicePanel.-compact.-level-warning:focus, ServicePanel.-compact.-level-alert:focus { border: none; }  /* two rows */
     """
 
     def __init__(self, *, id: str | None = "service-panel") -> None:

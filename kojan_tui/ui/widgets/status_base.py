@@ -50,7 +50,10 @@ class StatusWidget(Widget):
     StatusWidget:focus { border: round $primary; }
     StatusWidget.-level-warning { border: round $warning; }
     StatusWidget.-level-alert { border: heavy $error; }
-    StatusWidget.-level-warning:focus, StatusWidget.-level-alert:focus { border-title-color: $primary; }
+    /* A focused breached panel keeps its level's colour and changes its line: double, so which one has the
+       focus shows without colour too (not only the title's colour). */
+    StatusWidget.-level-warning:focus { border: double $warning; border-title-color: $primary; }
+    StatusWidget.-level-alert:focus { border: double $error; border-title-color: $primary; }
     StatusWidget > .status--ok { color: $success; text-style: bold; }
     StatusWidget > .status--warning { color: $warning; text-style: bold; }
     StatusWidget > .status--alert { color: $error; text-style: bold; }
@@ -106,7 +109,7 @@ class StatusWidget(Widget):
         """The compact layout's one line: ``label  ✓ OK  value`` (+ ``STALE``), aligned across panels."""
         line = Text(f"{label:<9}", style=self.style_for("muted"))
         line.append(self.marker(level))
-        line.pad_right(9 - len(level.marker))
+        line.pad_right(max(1, 9 - len(level.marker)))  # "? NO DATA" is 9 wide: still one space before the value
         line.append(f"{value:>11}", style=self.style_for(value_style))
         if self.stale_text:
             line.append(" STALE", style=self.style_for("stale"))
