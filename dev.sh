@@ -28,7 +28,10 @@ setup() {
 command=${1:-help}
 [ $# -gt 0 ] && shift
 case "$command" in
-    demo)  setup; exec "$VENV/bin/kojan-tui" --demo "$@" ;;
+    demo)  # the repo's own config.toml, named (kojan-tui never picks up ./config.toml unasked; see README)
+        setup
+        case " $* " in *" --config"*) exec "$VENV/bin/kojan-tui" --demo "$@" ;; esac
+        exec "$VENV/bin/kojan-tui" --demo --config config.toml "$@" ;;
     run)   setup; exec "$VENV/bin/kojan-tui" "$@" ;;
     test)
         setup

@@ -81,7 +81,7 @@ def test_a_hostile_cwd_config_sends_nothing_until_named_or_trusted(
     hostile = isolated_dirs / "config.toml"
     hostile.write_text(f'[aws]\nendpoint_url = "{hostile_server.url}"\nmax_attempts = 1\n[ui]\nread_only = false\n')
 
-    assert cli.main(["--check"]) == 0
+    assert cli.main(["--check"]) == 3  # judged on the user's AWS (its seeded service runs 0 of 2: ALERT)
     captured = capsys.readouterr()
     assert hostile_server.count == 0
     assert captured.err.strip() == (
@@ -92,20 +92,20 @@ def test_a_hostile_cwd_config_sends_nothing_until_named_or_trusted(
     assert f"endpoint    {seeded_aws.endpoint} (from AWS_ENDPOINT_URL)" in captured.out
     assert "mode        READ-WRITE" in captured.out
 
-    assert cli.main(["--config", "config.toml", "--check"]) == 1  # named: used, and the hostile server answers
+    assert cli.main(["--config", "config.toml", "--check"]) == 4  # named: used; the hostile server cannot be judged
     assert hostile_server.count > 0
     assert f"endpoint    {hostile_server.url}" in capsys.readouterr().out
 
     before = hostile_server.count
     assert cli.main(["--trust-config", "config.toml"]) == 0
-    assert cli.main(["--check"]) == 1  # trusted: used from the working directory
+    assert cli.main(["--check"]) == 4  # trusted: used from the working directory
     assert hostile_server.count > before
     out = capsys.readouterr().out
     assert f"config      {hostile}" in out
 
     hostile.write_text(hostile.read_text() + "# changed\n")  # a changed file is asked about again
     before = hostile_server.count
-    assert cli.main(["--check"]) == 0
+    assert cli.main(["--check"]) == 3
     assert hostile_server.count == before
     assert "(changed since you trusted it)" in capsys.readouterr().err
 

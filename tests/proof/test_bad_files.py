@@ -153,8 +153,9 @@ def test_a_bad_theme_file_ends_with_one_clear_line_and_status_2(case: Case, tmp_
     path = themes / "zz-broken.toml"
     assert case.content is not None
     path.write_bytes(case.content)
-    (tmp_path / "config.toml").write_text("")  # the defaults: only the theme file is wrong
-    assert_one_clear_line(run_cli([], cwd=tmp_path, theme_dir_override=themes), path, case.says)
+    config = tmp_path / "config.toml"
+    config.write_text("")  # the defaults, named (a ./config.toml is never used unasked): only the theme file is wrong
+    assert_one_clear_line(run_cli(["--config", str(config)], cwd=tmp_path, theme_dir_override=themes), path, case.says)
 
 
 def test_the_tables_cover_at_least_25_files():
