@@ -19,7 +19,6 @@ os.environ["KOJAN_STRICT_ERRORS"] = "1"
 pytest_plugins = ["tests.fixtures.moto_server", "tests.fixtures.aws_seed", "tests.fixtures.demo_aws"]
 
 TESTS = Path(__file__).parent
-LANES = ("unit", "ui", "demo", "proof")
 
 
 def lane_of(item: pytest.Item) -> str:

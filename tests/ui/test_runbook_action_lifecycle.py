@@ -33,8 +33,8 @@ def app_with(tmp_path, clock: Clock, *, settling: float = 0) -> tuple[KojanApp, 
     return KojanApp(config, healthy_fake(), clock=clock, audit=trail), trail
 
 
-async def run_s09_restart_step(app: KojanApp, pilot) -> RunbookScreen:
-    """Open S09, go to its "restart" step, press a, type the service name: the dialog's answer is awaited."""
+async def open_s09_restart_dialog(app: KojanApp, pilot) -> RunbookScreen:
+    """Open S09, go to its "restart" step and press a: the confirmation dialog is on top of the runbook."""
     procedure = next(p for p in runbooks(app.services) if p.id == "s09-memory-leak")
     app.push_screen(RunbookScreen(app.services, procedure))
     await until(pilot, lambda: isinstance(app.screen, RunbookScreen) and app.screen.runner is not None, "the S09 run")
@@ -43,6 +43,12 @@ async def run_s09_restart_step(app: KojanApp, pilot) -> RunbookScreen:
     await until(pilot, lambda: screen.runner.current.id == "restart", "the restart step")
     await pilot.press("a")
     await until(pilot, lambda: isinstance(app.screen, ConfirmationDialog), "the confirmation")
+    return screen
+
+
+async def run_s09_restart_step(app: KojanApp, pilot) -> RunbookScreen:
+    """Open S09's "restart" confirmation and type the service name: the dialog's answer is awaited."""
+    screen = await open_s09_restart_dialog(app, pilot)
     await pilot.press(*SERVICE, "enter")
     await until(pilot, lambda: app.screen is screen, "the dialog's answer")
     return screen
@@ -102,14 +108,7 @@ async def test_the_s09_runbook_action_is_watched_checked_and_closed_like_the_pal
 async def test_a_cancelled_runbook_action_ends_with_a_cancelled_record(tmp_path) -> None:
     app, trail = app_with(tmp_path, Clock())
     async with app.run_test(size=(160, 48)) as pilot:
-        procedure = next(p for p in runbooks(app.services) if p.id == "s09-memory-leak")
-        app.push_screen(RunbookScreen(app.services, procedure))
-        await until(pilot, lambda: isinstance(app.screen, RunbookScreen) and app.screen.runner is not None, "the S09 run")
-        screen = app.screen
-        await pilot.press("j")
-        await until(pilot, lambda: screen.runner.current.id == "restart", "the restart step")
-        await pilot.press("a")
-        await until(pilot, lambda: isinstance(app.screen, ConfirmationDialog), "the confirmation")
+        await open_s09_restart_dialog(app, pilot)
         await pilot.press("escape")
         await until(pilot, lambda: [e["outcome"] for e in trail.entries()] == ["requested", "cancelled"], "the final record")
         assert app.gateway.updates == [] and app.services.lifecycles.unfinished() == []
