@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import os
 import sqlite3
+import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -120,8 +121,10 @@ def _connect(path: Path, migrations: list[Migration]) -> sqlite3.Connection:
     private_dir(path.parent)
     if path.is_symlink():
         raise OSError(f"refusing a symlink at {path}")
-    if not path.exists():  # created 0600: runs and incidents can name people and systems
+    try:  # created 0600: runs and incidents can name people and systems
         os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o600))
+    except FileExistsError:
+        pass  # it exists already, or another kojan-tui starting at the same moment created it first
     for own in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
         tighten(own)  # an existing file with loose permissions becomes 0600
     connection = sqlite3.connect(path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None, check_same_thread=False)
@@ -136,11 +139,25 @@ def _connect(path: Path, migrations: list[Migration]) -> sqlite3.Connection:
         connection.close()
         raise
     connection.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-    connection.execute("PRAGMA journal_mode = WAL")
+    _switch_to_wal(connection)
     connection.execute("PRAGMA synchronous = FULL")  # written through: a tick survives kill -9 and power loss
     connection.execute("PRAGMA foreign_keys = ON")
     _migrate(connection, migrations)
     return connection
+
+
+def _switch_to_wal(connection: sqlite3.Connection) -> None:
+    """WAL, waiting out a second process that is switching the same new file: SQLite answers that
+    change with "database is locked" at once instead of calling the busy handler."""
+    deadline = time.monotonic() + BUSY_TIMEOUT_MS / 1000
+    while True:
+        try:
+            connection.execute("PRAGMA journal_mode = WAL")
+            return
+        except sqlite3.OperationalError as error:
+            if "locked" not in str(error) or time.monotonic() > deadline:
+                raise
+            time.sleep(0.02)  # a lock held by another process: nothing to wait on but the lock itself
 
 
 def _migrate(connection: sqlite3.Connection, migrations: list[Migration]) -> None:

@@ -59,6 +59,23 @@ async def test_a_symlink_at_the_database_path_is_refused(tmp_path):
         await Database.open(link)
 
 
+async def test_a_database_another_process_creates_at_the_same_moment_is_opened_not_refused(tmp_path, monkeypatch):
+    """The race CI hit: both processes saw no file, the second one's exclusive create failed with FileExistsError."""
+    path = tmp_path / "shared.sqlite3"
+    real_open = os.open
+
+    def the_other_process_wins(file, flags, mode=0o777, *args, **kwargs):
+        if str(file) == str(path) and flags & os.O_EXCL and not os.path.exists(file):
+            os.close(real_open(file, os.O_WRONLY | os.O_CREAT, 0o600))  # created between our look and our create
+        return real_open(file, flags, mode, *args, **kwargs)
+
+    monkeypatch.setattr(os, "open", the_other_process_wins)
+    db = await Database.open(path, [*MIGRATIONS, NOTES])
+    await db.call(_insert, "after the race")
+    assert await db.call(_count) == 1
+    await db.close()
+
+
 def test_two_processes_writing_at_once_lose_nothing(tmp_path):
     path = tmp_path / "shared.sqlite3"
     script = textwrap.dedent(
