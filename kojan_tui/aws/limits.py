@@ -19,6 +19,8 @@ from typing import Any
 
 from aiolimiter import AsyncLimiter
 
+from kojan_tui.core.freshness import POLLING_SOURCE
+
 # AWS's published per-account, per-region request quotas (requests per second) for what the app calls.
 AWS_QUOTAS: dict[str, float] = {
     "FilterLogEvents": 5.0,  # cannot be raised
@@ -92,10 +94,15 @@ class RequestLimits:
         loop = asyncio.get_running_loop()
         started = loop.time()
         self.waiting[operation] += 1
+        polling = POLLING_SOURCE.get()  # the panel whose poll this is says what it waits for
+        if polling is not None:
+            polling.waiting_for_limit = operation
         try:
             await limiter.acquire()
         finally:
             self.waiting[operation] -= 1
+            if polling is not None and polling.waiting_for_limit == operation:
+                polling.waiting_for_limit = ""
         waited = loop.time() - started
         self.stats.waits[operation] += 1
         self.stats.longest_s[operation] = max(self.stats.longest_s.get(operation, 0.0), waited)

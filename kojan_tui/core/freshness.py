@@ -6,6 +6,7 @@ its interval while a poll is still out (AWS slow, nothing failed yet); it recove
 
 from __future__ import annotations
 
+from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -26,6 +27,7 @@ class SourceFreshness:
     consecutive_failures: int = 0
     polls: int = 0
     in_flight_since: datetime | None = None
+    waiting_for_limit: str = ""  # the operation whose client-side request limit this poll is queued behind now
 
     def record_success(self, now: datetime) -> None:
         self.polls += 1
@@ -59,18 +61,25 @@ class SourceFreshness:
         return max(0.0, (now - self.last_success).total_seconds())
 
     def overdue(self, now: datetime) -> bool:
-        """No failure yet, but the newest success is older than twice the interval (a poll hangs)."""
+        """No failure yet, but the newest success is older than twice the interval (a poll hangs), or older than
+        the interval while the poll waits for a request limit (the wait is known, so it is said at once)."""
         if self.stale or not self.interval_s:
             return False
         since = self.last_success or self.in_flight_since
-        return since is not None and (now - since).total_seconds() > OVERDUE_FACTOR * self.interval_s
+        factor = 1.0 if self.waiting_for_limit else OVERDUE_FACTOR
+        return since is not None and (now - since).total_seconds() > factor * self.interval_s
 
     def stale_reason(self, now: datetime) -> str | None:
-        """Why this source's data is not current: its newest poll's failure, or ``waiting for AWS`` while a poll
-        is overdue; None when fresh."""
+        """Why this source's data is not current: its newest poll's failure, or, while a poll is overdue,
+        ``waiting for the request limit (FilterLogEvents)`` when it is queued behind the client's own limit,
+        else ``waiting for AWS``; None when fresh."""
         if self.stale:
             return self.failure_reason
-        return "waiting for AWS" if self.overdue(now) else None
+        if not self.overdue(now):
+            return None
+        if self.waiting_for_limit:
+            return f"waiting for the request limit ({self.waiting_for_limit})"
+        return "waiting for AWS"
 
     def stale_text(self, now: datetime) -> str | None:
         """``STALE 42s — throttled`` (or ``STALE never loaded — …``); None when fresh."""
@@ -79,6 +88,11 @@ class SourceFreshness:
             return None
         age = self.age_seconds(now)
         return f"STALE {format_age(age) if age is not None else 'never loaded'} — {reason}"
+
+
+# The freshness of the source whose poll runs in this task (set by the poller; copied into the tasks a fetch
+# gathers): the request limiter marks it while one of its requests waits for a slot.
+POLLING_SOURCE: ContextVar[SourceFreshness | None] = ContextVar("kojan_polling_source", default=None)
 
 
 def format_age(seconds: float) -> str:

@@ -14,7 +14,7 @@ from typing import Any, Generic, TypeVar
 
 from kojan_tui.core.clock import Clock, utc_now
 from kojan_tui.core.errors import AwsFailure, FailureKind
-from kojan_tui.core.freshness import SourceFreshness, next_delay
+from kojan_tui.core.freshness import POLLING_SOURCE, SourceFreshness, next_delay
 
 T = TypeVar("T")
 FreshnessListener = Callable[[str, SourceFreshness], None]
@@ -152,6 +152,7 @@ class Poller:
 
     async def _poll(self, source: Source[Any]) -> None:
         source.freshness.in_flight_since = self.clock()
+        polling = POLLING_SOURCE.set(source.freshness)  # the request limiter marks it while a request waits
         try:
             try:
                 # In this task, not one wait_for would make: what the fetch changed (the log feed's failure line)
@@ -178,6 +179,8 @@ class Poller:
             source.freshness.record_success(self.clock())
         finally:
             source.freshness.in_flight_since = None
+            source.freshness.waiting_for_limit = ""
+            POLLING_SOURCE.reset(polling)
         source.completed += 1
         async with source.done:
             source.done.notify_all()

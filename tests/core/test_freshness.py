@@ -83,3 +83,17 @@ def test_stale_reasons_name_failures_first_then_an_overdue_poll_and_nothing_when
     assert overdue.stale_reason(now) == "waiting for AWS" and fresh.stale_reason(now) is None
     assert state.stale_reasons(("service", "metrics", "errors"), now) == [FailureKind.THROTTLED.value, "waiting for AWS"]
     assert state.stale_reasons(("errors",), now) == []
+
+
+def test_a_wait_for_the_request_limit_is_named_and_a_failure_still_comes_first():
+    start = NOW
+    fresh = SourceFreshness("logs", interval_s=2.0, last_success=start)
+    fresh.waiting_for_limit = "FilterLogEvents"
+    assert fresh.stale_reason(start + timedelta(seconds=1.9)) is None
+    assert fresh.stale_reason(start + timedelta(seconds=2.5)) == "waiting for the request limit (FilterLogEvents)"
+    fresh.waiting_for_limit = ""
+    assert fresh.stale_reason(start + timedelta(seconds=2.5)) is None  # an unexplained wait gets two intervals
+    assert fresh.stale_reason(start + timedelta(seconds=4.5)) == "waiting for AWS"
+    fresh.record_failure(start + timedelta(seconds=5), RuntimeError("x"))
+    fresh.waiting_for_limit = "FilterLogEvents"
+    assert fresh.stale_reason(start + timedelta(seconds=6)) == "internal error: RuntimeError"

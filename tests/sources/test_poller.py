@@ -1,7 +1,9 @@
 """The poller: never overlapping polls, refresh now, failures marking only their source, recovery."""
 
 import asyncio
+from datetime import timedelta
 
+from kojan_tui.aws.limits import RequestLimits
 from kojan_tui.core.errors import AwsFailure, FailureKind
 from kojan_tui.sources.poller import Poller
 from tests.fixtures.builders import NOW
@@ -177,3 +179,30 @@ async def test_a_deliver_that_raises_does_not_stop_its_source():
         assert calls == [1, 2, 3] and errors == ["buggy"] * 3
     finally:
         await poller.stop()
+
+
+async def test_a_poll_queued_behind_its_request_limit_says_so_once_it_is_older_than_its_interval():
+    limits = RequestLimits(log_requests_per_second=2.0)  # the second request waits 0.5 s for its slot
+    now = [NOW]
+
+    async def two_log_reads() -> int:
+        for _ in range(2):
+            await limits.before_send(event_name="before-send.logs.FilterLogEvents")
+        return 1
+
+    delivered: list[int] = []
+    poller = Poller(clock=lambda: now[0])
+    poller.register("logs", 1.0, two_log_reads, delivered.append)
+    freshness = poller.freshness("logs")
+    poller.start()
+    async with asyncio.timeout(10):
+        while not limits.waiting["FilterLogEvents"]:
+            await asyncio.sleep(0)
+    assert freshness.waiting_for_limit == "FilterLogEvents"
+    assert freshness.stale_reason(now[0]) is None  # within its interval: nothing to say yet
+    now[0] = NOW + timedelta(seconds=1.5)
+    assert freshness.stale_reason(now[0]) == "waiting for the request limit (FilterLogEvents)"
+    await poller.refresh_now(wait=True)
+    await poller.stop()
+    assert delivered and freshness.waiting_for_limit == ""
+    assert freshness.stale_reason(now[0]) is None
