@@ -12,6 +12,7 @@ from datetime import datetime
 
 from kojan_tui.core.alerts import AlertInput
 from kojan_tui.core.config import Config
+from kojan_tui.core.deploy_suspect import SuspectDeployment, suspect_deployment
 from kojan_tui.core.levels import Level
 from kojan_tui.core.models import CallerIdentity, DbInstance, MetricSeries, ScalingActivity, ServiceSnapshot, TaskDefinition
 from kojan_tui.core.readings import (
@@ -51,6 +52,7 @@ class DashboardView:
     verdict: ServiceVerdict  # S01
     rollback: tuple[RollbackReason, ...]  # S25; empty when none holds
     health: TargetHealth = field(default_factory=TargetHealth)  # the target group's healthy/unhealthy hosts
+    suspect: SuspectDeployment | None = None  # a metric that breached only after the newest deployment (→ S26)
 
     def alert_inputs(self) -> list[AlertInput]:
         items = [
@@ -97,6 +99,7 @@ def build_view(data: DashboardData, config: Config, now: datetime | None = None)
         verdict=service_verdict(data.service, health),
         rollback=tuple(reasons),
         health=health,
+        suspect=suspect_deployment(readings.values(), data.service, now, data.metrics_period),
     )
 
 

@@ -294,3 +294,24 @@ async def test_a_new_source_registers_on_the_app_poller_and_a_bug_in_it_is_notif
         assert delivered == [7, 7, 7] and "extra" in seen and "buggy" in seen
         assert app.state.stale_text("buggy", app.now()) == "STALE never loaded — internal error: KeyError"
         assert sum("internal error KeyError" in n.message for n in app._notifications) == 1
+
+
+async def test_a_breach_that_began_with_the_newest_deployment_points_at_the_rollback_in_both_languages():
+    from dataclasses import replace
+    from datetime import timedelta
+
+    fake = healthy_fake()
+    fake.service = b.service(deployments=(replace(b.deployment(), created_at=b.NOW - timedelta(minutes=3, seconds=30)),))
+    for language, words in (("en", "began with deployment kojan-map-business:42"), ("ja", "デプロイ kojan-map-business:42")):
+        fake.metrics = b.healthy_metrics()
+        app = make_app(fake, quiet_config(language=language))
+        async with app.run_test(size=(160, 48)) as pilot:
+            await refresh(app, pilot)
+            banner = app.screen.query_one(RollbackBanner)
+            assert not banner.display  # healthy: nothing to point at
+            fake.metrics[q.P99_LATENCY] = b.series(q.P99_LATENCY, [0.2] * 56 + [1.5] * 4)
+            await refresh(app, pilot)
+            assert banner.display and banner.region.height > 0
+            text = plain(banner.render())
+            assert words in text and "ROLL BACK NOW" not in text  # a pointer, not S25's order
+            assert "S26" in text

@@ -115,7 +115,6 @@ class DashboardScreen(SurvivesHandlerErrors, Screen[None]):
             scaling_problem=next(iter(self.failing_reasons((SourceName.SCALING,))), ""),
         )
         self.query_one(ErrorsPanel).show(view.errors)
-        self.query_one(RollbackBanner).show(view.rollback)
         self.show_ages()  # stale marks, alert ages, context line
 
     def failing_reasons(self, names: tuple[SourceName, ...]) -> list[str]:
@@ -143,4 +142,5 @@ class DashboardScreen(SurvivesHandlerErrors, Screen[None]):
             panel.set_stale(storage_stale if panel.spec is RDS_STORAGE else metrics_stale)
         no_data = no_data_text(state.view, state.stale_reasons(MEASURED_SOURCES, now), self.waiting(MEASURED_SOURCES))
         self.query_one(AlertBar).show(state.alerts.active, now, no_data)
+        self.query_one(RollbackBanner).show(state.view.rollback, state.view.suspect, now, self.services.config.ui.language)
         self.query_one(ContextBar).show(self.services.context())
