@@ -30,7 +30,8 @@ from kojan_tui.demo.world import SERVICE_AGE_SECONDS, World
 
 def seed_details(world: World, now: float) -> None:
     """What moto's API cannot set, set (again) relative to ``now``: image dates and scans, secret history and
-    rotation, pending maintenance, the DB parameters, recent ALB logs, no export tasks and an empty archive."""
+    rotation, pending maintenance, the DB parameters, recent ALB logs, no export tasks and an empty archive.
+    The scenario's own changes (``follow_scenario``) come after the service is settled, so they win."""
     ecr_scans.seed(world, now)
     date_task_definitions(world, now)
     secrets_state.seed(world, now)
@@ -39,7 +40,6 @@ def seed_details(world: World, now: float) -> None:
     log_export.forget_all(world)
     s3_objects.empty_log_archive(world)
     s3_objects.write_alb_logs(world, now)
-    follow_scenario(world)
 
 
 def restore_db_parameters(world: World) -> None:
@@ -133,6 +133,7 @@ def build_world(world: World, simulator: Any, endpoint: str) -> None:
     world.scenario_since = now  # the tasks that are up now were up before the scenario began
     scaling.seed_history(world, now)
     ecs_rollout.settle(world, world.task_definitions[-1], when=now - SERVICE_AGE_SECONDS)
+    follow_scenario(world)  # started in bad-deploy: its revision is deployed now, not hours ago
     simulator.backfill(now)
 
 
@@ -155,6 +156,7 @@ def reset_world(world: World, simulator: Any, scenario: str = DEFAULT_SCENARIO) 
         seed_details(world, now)
         restore_security_rules(world)
         ecs_rollout.settle(world, ecs_rollout.latest_task_definition(world), when=now - SERVICE_AGE_SECONDS)
+        follow_scenario(world)
         simulator.follow_db_status()  # at once: the next test must not find db-outage's reboot until a tick
         simulator.backfill(now)
 

@@ -40,3 +40,13 @@ async def test_bad_deploy_points_at_its_own_deployment(demo_world):
         assert "ALB 5XX rate" in found.metrics
     finally:
         await gateway.close()
+
+
+def test_started_in_bad_deploy_its_revision_is_deployed_at_the_start_not_hours_before(demo_world):
+    from tests.demo.helpers import client, utcnow
+
+    started = utcnow() - timedelta(seconds=2)
+    demo_world.reset("bad-deploy")  # what `--demo --scenario bad-deploy` builds
+    service = client(demo_world, "ecs").describe_services(cluster=SERVICE.cluster, services=[SERVICE.name])["services"][0]
+    assert service["taskDefinition"].endswith(":3")
+    assert [d["createdAt"] >= started for d in service["deployments"]] == [True]  # the marker is where errors start
