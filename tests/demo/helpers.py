@@ -14,6 +14,7 @@ from botocore.config import Config as BotoConfig
 from kojan_tui.core.config import ServiceSettings
 from kojan_tui.core.metrics_catalog import s03_queries
 from kojan_tui.demo.embedded import EmbeddedAws
+from tests.fixtures.waits import wait_for  # re-exported: the demo tests' wait
 
 REGION = "ap-northeast-1"
 SERVICE = ServiceSettings()
@@ -29,18 +30,6 @@ def client(aws: EmbeddedAws, name: str) -> Any:
         aws_secret_access_key="testing",
         config=BotoConfig(retries={"max_attempts": 1}),
     )
-
-
-def wait_for(condition: Callable[[], T], timeout: float = 15.0, interval: float = 0.1, what: str = "condition") -> T:
-    """Poll ``condition`` until it returns something truthy; fail with ``what`` after ``timeout`` seconds."""
-    deadline = time.monotonic() + timeout
-    while True:
-        value = condition()
-        if value:
-            return value
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out after {timeout}s waiting for {what}")
-        time.sleep(interval)
 
 
 ROLLOUT_TICKS = 40  # a rollback completes in ~5 ticks, a circuit breaker's FAILED + rollback in ~10: generous
