@@ -294,7 +294,8 @@ def _run_app(config: Config, gateway: AwsGateway, demo: Any, audit: Any, notices
 
     database = LazyDatabase(default_database_path(demo=demo is not None))
     said = {"notices": tuple(n for n in notices if n)} if any(notices) else {}  # an ignored ./config.toml
-    app = KojanApp(config, gateway, demo=demo, audit=audit, database=database, **said)
+    clock = {"clock": demo.clock} if demo is not None else {}  # the embedded AWS's time (the wall clock unless advanced)
+    app = KojanApp(config, gateway, demo=demo, audit=audit, database=database, **clock, **said)
     gc.freeze()  # what start-up made lives for the whole run: keep it out of full collections (key latency)
 
     async def run() -> None:

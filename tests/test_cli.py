@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 from kojan_tui import __version__, cli
+from kojan_tui.core.clock import ShiftedClock
 from tests.fixtures.aws_seed import SERVICE
 
 REPO = Path(__file__).resolve().parent.parent
@@ -171,6 +172,7 @@ class RecordingDemo:
     def __init__(self, scenario: str = "healthy", config=None) -> None:
         self.scenario, self.config, self.stopped = scenario, config, False
         self.endpoint_url = ""
+        self.clock = ShiftedClock()  # the world's time, which the app is given
         RecordingDemo.instances.append(self)
 
     def start(self) -> str:
@@ -194,11 +196,14 @@ def test_gateway_closed_and_demo_stopped_when_the_app_crashes(monkeypatch, tmp_p
         await real_close(self)
 
     class CrashingApp:
-        def __init__(self, config, gateway, *, demo=None, audit=None, database=None):
+        def __init__(self, config, gateway, *, demo=None, clock=None, audit=None, database=None):
             self.gateway, self.demo, self.return_code = gateway, demo, None
+            given_clocks.append(clock)
 
         async def run_async(self):
             raise RuntimeError("the UI broke")
+
+    given_clocks: list = []
 
     RecordingDemo.instances.clear()
     monkeypatch.setattr(AwsGateway, "close", recording_close)
@@ -209,6 +214,7 @@ def test_gateway_closed_and_demo_stopped_when_the_app_crashes(monkeypatch, tmp_p
     assert cli.main(["--demo", "--scenario", "db-outage"]) == 1
     (demo,) = RecordingDemo.instances
     assert demo.scenario == "db-outage" and demo.stopped
+    assert given_clocks == [demo.clock]  # the app runs on the embedded AWS's time
     assert len(closed) == 1 and closed[0].settings.endpoint_url == "http://127.0.0.1:9"
     assert "RuntimeError: the UI broke" in capsys.readouterr().err
 
@@ -220,7 +226,7 @@ def test_demo_uses_dummy_credentials_and_the_embedded_endpoint(monkeypatch, tmp_
     seen = {}
 
     class RecordingApp:
-        def __init__(self, config, gateway, *, demo=None, audit=None, database=None):
+        def __init__(self, config, gateway, *, demo=None, clock=None, audit=None, database=None):
             seen.update(config=config, gateway=gateway, demo=demo, audit=audit)
             self.return_code = 0
 

@@ -1,7 +1,11 @@
 """S26 the real way: KojanApp → AwsGateway (HTTP) → the embedded AWS in bad-deploy. The rollback to the
 previous revision completes, the S29 checks pass, the dashboard recovers, the audit trail holds every step
 (and so does its copy in the CloudWatch Logs group), and ECS (asked with boto3) runs the chosen revision.
-Read-only mode sends no UpdateService and no PutLogEvents at all."""
+Read-only mode sends no UpdateService and no PutLogEvents at all.
+
+The app runs on the world's clock (``demo.clock``) and the tests move that clock on (``advance_until``): the
+rollout, the settling time and the first whole minute of datapoints after it take simulated time, not minutes
+of the wall clock, and no assertion depends on where a wall-clock minute falls."""
 
 from __future__ import annotations
 
@@ -19,11 +23,14 @@ from kojan_tui.demo import DEMO_AUDIT_LOG_GROUP
 from kojan_tui.sources.rollout import WatchPhase
 from kojan_tui.ui.app import KojanApp
 from kojan_tui.ui.screens.rollback import RollbackScreen
+from tests.fixtures.waits import advance_app_until
 from tests.ui.harness import confirm_deployment, try_every_way_to_confirm
 
 DEMO_CREDENTIALS = ("demo", "demo")
 SERVICE = "kojan-map-business"
-WATCH_LIMIT_S = 240  # a minute boundary (the first datapoint after the rollout) plus the rollout itself
+WATCH_LIMIT_S = 240  # simulated: a minute boundary (the first datapoint after the rollout) plus the rollout itself
+WATCH_READS = ("rollout", "metrics", "service")  # what the watch and its S29 checks read; the log panes need not poll
+WATCH_STEP_S = 5.0  # simulated seconds between two polls of the watch (the rollout takes a few ticks, each 0.25-2 s)
 
 
 def app_on(demo, tmp_path, *, read_only: bool = False) -> KojanApp:
@@ -37,7 +44,21 @@ def app_on(demo, tmp_path, *, read_only: bool = False) -> KojanApp:
         audit=AuditSettings(log_group=DEMO_AUDIT_LOG_GROUP),  # seeded by the embedded AWS
     )
     gateway = AwsGateway(config.aws, static_credentials=DEMO_CREDENTIALS)
-    return KojanApp(config, gateway, demo=demo, audit=AuditTrail(tmp_path / "audit.jsonl"))
+    return KojanApp(config, gateway, demo=demo, clock=demo.clock, audit=AuditTrail(tmp_path / "audit.jsonl"))
+
+
+async def watch_until_finished(demo, app, limit_s: float = WATCH_LIMIT_S) -> None:
+    """Move the world on until the rollout watch has finished (verified, failed, timed out...)."""
+    watch = app.services.rollout
+    await advance_app_until(
+        demo,
+        app,
+        lambda: watch.status.finished,
+        "the rollout watch to finish",
+        sources=WATCH_READS,
+        step_s=WATCH_STEP_S,
+        limit_s=limit_s,
+    )
 
 
 async def open_rollback(app, pilot) -> RollbackScreen:
@@ -86,10 +107,7 @@ async def test_bad_deploy_rolled_back_verified_audited_and_recovered(demo_world,
         watch = app.services.rollout
         assert watch.status is not None, "UpdateService did not start a watch"
         await pilot.press("escape")  # leave the screen: the watch goes on
-        for _ in range(WATCH_LIMIT_S * 2):
-            if watch.status.finished:
-                break
-            await asyncio.sleep(0.5)
+        await watch_until_finished(demo_world, app)
         status = watch.status
         assert status.phase is WatchPhase.VERIFIED, [c.text for c in status.checks] + [status.judgement.text]
         assert {c.name for c in status.checks} >= {"target health", "new ERROR lines", "ALB 5XX rate", "ECS memory"}
@@ -146,10 +164,7 @@ async def test_memory_leak_forced_deployment_brings_memory_under_warn_and_the_wa
             assert isinstance(app.screen, ForceDeploymentScreen)
             await confirm_deployment(app, pilot, SERVICE)
             watch = app.services.rollout
-            for _ in range(WATCH_LIMIT_S * 2):
-                if watch.status.finished:
-                    break
-                await asyncio.sleep(0.5)
+            await watch_until_finished(demo, app)
             status = watch.status
             checks = {c.name: c for c in status.checks}
             assert status.judgement.phase.value == "completed", status.judgement.text
@@ -175,10 +190,7 @@ async def test_circuit_breaker_rollback_of_a_forced_deployment_is_reported_faile
         await pilot.pause()
         await confirm_deployment(app, pilot, SERVICE)
         watch = app.services.rollout
-        for _ in range(120):
-            if watch.status.finished:
-                break
-            await asyncio.sleep(0.5)
+        await watch_until_finished(demo_world, app, limit_s=60)
         status = watch.status
         assert status.phase is WatchPhase.FAILED, status.judgement.text
         assert "circuit breaker" in status.judgement.reason or "rolled back" in status.judgement.reason

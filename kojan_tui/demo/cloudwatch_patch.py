@@ -15,12 +15,13 @@ from moto.cloudwatch.exceptions import InvalidParameterCombination, InvalidParam
 from moto.cloudwatch.metric_data_expression_parser import parse_expression
 from moto.core.responses import ActionResult
 
+from kojan_tui.demo import world_clock
 from kojan_tui.demo.metric_store import MetricStore, is_supported_stat, series_key
 
 
 def to_epoch(value: datetime | None) -> float:
     if value is None:
-        return datetime.now(UTC).timestamp()
+        return world_clock.now()
     return (value if value.tzinfo else value.replace(tzinfo=UTC)).timestamp()
 
 

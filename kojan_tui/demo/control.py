@@ -1,7 +1,9 @@
 """The demo's control API on the server's own port, outside AWS's namespace, for loopback callers only.
 
 ``GET /_kojan/scenario``, ``POST /_kojan/scenario {"name": ...}``, ``POST /_kojan/reset {"scenario": ...}``,
-``GET /_kojan/status``, and the simulated API's health URL ``GET /_kojan/app/health`` (200 or 503). moto's ``/moto-api/reset`` is refused: it would wipe the seeded world.
+``GET /_kojan/status``, ``POST /_kojan/advance {"seconds": N}`` (the world's clock moves on N seconds, its ticks
+done at once: tests), and the simulated API's health URL ``GET /_kojan/app/health`` (200 or 503). moto's
+``/moto-api/reset`` is refused: it would wipe the seeded world.
 """
 
 from __future__ import annotations
@@ -28,7 +30,7 @@ class ControlApp:
 
     def __init__(self, moto_app: Callable[..., Iterable[bytes]], handlers: Any):
         self.moto_app = moto_app
-        self.handlers = handlers  # .scenario(), .set_scenario(name), .reset(name), .status(), .app_health()
+        self.handlers = handlers  # .scenario(), .set_scenario(name), .reset(name), .advance(s), .status(), .app_health()
 
     def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
         path, method = environ.get("PATH_INFO", ""), environ.get("REQUEST_METHOD", "GET")
@@ -49,6 +51,8 @@ class ControlApp:
             if route == ("POST", "reset"):
                 self.handlers.reset(self._scenario_name(body, "scenario", default="healthy"))
                 return self._reply(start_response, 200, self._scenario_view())
+            if route == ("POST", "advance"):
+                return self._reply(start_response, 200, self.handlers.advance(self._seconds(body)))
             if route == ("GET", "status"):
                 return self._reply(start_response, 200, self.handlers.status())
             if route == ("GET", "app/health"):
@@ -69,6 +73,13 @@ class ControlApp:
         if name not in SCENARIOS:
             raise ValueError(f"unknown scenario {name!r}; known: {', '.join(SCENARIOS)}")
         return name
+
+    @staticmethod
+    def _seconds(body: dict[str, Any]) -> float:
+        seconds = body.get("seconds")
+        if isinstance(seconds, bool) or not isinstance(seconds, int | float):
+            raise ValueError(f'"seconds" must be a number of seconds, not {seconds!r}')
+        return float(seconds)
 
     @staticmethod
     def _body(environ: dict[str, Any]) -> dict[str, Any]:

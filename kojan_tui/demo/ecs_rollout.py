@@ -15,13 +15,13 @@ import copy
 import math
 import sys
 import uuid
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from moto.ecs import models as ecs_models
 from moto.logs.models import logs_backends
 
-from kojan_tui.demo import ecs_tasks
+from kojan_tui.demo import ecs_tasks, world_clock
 from kojan_tui.demo.seed import DEPLOYMENT_CONFIGURATION
 from kojan_tui.demo.world import SimTask, World
 
@@ -36,7 +36,7 @@ _original_update_service = ecs_models.EC2ContainerServiceBackend.update_service
 
 
 def _utc(epoch: float | None = None) -> datetime:
-    return (datetime.fromtimestamp(epoch, UTC) if epoch is not None else datetime.now(UTC)).replace(tzinfo=None)
+    return world_clock.naive_utc(epoch)
 
 
 def ecs_backend(world: World) -> Any:

@@ -1,7 +1,8 @@
 """``EmbeddedAws``: the demo server in a child process on a free 127.0.0.1 port, for the app and the tests.
 
 The child's stdin is a pipe we hold: if this process dies, even by SIGKILL, the pipe closes and the
-child exits, so no orphan keeps the port.
+child exits, so no orphan keeps the port. ``clock`` is the world's time on this side: give it to an app under
+test, and ``advance(seconds)`` moves both the world and that clock on.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from collections.abc import Mapping
 from types import TracebackType
 from typing import IO, Any
 
+from kojan_tui.core.clock import ShiftedClock
 from kojan_tui.core.config import Config
 from kojan_tui.demo.config_codec import config_to_json
 from kojan_tui.demo.scenarios import SCENARIOS, Scenario
@@ -56,6 +58,7 @@ class EmbeddedAws:
         self._endpoint: str | None = None
         self._lines: queue.Queue[bytes] = queue.Queue()
         self._deadline = 0.0
+        self.clock = ShiftedClock()  # the world's time (a core Clock): the wall clock plus what advance() added
 
     # -- lifecycle -------------------------------------------------------------------------
     def start(self) -> str:
@@ -176,6 +179,13 @@ class EmbeddedAws:
         """Back to a known world: ``scenario``, the service steady on the newest revision, fresh history."""
         self._control("POST", "reset", {"scenario": scenario}, timeout=30.0)
         self._scenario = scenario
+        self.clock.follow(0.0)  # a reset puts the world back on the wall clock
+
+    def advance(self, seconds: float) -> None:
+        """Move the world's time on by ``seconds``: the simulator does every tick of the span (rollouts move,
+        minute windows fill) before this returns, and ``clock`` agrees with the world's new time."""
+        answer = self._control("POST", "advance", {"seconds": seconds}, timeout=120.0)  # 6 h at a 0.25 s tick: ~30 s
+        self.clock.follow(answer["clock_offset_seconds"])
 
     def status(self) -> dict[str, Any]:
         """Ticks, tasks, datapoint and log event counts, and the server's max RSS in MiB."""

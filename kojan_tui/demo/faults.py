@@ -169,7 +169,7 @@ class FaultProxy:
         fault = self._choose(operation, request.headers.get("Authorization", ""))
         with self._lock:
             self.requests[operation] += 1
-            self.per_second[operation][int(time.time())] += 1
+            self.per_second[operation][int(time.time())] += 1  # requests per wall-clock second: real time
             self.bytes_sent += len(body)
             if fault is not None:
                 self.faults[fault] += 1

@@ -16,6 +16,7 @@ from kojan_tui.demo import (
     rds_maintenance,
     scaling,
     secrets_state,
+    world_clock,
 )
 from kojan_tui.demo.world import World
 
@@ -34,6 +35,7 @@ def stop_tracking_model_instances() -> None:
 
 
 def apply_all(world: World) -> None:
+    world_clock.install(world.clock)  # one time for moto and every patch: the world's
     stop_tracking_model_instances()  # bounded memory
     cloudwatch_patch.apply()  # percentiles, an indexed metric store
     logs_patch.apply()  # interleaved paged FilterLogEvents, Logs Insights

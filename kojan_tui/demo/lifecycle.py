@@ -138,8 +138,10 @@ def build_world(world: World, simulator: Any, endpoint: str) -> None:
 
 
 def reset_world(world: World, simulator: Any, scenario: str = DEFAULT_SCENARIO) -> None:
-    """Back to a known world: the scenario, the service steady on the newest revision, fresh history."""
+    """Back to a known world: the scenario, the service steady on the newest revision, fresh history, the
+    world's clock on the wall clock again (a test that advanced it leaves no time behind)."""
     with world.lock:
+        world.clock.follow(0.0)  # back on the wall clock: everything dated below is dated again from now
         world.set_scenario(scenario)
         world.scenario_ticks = world.high_cpu_ticks = world.low_cpu_ticks = 0
         world.rds_used_percent = 58.0
@@ -168,6 +170,7 @@ def world_status(world: World, simulator: Any) -> dict[str, Any]:
         "scenario": world.scenario_name,
         "tick_seconds": world.tick_seconds,
         "ticks": world.ticks,
+        "clock_offset_seconds": world.clock.offset_seconds,  # how far tests advanced the world past the wall clock
         "tasks": len(world.tasks),
         "metric_datapoints": store.datapoint_count(),
         "log_events": sum(len(s.events) for s in group.streams.values()) if group else 0,

@@ -18,6 +18,7 @@ from moto.logs.exceptions import InvalidParameterException, LimitExceededExcepti
 from moto.s3.exceptions import MissingBucket
 from moto.s3.models import s3_backends
 
+from kojan_tui.demo import world_clock
 from kojan_tui.demo.world import World
 
 RUNNING_AFTER_TICKS = 1
@@ -59,7 +60,7 @@ def create_export_task(
         raise LimitExceededException()
     task_id = str(uuid.uuid4())
     ticks = _world.ticks if _world else 0
-    now_ms = int(datetime.now(UTC).timestamp() * 1000)
+    now_ms = int(world_clock.now() * 1000)
     self.export_tasks[task_id] = TimedExportTask(
         task_id, taskName, logGroupName, destination, destinationPrefix, fromTime, to, created_tick=ticks, created_ms=now_ms
     )
@@ -97,7 +98,7 @@ def step(world: World) -> None:
         if age >= COMPLETE_AFTER_TICKS:
             write_objects(backend, task)
             task.status = {"code": "COMPLETED", "message": "Completed successfully"}
-            task.completed_ms = int(datetime.now(UTC).timestamp() * 1000)
+            task.completed_ms = int(world.now() * 1000)
         elif age >= RUNNING_AFTER_TICKS:
             task.status = {"code": "RUNNING", "message": "Started successfully"}
 

@@ -19,7 +19,7 @@ from moto.logs import responses as logs_responses
 from moto.logs.exceptions import InvalidParameterException, ResourceNotFoundException
 from moto.moto_api._internal import mock_random
 
-from kojan_tui.demo import insights
+from kojan_tui.demo import insights, world_clock
 
 MAX_LIMIT = 10_000
 
@@ -161,7 +161,7 @@ class InsightsQuery:
         self.query_id, self.query, self.start_time, self.end_time = query_id, query, start_s, end_s
         self.log_group_names = [g.name for g in groups]
         self.status = "Complete"
-        self.create_time = logs_models.utcnow()
+        self.create_time = world_clock.naive_utc()
         start_ms, end_ms = start_s * 1000, end_s * 1000 + 999
         records = (
             insights.Record(e.timestamp, s.log_stream_name, e.message, g.name)

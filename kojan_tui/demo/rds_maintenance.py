@@ -12,6 +12,7 @@ from typing import Any
 from moto.core.responses import ActionResult
 from moto.rds import responses as rds_responses
 
+from kojan_tui.demo import world_clock
 from kojan_tui.demo.world import World
 
 ACTION = "system-update"
@@ -23,7 +24,7 @@ _since: datetime | None = None
 
 
 def pending_actions(world: World) -> list[dict[str, Any]]:
-    since = _since or datetime.now(UTC)
+    since = _since or datetime.fromtimestamp(world_clock.now(), UTC)
     arn = f"arn:aws:rds:{world.region}:{world.account_id}:db:{world.config.service.db_instance}"
     return [
         {

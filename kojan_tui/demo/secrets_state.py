@@ -13,6 +13,7 @@ from typing import Any
 
 from moto.secretsmanager import models as sm_models
 
+from kojan_tui.demo import world_clock
 from kojan_tui.demo.world import World
 
 DAY = 86400
@@ -94,7 +95,7 @@ def to_dict(self: Any) -> dict[str, Any]:
 
 def get_secret_value(self: Any, secret_id: str, version_id: str | None, version_stage: str | None) -> dict[str, Any]:
     value = _original_get_value(self, secret_id, version_id, version_stage)
-    self.secrets[secret_id].__dict__["_kojan_last_accessed"] = _day(datetime.now(UTC).timestamp())  # found: it was just read
+    self.secrets[secret_id].__dict__["_kojan_last_accessed"] = _day(world_clock.now())  # found: it was just read
     return value
 
 

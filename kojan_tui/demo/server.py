@@ -84,6 +84,11 @@ class Handlers:
 
         reset_world(self.world, self.simulator, name)
 
+    def advance(self, seconds: float) -> dict[str, Any]:
+        """The world's clock ``seconds`` on, every tick of the span done (ValueError: out of range)."""
+        ticks = self.simulator.advance(seconds)
+        return {"advanced_ticks": ticks, "clock_offset_seconds": self.world.clock.offset_seconds, "now": self.world.now()}
+
     def status(self) -> dict[str, Any]:
         from kojan_tui.demo.lifecycle import world_status
 

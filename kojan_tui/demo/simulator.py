@@ -27,6 +27,7 @@ MIN_REQUESTS_PER_TICK = 6.0  # with very short test ticks, still enough requests
 MAX_LATENCY_SAMPLES = 120  # per tick: plenty for a p99 per minute, bounded memory
 PRUNE_EVERY_SECONDS = 300.0
 GIB = 1024**3
+MAX_ADVANCE_SECONDS = 6 * 3600  # one control call moves the world on by at most this much
 FRESH_TASK_LEAK_FACTOR = 0.08  # memory-leak: a task started after the switch needs ~10 simulated minutes to reach 85 %
 
 
@@ -193,6 +194,21 @@ class Simulator:
     def tick(self, now: float | None = None) -> None:
         with self.world.lock:  # a reset or an UpdateService never sees half a tick
             self._tick(now or self.world.now())
+
+    def advance(self, seconds: float) -> int:
+        """Move the world's clock on by ``seconds``, ticking through the span as if it had passed (for tests).
+
+        One tick per ``tick_seconds`` of simulated time, each at its own moment: rollouts move, minute windows fill
+        with datapoints and log lines, exactly as in real time, only sooner. Returns the number of ticks done."""
+        if not 0 < seconds <= MAX_ADVANCE_SECONDS:
+            raise ValueError(f"advance by more than 0 and at most {MAX_ADVANCE_SECONDS} s, not {seconds}")
+        world = self.world
+        steps = max(1, round(seconds / world.tick_seconds))
+        with world.lock:  # the real-time ticks wait: no tick lands between two advanced ones
+            for _ in range(steps):
+                world.clock.advance(seconds / steps)
+                self._tick(world.now())
+        return steps
 
     def _tick(self, now: float) -> None:
         world, rng = self.world, self.world.rng

@@ -1,17 +1,17 @@
 """The simulated world's state that moto does not hold: tasks, scenario, scaling activities.
 
 One ``World`` lives in the server process; the simulator thread, the ECS patch and the control API
-all change it under ``world.lock``.
+all change it under ``world.lock``. Its ``clock`` is the one time of the simulated world (``World.now()``).
 """
 
 from __future__ import annotations
 
 import random
 import threading
-import time
 from dataclasses import dataclass, field
 from typing import Any
 
+from kojan_tui.core.clock import ShiftedClock
 from kojan_tui.core.config import Config
 from kojan_tui.demo.scenarios import DEFAULT_SCENARIO, SCENARIOS, Scenario
 from kojan_tui.demo.seed import ACCOUNT_ID, ALLOCATED_STORAGE_GIB
@@ -54,6 +54,7 @@ class World:
     failing_deployments: set[str] = field(default_factory=set)  # outage: their tasks exit instead of running
     high_cpu_ticks: int = 0
     low_cpu_ticks: int = 0
+    clock: ShiftedClock = field(default_factory=ShiftedClock)  # the wall clock, ahead by what tests advanced
 
     @property
     def region(self) -> str:
@@ -85,4 +86,5 @@ class World:
         return f"ecs/business/{task_id}"
 
     def now(self) -> float:
-        return time.time()
+        """The world's time in epoch seconds: every patch, tick and seeded date reads this clock."""
+        return self.clock().timestamp()

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import asyncio
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 from kojan_tui.core.log_groups import group_lines, lines_of_rows
 from kojan_tui.core.logquery import ERROR_LINES_QUERY, ERROR_SUMMARY_QUERY
 from tests.demo.test_gateway_on_demo import SERVICE, gateway
+from tests.fixtures.waits import advance_until
 
 WANTED = 200  # ERROR lines to wait for before comparing
 
@@ -16,14 +16,16 @@ async def test_db_outage_error_lines_group_into_a_few_groups_that_match_the_guid
     gw = gateway(demo_world, tmp_path)
     try:
         demo_world.set_scenario("db-outage")
-        for _ in range(240):  # the simulator writes lines every tick; wait for enough of them (bounded)
-            end = datetime.now(UTC) - timedelta(seconds=2)  # a closed window: both queries see the same lines
-            lines_result = await gw.run_insights_query(
-                SERVICE.log_group, ERROR_LINES_QUERY, start=end - timedelta(hours=1), end=end
-            )
-            if len(lines_result.rows) >= WANTED:
-                break
-            await asyncio.sleep(0.25)
+
+        async def enough_lines():
+            nonlocal end
+            end = demo_world.clock() - timedelta(seconds=2)  # a closed window: both queries see the same lines
+            result = await gw.run_insights_query(SERVICE.log_group, ERROR_LINES_QUERY, start=end - timedelta(hours=1), end=end)
+            return result if len(result.rows) >= WANTED else None
+
+        end = demo_world.clock()
+        # the simulator writes lines every tick: the world's time moves on until there are enough of them
+        lines_result = await advance_until(demo_world, enough_lines, f"{WANTED} ERROR lines", step_s=5.0, limit_s=120.0)
         raw_result = await gw.run_insights_query(SERVICE.log_group, ERROR_SUMMARY_QUERY, start=end - timedelta(hours=1), end=end)
     finally:
         await gw.close()

@@ -29,14 +29,15 @@ def config(demo_world) -> Config:
     return replace(base, service=replace(base.service, health_url=demo_world.endpoint_url + DEMO_HEALTH_PATH))
 
 
-async def run(gateway, config, check_id: str, **context) -> CheckResult:
-    return await run_check(check_id, CheckContext(gateway, config, lambda: datetime.now(UTC), **context))
+async def run(gateway, config, check_id: str, clock=None, **context) -> CheckResult:
+    return await run_check(check_id, CheckContext(gateway, config, clock or (lambda: datetime.now(UTC)), **context))
 
 
 async def until(
     aws, gateway, config, check_id: str, verdict: Verdict, timeout: float = 30.0, shows: str = "", **context
 ) -> CheckResult:
-    return await until_verdict(aws, lambda: run(gateway, config, check_id, **context), check_id, verdict, timeout, shows)
+    check = lambda: run(gateway, config, check_id, clock=aws.clock, **context)  # noqa: E731
+    return await until_verdict(aws, check, check_id, verdict, timeout, shows)
 
 
 HEALTHY_PASSES = [

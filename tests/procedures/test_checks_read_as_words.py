@@ -19,8 +19,8 @@ load_all()
 CONFIG = Config()
 
 
-async def run_all(gateway) -> dict[str, object]:
-    return {check_id: await run_check(check_id, CheckContext(gateway, CONFIG, lambda: datetime.now(UTC))) for check_id in CHECKS}
+async def run_all(gateway, clock=lambda: datetime.now(UTC)) -> dict[str, object]:
+    return {check_id: await run_check(check_id, CheckContext(gateway, CONFIG, clock)) for check_id in CHECKS}
 
 
 def assert_all_read_as_words(results) -> None:
@@ -47,12 +47,12 @@ async def test_every_check_reads_as_words_on_the_embedded_aws(demo_world, gatewa
     if scenario == "db-outage":  # wait until its symptom shows, so the counts are non-zero
         await until_verdict(
             demo_world,
-            lambda: run_check("logs.database_connection", CheckContext(gateway, CONFIG, lambda: datetime.now(UTC))),
+            lambda: run_check("logs.database_connection", CheckContext(gateway, CONFIG, demo_world.clock)),
             "logs.database_connection",
             Verdict.FAIL,
             30.0,
         )
-    assert_all_read_as_words(await run_all(gateway))
+    assert_all_read_as_words(await run_all(gateway, demo_world.clock))
 
 
 async def test_every_check_reads_as_words_when_aws_knows_almost_nothing() -> None:

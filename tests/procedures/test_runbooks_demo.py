@@ -1,9 +1,11 @@
 """Runbooks walked in the app against the embedded AWS: S09 ends with memory back under the threshold after the
-confirmed forced deployment; S07's JWT check never lets the secret's value reach the screen, a log or the disk."""
+confirmed forced deployment; S07's JWT check never lets the secret's value reach the screen, a log or the disk.
+
+The app runs on the world's clock: S09's wait for the deployment and a memory datapoint after it advances the
+world's time (simulated seconds), never the wall clock's."""
 
 from __future__ import annotations
 
-import asyncio
 import html
 import logging
 from dataclasses import replace
@@ -18,6 +20,7 @@ from kojan_tui.ui.app import KojanApp
 from kojan_tui.ui.screens.runbook import RunbookScreen, runbooks
 from kojan_tui.ui.widgets.confirmation import ConfirmationDialog
 from tests.demo.helpers import client
+from tests.fixtures.waits import advance_until, until
 
 CONFIG = Config()
 
@@ -27,7 +30,12 @@ def app_on(demo, tmp_path: Path) -> KojanApp:
     config = replace(CONFIG, aws=aws, ui=replace(CONFIG.ui, bell=False, notify=False, language="en"))
     gateway = AwsGateway(config.aws, static_credentials=("demo", "demo"))
     return KojanApp(
-        config, gateway, demo=demo, audit=AuditTrail(tmp_path / "audit.jsonl"), database=LazyDatabase(tmp_path / "kojan.sqlite3")
+        config,
+        gateway,
+        demo=demo,
+        clock=demo.clock,
+        audit=AuditTrail(tmp_path / "audit.jsonl"),
+        database=LazyDatabase(tmp_path / "kojan.sqlite3"),
     )
 
 
@@ -40,12 +48,14 @@ async def open_runbook(app, pilot, runbook_id: str) -> RunbookScreen:
 
 async def settle(pilot, screen: RunbookScreen, timeout: float = 60) -> None:
     """Until the run is open and no check is running."""
-    for _ in range(int(timeout / 0.1)):
-        await pilot.pause(0.1)
-        pending = [s for s in screen.procedure.auto_checked() if screen.runner and screen.runner.run.latest_check(s.id) is None]
-        if screen.runner is not None and not screen.running and not pending:
-            return
-    raise AssertionError("the runbook's checks did not finish")
+
+    def settled() -> bool:
+        if screen.runner is None or screen.running:
+            return False
+        return all(screen.runner.run.latest_check(s.id) is not None for s in screen.procedure.auto_checked())
+
+    await pilot.pause()
+    await until(pilot, settled, "the runbook's checks to finish", timeout=timeout)
 
 
 async def test_walking_s09_in_memory_leak_ends_with_memory_back_under_the_threshold(demo_world, tmp_path):
@@ -59,30 +69,24 @@ async def test_walking_s09_in_memory_leak_ends_with_memory_back_under_the_thresh
         await pilot.press("space", "j")  # looked at the chart; on to the restart
         assert screen.runner.current.id == "restart"
         await pilot.press("a")
-        for _ in range(100):
-            await pilot.pause(0.05)
-            if isinstance(app.screen, ConfirmationDialog):
-                break
+        await until(pilot, lambda: isinstance(app.screen, ConfirmationDialog), "the confirmation dialog")
         dialog = app.screen
         assert isinstance(dialog, ConfirmationDialog) and dialog.confirmation.expected == "kojan-map-business"
         await pilot.press(*"kojan-map-business", "enter")
-        for _ in range(200):
-            await pilot.pause(0.05)
-            if screen.runner.run.latest_action("restart") is not None:
-                break
+        await until(pilot, lambda: screen.runner.run.latest_action("restart") is not None, "the restart's outcome")
         action = screen.runner.run.latest_action("restart")
         assert action is not None and action.done, action
         await pilot.press("space", "j")
         assert screen.runner.current.id == "memory-after"
-        result = None
-        for _ in range(120):  # re-run (r) until the deployment is done and a datapoint since it exists
+
+        async def judged():  # re-run (r) until the deployment is done and a datapoint since it exists
             await pilot.press("r")
             await settle(pilot, screen)
             result = screen.runner.run.latest_check("memory-after")
-            if result.verdict in (Verdict.PASS, Verdict.FAIL):
-                break
-            await asyncio.sleep(0.5)
-        assert result is not None and result.verdict is Verdict.PASS, result
+            return result if result.verdict in (Verdict.PASS, Verdict.FAIL) else None
+
+        result = await advance_until(demo_world, judged, "memory-after judged", step_s=5.0, limit_s=240.0)
+        assert result.verdict is Verdict.PASS, result
         latest = float(result.summary.split("memory back to ")[1].split(" %")[0])
         assert latest < alert
     audit = (tmp_path / "audit.jsonl").read_text()

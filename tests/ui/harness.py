@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import time
-from collections.abc import Callable
 from dataclasses import replace
 
 from rich.console import Group
@@ -15,19 +13,7 @@ from kojan_tui.core.config import Config
 from kojan_tui.core.models import LogEvent
 from kojan_tui.ui.app import KojanApp
 from tests.fixtures import builders as b
-
-UNTIL_TIMEOUT_S = 15.0  # what a condition gets on a loaded CI machine; an idle one meets it in milliseconds
-
-
-async def until(
-    pilot: Pilot, condition: Callable[[], object], what: str = "the condition", timeout: float = UNTIL_TIMEOUT_S
-) -> None:
-    """Let the app run until ``condition()`` is truthy: wait for a state, never for a fixed time."""
-    deadline = time.monotonic() + timeout
-    while not condition():
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out after {timeout:.0f} s waiting for {what}")
-        await pilot.pause(0.02)
+from tests.fixtures.waits import until  # noqa: F401 - re-exported: the UI tests' wait
 
 
 def palette_highlights(app: KojanApp, title: str) -> bool:
