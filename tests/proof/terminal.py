@@ -27,7 +27,10 @@ class Terminal:
         self.socket = f"kojan-proof-{uuid.uuid4().hex[:8]}"
         self._child = None
         self._seen = ""
-        env = {**os.environ, "TERM": "xterm-256color", "COLORTERM": "truecolor", "HOME": str(cwd)}
+        # Without COLUMNS/LINES: a size in the environment (pytest-xdist's workers carry 80x24) wins over the
+        # pseudo-terminal's own in shutil.get_terminal_size, which Textual asks.
+        inherited = {k: v for k, v in os.environ.items() if k not in ("COLUMNS", "LINES")}
+        env = {**inherited, "TERM": "xterm-256color", "COLORTERM": "truecolor", "HOME": str(cwd)}
         if self.tmux:
             shell_command = " ".join(f"'{part}'" for part in self.command)
             self._tmux(
