@@ -134,6 +134,13 @@ class AuditSettings:
 
 
 @dataclass(frozen=True)
+class ForecastSettings:
+    """Issue 27: the memory and storage panels' forecasts of when they reach their alert level."""
+
+    warn_within_hours: float = 6.0  # a forecast that reaches the alert level sooner than this is a warning of its own
+
+
+@dataclass(frozen=True)
 class Config:
     aws: AwsSettings = field(default_factory=AwsSettings)
     service: ServiceSettings = field(default_factory=ServiceSettings)
@@ -147,6 +154,7 @@ class Config:
     checklists: ChecklistSettings = field(default_factory=ChecklistSettings)
     security: SecuritySettings = field(default_factory=SecuritySettings)
     audit: AuditSettings = field(default_factory=AuditSettings)
+    forecast: ForecastSettings = field(default_factory=ForecastSettings)
     source: str = "<defaults>"  # the file it came from, for messages
 
 
@@ -389,6 +397,7 @@ _SECTIONS = {
     "checklists": ChecklistSettings,
     "security": SecuritySettings,
     "audit": AuditSettings,
+    "forecast": ForecastSettings,
 }
 
 

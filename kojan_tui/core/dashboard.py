@@ -12,6 +12,7 @@ from datetime import datetime
 
 from kojan_tui.core.alerts import AlertInput
 from kojan_tui.core.config import Config
+from kojan_tui.core.forecast import Forecast, forecasts
 from kojan_tui.core.levels import Level
 from kojan_tui.core.models import CallerIdentity, DbInstance, MetricSeries, ScalingActivity, ServiceSnapshot, TaskDefinition
 from kojan_tui.core.readings import (
@@ -51,12 +52,17 @@ class DashboardView:
     verdict: ServiceVerdict  # S01
     rollback: tuple[RollbackReason, ...]  # S25; empty when none holds
     health: TargetHealth = field(default_factory=TargetHealth)  # the target group's healthy/unhealthy hosts
+    forecasts: dict[str, Forecast] = field(default_factory=dict)  # memory and storage: when they reach their alert level
+    language: str = "en"  # of the forecasts' words
 
     def alert_inputs(self) -> list[AlertInput]:
         items = [
             AlertInput(r.spec.key, r.spec.title, r.level, r.value_text, r.spec.action)
             for r in (*self.readings.values(), self.errors)
         ]
+        for key, forecast in self.forecasts.items():  # a warning of its own: never in place of the reading's level
+            if (item := forecast.alert_input(self.readings[key], self.language)) is not None:
+                items.append(item)
         verdict_text = "; ".join(self.verdict.reasons) or self.verdict.summary
         items.append(AlertInput("service", "ECS service", self.verdict.level, verdict_text, SERVICE_ACTION))
         return items
@@ -97,6 +103,8 @@ def build_view(data: DashboardData, config: Config, now: datetime | None = None)
         verdict=service_verdict(data.service, health),
         rollback=tuple(reasons),
         health=health,
+        forecasts=forecasts(readings, now, config.forecast.warn_within_hours),
+        language=config.ui.language,
     )
 
 

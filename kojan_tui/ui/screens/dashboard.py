@@ -102,8 +102,10 @@ class DashboardScreen(SurvivesHandlerErrors, Screen[None]):
         state = self.services.state.current
         view = self._shown_view = state.view
         deploys = deploy_times(state.data.service)
+        language = self.services.config.ui.language
         for panel in self.query(MetricPanel):
-            panel.show(view.readings[panel.spec.key], state.window, deploys)
+            key = panel.spec.key
+            panel.show(view.readings[key], state.window, deploys, view.forecasts.get(key), language)
         activities = state.data.scaling_activities
         self.query_one(ServicePanel).show(
             state.data.service,
