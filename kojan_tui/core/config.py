@@ -141,6 +141,15 @@ class ForecastSettings:
 
 
 @dataclass(frozen=True)
+class SloSettings:
+    """Issue 27: the service's objectives, judged from the ALB series (the SLO panel, burn-rate alerts)."""
+
+    availability: float = 99.9  # percent of requests not answered 5XX (the load balancer's own 5XX included)
+    latency_p99_ms: float = 1000.0  # the p99 a period must stay within to count as good (S03's alert level)
+    window_days: int = 30  # the error budget's window
+
+
+@dataclass(frozen=True)
 class Config:
     aws: AwsSettings = field(default_factory=AwsSettings)
     service: ServiceSettings = field(default_factory=ServiceSettings)
@@ -155,6 +164,7 @@ class Config:
     security: SecuritySettings = field(default_factory=SecuritySettings)
     audit: AuditSettings = field(default_factory=AuditSettings)
     forecast: ForecastSettings = field(default_factory=ForecastSettings)
+    slo: SloSettings = field(default_factory=SloSettings)
     source: str = "<defaults>"  # the file it came from, for messages
 
 
@@ -398,6 +408,7 @@ _SECTIONS = {
     "security": SecuritySettings,
     "audit": AuditSettings,
     "forecast": ForecastSettings,
+    "slo": SloSettings,
 }
 
 
