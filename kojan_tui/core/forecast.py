@@ -58,6 +58,8 @@ class Forecast:
         if t is None:
             return "傾向を見るには点が不足" if ja else "too few points for a trend"
         used = f"{t.points}点/{_span(t.span, ja)}" if ja else f"{t.points} pts / {_span(t.span, ja)}"
+        if t.restarted_at is not None:  # it just fell (tasks replaced): the rate is the climb's before the fall
+            used += "（低下前の上昇）" if ja else " before the drop"
         if self.over:
             return f"{level}に到達済み" if ja else f"at the alert level ({level})"
         if not t.enough:

@@ -42,6 +42,14 @@ def test_flat_says_not_rising_and_few_points_say_so():
     assert few.text("ja") == "傾向を見るには点が不足 (3点/2分)"
 
 
+def test_right_after_a_drop_the_forecast_says_its_rate_is_the_climb_before():
+    values = [50 + m for m in range(30)] + [42.0]  # climbed 60 points an hour to 79, tasks replaced: back to 42
+    forecast = forecast_for(memory(values), T0 + timedelta(minutes=30), 6)
+    assert forecast is not None and forecast.trend is not None and forecast.trend.restarted_at is not None
+    assert forecast.text("en") == "alert 85 % in ~43 m · 30 pts / 30 min before the drop"  # (85 − 42) / 60 per hour
+    assert forecast.text("ja") == "約43分で85 %に到達 · 30点/30分（低下前の上昇）"
+
+
 def test_no_current_value_forecasts_nothing():
     stale = replace(memory([40 + m for m in range(30)]), stale=True)
     assert forecast_for(stale, T0, 6) is None

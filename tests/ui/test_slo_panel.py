@@ -7,6 +7,7 @@ from datetime import timedelta
 from textual.command import CommandPalette
 
 from kojan_tui.core import metrics_catalog as q
+from kojan_tui.core.errors import AwsFailure, FailureKind
 from kojan_tui.core.levels import Level
 from kojan_tui.ui.screens.detail import TextDetailScreen
 from kojan_tui.ui.widgets.slo_panel import SloPanel
@@ -67,3 +68,20 @@ async def test_the_explanation_speaks_japanese_by_default():
         await app.run_action("open('slo')")
         await until(pilot, lambda: isinstance(app.screen, TextDetailScreen), "the SLO explanation")
         assert "トラフィックなしであって「エラーなし」ではない" in app.screen.text and "呼出 >14.4" in app.screen.text
+
+
+async def test_a_failing_metrics_source_marks_the_slo_panel_stale_with_its_last_numbers():
+    fake = healthy_fake()
+    app = make_app(fake, quiet_config(language="en"))
+    async with app.run_test(size=(160, 48)) as pilot:
+        await refresh(app, pilot)
+        panel = app.screen.query_one(SloPanel)
+        assert panel.stale_text is None
+        fake.failures["get_metric_data"] = AwsFailure(FailureKind.THROTTLED, "Rate exceeded", operation="GetMetricData")
+        await refresh(app, pilot, ["metrics"])
+        shown = plain(panel.render())
+        assert panel.stale_text == "STALE 0s — throttled" and "STALE 0s — throttled" in shown
+        assert "1h/5m" in shown  # the last measured rates stay, marked stale
+        del fake.failures["get_metric_data"]
+        await refresh(app, pilot, ["metrics"])
+        assert panel.stale_text is None
