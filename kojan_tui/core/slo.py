@@ -124,7 +124,7 @@ class SloStatus:
     long_age_s: float | None = None  # seconds since the long window was fetched (it is fetched less often)
     latency_good_percent: float | None = None  # share of the recent periods whose p99 met the latency objective
     latency_ms: float = 1000.0
-    measured: bool = False  # the recent series were answered
+    measured: bool = False  # the recent series were answered with at least one datapoint
     notes: tuple[str, ...] = field(default=())
 
     @property
@@ -183,7 +183,8 @@ def slo_status(
         None if age is None else max(0.0, age),
         latency_good(recent.get(q.P99_LATENCY), latency_ms),
         latency_ms,
-        measured=recent_periods is not None,
+        # not one datapoint in 6 h is NO DATA, as on the 5XX panel (a wrong dimension looks just like that), not OK
+        measured=bool(recent_periods),
     )
 
 

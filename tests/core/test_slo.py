@@ -99,7 +99,12 @@ def test_a_long_slow_burn_opens_a_ticket_and_the_budget_is_spent_accordingly():
 
 
 def test_no_traffic_is_no_rate_and_unmeasured_is_no_data():
-    quiet = status({q.ALB_REQUESTS: series(q.ALB_REQUESTS, {})})
-    assert all(b.long_rate is None and b.short_rate is None for b in quiet.burns)
-    assert quiet.level is Level.OK  # measured: nobody asked, nothing failed
+    # requests 5 hours ago, none since (no datapoint: no traffic): the last hour's windows have no rate
+    quiet = status({q.ALB_REQUESTS: series(q.ALB_REQUESTS, {END - timedelta(hours=5): 100})})
+    burns = {b.rule.name: b for b in quiet.burns}
+    assert burns["1h/5m"].long_rate is None and burns["1h/5m"].short_rate is None
+    assert burns["6h/30m"].long_rate == 0 and burns["6h/30m"].short_rate is None
+    assert quiet.level is Level.OK  # measured: nobody asked lately, nothing failed
     assert status({}).level is Level.UNKNOWN  # nothing answered: never OK
+    # not one datapoint in 6 h: NO DATA, as on the 5XX panel (a wrong dimension looks the same), never OK
+    assert status({q.ALB_REQUESTS: series(q.ALB_REQUESTS, {})}).level is Level.UNKNOWN
