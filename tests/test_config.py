@@ -151,6 +151,13 @@ def test_warn_must_be_below_alert(tmp_path):
         ("[ui]\nstale_after_periods = 2.5\n", "ui.stale_after_periods", "must be an integer, got a number 2.5"),
         ("[alerts]\nclear_after_seconds = 7200\n", "alerts.clear_after_seconds", "must be between 0 and 3600 seconds"),
         ("[alerts]\nclear_after = 60\n", "alerts.clear_after", "did you mean 'alerts.clear_after_seconds'?"),
+        ("[forecast]\nwarn_within_hours = 0\n", "forecast.warn_within_hours", "must be between 0.1 and 336 hours, got 0"),
+        ('[forecast]\nwarn_within_hours = "6h"\n', "forecast.warn_within_hours", "must be a number, got a string '6h'"),
+        ("[slo]\navailability = 100\n", "slo.availability", "below 100 (100 leaves no error budget), got 100"),
+        ("[slo]\nlatency_p99_ms = 0\n", "slo.latency_p99_ms", "must be above 0 and at most 60000 ms, got 0"),
+        ("[slo]\nwindow_days = 400\n", "slo.window_days", "must be between 1 and 90 days"),
+        ("[slo]\nwindow_days = 7.5\n", "slo.window_days", "must be an integer, got a number 7.5"),
+        ("[forecast]\nwarn_within = 6\n", "forecast.warn_within", "did you mean 'forecast.warn_within_hours'?"),
         ('[aws]\nregion = "tokyo"\n', "aws.region", "not an AWS region name"),
         ('[aws]\nendpoint_url = "localhost:5000"\n', "aws.endpoint_url", "must start with http:// or https://"),
         ("[aws]\nconnect_timeout = 0\n", "aws.connect_timeout", "must be above 0"),
@@ -250,8 +257,9 @@ def run_cli(*args: str, cwd: Path) -> subprocess.CompletedProcess:
             "thresholds.ecs_cpu_percent: warn (90) must be below alert (80)",
         ),
         ("[ui]\nlog_buffer_lines = 10\n", "ui.log_buffer_lines: must be between 100"),
+        ("[forecast]\nwarn_within_hours = 1000\n", "line 2: forecast.warn_within_hours: must be between 0.1 and 336 hours"),
     ],
-    ids=["toml", "unknown", "missing", "type", "bool", "warn-alert", "range"],
+    ids=["toml", "unknown", "missing", "type", "bool", "warn-alert", "range", "forecast"],
 )
 def test_cli_config_errors_exit_2_with_one_line(tmp_path, text, expected):
     path = write(tmp_path, text)

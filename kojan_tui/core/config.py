@@ -134,6 +134,22 @@ class AuditSettings:
 
 
 @dataclass(frozen=True)
+class ForecastSettings:
+    """Issue 27: the memory and storage panels' forecasts of when they reach their alert level."""
+
+    warn_within_hours: float = 6.0  # a forecast that reaches the alert level sooner than this is a warning of its own
+
+
+@dataclass(frozen=True)
+class SloSettings:
+    """Issue 27: the service's objectives, judged from the ALB series (the SLO panel, burn-rate alerts)."""
+
+    availability: float = 99.9  # percent of requests not answered 5XX (the load balancer's own 5XX included)
+    latency_p99_ms: float = 1000.0  # the p99 a period must stay within to count as good (S03's alert level)
+    window_days: int = 30  # the error budget's window
+
+
+@dataclass(frozen=True)
 class Config:
     aws: AwsSettings = field(default_factory=AwsSettings)
     service: ServiceSettings = field(default_factory=ServiceSettings)
@@ -147,6 +163,8 @@ class Config:
     checklists: ChecklistSettings = field(default_factory=ChecklistSettings)
     security: SecuritySettings = field(default_factory=SecuritySettings)
     audit: AuditSettings = field(default_factory=AuditSettings)
+    forecast: ForecastSettings = field(default_factory=ForecastSettings)
+    slo: SloSettings = field(default_factory=SloSettings)
     source: str = "<defaults>"  # the file it came from, for messages
 
 
@@ -389,6 +407,8 @@ _SECTIONS = {
     "checklists": ChecklistSettings,
     "security": SecuritySettings,
     "audit": AuditSettings,
+    "forecast": ForecastSettings,
+    "slo": SloSettings,
 }
 
 

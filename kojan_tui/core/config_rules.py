@@ -16,6 +16,8 @@ LANGUAGES = ("ja", "en")  # of the runbooks and checklists
 MIN_BUFFER_LINES, MAX_BUFFER_LINES = 100, 1_000_000
 MIN_STALE_PERIODS, MAX_STALE_PERIODS = 1, 60
 MAX_CLEAR_AFTER_S = 3600.0
+MAX_SLO_DAYS = 90  # the budget's window: one GetMetricData of hourly points (3 series × 2,160) stays one page
+MIN_FORECAST_HOURS, MAX_FORECAST_HOURS = 0.1, 24 * 14.0  # a forecast warning's horizon: 6 minutes to two weeks
 SEVERITIES = ("CRITICAL", "HIGH", "MEDIUM", "LOW", "INFORMATIONAL", "UNDEFINED")  # ECR's, most severe first
 _LOG_GROUP_RE = re.compile(r"^[A-Za-z0-9_./#-]{1,512}$")  # CloudWatch Logs' own rule for a group name
 _REGION_RE = re.compile(r"^[a-z]{2}(-[a-z]+)+-\d+$")
@@ -77,6 +79,14 @@ def value_problem(dotted: str, value: object) -> str | None:
         return f"must be between 0 and {format_number(MAX_CLEAR_AFTER_S)} seconds, got {format_number(value)}"
     if dotted == "checklists.stability_minutes" and not 1 <= value <= 24 * 60:
         return f"must be between 1 and 1440 minutes, got {format_number(value)}"
+    if dotted == "forecast.warn_within_hours" and not MIN_FORECAST_HOURS <= value <= MAX_FORECAST_HOURS:
+        return f"must be between {format_number(MIN_FORECAST_HOURS)} and {format_number(MAX_FORECAST_HOURS)} hours, got {format_number(value)}"
+    if dotted == "slo.availability" and not 50 <= value < 100:
+        return f"is a percentage of good requests: at least 50 and below 100 (100 leaves no error budget), got {format_number(value)}"
+    if dotted == "slo.latency_p99_ms" and not 0 < value <= 60_000:
+        return f"must be above 0 and at most 60000 ms, got {format_number(value)}"
+    if dotted == "slo.window_days" and not 1 <= value <= MAX_SLO_DAYS:
+        return f"must be between 1 and {MAX_SLO_DAYS} days (CloudWatch keeps 1-hour datapoints 455 days), got {value}"
     if value < 0:
         return f"must not be negative, got {format_number(value)}"
     if "percent" in dotted and value > 100:

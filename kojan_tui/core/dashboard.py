@@ -8,11 +8,13 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from datetime import datetime
+from datetime import datetime, timedelta
 
+from kojan_tui.core import metrics_catalog
 from kojan_tui.core.alerts import AlertInput
 from kojan_tui.core.config import Config
 from kojan_tui.core.deploy_suspect import SuspectDeployment, suspect_deployment
+from kojan_tui.core.forecast import Forecast, forecasts
 from kojan_tui.core.levels import Level
 from kojan_tui.core.models import CallerIdentity, DbInstance, MetricSeries, ScalingActivity, ServiceSnapshot, TaskDefinition
 from kojan_tui.core.readings import (
@@ -26,6 +28,7 @@ from kojan_tui.core.readings import (
     target_health,
 )
 from kojan_tui.core.rollback_rules import RollbackReason, rollback_reasons
+from kojan_tui.core.slo import SloStatus, slo_status
 from kojan_tui.core.verdict import ServiceVerdict, service_verdict
 
 SERVICE_ACTION = "read the service events and deployments (S01, S16)"
@@ -43,6 +46,9 @@ class DashboardData:
     errors_complete: bool = True  # False: the hourly count stopped at its page limit (a lower bound)
     db_connection_errors: int | None = None
     scaling_activities: tuple[ScalingActivity, ...] | None = None  # S16, newest first; None: not measured yet
+    slo_recent: Mapping[str, MetricSeries] = field(default_factory=dict)  # the SLO's series over its short windows
+    slo_long: Mapping[str, MetricSeries] | None = None  # the budget's window at 1-hour periods; None: not fetched yet
+    slo_long_at: datetime | None = None  # when that was asked
 
 
 @dataclass(frozen=True)
@@ -53,14 +59,22 @@ class DashboardView:
     rollback: tuple[RollbackReason, ...]  # S25; empty when none holds
     health: TargetHealth = field(default_factory=TargetHealth)  # the target group's healthy/unhealthy hosts
     suspect: SuspectDeployment | None = None  # a metric that breached only after the newest deployment (→ S26)
+    forecasts: dict[str, Forecast] = field(default_factory=dict)  # memory and storage: when they reach their alert level
+    language: str = "en"  # of the forecasts' words
+    slo: SloStatus | None = None  # the availability SLO; None before any ALB series arrived
 
     def alert_inputs(self) -> list[AlertInput]:
         items = [
             AlertInput(r.spec.key, r.spec.title, r.level, r.value_text, r.spec.action)
             for r in (*self.readings.values(), self.errors)
         ]
+        for key, forecast in self.forecasts.items():  # a warning of its own: never in place of the reading's level
+            if (item := forecast.alert_input(self.readings[key], self.language)) is not None:
+                items.append(item)
         verdict_text = "; ".join(self.verdict.reasons) or self.verdict.summary
         items.append(AlertInput("service", "ECS service", self.verdict.level, verdict_text, SERVICE_ACTION))
+        if self.slo is not None and self.slo.level is not Level.UNKNOWN:  # measured: its burn-rate alerts
+            items.append(slo_alert(self.slo))
         return items
 
 
@@ -100,6 +114,40 @@ def build_view(data: DashboardData, config: Config, now: datetime | None = None)
         rollback=tuple(reasons),
         health=health,
         suspect=suspect_deployment(readings.values(), data.service, now, data.metrics_period),
+        forecasts=forecasts(readings, now, config.forecast.warn_within_hours),
+        language=config.ui.language,
+        slo=_slo(data, config, now),
+    )
+
+
+SLO_ACTION = "error budget burning: read the 5XX (S02, S04) and the newest deployment (S26)"
+
+
+def slo_alert(slo: SloStatus) -> AlertInput:
+    firing = ", ".join(f"{b.rule.name} burn {b.long_rate:.1f}/{b.short_rate:.1f} > {b.rule.factor:g}" for b in slo.firing)
+    overspent = slo.budget_remaining is not None and slo.budget_remaining < 0
+    text = firing or (
+        f"error budget overspent ({100 * slo.budget_remaining:.1f} % left)" if overspent else "no burn-rate rule fires"
+    )
+    return AlertInput("slo", f"SLO {slo.objective_percent:g} %", slo.level, text, SLO_ACTION)
+
+
+def _slo(data: DashboardData, config: Config, now: datetime | None) -> SloStatus | None:
+    """At ``now`` (None, a replay: at the newest ALB period); None before any ALB series arrived."""
+    requests = data.slo_recent.get(metrics_catalog.ALB_REQUESTS)
+    if requests is None:
+        return None
+    end = now or (requests.timestamps[-1] if requests.timestamps else None)
+    if end is None:
+        return None
+    return slo_status(
+        data.slo_recent,
+        data.slo_long,
+        end,
+        objective_percent=config.slo.availability,
+        window=timedelta(days=config.slo.window_days),
+        latency_ms=config.slo.latency_p99_ms,
+        long_fetched_at=data.slo_long_at,
     )
 
 

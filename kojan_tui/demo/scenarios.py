@@ -83,6 +83,12 @@ SCENARIOS: dict[str, Scenario] = {
             replace(HEALTHY, tasks_crash=True, error_kind="outage"),
         ),
         Scenario(
+            "error-burst",
+            "Issue 27: half the requests answer 500 (a dependency failing) until you switch back to healthy: a short "
+            "burst pages on the fast error-budget burn (1 h/5 min) long before the slow one (6 h/30 min).",
+            replace(HEALTHY, error_rate=0.5, error_kind="panic"),
+        ),
+        Scenario(
             "bad-deploy",
             "S26: the newest task definition revision crashes requests; rolling back to the previous one recovers.",
             HEALTHY,

@@ -28,6 +28,7 @@ MAX_LATENCY_SAMPLES = 120  # per tick: plenty for a p99 per minute, bounded memo
 PRUNE_EVERY_SECONDS = 300.0
 GIB = 1024**3
 MAX_ADVANCE_SECONDS = 6 * 3600  # one control call moves the world on by at most this much
+LEAK_CLIMB_POINTS = 36.0  # memory-leak's history: the running tasks climbed this much since they started (SERVICE_AGE_SECONDS)
 FRESH_TASK_LEAK_FACTOR = 0.08  # memory-leak: a task started after the switch needs ~10 simulated minutes to reach 85 %
 
 
@@ -406,7 +407,7 @@ class Simulator:
             return MEMORY_BASELINE
         deployed = now - SERVICE_AGE_SECONDS  # the running tasks replaced the previous ones then
         born, life = (deployed, SERVICE_AGE_SECONDS) if at >= deployed else (now - 24 * 3600, 24 * 3600 - SERVICE_AGE_SECONDS)
-        return MEMORY_BASELINE + (at - born) / life * (36.0 if at >= deployed else 45.0)
+        return MEMORY_BASELINE + (at - born) / life * (LEAK_CLIMB_POINTS if at >= deployed else 45.0)
 
     def follow_db_status(self) -> None:
         """db-outage reboots the instance (S08's first check finds it); otherwise it is available."""

@@ -31,17 +31,20 @@ async def memory_trend(ctx: CheckContext) -> CheckResult:
         return CheckResult(Verdict.UNAVAILABLE, "too few memory datapoints in the last 24 h to judge a trend", data=data)
     crossing = result.crossing(level)
     now = ctx.clock()
+    used = f"{result.points} points over {_human(result.span)}"
     evidence = [
         f"latest {result.latest:.1f} % at {result.latest_at:%H:%M} UTC; peak {max(series.values):.1f} % in 24 h",
-        f"trend {result.per_hour:+.1f} points/hour over the newest climb ({result.points} points)",
+        f"trend (Sen's slope) {result.per_hour:+.1f} points/hour over the newest climb ({used})",
     ]
     if result.restarted_at is not None:
-        evidence[1] = f"trend {result.per_hour:+.1f} points/hour over the climb before it fell ({result.points} points)"
+        evidence[1] = f"trend (Sen's slope) {result.per_hour:+.1f} points/hour over the climb before it fell ({used})"
         evidence.insert(
             1, f"memory fell at {result.restarted_at:%H:%M} UTC (tasks replaced); the leak's rate is the climb before"
         )
-    if crossing is None:
-        evidence.append(f"at this rate it never reaches {level:g} %")
+    if crossing is None and not result.enough:
+        evidence.append(f"too few points for a trend ({used}): no forecast")
+    elif crossing is None:
+        evidence.append("not rising significantly (the slope's 99.9 % lower bound is not above 0, or the rate did not hold)")
     else:
         evidence.append(f"reaches {level:g} % at {crossing:%Y-%m-%d %H:%M} UTC (in {_human(crossing - now)})")
     if result.latest >= alert or (crossing is not None and crossing - now <= CROSSING_FAIL):
@@ -51,7 +54,7 @@ async def memory_trend(ctx: CheckContext) -> CheckResult:
     else:
         verdict = Verdict.PASS
     summary = f"memory {result.latest:.1f} %, {result.per_hour:+.1f}/h" + (
-        f", {level:g} % in {_human(crossing - now)}" if crossing else f", never reaches {level:g} % at this rate"
+        f", {level:g} % in {_human(crossing - now)}" if crossing else ", not rising"
     )
     return CheckResult(verdict, summary, tuple(evidence), data=data)
 

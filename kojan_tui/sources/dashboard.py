@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import replace
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from kojan_tui.aws.protocol import Gateway
 from kojan_tui.core import metrics_catalog
@@ -27,6 +27,7 @@ from kojan_tui.core.models import (
     ServiceSnapshot,
     TaskDefinition,
 )
+from kojan_tui.core.slo import RECENT_SPAN, SLO_SERIES
 from kojan_tui.core.state import SourceName
 from kojan_tui.core.windows import DEFAULT_WINDOW, WINDOWS
 from kojan_tui.sources.logs import LogFeed
@@ -40,6 +41,9 @@ ERRORS_WINDOW = timedelta(hours=1)  # S02: ERROR lines in the last hour
 ERRORS_PATTERN = ERROR_TERM
 DB_CONNECTION_WINDOW = timedelta(minutes=10)  # S25 "database down": recent "database connection" errors
 DB_CONNECTION_TERM = "database connection"
+SLO_LONG_INTERVAL_S = 300.0  # the error budget's 30 days at 1-hour periods: a second, small GetMetricData every 5 min
+SLO_LONG_PERIOD_S = 3600
+SLO_RECENT = (*SLO_SERIES, metrics_catalog.P99_LATENCY)  # kept over RECENT_SPAN for the SLO's short windows
 
 ChangeListener = Callable[[DashboardData, SourceName], None]
 
@@ -67,6 +71,7 @@ class DashboardSources:
         poller.register(SourceName.DATABASE, DATABASE_INTERVAL_S, self.fetch_db, self._got_db)
         poller.register(SourceName.ERRORS, refresh.errors_seconds, self.fetch_errors, self._got_errors)
         poller.register(SourceName.SCALING, SCALING_INTERVAL_S, self.fetch_scaling, self._got_scaling)
+        poller.register(SourceName.SLO, SLO_LONG_INTERVAL_S, self.fetch_slo_long, self._got_slo_long)
         # The feed tells its own views (LogPane, LogScreen) about new lines itself.
         poller.register(
             SourceName.LOGS, refresh.logs_seconds, self.log_feed.poll, self._got_logs, on_failure=self.log_feed.record_failure
@@ -84,11 +89,30 @@ class DashboardSources:
                 task_definition = None
         return service, task_definition
 
-    async def fetch_metrics(self) -> tuple[int, dict[str, MetricSeries]]:
+    async def fetch_metrics(self) -> tuple[int, dict[str, MetricSeries], dict[str, MetricSeries]]:
+        """(period, the S03 series over the chart window, the SLO's series over its short windows): ONE
+        GetMetricData over the longer of the chart window and the SLO's 6 h (same queries, more datapoints)."""
         window = WINDOWS[self.window]
         end = self.clock()
         queries = metrics_catalog.s03_queries(self.config.service, window.period)
-        return window.period, await self.gateway.get_metric_data(queries, end - timedelta(seconds=window.seconds), end)
+        span = max(timedelta(seconds=window.seconds), RECENT_SPAN)
+        series = await self.gateway.get_metric_data(queries, end - span, end)
+        since = end - timedelta(seconds=window.seconds)
+        charted = {key: _since(s, since) for key, s in series.items()}
+        return window.period, charted, {key: series[key] for key in SLO_RECENT if key in series}
+
+    async def fetch_slo_long(self) -> tuple[dict[str, MetricSeries], datetime]:
+        """The error budget's window at 1-hour periods (RequestCount and both 5XX counts), and when it was asked.
+
+        Asked at most every ``SLO_LONG_INTERVAL_S``, a manual refresh included (hourly points change hourly):
+        before that the last answer is delivered again with its own time, so the panel says its true age."""
+        end = self.clock()
+        last = self.data.slo_long_at
+        if self.data.slo_long is not None and last is not None and (end - last).total_seconds() < SLO_LONG_INTERVAL_S - 5:
+            return dict(self.data.slo_long), last
+        queries = [q for q in metrics_catalog.s03_queries(self.config.service, SLO_LONG_PERIOD_S) if q.id in SLO_SERIES]
+        start = end - timedelta(days=self.config.slo.window_days)
+        return await self.gateway.get_metric_data(queries, start, end), end
 
     async def fetch_db(self) -> DbInstance:
         return await self.gateway.describe_db_instance(self.config.service.db_instance)
@@ -131,9 +155,13 @@ class DashboardSources:
         service, task_definition = result
         self._update(SourceName.SERVICE, service=service, task_definition=task_definition)
 
-    def _got_metrics(self, result: tuple[int, dict[str, MetricSeries]]) -> None:
-        period, metrics = result
-        self._update(SourceName.METRICS, metrics_period=period, metrics=metrics)
+    def _got_metrics(self, result: tuple[int, dict[str, MetricSeries], dict[str, MetricSeries]]) -> None:
+        period, metrics, slo_recent = result
+        self._update(SourceName.METRICS, metrics_period=period, metrics=metrics, slo_recent=slo_recent)
+
+    def _got_slo_long(self, result: tuple[dict[str, MetricSeries], datetime]) -> None:
+        series, fetched_at = result
+        self._update(SourceName.SLO, slo_long=series, slo_long_at=fetched_at)
 
     def _got_db(self, db: DbInstance) -> None:
         self._update(SourceName.DATABASE, db_instance=db)
@@ -166,6 +194,14 @@ class DashboardSources:
             return False
         self.window = name
         return True
+
+
+def _since(series: MetricSeries, since: datetime) -> MetricSeries:
+    """``series`` without the datapoints before ``since`` (the chart window of a longer answer)."""
+    keep = [i for i, t in enumerate(series.timestamps) if t >= since]
+    if len(keep) == len(series.timestamps):
+        return series
+    return replace(series, timestamps=tuple(series.timestamps[i] for i in keep), values=tuple(series.values[i] for i in keep))
 
 
 def _ms(delta: timedelta) -> int:

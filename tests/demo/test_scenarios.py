@@ -54,6 +54,7 @@ def test_every_scenario_has_a_name_and_a_one_line_description():
         "cpu-saturation",
         "storage-full",
         "outage",
+        "error-burst",
         "bad-deploy",
     ]
     assert all(s.name == key and s.description and "\n" not in s.description for key, s in SCENARIOS.items())

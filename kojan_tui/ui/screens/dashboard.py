@@ -26,6 +26,7 @@ from kojan_tui.ui.widgets.log_pane import LogPane
 from kojan_tui.ui.widgets.metric_panel import MetricPanel
 from kojan_tui.ui.widgets.rollback_banner import RollbackBanner
 from kojan_tui.ui.widgets.service_panel import ServicePanel
+from kojan_tui.ui.widgets.slo_panel import SloPanel
 
 MEASURED_SOURCES = (SourceName.SERVICE, SourceName.METRICS, SourceName.ERRORS, SourceName.DATABASE)  # what verdicts judge
 COMPACT_BELOW_WIDTH = 120
@@ -60,6 +61,7 @@ class DashboardScreen(SurvivesHandlerErrors, Screen[None]):
             with Vertical(id="side"):
                 yield ServicePanel()
                 yield ErrorsPanel()
+                yield SloPanel()
             with Grid(id="metrics"):
                 for spec in METRIC_SPECS:
                     yield MetricPanel(spec)
@@ -88,6 +90,7 @@ class DashboardScreen(SurvivesHandlerErrors, Screen[None]):
             panel.set_compact(compact)
         self.query_one(ServicePanel).set_compact(compact)
         self.query_one(ErrorsPanel).set_compact(compact)
+        self.query_one(SloPanel).set_compact(compact)  # hidden when compact: no room for its seven lines
         alert_bar = self.query_one(AlertBar)
         alert_bar.max_lines = 3 if compact else 6
         alert_bar.refresh(layout=True)
@@ -102,8 +105,10 @@ class DashboardScreen(SurvivesHandlerErrors, Screen[None]):
         state = self.services.state.current
         view = self._shown_view = state.view
         deploys = deploy_times(state.data.service)
+        language = self.services.config.ui.language
         for panel in self.query(MetricPanel):
-            panel.show(view.readings[panel.spec.key], state.window, deploys)
+            key = panel.spec.key
+            panel.show(view.readings[key], state.window, deploys, view.forecasts.get(key), language)
         activities = state.data.scaling_activities
         self.query_one(ServicePanel).show(
             state.data.service,
@@ -115,6 +120,8 @@ class DashboardScreen(SurvivesHandlerErrors, Screen[None]):
             scaling_problem=next(iter(self.failing_reasons((SourceName.SCALING,))), ""),
         )
         self.query_one(ErrorsPanel).show(view.errors)
+        slo = self.services.config.slo
+        self.query_one(SloPanel).show(view.slo, language, slo.availability, slo.window_days)
         self.show_ages()  # stale marks, alert ages, context line
 
     def failing_reasons(self, names: tuple[SourceName, ...]) -> list[str]:
@@ -136,6 +143,7 @@ class DashboardScreen(SurvivesHandlerErrors, Screen[None]):
         state, now = self.services.state.current, self.services.clock()
         self.query_one(ServicePanel).set_stale(state.stale_text(SourceName.SERVICE, now))
         self.query_one(ErrorsPanel).set_stale(state.stale_text(SourceName.ERRORS, now))
+        self.query_one(SloPanel).set_stale(state.panel_stale_text((SourceName.METRICS, SourceName.SLO), now))
         metrics_stale = state.stale_text(SourceName.METRICS, now)
         storage_stale = state.panel_stale_text((SourceName.METRICS, SourceName.DATABASE), now)  # fed by both
         for panel in self.query(MetricPanel):

@@ -1,4 +1,5 @@
-"""One S03 metric: value with unit, level (colour and text marker), trend chart, action when breached.
+"""One S03 metric: value with unit, level (colour and text marker), trend chart, action when breached, and for
+memory and storage the forecast of when it reaches its alert level ("alert 85 % in ~3 h 10 m · 42 pts / 58 min").
 
 A stale reading (its newest datapoint older than the configured periods) shows greyed with its age and NO DATA.
 """
@@ -13,6 +14,7 @@ from rich.text import Text
 
 from kojan_tui.core.chart import Run, scale_top, sparkline
 from kojan_tui.core.deploy_markers import marker_fractions
+from kojan_tui.core.forecast import Forecast
 from kojan_tui.core.levels import Level
 from kojan_tui.core.readings import MetricReading, MetricSpec
 from kojan_tui.ui.widgets.plot import chart_lines
@@ -38,13 +40,25 @@ class MetricPanel(StatusWidget):
         self.reading: MetricReading | None = None
         self.window_label = "1h"
         self.deploys: tuple[datetime, ...] = ()  # deployments' createdAt: vertical markers on the chart
+        self.forecast_text = ""  # "" on the panels that forecast nothing (and while there is no current value)
+        self.forecast_warns = False
         self.border_title = spec.title
 
-    def show(self, reading: MetricReading, window_label: str, deploys: tuple[datetime, ...] = ()) -> None:
+    def show(
+        self,
+        reading: MetricReading,
+        window_label: str,
+        deploys: tuple[datetime, ...] = (),
+        forecast: Forecast | None = None,
+        language: str = "en",
+    ) -> None:
         # The age is drawn only through ``value_text``: a newer age alone repaints nothing (nor the chart).
-        if not self.given((replace(reading, age_s=None), reading.value_text, window_label, deploys)):
+        forecast_text = forecast.text(language) if forecast is not None else ""
+        warns = forecast is not None and forecast.warns
+        if not self.given((replace(reading, age_s=None), reading.value_text, window_label, deploys, forecast_text, warns)):
             return
         self.reading, self.window_label, self.deploys = reading, window_label, deploys
+        self.forecast_text, self.forecast_warns = forecast_text, warns
         self.set_level_class(reading.level)
         self.refresh()
 
@@ -88,6 +102,8 @@ class MetricPanel(StatusWidget):
             detail = Text(reading.detail, style=self.style_for("muted"))
             detail.no_wrap, detail.overflow = True, "ellipsis"
             lines.append(detail)
+        if self.forecast_text and height >= 4:
+            lines.append(self._forecast_line())
         breached = reading is not None and reading.level in (Level.WARNING, Level.ALERT)
         stale = self.stale_line()
         action = self._action_line() if breached else None
@@ -104,6 +120,12 @@ class MetricPanel(StatusWidget):
         if stale:
             lines.append(stale)
         return Group(*lines)
+
+    def _forecast_line(self) -> Text:
+        style = self.style_for(Level.WARNING.value if self.forecast_warns else "muted")
+        line = Text.assemble(("↗ " if self.forecast_warns else "→ ", style), (self.forecast_text, style))
+        line.no_wrap, line.overflow = True, "ellipsis"
+        return line
 
     def _action_line(self) -> Text:
         assert self.reading is not None

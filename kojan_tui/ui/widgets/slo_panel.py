@@ -1,0 +1,120 @@
+"""The availability SLO (issue 27): error budget left over the SLO window, the three burn-rate rules, p99 share.
+
+Passive: renders the ``SloStatus`` it is given, in the UI language; hidden in the compact layout (no room).
+What the numbers mean is on the "SLO: error budget and burn rates" screen (``ui/screens/slo_detail.py``).
+"""
+
+from __future__ import annotations
+
+from rich.cells import cell_len
+from rich.console import Group, RenderableType
+from rich.text import Text
+
+from kojan_tui.core.levels import Level
+from kojan_tui.core.readings import ago_text
+from kojan_tui.core.slo import Burn, SloStatus
+from kojan_tui.ui.widgets.status_base import StatusWidget
+
+WORDS = {
+    "en": {
+        "title": "SLO {objective} % · {days} d",
+        "loading": "waiting for the ALB series",
+        "budget": "budget left {budget}",
+        "budget_wait": "budget: waiting for the hourly data",
+        "availability": "availability {value} over {covered} of data",
+        "burn": "burn",
+        "page": "page",
+        "ticket": "ticket",
+        "latency": "p99 ≤ {ms:g} ms in {share} of periods (6 h)",
+        "latency_none": "p99: no datapoint in 6 h",
+        "age": "hourly data {age}",
+        "hours": "{hours:.1f} h",
+    },
+    "ja": {
+        "title": "SLO {objective} % · {days}日",
+        "loading": "ALBの系列を待っています",
+        "budget": "エラー予算の残り {budget}",
+        "budget_wait": "エラー予算: 1時間値を待っています",
+        "availability": "可用性 {value}（{covered}分のデータ）",
+        "burn": "消費速度",
+        "page": "呼出",
+        "ticket": "起票",
+        "latency": "p99 ≤ {ms:g} ms の期間 {share}（6時間）",
+        "latency_none": "p99: 6時間データなし",
+        "age": "1時間値の取得 {age}",
+        "hours": "{hours:.1f}時間",
+    },
+}
+
+
+def words(language: str) -> dict[str, str]:
+    return WORDS.get(language, WORDS["en"])
+
+
+def age_text(seconds: float, language: str) -> str:
+    if language != "ja":
+        return ago_text(seconds)
+    seconds = int(max(0.0, seconds))
+    return f"{seconds}秒前" if seconds < 120 else f"{seconds // 60}分前" if seconds < 7200 else f"{seconds // 3600}時間前"
+
+
+def rate_text(rate: float | None) -> str:
+    """A burn rate; ``—`` for a window with no request (no traffic has no rate)."""
+    return "—" if rate is None else f"{rate:.1f}"
+
+
+def burn_line(burn: Burn, say: dict[str, str]) -> str:
+    kind = say["page"] if burn.rule.level is Level.ALERT else say["ticket"]
+    return f"{burn.rule.name:<6} {rate_text(burn.long_rate):>5}/{rate_text(burn.short_rate):<5} {kind} >{burn.rule.factor:g}"
+
+
+class SloPanel(StatusWidget):
+    DEFAULT_CSS = """
+    SloPanel { height: 9; }
+    SloPanel.-compact { display: none; }
+    """
+
+    def __init__(self, *, id: str | None = "slo-panel") -> None:
+        super().__init__(id=id)
+        self.status: SloStatus | None = None
+        self.language = "en"
+        self.border_title = "SLO"
+
+    def show(self, status: SloStatus | None, language: str = "en", objective: float = 99.9, days: int = 30) -> None:
+        if not self.given((status, language)):
+            return
+        self.status, self.language = status, language
+        self.border_title = words(language)["title"].format(objective=f"{objective:g}", days=days)
+        self.set_level_class(status.level if status is not None else Level.UNKNOWN)
+        self.refresh()
+
+    def render(self) -> RenderableType:
+        say, status = words(self.language), self.status
+        muted = self.style_for("muted")
+        if status is None:
+            return Group(Text.assemble(self.marker(Level.UNKNOWN), "  ", (say["loading"], muted)))
+        head = Text.assemble(self.marker(status.level), "  ")
+        if status.budget_remaining is None:
+            head.append(say["budget_wait"], style=muted)
+        else:
+            head.append(say["budget"].format(budget=f"{100 * status.budget_remaining:.1f} %"), style=self.style_for("strong"))
+        lines: list[RenderableType] = [head]
+        if status.availability_percent is not None:
+            covered = say["hours"].format(hours=status.covered.total_seconds() / 3600)
+            lines.append(Text(say["availability"].format(value=f"{status.availability_percent:.3f} %", covered=covered)))
+        width = cell_len(say["burn"])
+        for i, burn in enumerate(status.burns):
+            label = say["burn"] if i == 0 else " " * width
+            style = self.style_for(burn.rule.level.value) if burn.firing else None
+            lines.append(Text.assemble((label, muted), " ", (burn_line(burn, say), style or "")))
+        share = status.latency_good_percent
+        latency = say["latency_none"] if share is None else say["latency"].format(ms=status.latency_ms, share=f"{share:.1f} %")
+        lines.append(Text(latency, style=muted))
+        if status.long_age_s is not None:
+            lines.append(Text(say["age"].format(age=age_text(status.long_age_s, self.language)), style=muted))
+        if stale := self.stale_line():
+            lines.append(stale)
+        for line in lines:
+            if isinstance(line, Text):
+                line.no_wrap, line.overflow = True, "ellipsis"
+        return Group(*lines)
