@@ -1,22 +1,29 @@
-"""Follow one CloudWatch log group through the Gateway: filter, time range, exactly-once polling.
+"""Follow one CloudWatch log group through the Gateway: filter, time range, exactly-once polling, Live Tail.
 
 The app awaits ``poll()`` on its interval (never two at once: a poll still running makes the next
 return ``[]`` at once). Views subscribe to be told when the buffer changed; they render it.
+
+A feed made with ``live=True`` also keeps a Live Tail session open (``sources.live_tail``, started by the
+first poll, stopped by ``close()``): while it is open, ``poll()`` sends nothing and returns the lines the
+stream brought since the last poll. Lines seen by both (backfill and stream) are kept once (``core.livetail``).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import asyncio
+from collections.abc import Callable, Iterable
 
 from kojan_tui.aws.protocol import Gateway
 from kojan_tui.core import logcursor
 from kojan_tui.core.clock import Clock, epoch_ms, utc_now
 from kojan_tui.core.errors import AwsFailure
+from kojan_tui.core.livetail import SeenEvents, TailMode, TailState
 from kojan_tui.core.logbuffer import DEFAULT_BUFFER_CHARS, DEFAULT_BUFFER_LINES, LogBuffer
 from kojan_tui.core.loglines import LogLine
 from kojan_tui.core.logquery import LAST_5_MIN, TimeRange
 from kojan_tui.core.logtext import decode
 from kojan_tui.core.models import LogCursor, LogEvent
+from kojan_tui.sources.live_tail import LiveTailer
 
 FeedListener = Callable[["LogFeed"], None]
 
@@ -35,6 +42,7 @@ class LogFeed:
         time_range: TimeRange = LAST_5_MIN,
         max_pages: int = 5,
         clock: Clock = utc_now,
+        live: bool = False,
     ) -> None:
         self.gateway = gateway
         self.log_group = log_group
@@ -50,6 +58,13 @@ class LogFeed:
         self._epoch = 0  # bumped whenever filter or range change: older answers are dropped
         self._polling = False
         self._listeners: list[FeedListener] = []
+        self.live = live  # keep a Live Tail session open (else: FilterLogEvents polling only)
+        self.tail = TailState() if not live else TailState().connecting()
+        self.seen = SeenEvents()  # what was delivered, by content: backfill and stream overlap
+        self.changed = asyncio.Event()  # set when filter or range change: the Live Tail session restarts
+        self._live_lines: list[LogLine] = []  # what the stream brought since the last poll (the poller's delivery)
+        self._tailer: asyncio.Task[None] | None = None
+        self._step_lock = asyncio.Lock()
 
     # -- listeners ------------------------------------------------------------------------------
 
@@ -71,10 +86,59 @@ class LogFeed:
     def polling(self) -> bool:
         return self._polling
 
+    @property
+    def epoch(self) -> int:
+        return self._epoch
+
     async def poll(self) -> list[LogLine]:
-        """One FilterLogEvents follow step from the cursor; the new lines (also added to the buffer)."""
+        """One FilterLogEvents follow step from the cursor; the new lines (also added to the buffer).
+
+        While Live Tail is open: no request, the lines the stream brought since the last poll."""
+        if self.live and self._tailer is None:
+            self._tailer = asyncio.create_task(LiveTailer(self).run(), name=f"live-tail:{self.log_group}")
+        if self.tail.mode is TailMode.LIVE:
+            lines, self._live_lines = self._live_lines, []
+            return lines
         if self._polling:
             return []
+        return await self._step()
+
+    async def backfill(self) -> list[LogLine]:
+        """One follow step from the last line seen (Live Tail's (re)connect: the gap it cannot carry)."""
+        return await self._step()  # after a poll in flight, if any (one step at a time)
+
+    async def close(self) -> None:
+        """Stop the Live Tail session (the app's exit); idempotent."""
+        task, self._tailer = self._tailer, None
+        if task is not None:
+            task.cancel()
+            await asyncio.gather(task, return_exceptions=True)
+
+    def set_tail(self, state: TailState) -> None:
+        if state != self.tail:
+            self.tail = state
+            self._notify()
+
+    def ingest_live(self, events: Iterable[LogEvent], epoch: int) -> list[LogLine]:
+        """Lines from the Live Tail stream of ``epoch`` (older filters' are dropped), each once."""
+        if epoch != self._epoch:
+            return []
+        events = tuple(events)
+        lines = self._ingest(events)
+        if events:
+            newest = max(e.timestamp_ms for e in events)
+            if self.cursor is None or newest > self.cursor.timestamp_ms:
+                self.cursor = LogCursor(timestamp_ms=newest)  # a fallback poll resumes here; ``seen`` drops repeats
+        if lines:
+            self._live_lines = (self._live_lines + lines)[-self.buffer.maxlen :]
+            self._notify()
+        return lines
+
+    async def _step(self) -> list[LogLine]:
+        async with self._step_lock:
+            return await self._step_locked()
+
+    async def _step_locked(self) -> list[LogLine]:
         self._polling = True
         epoch = self._epoch
         try:
@@ -110,6 +174,7 @@ class LogFeed:
             self._notify()
 
     def _ingest(self, events: tuple[LogEvent, ...]) -> list[LogLine]:
+        events = tuple(self.seen.fresh(events))
         keep = self.buffer.maxlen
         if len(events) > keep:  # only the newest fit: do not decode what would be evicted at once
             self.skipped += len(events) - keep
@@ -143,6 +208,7 @@ class LogFeed:
             return []
         self._epoch += 1  # polls started while we waited used the old filter: drop their answers
         self.pattern = pattern
+        self.changed.set()
         return self._restart(page.cursor, page.events, page.truncated)
 
     def set_range(self, time_range: TimeRange) -> None:
@@ -152,6 +218,9 @@ class LogFeed:
         self.cursor = None
         self.behind = False
         self.buffer.clear()
+        self.seen.clear()
+        self._live_lines = []
+        self.changed.set()
         self._notify()
 
     def _restart(self, cursor: LogCursor, events: tuple[LogEvent, ...], truncated: bool) -> list[LogLine]:
@@ -159,6 +228,8 @@ class LogFeed:
         self.behind = truncated
         self.last_failure = None
         self.buffer.clear()
+        self.seen.clear()
+        self._live_lines = []
         lines = self._ingest(events)
         self._notify()
         return lines
