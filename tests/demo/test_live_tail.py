@@ -118,3 +118,60 @@ async def test_after_the_stream_ends_the_feed_reconnects_and_backfills_the_gap_e
         for stream in streams:
             stream.close()
         await gw.close()
+
+
+async def test_over_500_events_in_a_second_the_update_is_sampled_down_to_500(demo_world):
+    gw = gateway(demo_world)
+    marker = f"lt-{uuid.uuid4().hex[:12]}"
+    try:
+        stream = await gw.start_live_tail(LOG_GROUP, pattern=f'"{marker}"')
+        try:
+            at = now_ms()
+            await gw.put_log_events(LOG_GROUP, STREAM, [(at + n, f"{marker} flood {n}") for n in range(800)])
+            async with asyncio.timeout(WAIT_S):
+                async for update in stream:
+                    if update.events:
+                        break
+            assert update.sampled and len(update.events) == 500
+            assert all(marker in e.message for e in update.events)
+            assert [e.timestamp_ms for e in update.events] == sorted(e.timestamp_ms for e in update.events)
+        finally:
+            stream.close()
+    finally:
+        await gw.close()
+
+
+async def test_a_session_ends_on_the_server_when_its_client_goes_away(demo_world):
+    """The demo allows 15 sessions at once, as AWS's default quota: closed ones must free their place."""
+    from kojan_tui.core.errors import AwsFailure
+    from kojan_tui.demo.live_tail import MAX_SESSIONS
+
+    gateways = [gateway(demo_world) for _ in range(MAX_SESSIONS + 1)]  # one session per app, as the app opens
+    gw = gateways[-1]
+    streams = []
+    try:
+        for other in gateways[:-1]:
+            streams.append(await other.start_live_tail(LOG_GROUP))
+        try:
+            streams.append(await gw.start_live_tail(LOG_GROUP))
+        except AwsFailure as failure:
+            assert failure.code == "LimitExceededException"
+        else:
+            raise AssertionError(f"a session beyond the {MAX_SESSIONS} allowed opened")
+        for stream in streams:
+            stream.close()
+        reopened = None
+        deadline = time.monotonic() + WAIT_S
+        while reopened is None:  # each server-side stream notices at its next update's write (a second or two)
+            try:
+                reopened = await gw.start_live_tail(LOG_GROUP)
+            except AwsFailure:
+                if time.monotonic() > deadline:
+                    raise
+                await asyncio.sleep(0.2)
+        reopened.close()
+    finally:
+        for stream in streams:
+            stream.close()
+        for each in gateways:
+            await each.close()

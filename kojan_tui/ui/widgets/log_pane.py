@@ -31,14 +31,14 @@ def status_text(feed: LogFeed, view: LogView, language: str = "en") -> Text:
         text.append("● following", style="bold")
     else:
         text.append(f"⏸ paused — {view.pending:,} new lines — End/f to follow", style="reverse")
-    text.append(f" · {len(feed.buffer):,}/{feed.buffer.maxlen:,} lines")
-    if feed.live:
+    if feed.live:  # before the line count: on 80 columns the mode matters more
         tail = feed.tail
         text.append(f" · {livetail.mode_text(tail, language)}", style="bold" if tail.mode is TailMode.LIVE else "")
         if tail.shows_sampled(time.monotonic()):
             text.append(f" · {livetail.word('sampled', language)}", style="bold")
         if tail.drops:
             text.append(f" · {livetail.word('drops', language).format(n=tail.drops)}", style="italic")
+    text.append(f" · {len(feed.buffer):,}/{feed.buffer.maxlen:,} lines")
     if feed.behind:
         text.append(" · catching up…", style="italic")
     if feed.last_failure is not None:
