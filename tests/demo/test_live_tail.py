@@ -175,3 +175,28 @@ async def test_a_session_ends_on_the_server_when_its_client_goes_away(demo_world
             stream.close()
         for each in gateways:
             await each.close()
+
+
+async def test_the_stream_passes_the_fault_proxy_frame_by_frame(demo_world):
+    """The proofs count requests at a loopback proxy: it must relay Live Tail as a stream, not wait for its end."""
+    from kojan_tui.demo.faults import FaultPlan, FaultProxy
+
+    marker = f"lt-{uuid.uuid4().hex[:12]}"
+    with FaultProxy(demo_world.endpoint_url, FaultPlan()) as proxy:
+        proxied = AwsGateway(
+            AwsSettings(endpoint_url=proxy.endpoint_url, max_attempts=1), static_credentials=(DUMMY_KEY_ID, DUMMY_SECRET)
+        )
+        try:
+            stream = await proxied.start_live_tail(LOG_GROUP, pattern=f'"{marker}"')
+            try:
+                await proxied.put_log_events(LOG_GROUP, STREAM, [(now_ms(), f"{marker} through the proxy")])
+                async with asyncio.timeout(WAIT_S):
+                    async for update in stream:
+                        if update.events:
+                            break
+                assert [e.message for e in update.events] == [f"{marker} through the proxy"]
+            finally:
+                stream.close()
+            assert proxy.requests["StartLiveTail"] == 1
+        finally:
+            await proxied.close()
