@@ -38,7 +38,8 @@ class PollReason(str, Enum):
 
     OFF = "off"  # this feed never uses Live Tail (a replay, a fixed range's feed)
     NOT_ALLOWED = "not allowed"  # AccessDenied on StartLiveTail
-    NOT_SUPPORTED = "not supported"  # the endpoint does not know the operation, or refuses the request
+    NOT_SUPPORTED = "not supported"  # the endpoint does not know the operation
+    PATTERN_REFUSED = "pattern refused"  # StartLiveTail refused the filter FilterLogEvents accepted
     SESSION_LIMIT = "session limit"  # the account's concurrent Live Tail sessions are all taken
     STREAM_FAILED = "stream failed"  # the stream failed or went silent: reconnecting
     PAST_RANGE = "past range"  # a fixed time range in the past: nothing live to tail
@@ -80,6 +81,8 @@ def reason_for(failure: AwsFailure) -> PollReason:
         return PollReason.NOT_ALLOWED
     if failure.code == "LimitExceededException":
         return PollReason.SESSION_LIMIT
+    if failure.code in ("InvalidParameterException", "ValidationException"):
+        return PollReason.PATTERN_REFUSED
     if failure.kind is FailureKind.INVALID_REQUEST or failure.code in ("UnknownOperationException", "NotImplemented"):
         return PollReason.NOT_SUPPORTED
     return PollReason.STREAM_FAILED
@@ -132,6 +135,7 @@ WORDS = {
     PollReason.OFF: {"ja": "", "en": ""},
     PollReason.NOT_ALLOWED: {"ja": "Live Tail が許可されていません", "en": "Live Tail not allowed"},
     PollReason.NOT_SUPPORTED: {"ja": "Live Tail 非対応", "en": "Live Tail not supported"},
+    PollReason.PATTERN_REFUSED: {"ja": "Live Tail がこのフィルタを拒否", "en": "Live Tail refused this filter"},
     PollReason.SESSION_LIMIT: {"ja": "Live Tail のセッション上限", "en": "Live Tail session limit reached"},
     PollReason.STREAM_FAILED: {"ja": "Live Tail が切断 — 再接続待ち", "en": "Live Tail dropped — reconnecting"},
     PollReason.PAST_RANGE: {"ja": "過去の範囲", "en": "a past range"},

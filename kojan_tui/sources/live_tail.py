@@ -22,7 +22,8 @@ RETRY_FIRST_S = 2.0  # after a failed stream: the first reconnect, doubled up to
 RETRY_MAX_S = 60.0
 RETRY_REFUSED_S = 15 * 60.0  # after AccessDenied / not supported: ask again this rarely (a policy may change)
 STALL_S = 15.0  # AWS sends an update every second: a stream silent this long is dead
-BACKFILL_STEPS = 5  # FilterLogEvents follow steps at most per (re)connect (each up to the feed's max_pages)
+BACKFILL_STEPS = 50  # FilterLogEvents follow steps at most per (re)connect (each up to the feed's max_pages);
+# a longer gap stays "catching up" on the pane: the stream carries only what is ingested from now on
 
 
 class LiveTailer:
@@ -48,7 +49,8 @@ class LiveTailer:
                 stream = await feed.gateway.start_live_tail(feed.log_group, pattern=pattern)
             except AwsFailure as failure:
                 reason = reason_for(failure)
-                wait = RETRY_REFUSED_S if reason in (PollReason.NOT_ALLOWED, PollReason.NOT_SUPPORTED) else backoff
+                refused = reason in (PollReason.NOT_ALLOWED, PollReason.NOT_SUPPORTED, PollReason.PATTERN_REFUSED)
+                wait = RETRY_REFUSED_S if refused else backoff  # a new filter or range asks again at once
                 backoff = min(backoff * 2, RETRY_MAX_S)
                 feed.set_tail(feed.tail.polling(reason, failure.message, retry_in_s=wait))
                 await self._wait_changed(wait)

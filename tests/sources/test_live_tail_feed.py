@@ -132,3 +132,33 @@ def test_seen_events_are_bounded_and_know_an_event_by_its_content():
     assert seen.fresh([event(1, "same")]) == []  # another id, same line: FilterLogEvents and Live Tail
     seen.fresh([event(n, f"x{n}") for n in range(10, 15)])
     assert len(seen) == 3 and seen.fresh([a]) == [a]  # the oldest were forgotten
+
+
+async def test_a_past_range_polls_and_following_now_again_reopens_live_tail():
+    from kojan_tui.core.logquery import LAST_HOUR, TimeRange
+
+    gateway, feed = live_feed([event(1, "INFO one")])
+    try:
+        await feed.poll()
+        await until(lambda: feed.tail.mode is TailMode.LIVE, "live mode")
+        feed.set_range(TimeRange("yesterday", start_ms=0, end_ms=1))
+        await until(lambda: feed.tail.reason is PollReason.PAST_RANGE, "polling a past range")
+        assert gateway.live_tails[-1].closed and "polling (a past range)" in status(feed)
+        feed.set_range(LAST_HOUR)
+        await until(lambda: len(gateway.live_tails) == 2 and feed.tail.mode is TailMode.LIVE, "live again")
+    finally:
+        await feed.close()
+
+
+async def test_a_filter_live_tail_refuses_keeps_polling_with_that_filter_and_says_why():
+    gateway, feed = live_feed([event(1, "ERROR a")])
+    gateway.live_tail_failure = AwsFailure(
+        FailureKind.INVALID_REQUEST, "bad pattern", code="InvalidParameterException", operation="StartLiveTail"
+    )
+    try:
+        await feed.poll()
+        await until(lambda: feed.tail.reason is PollReason.PATTERN_REFUSED, "the refusal")
+        assert "polling (Live Tail refused this filter)" in status(feed)
+        assert "Live Tail がこのフィルタを拒否" in status(feed, "ja")
+    finally:
+        await feed.close()
