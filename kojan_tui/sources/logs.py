@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterable
 from kojan_tui.aws.protocol import Gateway
 from kojan_tui.core import logcursor
 from kojan_tui.core.clock import Clock, epoch_ms, utc_now
-from kojan_tui.core.errors import AwsFailure
+from kojan_tui.core.errors import AwsFailure, FailureKind
 from kojan_tui.core.livetail import SeenEvents, TailMode, TailState
 from kojan_tui.core.logbuffer import DEFAULT_BUFFER_CHARS, DEFAULT_BUFFER_LINES, LogBuffer
 from kojan_tui.core.loglines import LogLine
@@ -26,6 +26,7 @@ from kojan_tui.core.models import LogCursor, LogEvent
 from kojan_tui.sources.live_tail import LiveTailer
 
 FeedListener = Callable[["LogFeed"], None]
+LIVE_POLL_WAIT_S = 5.0  # a live poll waits this long for the stream's next update (AWS: one a second)
 
 
 class LogFeed:
@@ -65,6 +66,9 @@ class LogFeed:
         self._live_lines: list[LogLine] = []  # what the stream brought since the last poll (the poller's delivery)
         self._tailer: asyncio.Task[None] | None = None
         self._step_lock = asyncio.Lock()
+        self._backfilling = False
+        self._updates_heard = 0  # Live Tail updates received (empty ones too: AWS sends one a second)
+        self._tail_news = asyncio.Event()  # set on every update and mode change: a live poll's wake-up
 
     # -- listeners ------------------------------------------------------------------------------
 
@@ -93,19 +97,49 @@ class LogFeed:
     async def poll(self) -> list[LogLine]:
         """One FilterLogEvents follow step from the cursor; the new lines (also added to the buffer).
 
-        While Live Tail is open: no request, the lines the stream brought since the last poll."""
+        While Live Tail is open: no request, the lines the stream brought since the last poll, once the stream
+        proved alive by an update after the poll began (so a dead stream never passes for fresh lines: the
+        poll falls back to FilterLogEvents when the stream ends meanwhile, and fails when it stays silent)."""
         if self.live and self._tailer is None:
             self._tailer = asyncio.create_task(LiveTailer(self).run(), name=f"live-tail:{self.log_group}")
-        if self.tail.mode is TailMode.LIVE:
+        if self.tail.mode is TailMode.LIVE and await self._live_update_heard():
             lines, self._live_lines = self._live_lines, []
             return lines
-        if self._polling:
+        if self._polling and not self._backfilling:  # another poll's answer is on its way
             return []
-        return await self._step()
+        return await self._step()  # after the tailer's backfill: its success says nothing of this poll
+
+    async def _live_update_heard(self) -> bool:
+        """True when the stream delivered an update after this call began; False when live mode ended first."""
+        heard = self._updates_heard
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + LIVE_POLL_WAIT_S
+        while self.tail.mode is TailMode.LIVE and self._updates_heard == heard:
+            self._tail_news.clear()
+            remaining = deadline - loop.time()
+            if remaining <= 0:
+                failure = AwsFailure(
+                    FailureKind.TIMEOUT, f"Live Tail sent nothing for {LIVE_POLL_WAIT_S:g} s", operation="StartLiveTail"
+                )
+                self.last_failure = failure
+                self._notify()
+                raise failure
+            try:
+                await asyncio.wait_for(self._tail_news.wait(), remaining)
+            except TimeoutError:
+                pass
+        if self.tail.mode is TailMode.LIVE and self.last_failure is not None:
+            self.last_failure = None
+            self._notify()
+        return self.tail.mode is TailMode.LIVE
 
     async def backfill(self) -> list[LogLine]:
         """One follow step from the last line seen (Live Tail's (re)connect: the gap it cannot carry)."""
-        return await self._step()  # after a poll in flight, if any (one step at a time)
+        self._backfilling = True
+        try:
+            return await self._step()  # after a poll in flight, if any (one step at a time)
+        finally:
+            self._backfilling = False
 
     async def close(self) -> None:
         """Stop the Live Tail session (the app's exit); idempotent."""
@@ -117,12 +151,15 @@ class LogFeed:
     def set_tail(self, state: TailState) -> None:
         if state != self.tail:
             self.tail = state
+            self._tail_news.set()
             self._notify()
 
     def ingest_live(self, events: Iterable[LogEvent], epoch: int) -> list[LogLine]:
         """Lines from the Live Tail stream of ``epoch`` (older filters' are dropped), each once."""
         if epoch != self._epoch:
             return []
+        self._updates_heard += 1
+        self._tail_news.set()
         events = tuple(events)
         lines = self._ingest(events)
         if events:

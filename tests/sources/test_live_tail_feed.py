@@ -162,3 +162,43 @@ async def test_a_filter_live_tail_refuses_keeps_polling_with_that_filter_and_say
         assert "Live Tail がこのフィルタを拒否" in status(feed, "ja")
     finally:
         await feed.close()
+
+
+async def test_a_silent_stream_never_passes_for_fresh_lines():
+    """The poller's freshness of the log source is a live poll's answer: no update since it began, no success."""
+    import pytest
+
+    gateway, feed = live_feed()
+    gateway.live_tail_heartbeat_s = None  # the stream stays open but sends nothing
+    try:
+        await feed.poll()
+        await until(lambda: feed.tail.mode is TailMode.LIVE, "live mode")
+        with pytest.raises(AwsFailure) as silent:
+            await feed.poll()
+        assert silent.value.kind is FailureKind.TIMEOUT and feed.last_failure is silent.value
+        gateway.live_tails[-1].push(LiveTailUpdate(()))  # it speaks again: the next poll succeeds
+        assert await feed.poll() == []
+        assert feed.last_failure is None
+    finally:
+        await feed.close()
+
+
+async def test_a_stream_that_ends_during_a_live_poll_hands_the_poll_to_filter_log_events():
+    gateway, feed = live_feed()
+    gateway.live_tail_heartbeat_s = None
+    try:
+        await feed.poll()
+        await until(lambda: feed.tail.mode is TailMode.LIVE, "live mode")
+        gateway.live_tail_failure = AwsFailure(FailureKind.UNAVAILABLE, "gone", operation="StartLiveTail")
+        gateway.failures["filter_log_events"] = AwsFailure(FailureKind.UNAVAILABLE, "AWS gone", operation="FilterLogEvents")
+        poll = asyncio.ensure_future(feed.poll())
+        await asyncio.sleep(0)
+        gateway.live_tails[-1].end(AwsFailure(FailureKind.UNAVAILABLE, "connection closed", operation="StartLiveTail"))
+        try:
+            await poll
+        except AwsFailure as failure:
+            assert failure.operation == "FilterLogEvents"  # the fallback poll asked, and AWS is gone: stale
+        else:
+            raise AssertionError("the poll passed for fresh although the stream ended and AWS is gone")
+    finally:
+        await feed.close()

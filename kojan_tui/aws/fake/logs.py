@@ -24,8 +24,9 @@ NO_LIVE_TAIL = AwsFailure(
 class FakeLiveTail:
     """One fake session: ``push(update)`` delivers an update, ``end(failure)`` ends the stream (None: cleanly)."""
 
-    def __init__(self, pattern: str) -> None:
+    def __init__(self, pattern: str, heartbeat_s: float | None) -> None:
         self.pattern = pattern
+        self.heartbeat_s = heartbeat_s  # an empty update this often, as AWS sends one a second; None: silent
         self.closed = False
         self._queue: asyncio.Queue[LiveTailUpdate | AwsFailure | None] = asyncio.Queue()
 
@@ -39,7 +40,12 @@ class FakeLiveTail:
         return self
 
     async def __anext__(self) -> LiveTailUpdate:
-        item = await self._queue.get()
+        if self.closed:
+            raise StopAsyncIteration
+        try:
+            item = await asyncio.wait_for(self._queue.get(), self.heartbeat_s)
+        except TimeoutError:
+            return LiveTailUpdate(())
         if isinstance(item, AwsFailure):
             raise item
         if item is None or self.closed:
@@ -65,12 +71,13 @@ class FakeLogs(FakeBase):
         self.put_events: dict[tuple[str, str], list[tuple[int, str]]] = {}  # (group, stream) -> events, in order
         self.live_tail_failure: AwsFailure | None = NO_LIVE_TAIL  # what StartLiveTail raises; None: sessions open
         self.live_tails: list[FakeLiveTail] = []  # every session opened, newest last
+        self.live_tail_heartbeat_s: float | None = 0.2  # sessions' empty updates (None: a stream gone silent)
 
     async def start_live_tail(self, log_group: str, *, pattern: str = "") -> FakeLiveTail:
         await self._enter("start_live_tail")
         if self.live_tail_failure is not None:
             raise self.live_tail_failure
-        session = FakeLiveTail(pattern)
+        session = FakeLiveTail(pattern, self.live_tail_heartbeat_s)
         self.live_tails.append(session)
         return session
 
