@@ -107,7 +107,10 @@ class LogFeed:
             return lines
         if self._polling and not self._backfilling:  # another poll's answer is on its way
             return []
-        return await self._step()  # after the tailer's backfill: its success says nothing of this poll
+        lines = await self._step()  # after the tailer's backfill: its success says nothing of this poll
+        if self._live_lines:  # what the stream brought before it ended: the poller's delivery gets it too
+            lines, self._live_lines = self._live_lines + lines, []
+        return lines
 
     async def _live_update_heard(self) -> bool:
         """True when the stream delivered an update after this call began; False when live mode ended first."""
