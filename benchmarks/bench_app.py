@@ -84,25 +84,34 @@ async def bytes_per_refresh(endpoint: str) -> dict[str, float]:
             }
 
 
-async def tail_delay(demo: EmbeddedAws, samples: int = 8) -> dict[str, float]:
-    """Seconds from a line's PutLogEvents to the log feed holding it, at the default 2 s follow step, and the
-    FilterLogEvents requests the tail sent per minute meanwhile."""
+TAIL_OPERATIONS = ("FilterLogEvents", "StartLiveTail", "DescribeLogGroups")
+
+
+async def tail_delay(
+    demo: EmbeddedAws, samples: int = 8, *, live: bool = True, stream: str = "bench/tail-delay", min_seconds: float = 60.0
+) -> dict[str, float]:
+    """Seconds from a line's PutLogEvents to the log feed holding it, with Live Tail (``live``) or polling
+    FilterLogEvents at the default 2 s follow step, and the log requests the whole app sent per minute
+    meanwhile (the S02/S25 error counts' FilterLogEvents included, the same in both modes)."""
     import boto3
 
     logs = boto3.client(
         "logs", endpoint_url=demo.endpoint_url, region_name=Config().aws.region,
         aws_access_key_id=DUMMY_KEY_ID, aws_secret_access_key=DUMMY_SECRET,
     )  # fmt: skip
-    group, stream = Config().service.log_group, "bench/tail-delay"
+    group = Config().service.log_group
     logs.create_log_stream(logGroupName=group, logStreamName=stream)
     app = app_on(demo.endpoint_url)
+    app.log_feed.live = live  # before the first poll: polling only, as before Live Tail
     delays = []
     async with app.run_test(size=(160, 48)):
-        while not populated(app):
+        while not populated(app) or (live and app.log_feed.tail.mode.value != "live"):
             await asyncio.sleep(0.01)
-        started, before = time.perf_counter(), app.gateway.requests["FilterLogEvents"]
-        for i in range(samples):
-            marker = f"INFO bench tail marker {os.getpid()}-{i}"
+        started = time.perf_counter()
+        before = {op: app.gateway.requests[op] for op in TAIL_OPERATIONS}
+        i = 0
+        while i < samples or time.perf_counter() - started < min_seconds:  # a minute at least: a rate per minute
+            marker = f"INFO bench tail marker {os.getpid()}-{stream}-{i}"
             put = time.perf_counter()
             logs.put_log_events(
                 logGroupName=group, logStreamName=stream, logEvents=[{"timestamp": int(time.time() * 1000), "message": marker}]
@@ -111,9 +120,25 @@ async def tail_delay(demo: EmbeddedAws, samples: int = 8) -> dict[str, float]:
                 await asyncio.sleep(0.01)
             delays.append(time.perf_counter() - put)
             await asyncio.sleep(0.37 * (i % 3))  # land at different points of the follow step
+            i += 1
         minutes = (time.perf_counter() - started) / 60
-        requests = app.gateway.requests["FilterLogEvents"] - before
-    return {"median": statistics.median(delays), "max": max(delays), "requests_per_min": requests / minutes}
+        per_min = {op: (app.gateway.requests[op] - before[op]) / minutes for op in TAIL_OPERATIONS}
+    return {
+        "median": statistics.median(delays),
+        "max": max(delays),
+        "requests_per_min": sum(per_min.values()),
+        "by_op": per_min,
+        "minutes": minutes,
+    }
+
+
+def print_tail(tail: dict, mode: str) -> None:
+    ops = ", ".join(f"{op} {n:.1f}" for op, n in tail["by_op"].items() if n)
+    print(
+        f"log tail ({mode}): a new line in the feed {tail['median']:.2f} s median, {tail['max']:.2f} s at most"
+        f" after its PutLogEvents; {tail['requests_per_min']:.1f} log requests a minute for the whole app ({ops})"
+        f" over {tail['minutes'] * 60:.0f} s"
+    )
 
 
 def launch_in_terminal(tmp: Path) -> dict[str, float]:
@@ -221,7 +246,14 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--idle-seconds", type=float, default=60.0)
     parser.add_argument("--launches", type=int, default=3)
+    parser.add_argument("--tail-only", action="store_true", help="only the log tail's delay and requests, both modes")
+    parser.add_argument("--tail-samples", type=int, default=8)
     args = parser.parse_args(argv)
+    if args.tail_only:
+        with EmbeddedAws("healthy", Config()) as demo:
+            print_tail(asyncio.run(tail_delay(demo, args.tail_samples, live=False)), "polling FilterLogEvents every 2 s")
+            print_tail(asyncio.run(tail_delay(demo, args.tail_samples, live=True, stream="bench/tail-delay-live")), "Live Tail")
+        return
     tmp = Path(os.environ.get("TMPDIR", "/tmp")) / f"kojan-bench-{os.getpid()}"
     tmp.mkdir(exist_ok=True)
     config = Config()
@@ -252,11 +284,8 @@ def main(argv: list[str] | None = None) -> None:
         sources = {"identity": "GetCallerIdentity", "service": "DescribeServices", "metrics": "GetMetricData",
                    "database": "DescribeDBInstances", "errors + logs": "FilterLogEvents", "scaling": "DescribeScalingActivities"}  # fmt: skip
         print("requests per refresh, by source: " + ", ".join(f"{n} {traffic['by_op'].get(op, 0)}" for n, op in sources.items()))
-        tail = asyncio.run(tail_delay(demo))
-        print(
-            f"log tail (FilterLogEvents every 2 s): a new line shown after {tail['median']:.2f} s median,"
-            f" {tail['max']:.2f} s at most; {tail['requests_per_min']:.0f} FilterLogEvents a minute for the tail"
-        )
+        print_tail(asyncio.run(tail_delay(demo, live=False)), "polling FilterLogEvents every 2 s")
+        print_tail(asyncio.run(tail_delay(demo, live=True, stream="bench/tail-delay-live")), "Live Tail")
 
         aws = shutil.which("aws")
         if aws is None:

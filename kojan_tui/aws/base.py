@@ -36,6 +36,7 @@ from kojan_tui.core.config_rules import endpoint_problem
 from kojan_tui.core.endpoints import EndpointSetting, configured_endpoints
 from kojan_tui.core.errors import AwsFailure, FailureKind
 
+STREAM_READ_TIMEOUT_S = 30.0  # an event stream silent this long is dead (Live Tail sends an update every second)
 CREDENTIAL_RESET_MIN_INTERVAL_S = 10.0  # re-resolve credentials at most this often while they keep failing
 UNREADABLE_ANSWER_CODE = "UnreadableAnswer"
 log = logging.getLogger(__name__)
@@ -133,8 +134,10 @@ class AwsBase:
         label = f"profile {self.settings.profile or os.environ.get('AWS_PROFILE') or 'default'} in the AWS config file"
         return configured_endpoints(None, os.environ, scoped, services, profile_label=label)
 
-    async def _client(self, service: str, *, mutation: bool = False) -> Any:
-        key = f"{service}!mutation" if mutation else service
+    async def _client(self, service: str, *, mutation: bool = False, stream: bool = False) -> Any:
+        """``stream``: a client of its own for a long-lived event stream (StartLiveTail), never retried by
+        botocore (the caller reconnects), so it holds no connection of the shared pool for hours."""
+        key = f"{service}!mutation" if mutation else f"{service}!stream" if stream else service
         client = self._clients.get(key)
         if client is not None:
             return client
@@ -142,7 +145,7 @@ class AwsBase:
             if key not in self._clients:
                 if self._stack is None:
                     self._stack = AsyncExitStack()
-                config = self._mutation_config if mutation else self._client_config
+                config = self._mutation_config if mutation else self._stream_config() if stream else self._client_config
                 kwargs: dict[str, Any] = {"region_name": self.settings.region, "config": config}
                 if self.settings.endpoint_url:
                     kwargs["endpoint_url"] = self.settings.endpoint_url
@@ -157,13 +160,23 @@ class AwsBase:
                 self._clients[key] = client
             return self._clients[key]
 
+    def _stream_config(self) -> AioConfig:
+        # An operation with an endpoint host prefix (StartLiveTail's "stream-") would be sent to
+        # stream-127.0.0.1 on an endpoint that is not AWS's own: prefix only AWS's hosts.
+        return self._mutation_config.merge(
+            AioConfig(inject_host_prefix=not self.endpoint_settings(), read_timeout=STREAM_READ_TIMEOUT_S, max_pool_connections=2)
+        )
+
     def _count_request(self, event_name: str = "", **_: Any) -> None:
         self.requests[event_name.rsplit(".", 1)[-1]] += 1  # before-send.<service>.<Operation>
 
-    async def _call(self, aws_service: str, operation: str, /, *, mutation: bool = False, **params: Any) -> dict:
-        """The one place an AWS API is called and its exceptions mapped (``mutation``: sent once, never retried)."""
+    async def _call(
+        self, aws_service: str, operation: str, /, *, mutation: bool = False, stream: bool = False, **params: Any
+    ) -> dict:
+        """The one place an AWS API is called and its exceptions mapped (``mutation``: sent once, never retried;
+        ``stream``: on the event-stream client)."""
         try:
-            client = await self._client(aws_service, mutation=mutation)
+            client = await self._client(aws_service, mutation=mutation, stream=stream)
             answer = await getattr(client, xform_name(operation))(**params)
         except Exception as exc:  # CancelledError is a BaseException and passes through untouched
             failure = to_failure(exc, operation)

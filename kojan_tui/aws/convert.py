@@ -5,9 +5,11 @@ Every timestamp leaves here timezone-aware in UTC, whatever zone botocore parsed
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime
 
 from kojan_tui.core.archive import ExportTask
+from kojan_tui.core.livetail import LiveTailUpdate, event_key, live_event_id
 from kojan_tui.core.models import (
     ContainerDefinition,
     DbInstance,
@@ -182,6 +184,15 @@ def log_event(raw: dict) -> LogEvent:
         message=str(raw.get("message", "")),
         ingestion_ms=int(raw.get("ingestionTime", 0) or 0),
     )
+
+
+def live_tail_update(raw: dict) -> LiveTailUpdate:
+    """A Live Tail ``sessionUpdate``; its events get a content-derived id (Live Tail gives none)."""
+    events = []
+    for item in raw.get("sessionResults") or []:
+        event = log_event(item)
+        events.append(replace(event, event_id=live_event_id(event_key(event))))
+    return LiveTailUpdate(events=tuple(events), sampled=bool((raw.get("sessionMetadata") or {}).get("sampled")))
 
 
 def insights_result(raw: dict) -> InsightsResult:

@@ -44,12 +44,18 @@ AWS_QUOTAS: dict[str, float] = {
 }
 # The operations that draw on the log quotas colleagues share most: their limit is the configured share.
 LOG_OPERATIONS = frozenset({"FilterLogEvents", "StartQuery", "GetQueryResults", "StopQuery", "DescribeExportTasks"})
+# Operations without a published request rate whose limit is the app's own choice. StartLiveTail's quota is
+# on concurrent sessions (per account, shared with colleagues' consoles): the app keeps one open, and a
+# burst of filter changes must not open and close sessions faster than one every two seconds.
+OWN_LIMITS: dict[str, float] = {"StartLiveTail": 0.5}
 QUOTA_SHARE = 0.5  # any other operation: at most half of AWS's quota from one console
 DEFAULT_LIMIT = 5.0  # an operation without a published quota here (they are called rarely)
 
 
 def limit_for(operation: str, log_requests_per_second: float) -> float:
     """Requests per second one console allows itself for ``operation``."""
+    if operation in OWN_LIMITS:
+        return OWN_LIMITS[operation]
     quota = AWS_QUOTAS.get(operation)
     if operation in LOG_OPERATIONS:
         return min(log_requests_per_second, quota or log_requests_per_second)

@@ -1,19 +1,21 @@
-"""CloudWatch Logs: exactly-once following (FilterLogEvents), counts (S02), Logs Insights (S05), S27 exports,
-and appending events (the team's copy of the audit trail)."""
+"""CloudWatch Logs: exactly-once following (FilterLogEvents), Live Tail (StartLiveTail), counts (S02), Logs
+Insights (S05), S27 exports, and appending events (the team's copy of the audit trail)."""
 
 from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import AsyncIterator, Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
 from kojan_tui.aws import convert
 from kojan_tui.aws.base import AwsBase
+from kojan_tui.aws.errors import to_failure
 from kojan_tui.core import log_terms, logcursor
 from kojan_tui.core.archive import ExportTask
 from kojan_tui.core.errors import AwsFailure, FailureKind
+from kojan_tui.core.livetail import LiveTailUpdate
 from kojan_tui.core.log_terms import TermWindow
 from kojan_tui.core.models import InsightsResult, LogCount, LogCursor, LogPage
 
@@ -22,10 +24,79 @@ MAX_EXPORT_TASK_PAGES = 3  # DescribeExportTasks: the newest tasks are enough to
 EMPTY_PAGE_FACTOR = 4  # FilterLogEvents requests per call at most this many times max_pages
 INSIGHTS_FIRST_POLL_S, INSIGHTS_MAX_POLL_S = 0.2, 2.0
 INSIGHTS_DONE = {"Complete", "Failed", "Cancelled", "Timeout", "Unknown"}
+LIVE_TAIL_START_TIMEOUT_S = 15.0  # StartLiveTail's first event (sessionStart) arrives within this
+
+
+class LiveTailStream:
+    """An open Live Tail session: ``async for update in stream`` until it ends (AWS: after 3 h, with a
+    SessionTimeoutException) or fails (an ``AwsFailure``); ``close()`` ends it (idempotent)."""
+
+    def __init__(self, raw_stream: Any, session_id: str) -> None:
+        self._raw = raw_stream
+        self.session_id = session_id
+        self.closed = False
+
+    def __aiter__(self) -> AsyncIterator[LiveTailUpdate]:
+        return self._updates()
+
+    async def _updates(self) -> AsyncIterator[LiveTailUpdate]:
+        try:
+            async for event in self._raw:
+                update = event.get("sessionUpdate") if isinstance(event, dict) else None
+                if update is not None:
+                    yield convert.live_tail_update(update)
+        except Exception as exc:  # CancelledError passes through untouched
+            if self.closed:
+                return
+            raise to_failure(exc, "StartLiveTail") from exc
+
+    def close(self) -> None:
+        if not self.closed:
+            self.closed = True
+            self._raw.close()
 
 
 class LogsCalls(AwsBase):
     page_size: int | None = None  # FilterLogEvents events per page; None: AWS's default (up to 10,000)
+    _log_group_arns: dict[str, str] | None = None
+
+    async def start_live_tail(self, log_group: str, *, pattern: str = "") -> LiveTailStream:
+        """StartLiveTail on ``log_group`` with ``pattern`` (AWS's filter syntax), open once its sessionStart arrived.
+
+        ACCESS_DENIED when the account does not allow it; the stream's own failures surface while iterating."""
+        arn = await self._log_group_arn(log_group)
+        params: dict[str, Any] = {"logGroupIdentifiers": [arn]}
+        if pattern:
+            params["logEventFilterPattern"] = pattern
+        raw = await self._call("logs", "StartLiveTail", stream=True, **params)
+        events = raw["responseStream"]
+        try:
+            async with asyncio.timeout(LIVE_TAIL_START_TIMEOUT_S):
+                first = await anext(aiter(events))
+        except BaseException as exc:
+            events.close()
+            if isinstance(exc, Exception):
+                raise to_failure(exc, "StartLiveTail") from exc
+            raise
+        start = first.get("sessionStart") if isinstance(first, dict) else None
+        if start is None:
+            events.close()
+            raise AwsFailure(FailureKind.UNAVAILABLE, "Live Tail did not start with a sessionStart", operation="StartLiveTail")
+        return LiveTailStream(events, str(start.get("sessionId", "")))
+
+    async def _log_group_arn(self, log_group: str) -> str:
+        """The group's ARN as StartLiveTail wants it: without DescribeLogGroups' trailing ``:*`` (cached)."""
+        if self._log_group_arns is None:
+            self._log_group_arns = {}
+        arn = self._log_group_arns.get(log_group)
+        if arn is None:
+            raw = await self._call("logs", "DescribeLogGroups", logGroupNamePrefix=log_group, limit=50)
+            group = next((g for g in raw.get("logGroups") or [] if g.get("logGroupName") == log_group), None)
+            if group is None:
+                raise AwsFailure(FailureKind.NOT_FOUND, f"log group {log_group} not found", operation="StartLiveTail")
+            arn = str(group.get("logGroupArn") or str(group["arn"]).removesuffix(":*"))
+            self._log_group_arns[log_group] = arn
+        return arn
 
     async def filter_log_events(
         self,

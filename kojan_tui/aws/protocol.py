@@ -7,12 +7,13 @@ service only may depend on its part (``EcsApi``…); ``Gateway`` is all of them.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import AsyncIterator, Mapping, Sequence
 from datetime import datetime
 from typing import Protocol, runtime_checkable
 
 from kojan_tui.core.archive import ExportTask
 from kojan_tui.core.endpoints import EndpointSetting
+from kojan_tui.core.livetail import LiveTailUpdate
 from kojan_tui.core.log_terms import TermWindow
 from kojan_tui.core.models import (
     CallerIdentity,
@@ -78,7 +79,20 @@ class MetricsApi(Protocol):
         ...
 
 
+class LiveTail(Protocol):
+    """An open Live Tail session (``start_live_tail``): its updates until it ends or fails (AwsFailure)."""
+
+    def __aiter__(self) -> AsyncIterator[LiveTailUpdate]: ...
+
+    def close(self) -> None: ...
+
+
 class LogsApi(Protocol):
+    async def start_live_tail(self, log_group: str, *, pattern: str = "") -> LiveTail:
+        """StartLiveTail, open once its sessionStart arrived. ACCESS_DENIED when the account does not allow it;
+        INVALID_REQUEST for a pattern refused or an endpoint without Live Tail. Never retried: the caller reconnects."""
+        ...
+
     async def filter_log_events(
         self,
         log_group: str,

@@ -16,7 +16,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from urllib.parse import parse_qs
 
-from aiohttp import ClientSession, ClientTimeout, web
+from aiohttp import ClientError, ClientSession, ClientTimeout, web
 
 # Fault kinds, as counted in ``FaultProxy.faults``.
 THROTTLE_400 = "throttle-400"  # ThrottlingException (JSON/CBOR) or Throttling (query), HTTP 400
@@ -45,6 +45,7 @@ AWS_QUOTAS = {"FilterLogEvents": 5.0, "GetMetricData": 50.0}
 
 _CREDENTIAL_RE = re.compile(r"Credential=([^/,\s]+)/")
 _CBOR_OPERATION_RE = re.compile(r"/operation/([A-Za-z0-9]+)$")
+STREAMING_OPERATIONS = frozenset({"StartLiveTail"})  # answered by an event stream: relayed, never buffered
 _HOP_HEADERS = {"connection", "keep-alive", "transfer-encoding", "content-length", "content-encoding", "host", "upgrade"}
 
 
@@ -192,6 +193,10 @@ class FaultProxy:
             raise asyncio.CancelledError  # aiohttp drops the half-open exchange quietly
         if fault == MALFORMED:
             return self._answer(200, {"Content-Type": _CONTENT_TYPES[protocol]}, b'{"events": [{"timest\x00<<not the format')
+        if operation in STREAMING_OPERATIONS and fault is None:
+            with self._lock:
+                self.forwarded[operation] += 1
+            return await self._relay_stream(request, body)
         status, headers, answer = await self._forward(request, body)
         with self._lock:
             self.forwarded[operation] += 1
@@ -259,6 +264,26 @@ class FaultProxy:
             answer = await upstream.read()
             out = {k: v for k, v in upstream.headers.items() if k.lower() not in _HOP_HEADERS}
             return upstream.status, out, answer
+
+    async def _relay_stream(self, request: web.Request, body: bytes) -> web.StreamResponse:
+        """An event stream (StartLiveTail) relayed frame by frame as it comes, until either side closes."""
+        assert self._session is not None
+        headers = {k: v for k, v in request.headers.items() if k.lower() not in _HOP_HEADERS}
+        async with self._session.request(
+            request.method, self.upstream + request.path_qs, headers=headers, data=body, allow_redirects=False,
+            timeout=ClientTimeout(total=None, sock_read=60),
+        ) as upstream:  # fmt: skip
+            out = {k: v for k, v in upstream.headers.items() if k.lower() not in _HOP_HEADERS}
+            response = web.StreamResponse(status=upstream.status, headers=out)
+            try:
+                await response.prepare(request)
+                async for chunk in upstream.content.iter_any():
+                    with self._lock:
+                        self.bytes_received += len(chunk)
+                    await response.write(chunk)
+            except (ConnectionError, ClientError, TimeoutError):
+                pass  # either side went away: the stream ends, as it would between the app and AWS
+            return response
 
     def _answer(self, status: int, headers: dict[str, str], body: bytes) -> web.Response:
         with self._lock:

@@ -11,6 +11,7 @@ from kojan_tui.demo import (
     ecs_listing,
     ecs_rollout,
     ecs_tasks,
+    live_tail,
     log_export,
     logs_patch,
     rds_maintenance,
@@ -39,6 +40,7 @@ def apply_all(world: World) -> None:
     stop_tracking_model_instances()  # bounded memory
     cloudwatch_patch.apply()  # percentiles, an indexed metric store
     logs_patch.apply()  # interleaved paged FilterLogEvents, Logs Insights
+    live_tail.apply()  # StartLiveTail that streams (after logs_patch: it wraps its put)
     ecs_rollout.apply(world)  # deployments that roll out
     ecs_listing.apply()  # ListTaskDefinitions prefix and sort
     ecs_tasks.apply()  # ListTasks: RUNNING by default, serviceName honoured

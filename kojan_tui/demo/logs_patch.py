@@ -11,6 +11,7 @@ import json
 import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterator
+from datetime import UTC
 from typing import Any
 
 from moto.core.exceptions import JsonRESTError
@@ -176,7 +177,7 @@ class InsightsQuery:
             "queryId": self.query_id,
             "queryString": self.query,
             "status": self.status,
-            "createTime": int(self.create_time.timestamp() * 1000),
+            "createTime": int(self.create_time.replace(tzinfo=UTC).timestamp() * 1000),  # naive UTC, as moto keeps it
             "logGroupName": log_group_name,
         }
 

@@ -56,7 +56,9 @@ class DashboardSources:
         self.on_change = on_change
         self.window = config.ui.chart_window if config.ui.chart_window in WINDOWS else DEFAULT_WINDOW
         self.data = DashboardData(metrics_period=WINDOWS[self.window].period)
-        self.log_feed = LogFeed(gateway, config.service.log_group, buffer_lines=config.ui.log_buffer_lines, clock=clock)
+        self.log_feed = LogFeed(
+            gateway, config.service.log_group, buffer_lines=config.ui.log_buffer_lines, clock=clock, live=True
+        )  # Live Tail where the account allows it, FilterLogEvents polling where not
         # S02 between its scans: the feed's new ERROR lines are added to the last scan's count (no extra requests)
         self.error_tally = ErrorTally()
         self.poller: Poller | None = None
@@ -133,6 +135,10 @@ class DashboardSources:
         }
         counts = await self.gateway.count_log_terms(self.config.service.log_group, windows=windows, end_ms=end_ms)
         return counts["errors"], counts["db"], end_ms
+
+    async def close(self) -> None:
+        """What outlives a poll: the log feed's Live Tail session."""
+        await self.log_feed.close()
 
     async def measure_once(self) -> DashboardData:
         """Metrics, database and error counts fetched once and delivered (a check judging S25 without the app)."""

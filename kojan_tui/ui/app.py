@@ -284,6 +284,7 @@ class KojanApp(SurvivesHandlerErrors, App[None]):
         if self.services.lifecycles is not None:
             await self.services.lifecycles.close()
         await self.poller.stop()
+        await self.sources.close()
         if self.services.actions.copy is not None:
             await self.services.actions.copy.close()
         await self.gateway.close()

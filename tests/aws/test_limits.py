@@ -14,6 +14,7 @@ def test_every_limit_is_below_the_aws_quota_and_the_log_reads_take_the_configure
     assert limit_for("FilterLogEvents", 9.0) == 5.0  # never above AWS's own quota
     assert limit_for("GetMetricData", 2.0) == 25.0
     assert limit_for("DescribeImages", 2.0) > 0
+    assert limit_for("StartLiveTail", 9.0) == 0.5  # one session per app: reconnects at most every 2 s
     assert "FilterLogEvents" in LOG_OPERATIONS
 
 

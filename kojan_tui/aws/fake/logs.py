@@ -1,7 +1,8 @@
-"""Fake CloudWatch Logs: events, exactly-once paging, counts, an Insights answer."""
+"""Fake CloudWatch Logs: events, exactly-once paging, counts, an Insights answer, Live Tail sessions fed by tests."""
 
 from __future__ import annotations
 
+import asyncio
 import uuid
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
@@ -11,8 +12,49 @@ from kojan_tui.aws.fake.base import FakeBase
 from kojan_tui.core import log_terms, logcursor
 from kojan_tui.core.archive import ExportTask
 from kojan_tui.core.errors import AwsFailure, FailureKind
+from kojan_tui.core.livetail import LiveTailUpdate
 from kojan_tui.core.log_terms import TermWindow
 from kojan_tui.core.models import InsightsResult, LogCount, LogCursor, LogEvent, LogPage
+
+NO_LIVE_TAIL = AwsFailure(
+    FailureKind.INVALID_REQUEST, "the fake gateway has no Live Tail", code="UnknownOperationException", operation="StartLiveTail"
+)
+
+
+class FakeLiveTail:
+    """One fake session: ``push(update)`` delivers an update, ``end(failure)`` ends the stream (None: cleanly)."""
+
+    def __init__(self, pattern: str, heartbeat_s: float | None) -> None:
+        self.pattern = pattern
+        self.heartbeat_s = heartbeat_s  # an empty update this often, as AWS sends one a second; None: silent
+        self.closed = False
+        self._queue: asyncio.Queue[LiveTailUpdate | AwsFailure | None] = asyncio.Queue()
+
+    def push(self, update: LiveTailUpdate) -> None:
+        self._queue.put_nowait(update)
+
+    def end(self, failure: AwsFailure | None = None) -> None:
+        self._queue.put_nowait(failure)
+
+    def __aiter__(self) -> FakeLiveTail:
+        return self
+
+    async def __anext__(self) -> LiveTailUpdate:
+        if self.closed:
+            raise StopAsyncIteration
+        try:
+            item = await asyncio.wait_for(self._queue.get(), self.heartbeat_s)
+        except TimeoutError:
+            return LiveTailUpdate(())
+        if isinstance(item, AwsFailure):
+            raise item
+        if item is None or self.closed:
+            raise StopAsyncIteration
+        return item
+
+    def close(self) -> None:
+        self.closed = True
+        self._queue.put_nowait(None)
 
 
 class FakeLogs(FakeBase):
@@ -27,6 +69,17 @@ class FakeLogs(FakeBase):
         self.export_buckets: set[str] = {"kojan-map-log-archive"}
         self.writable_log_groups: set[str] = {"/kojan-map/ops-audit"}  # groups put_log_events may append to
         self.put_events: dict[tuple[str, str], list[tuple[int, str]]] = {}  # (group, stream) -> events, in order
+        self.live_tail_failure: AwsFailure | None = NO_LIVE_TAIL  # what StartLiveTail raises; None: sessions open
+        self.live_tails: list[FakeLiveTail] = []  # every session opened, newest last
+        self.live_tail_heartbeat_s: float | None = 0.2  # sessions' empty updates (None: a stream gone silent)
+
+    async def start_live_tail(self, log_group: str, *, pattern: str = "") -> FakeLiveTail:
+        await self._enter("start_live_tail")
+        if self.live_tail_failure is not None:
+            raise self.live_tail_failure
+        session = FakeLiveTail(pattern, self.live_tail_heartbeat_s)
+        self.live_tails.append(session)
+        return session
 
     async def filter_log_events(
         self,

@@ -5,6 +5,7 @@ The pane never calls AWS: it subscribes to the feed and re-renders when the app'
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 
 from rich.text import Text
@@ -12,13 +13,16 @@ from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.widget import Widget
 
+from kojan_tui.core import livetail
+from kojan_tui.core.livetail import TailMode
 from kojan_tui.core.logtext import make_visible, truncate
 from kojan_tui.sources.logs import LogFeed
 from kojan_tui.ui.widgets.log_view import LogView
 
 
-def status_text(feed: LogFeed, view: LogView) -> Text:
-    """``filter · range · following/paused · lines``, plus a catching-up or failure note (plain Text)."""
+def status_text(feed: LogFeed, view: LogView, language: str = "en") -> Text:
+    """``filter · range · following/paused · lines``, Live Tail or polling (and why), plus sampled, reconnects,
+    catching-up or failure notes (plain Text)."""
     text = Text(no_wrap=True, overflow="ellipsis", end="")
     text.append("filter ", style="dim")
     text.append(make_visible(truncate(feed.pattern, 80)) if feed.pattern else "none", style="bold")
@@ -27,6 +31,13 @@ def status_text(feed: LogFeed, view: LogView) -> Text:
         text.append("● following", style="bold")
     else:
         text.append(f"⏸ paused — {view.pending:,} new lines — End/f to follow", style="reverse")
+    if feed.live:  # before the line count: on 80 columns the mode matters more
+        tail = feed.tail
+        text.append(f" · {livetail.mode_text(tail, language)}", style="bold" if tail.mode is TailMode.LIVE else "")
+        if tail.shows_sampled(time.monotonic()):
+            text.append(f" · {livetail.word('sampled', language)}", style="bold")
+        if tail.drops:
+            text.append(f" · {livetail.word('drops', language).format(n=tail.drops)}", style="italic")
     text.append(f" · {len(feed.buffer):,}/{feed.buffer.maxlen:,} lines")
     if feed.behind:
         text.append(" · catching up…", style="italic")
@@ -63,7 +74,8 @@ class LogStatusLine(Widget):
     def show_state(self, feed: LogFeed, view: LogView) -> None:
         self.set_class(not view.following, "-paused")
         self.set_class(feed.last_failure is not None, "-failing")
-        text = status_text(feed, view)
+        config = getattr(self.app, "config", None)
+        text = status_text(feed, view, getattr(getattr(config, "ui", None), "language", "en"))
         if text != self._text:
             self._text = text
             self.refresh()
