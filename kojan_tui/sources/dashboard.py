@@ -15,6 +15,7 @@ from kojan_tui.core import metrics_catalog
 from kojan_tui.core.clock import Clock, epoch_ms
 from kojan_tui.core.config import Config
 from kojan_tui.core.dashboard import DashboardData
+from kojan_tui.core.ecs_tasks import ServiceTasks
 from kojan_tui.core.error_tally import ERROR_TERM, ErrorTally
 from kojan_tui.core.errors import AwsFailure
 from kojan_tui.core.log_terms import TermWindow
@@ -31,6 +32,7 @@ from kojan_tui.core.state import SourceName
 from kojan_tui.core.windows import DEFAULT_WINDOW, WINDOWS
 from kojan_tui.sources.logs import LogFeed
 from kojan_tui.sources.poller import Poller
+from kojan_tui.sources.tasks import TASK_STOPS_INTERVAL_S, TaskWatch
 
 DATABASE_INTERVAL_S = 60.0  # size changes rarely, but its status is an S25 "database down" signal
 IDENTITY_INTERVAL_S = 3600.0
@@ -55,6 +57,7 @@ class DashboardSources:
         self.log_feed = LogFeed(gateway, config.service.log_group, buffer_lines=config.ui.log_buffer_lines, clock=clock)
         # S02 between its scans: the feed's new ERROR lines are added to the last scan's count (no extra requests)
         self.error_tally = ErrorTally()
+        self.task_watch = TaskWatch(gateway, config.service)  # stopped tasks described once, for the panel's count
         self.poller: Poller | None = None
 
     def register(self, poller: Poller) -> None:
@@ -67,6 +70,7 @@ class DashboardSources:
         poller.register(SourceName.DATABASE, DATABASE_INTERVAL_S, self.fetch_db, self._got_db)
         poller.register(SourceName.ERRORS, refresh.errors_seconds, self.fetch_errors, self._got_errors)
         poller.register(SourceName.SCALING, SCALING_INTERVAL_S, self.fetch_scaling, self._got_scaling)
+        poller.register(SourceName.TASKS, TASK_STOPS_INTERVAL_S, self.task_watch.poll, self._got_tasks)
         # The feed tells its own views (LogPane, LogScreen) about new lines itself.
         poller.register(
             SourceName.LOGS, refresh.logs_seconds, self.log_feed.poll, self._got_logs, on_failure=self.log_feed.record_failure
@@ -140,6 +144,9 @@ class DashboardSources:
 
     def _got_scaling(self, activities: list[ScalingActivity]) -> None:
         self._update(SourceName.SCALING, scaling_activities=tuple(activities))
+
+    def _got_tasks(self, tasks: ServiceTasks) -> None:
+        self._update(SourceName.TASKS, tasks=tasks)
 
     def _got_errors(self, result: tuple[int, int, int]) -> None:
         errors, db_errors, end_ms = result

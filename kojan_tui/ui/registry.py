@@ -18,6 +18,7 @@ from kojan_tui.ui.screens.runbook import RUNBOOK_FOR_ALERT, RUNBOOKS
 from kojan_tui.ui.screens.scenarios import DEMO_SCENARIOS
 from kojan_tui.ui.screens.security import SECURITY
 from kojan_tui.ui.screens.service_events import SERVICE_EVENTS
+from kojan_tui.ui.screens.tasks import TASKS
 
 CAPABILITIES: tuple[Capability, ...] = (
     LOGS,
@@ -27,6 +28,7 @@ CAPABILITIES: tuple[Capability, ...] = (
     FORCE_DEPLOYMENT,
     AUDIT_TRAIL,
     SERVICE_EVENTS,
+    TASKS,
     RUNBOOKS,
     RUNBOOK_FOR_ALERT,
     CHECKLISTS,
