@@ -19,7 +19,7 @@ from tests.demo.helpers import within_ticks_async
 from tests.ui.harness import plain, until
 
 DEMO_CREDENTIALS = ("demo", "demo")
-CAUSE, EXIT, REASON, REVISION = 7, 8, 9, 1  # the tasks table's columns
+CAUSE, EXIT, REASON, REVISION = 2, 3, 9, 1  # the tasks table's columns
 
 
 def app_on(demo, tmp_path) -> KojanApp:
@@ -61,8 +61,7 @@ async def test_memory_leak_tasks_stopped_out_of_memory_with_exit_137_listed_and_
         await pilot.pause()
         stopped = [r for r in rows(screen) if r[CAUSE] == "out of memory"]
         assert stopped and all(
-            r[EXIT] == "business 137" and r[REASON] == "OutOfMemoryError: Container killed due to memory usage"
-            for r in stopped
+            r[EXIT] == "business 137" and r[REASON] == "OutOfMemoryError: Container killed due to memory usage" for r in stopped
         )
 
 

@@ -32,7 +32,7 @@ MAX_EVENTS = 100  # AWS keeps the 100 newest service events
 HEALTH_CHECKS_FAIL_IN = frozenset({"bad-deploy"})  # scenarios where a requested deployment of the newest revision fails
 CIRCUIT_BREAKER_FAILED_REASON = "ECS deployment circuit breaker: tasks failed to start."
 CRASH_REASON = "Essential container in task exited"
-UNHEALTHY_AFTER_TICKS = 24  # bad-deploy: a running task of the newest revision fails its health checks this late
+UNHEALTHY_AFTER_TICKS = 12  # bad-deploy: a running task of the newest revision fails its health checks this late
 
 _world: World | None = None
 _original_update_service = ecs_models.EC2ContainerServiceBackend.update_service

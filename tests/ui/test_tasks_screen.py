@@ -77,8 +77,8 @@ async def test_stopped_tasks_are_listed_out_of_memory_with_exit_code_137_and_the
         screen = await open_screen(app, pilot)
         rows = table_text(screen.query_one(DataTable))
         assert len(rows) == 5
-        assert [r[7] for r in rows] == ["running", "running", "out of memory", "out of memory", "out of memory"]
-        assert all(r[8] == "business 137" and r[9] == OOM_REASON for r in rows[2:])
+        assert [r[2] for r in rows] == ["running", "running", "out of memory", "out of memory", "out of memory"]
+        assert all(r[3] == "business 137" and r[9] == OOM_REASON for r in rows[2:])
         assert [r[0] for r in rows[2:]] == [t.id[:12] for t in fake.tasks[2:]]  # newest stop first
         status = str(screen.query_one("#tasks-status", Static).render())
         assert "2 running · 3 stopped" in status
@@ -121,7 +121,7 @@ async def test_rows_are_diffed_by_key_not_refilled():
         await until(pilot, lambda: table.row_count == 5, "the new listing")
         rows = {row.key.value: row.key for row in table.ordered_rows}
         assert rows[first.arn] is keys_before[first.arn]  # the same row, updated in place
-        assert table.get_row(first.arn)[3].plain == "UNHEALTHY"
+        assert table.get_row(first.arn)[5].plain == "UNHEALTHY"
         assert ARN.format(f"{2:032x}") not in rows and oom_task(9).arn in rows
         assert [r.key.value for r in table.ordered_rows][:2] == [first.arn, oom_task(9).arn]
         assert listed is not None
@@ -165,7 +165,7 @@ async def test_japanese_words_and_the_palette_and_key_open_it():
         screen = app.screen
         await until(pilot, lambda: screen.tasks is not None, "the listing")
         await pilot.pause()
-        assert table_text(screen.query_one(DataTable))[2][7] == "メモリ不足"
+        assert table_text(screen.query_one(DataTable))[2][2] == "メモリ不足"
         await pilot.press("escape")
         await until(pilot, lambda: not isinstance(app.screen, TasksScreen), "back")
         await pilot.press("slash")

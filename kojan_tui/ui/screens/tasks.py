@@ -76,7 +76,7 @@ WORDS = {
         "title": "Task {id}",
     },
 }
-COLUMN_KEYS = ("task", "revision", "status", "health", "az", "started", "stopped", "cause", "exit", "reason")
+COLUMN_KEYS = ("task", "revision", "cause", "exit", "status", "health", "stopped", "started", "az", "reason")  # why first
 
 
 def words(language: str) -> dict:
@@ -100,26 +100,38 @@ def task_row(task: EcsTask, primary: str | None, language: str) -> tuple[Text, .
     return (
         Text(task.id[:12]),
         Text(make_visible(task.revision)),
-        Text(make_visible(status)),
-        Text(make_visible(task.health), style="red" if task.health == "UNHEALTHY" else ""),
-        Text(make_visible(task.availability_zone)),
-        Text(_when(task.started_at)),
-        Text(_when(task.stopped_at)),
         cause_text,
         Text(exits, style="bold red" if "137" in exits.split() else ""),
+        Text(make_visible(status)),
+        Text(make_visible(task.health), style="red" if task.health == "UNHEALTHY" else ""),
+        Text(_when(task.stopped_at)),
+        Text(_when(task.started_at)),
+        Text(make_visible(task.availability_zone)),
         Text(make_visible(truncate(reason, REASON_WIDTH))),
     )
 
 
-def cli_command(task: EcsTask, cluster: str, region: str, profile: str | None) -> str:
-    """The AWS CLI command that shows what this screen shows of ``task`` (the runbook habit of copying commands)."""
+def cli_command(task: EcsTask, cluster: str, region: str, profile: str | None, endpoint_url: str | None = None) -> str:
+    """The AWS CLI command that shows what this screen shows of ``task`` (the runbook habit of copying commands);
+    with the endpoint the app uses when it is not AWS's own (the embedded AWS of --demo)."""
     parts = ["aws", "ecs", "describe-tasks", "--cluster", cluster, "--tasks", task.id, "--region", region]
     if profile:
         parts += ["--profile", profile]
+    if endpoint_url:
+        parts += ["--endpoint-url", endpoint_url]
     return shlex.join(parts)
 
 
-def task_details(task: EcsTask, primary: str | None, *, cluster: str, region: str, profile: str | None, language: str) -> str:
+def task_details(
+    task: EcsTask,
+    primary: str | None,
+    *,
+    cluster: str,
+    region: str,
+    profile: str | None,
+    language: str,
+    endpoint_url: str | None = None,
+) -> str:
     """Everything DescribeTasks said of ``task``, its containers one by one, and the command to ask it yourself."""
     ja = language == "ja"
     lines = [
@@ -127,7 +139,7 @@ def task_details(task: EcsTask, primary: str | None, *, cluster: str, region: st
         f"{'リビジョン' if ja else 'revision'}: {task.revision}",
         f"{'状態' if ja else 'status'}: {task.last_status} ({'希望' if ja else 'desired'} {task.desired_status})",
         f"{'ヘルス' if ja else 'health'}: {task.health}   AZ: {task.availability_zone or '-'}",
-        f"{'開始' if ja else 'started by'}: {task.started_by or '-'}",
+        f"{'起動元' if ja else 'started by'}: {task.started_by or '-'}",
         f"{'作成' if ja else 'created'}: {_when(task.created_at)}   {'開始' if ja else 'started'}: {_when(task.started_at)}"
         f"   {'停止' if ja else 'stopped'}: {_when(task.stopped_at)} (UTC)",
     ]
@@ -148,7 +160,7 @@ def task_details(task: EcsTask, primary: str | None, *, cluster: str, region: st
     lines += [
         "",
         "同じ内容を AWS CLI で:" if ja else "The same with the AWS CLI:",
-        f"  {cli_command(task, cluster, region, profile)}",
+        f"  {cli_command(task, cluster, region, profile, endpoint_url)}",
     ]
     return "\n".join(lines)
 
@@ -156,7 +168,7 @@ def task_details(task: EcsTask, primary: str | None, *, cluster: str, region: st
 class TasksScreen(SurvivesHandlerErrors, Screen[None]):
     DEFAULT_CSS = """
     TasksScreen { layout: vertical; }
-    TasksScreen #tasks-help { height: 1; color: $text-muted; padding: 0 1; }
+    TasksScreen #tasks-help { height: auto; color: $text-muted; padding: 0 1; }
     TasksScreen #tasks-status { height: auto; padding: 0 1; }
     TasksScreen #tasks-status.-failed { color: $text-error; background: $error-muted; text-style: bold; }
     TasksScreen #tasks-summary { height: auto; padding: 0 1; color: $text-muted; }
@@ -294,6 +306,7 @@ class TasksScreen(SurvivesHandlerErrors, Screen[None]):
             region=config.aws.region,
             profile=config.aws.profile,
             language=self.language,
+            endpoint_url=config.aws.endpoint_url,
         )
         self.app.push_screen(TextDetailScreen(words(self.language)["title"].format(id=task.id), text))
 

@@ -163,6 +163,11 @@ class ServicePanel(StatusWidget):
             head = self._verdict_line()
             if self.stale_text:
                 head.append(f"  {self.stale_text}", style=self.style_for("stale"))
+            stops = self._stops_line()
+            if stops is not None:  # S08/S09 in one line too: the first thing to know in a crash loop
+                head.append("  ")
+                head.append_text(stops)
+                head.no_wrap, head.overflow = True, "ellipsis"
             return Group(head, self._counts())
         lines: list[RenderableType] = [self._verdict_line(), self._counts()]
         scaling = self._scaling_line()
