@@ -75,7 +75,9 @@ async def test_stopped_tasks_are_listed_out_of_memory_with_exit_code_137_and_the
         panel = plain(app.screen.query_one(ServicePanel).render())
         assert "3 tasks stopped in the last hour: 3 out of memory" in panel
         screen = await open_screen(app, pilot)
-        rows = table_text(screen.query_one(DataTable))
+        table = screen.query_one(DataTable)
+        assert [str(c.label) for c in table.columns.values()][:4] == ["task", "revision", "why it stopped", "exit"]
+        rows = table_text(table)
         assert len(rows) == 5
         assert [r[2] for r in rows] == ["running", "running", "out of memory", "out of memory", "out of memory"]
         assert all(r[3] == "business 137" and r[9] == OOM_REASON for r in rows[2:])
@@ -165,7 +167,9 @@ async def test_japanese_words_and_the_palette_and_key_open_it():
         screen = app.screen
         await until(pilot, lambda: screen.tasks is not None, "the listing")
         await pilot.pause()
-        assert table_text(screen.query_one(DataTable))[2][2] == "メモリ不足"
+        table = screen.query_one(DataTable)
+        assert [str(c.label) for c in table.columns.values()][2:4] == ["停止理由の分類", "終了コード"]
+        assert table_text(table)[2][2] == "メモリ不足"
         await pilot.press("escape")
         await until(pilot, lambda: not isinstance(app.screen, TasksScreen), "back")
         await pilot.press("slash")
@@ -201,3 +205,19 @@ async def test_no_stopped_task_no_line_and_running_tasks_are_listed_only_while_t
         await refresh(app, pilot)
         await refresh(app, pilot)
         assert set(asked) == {"STOPPED"}  # closed: its polling of the running tasks ended with it
+
+
+async def test_aws_text_is_shown_literally_never_as_markup():
+    fake = healthy_fake()
+    hostile = "[link=https://evil.example]click[/link] [/] \x1b[31mred"
+    fake.tasks = [replace(oom_task(1), stopped_reason=hostile, containers=(TaskContainer("business", "STOPPED", 1, hostile),))]
+    app = make_app(fake, quiet_config(language="en"))
+    async with app.run_test(size=(160, 48)) as pilot:
+        screen = await open_screen(app, pilot)
+        reason = table_text(screen.query_one(DataTable))[0][9]
+        assert reason.startswith("[link=https://evil.example]click[/link] [/] ") and "\x1b" not in reason
+        table = screen.query_one(DataTable)
+        table.focus()
+        await pilot.press("enter")
+        await until(pilot, lambda: isinstance(app.screen, TextDetailScreen), "the details")
+        assert "[link=https://evil.example]click[/link]" in plain(app.screen.query_one("#detail-text").render())

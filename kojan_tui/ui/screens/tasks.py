@@ -33,18 +33,18 @@ REASON_WIDTH = 300  # a cell's reason is cut here; Enter shows it in full
 WORDS = {
     "ja": {
         "help": "タスク (実行中と直近の停止) · Enter: 詳細と AWS CLI · r: 今すぐ更新 · Esc: 戻る",
-        "columns": (
-            "タスク",
-            "リビジョン",
-            "状態",
-            "ヘルス",
-            "AZ",
-            "開始 (UTC)",
-            "停止 (UTC)",
-            "停止理由の分類",
-            "終了コード",
-            "理由",
-        ),
+        "columns": {
+            "task": "タスク",
+            "revision": "リビジョン",
+            "cause": "停止理由の分類",
+            "exit": "終了コード",
+            "status": "状態",
+            "health": "ヘルス",
+            "stopped": "停止 (UTC)",
+            "started": "開始 (UTC)",
+            "az": "AZ",
+            "reason": "理由",
+        },
         "loading": "タスクを取得しています… {s} 秒",
         "never": "⚠ タスクを取得できません ({kind}): {message} — 一覧は空ではなく未取得です",
         "stale": "⚠ 古いデータ {age} 前 — 取得失敗 ({kind}): {message}",
@@ -55,18 +55,18 @@ WORDS = {
     },
     "en": {
         "help": "Tasks (running and recently stopped) · Enter: details and the AWS CLI · r: refresh now · Esc: back",
-        "columns": (
-            "task",
-            "revision",
-            "status",
-            "health",
-            "AZ",
-            "started (UTC)",
-            "stopped (UTC)",
-            "why it stopped",
-            "exit",
-            "reason",
-        ),
+        "columns": {
+            "task": "task",
+            "revision": "revision",
+            "cause": "why it stopped",
+            "exit": "exit",
+            "status": "status",
+            "health": "health",
+            "stopped": "stopped (UTC)",
+            "started": "started (UTC)",
+            "az": "AZ",
+            "reason": "reason",
+        },
         "loading": "Listing the tasks… {s} s",
         "never": "⚠ Could not list the tasks ({kind}): {message} — the list is not empty, it is not loaded",
         "stale": "⚠ STALE {age} — the last listing failed ({kind}): {message}",
@@ -204,8 +204,9 @@ class TasksScreen(SurvivesHandlerErrors, Screen[None]):
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)
-        for key, label in zip(COLUMN_KEYS, words(self.language)["columns"], strict=True):
-            table.add_column(label, key=key)
+        labels = words(self.language)["columns"]
+        for key in COLUMN_KEYS:
+            table.add_column(labels[key], key=key)
         table.display = False  # until the first listing answers: never an empty table that reads "no tasks"
         self.set_interval(1.0, self.show_status)
         self.run_worker(self._poll_while_open(), group="tasks-screen", exclusive=True, exit_on_error=False)
