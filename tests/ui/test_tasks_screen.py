@@ -126,6 +126,16 @@ async def test_rows_are_diffed_by_key_not_refilled():
         assert table.get_row(first.arn)[5].plain == "UNHEALTHY"
         assert ARN.format(f"{2:032x}") not in rows and oom_task(9).arn in rows
         assert [r.key.value for r in table.ordered_rows][:2] == [first.arn, oom_task(9).arn]
+        long_reason = OOM_REASON + " " + "x" * 80
+        stopped = replace(oom_task(1), arn=first.arn, containers=(TaskContainer("business", "STOPPED", 137, long_reason),))
+        fake.tasks[0] = stopped  # the running task stops: its row is updated, and its longer cells widen the columns
+        calls = fake.calls["list_tasks"]
+        await pilot.press("r")
+        await until(pilot, lambda: table.get_row(first.arn)[9].plain == long_reason, "the stopped row")
+        await pilot.pause()
+        assert rows[first.arn] is {row.key.value: row.key for row in table.ordered_rows}[first.arn]
+        assert table.get_row(first.arn)[2].plain == "out of memory"
+        assert table.columns["reason"].content_width >= len(long_reason)
         assert listed is not None
 
 

@@ -51,6 +51,7 @@ WORDS = {
         "fresh": "{at} UTC に取得 ({age} 前) · 実行中 {running} · 停止 {stopped}",
         "cut": " · ページ上限で打ち切り (他にもあります)",
         "running": "実行中",
+        "starting": "起動中",
         "title": "タスク {id}",
     },
     "en": {
@@ -73,6 +74,7 @@ WORDS = {
         "fresh": "Listed at {at} UTC ({age} ago) · {running} running · {stopped} stopped",
         "cut": " · cut at the page limit (there are more)",
         "running": "running",
+        "starting": "starting",
         "title": "Task {id}",
     },
 }
@@ -95,7 +97,8 @@ def task_row(task: EcsTask, primary: str | None, language: str) -> tuple[Text, .
         reason = next((c.reason for c in task.containers if c.reason), "") or task.stopped_reason
         exits = exit_codes_text(task)
     else:
-        cause_text, reason, exits = Text(words(language)["running"], style="green"), "", ""
+        state = "running" if task.last_status == "RUNNING" else "starting"
+        cause_text, reason, exits = Text(words(language)[state], style="green" if state == "running" else ""), "", ""
     status = task.last_status if task.last_status == task.desired_status else f"{task.last_status}→{task.desired_status}"
     return (
         Text(task.id[:12]),
@@ -258,7 +261,7 @@ class TasksScreen(SurvivesHandlerErrors, Screen[None]):
                     self._first_cells[arn] = cells[0]
                 elif task != self._by_id[arn]:
                     for column, cell in zip(COLUMN_KEYS[1:], cells[1:], strict=True):  # the id never changes
-                        table.update_cell(arn, column, cell)
+                        table.update_cell(arn, column, cell, update_width=True)
                 self._by_id[arn] = task
             # Sorted by the listing's order (running newest first, then stopped newest first): the key function is
             # given the first cell, each row's own Text object, so identity tells the rows apart.
