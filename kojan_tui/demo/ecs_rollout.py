@@ -33,6 +33,7 @@ HEALTH_CHECKS_FAIL_IN = frozenset({"bad-deploy"})  # scenarios where a requested
 CIRCUIT_BREAKER_FAILED_REASON = "ECS deployment circuit breaker: tasks failed to start."
 CRASH_REASON = "Essential container in task exited"
 UNHEALTHY_AFTER_TICKS = 12  # bad-deploy: a running task of the newest revision fails its health checks this late
+FAILING_CHECKS_TICKS = 3  # ...its target is unhealthy this many ticks before ECS stops it (the ALB's threshold)
 
 _world: World | None = None
 _original_update_service = ecs_models.EC2ContainerServiceBackend.update_service
@@ -164,14 +165,19 @@ def fail_health_checks(world: World, service: Any, task: SimTask, deployment: di
         deployment["updatedAt"] = _utc()
 
 
-def turns_unhealthy(world: World, task: SimTask) -> bool:
+def turns_unhealthy(world: World, task: SimTask, *, ticks: int = UNHEALTHY_AFTER_TICKS) -> bool:
     """bad-deploy: a task of the newest revision that has run ``UNHEALTHY_AFTER_TICKS`` fails its health checks."""
     return (
         world.scenario_name in HEALTH_CHECKS_FAIL_IN
         and task.state == "RUNNING"
-        and task.ticks_in_state >= UNHEALTHY_AFTER_TICKS
+        and task.ticks_in_state >= ticks
         and task.task_definition == latest_task_definition(world)
     )
+
+
+def failing_health_checks(world: World, task: SimTask) -> bool:
+    """The task's target already fails the ALB's checks (an unhealthy host until ECS stops it)."""
+    return turns_unhealthy(world, task, ticks=UNHEALTHY_AFTER_TICKS - FAILING_CHECKS_TICKS)
 
 
 def trip_circuit_breaker(world: World, service: Any, primary: dict[str, Any]) -> bool:

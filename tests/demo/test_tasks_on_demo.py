@@ -197,3 +197,19 @@ async def test_stopped_tasks_page_by_a_hundred(demo_world):
         assert len(cut.arns) == 100 and not cut.complete
     finally:
         await gw.close()
+
+
+async def test_bad_deploy_targets_turn_unhealthy_before_ecs_stops_them(demo_world):
+    """The demo does not contradict itself: a task stopped by ELB health checks was an unhealthy target first."""
+    from kojan_tui.core import metrics_catalog as q
+    from tests.demo.helpers import client, s03_since, utcnow
+
+    since = utcnow().replace(microsecond=0)
+    gw = demo_gateway(demo_world)
+    try:
+        demo_world.set_scenario("bad-deploy")
+        await within_ticks_async(demo_world, UNHEALTHY_TICKS, lambda: _when(gw, lambda t: t.stopped), "a health-check stop")
+    finally:
+        await gw.close()
+    series = s03_since(client(demo_world, "cloudwatch"), since, period=1)
+    assert max(series[q.UNHEALTHY_HOSTS]) >= 1 and min(series[q.HEALTHY_HOSTS]) <= 1
