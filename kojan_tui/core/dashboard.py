@@ -12,7 +12,6 @@ from datetime import datetime
 
 from kojan_tui.core.alerts import AlertInput
 from kojan_tui.core.config import Config
-from kojan_tui.core.ecs_tasks import ServiceTasks
 from kojan_tui.core.levels import Level
 from kojan_tui.core.models import CallerIdentity, DbInstance, MetricSeries, ScalingActivity, ServiceSnapshot, TaskDefinition
 from kojan_tui.core.readings import (
@@ -26,6 +25,7 @@ from kojan_tui.core.readings import (
     target_health,
 )
 from kojan_tui.core.rollback_rules import RollbackReason, rollback_reasons
+from kojan_tui.core.task_stops import StopCounts
 from kojan_tui.core.verdict import ServiceVerdict, service_verdict
 
 SERVICE_ACTION = "read the service events and deployments (S01, S16)"
@@ -43,7 +43,7 @@ class DashboardData:
     errors_complete: bool = True  # False: the hourly count stopped at its page limit (a lower bound)
     db_connection_errors: int | None = None
     scaling_activities: tuple[ScalingActivity, ...] | None = None  # S16, newest first; None: not measured yet
-    tasks: ServiceTasks | None = None  # S08/S09: the recently stopped tasks (listed once a minute); None: not yet
+    task_stops: StopCounts | None = None  # S08/S09: tasks stopped in the last hour by cause (once a minute); None: not yet
 
 
 @dataclass(frozen=True)

@@ -29,6 +29,7 @@ from kojan_tui.core.models import (
     TaskDefinition,
 )
 from kojan_tui.core.state import SourceName
+from kojan_tui.core.task_stops import count_stops
 from kojan_tui.core.windows import DEFAULT_WINDOW, WINDOWS
 from kojan_tui.sources.logs import LogFeed
 from kojan_tui.sources.poller import Poller
@@ -146,7 +147,13 @@ class DashboardSources:
         self._update(SourceName.SCALING, scaling_activities=tuple(activities))
 
     def _got_tasks(self, tasks: ServiceTasks) -> None:
-        self._update(SourceName.TASKS, tasks=tasks)
+        """Counted here, once a minute: the state carries the counts, not the tasks (incident frames stay small)."""
+        service = self.data.service
+        primary = service.primary if service is not None else None
+        stops = count_stops(
+            tasks.stopped, self.clock(), primary_deployment=primary.id if primary else None, complete=tasks.complete
+        )
+        self._update(SourceName.TASKS, task_stops=stops)
 
     def _got_errors(self, result: tuple[int, int, int]) -> None:
         errors, db_errors, end_ms = result

@@ -17,7 +17,6 @@ from kojan_tui.core.dashboard import no_data_text
 from kojan_tui.core.deploy_markers import deploy_times
 from kojan_tui.core.readings import METRIC_SPECS, RDS_STORAGE
 from kojan_tui.core.state import DashboardState, SourceName
-from kojan_tui.core.task_stops import count_stops
 from kojan_tui.ui.error_policy import SurvivesHandlerErrors
 from kojan_tui.ui.services import AppServices
 from kojan_tui.ui.widgets.alert_bar import AlertBar
@@ -106,15 +105,6 @@ class DashboardScreen(SurvivesHandlerErrors, Screen[None]):
         for panel in self.query(MetricPanel):
             panel.show(view.readings[panel.spec.key], state.window, deploys)
         activities = state.data.scaling_activities
-        service, tasks = state.data.service, state.data.tasks
-        primary = service.primary if service is not None else None
-        stops = (
-            count_stops(
-                tasks.stopped, self.services.clock(), primary_deployment=primary.id if primary else None, complete=tasks.complete
-            )
-            if tasks is not None
-            else None
-        )
         self.query_one(ServicePanel).show(
             state.data.service,
             state.data.task_definition,
@@ -123,7 +113,7 @@ class DashboardScreen(SurvivesHandlerErrors, Screen[None]):
             self.no_data_reason((SourceName.SERVICE,)),
             scaling=activities[0] if activities else None,
             scaling_problem=next(iter(self.failing_reasons((SourceName.SCALING,))), ""),
-            stops=stops,
+            stops=state.data.task_stops,
             stops_problem=next(iter(self.failing_reasons((SourceName.TASKS,))), ""),
             language=self.services.config.ui.language,
         )
