@@ -146,7 +146,8 @@ async def test_a_failed_listing_is_never_an_empty_table_and_old_rows_say_stale()
     async with app.run_test(size=(160, 48)) as pilot:
         await refresh(app, pilot)
         panel = plain(app.screen.query_one(ServicePanel).render())
-        assert "stopped tasks unknown: access denied" in panel and "tasks stopped in the last hour" not in panel
+        assert "stopped tasks unknown  STALE never loaded — access denied" in panel
+        assert "tasks stopped in the last hour" not in panel
         screen = await open_screen(app, pilot)
         assert not screen.query_one(DataTable).display
         status = str(screen.query_one("#tasks-status", Static).render())
@@ -231,3 +232,15 @@ async def test_aws_text_is_shown_literally_never_as_markup():
         await pilot.press("enter")
         await until(pilot, lambda: isinstance(app.screen, TextDetailScreen), "the details")
         assert "[link=https://evil.example]click[/link]" in plain(app.screen.query_one("#detail-text").render())
+
+
+async def test_the_panel_keeps_the_last_count_with_its_age_when_the_listing_fails():
+    fake = fake_with_tasks()
+    app = make_app(fake, quiet_config(language="en"))
+    async with app.run_test(size=(160, 48)) as pilot:
+        await refresh(app, pilot)
+        fake.failures["list_tasks"] = AwsFailure(FailureKind.THROTTLED, "Rate exceeded")
+        await refresh(app, pilot, ["tasks"])
+        await until(pilot, lambda: "STALE" in plain(app.screen.query_one(ServicePanel).render()), "the stale mark")
+        line = next(x for x in plain(app.screen.query_one(ServicePanel).render()).splitlines() if "stopped" in x)
+        assert line.startswith("3 tasks stopped in the last hour: 3 out of memory  STALE ") and line.endswith("— throttled")

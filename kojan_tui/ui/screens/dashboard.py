@@ -114,7 +114,6 @@ class DashboardScreen(SurvivesHandlerErrors, Screen[None]):
             scaling=activities[0] if activities else None,
             scaling_problem=next(iter(self.failing_reasons((SourceName.SCALING,))), ""),
             stops=state.data.task_stops,
-            stops_problem=next(iter(self.failing_reasons((SourceName.TASKS,))), ""),
             language=self.services.config.ui.language,
         )
         self.query_one(ErrorsPanel).show(view.errors)
@@ -139,6 +138,7 @@ class DashboardScreen(SurvivesHandlerErrors, Screen[None]):
         """What changes with time alone: stale ages, "since" ages, the clock."""
         state, now = self.services.state.current, self.services.clock()
         self.query_one(ServicePanel).set_stale(state.stale_text(SourceName.SERVICE, now))
+        self.query_one(ServicePanel).set_stops_stale(state.stale_text(SourceName.TASKS, now))
         self.query_one(ErrorsPanel).set_stale(state.stale_text(SourceName.ERRORS, now))
         metrics_stale = state.stale_text(SourceName.METRICS, now)
         storage_stale = state.panel_stale_text((SourceName.METRICS, SourceName.DATABASE), now)  # fed by both

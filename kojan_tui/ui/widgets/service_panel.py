@@ -44,7 +44,7 @@ class ServicePanel(StatusWidget):
         self.scaling: ScalingActivity | None = None  # S16: the newest scaling activity
         self.scaling_problem = ""  # why the scaling activities could not be read (denied…), shown instead
         self.stops: StopCounts | None = None  # S08/S09: tasks stopped in the last hour, by cause
-        self.stops_problem = ""  # why the stopped tasks could not be listed, shown instead
+        self.stops_stale: str | None = None  # ``STALE 42s — throttled`` when the newest listing failed or is overdue
         self.language = "en"
         self.border_title = "ECS service"
 
@@ -58,16 +58,15 @@ class ServicePanel(StatusWidget):
         scaling: ScalingActivity | None = None,
         scaling_problem: str = "",
         stops: StopCounts | None = None,
-        stops_problem: str = "",
         language: str = "en",
     ) -> None:
         health = health or TargetHealth()
         shown = (service, task_definition, verdict, replace(health, age_s=None), no_data_reason, scaling, scaling_problem)
-        if not self.given((*shown, stops, stops_problem, language)):  # age not drawn
+        if not self.given((*shown, stops, language)):  # age not drawn
             return
         self.service, self.task_definition, self.verdict = service, task_definition, verdict
         self.scaling, self.scaling_problem = scaling, scaling_problem
-        self.stops, self.stops_problem, self.language = stops, stops_problem, language
+        self.stops, self.language = stops, language
         self.health, self.no_data_reason = health, no_data_reason
         if service is not None:
             self.border_title = Text(f"ECS service {make_visible(service.name)}")  # an AWS name: never markup
@@ -134,20 +133,30 @@ class ServicePanel(StatusWidget):
         line.no_wrap, line.overflow = True, "ellipsis"
         return line
 
+    def set_stops_stale(self, text: str | None) -> None:
+        """The stop line's own ``STALE <age> — <reason>`` (its listing is a source of its own)."""
+        if text != self.stops_stale:
+            self.stops_stale = text
+            self.refresh()
+
     def _stops_line(self) -> Text | None:
         """``3 tasks stopped in the last hour: 3 out of memory`` — red when a person must look (memory, health
-        checks, image pulls, crashes); the reason when they could not be listed; nothing when none stopped."""
+        checks, image pulls, crashes); with ``STALE <age> — <reason>`` when the last listing failed; the reason
+        alone before any listing answered; nothing when none stopped."""
         ja = self.language == "ja"
-        if self.stops_problem:
-            line = Text.assemble(
-                ("? ", self.style_for("unknown")),
-                "停止したタスクを取得できません: " if ja else "stopped tasks unknown: ",
-                visible(self.stops_problem),
+        counted = self.stops is not None and (self.stops.total or self.stops_stale)
+        if counted:
+            assert self.stops is not None
+            text = self.stops.line(self.language) or (
+                "過去1時間に停止したタスクなし" if ja else "no task stopped in the last hour"
             )
-        elif self.stops is not None and self.stops.total:
-            line = Text(self.stops.line(self.language), style=self.style_for("alert-line" if self.stops.trouble else "muted"))
+            line = Text(text, style=self.style_for("alert-line" if self.stops.trouble else "muted"))
+        elif self.stops_stale:
+            line = Text.assemble(("? ", self.style_for("unknown")), "停止したタスクは不明" if ja else "stopped tasks unknown")
         else:
             return None
+        if self.stops_stale:
+            line.append(f"  {self.stops_stale}", style=self.style_for("stale"))
         line.no_wrap, line.overflow = True, "ellipsis"
         return line
 
