@@ -7,7 +7,7 @@ COMPLETED, the old one disappears and the service events read as AWS writes them
 The deployment circuit breaker (``deploymentCircuitBreaker`` enable + rollback, seeded on): in ``bad-deploy``
 the tasks of a deployment of the newest revision requested by UpdateService fail their ELB health checks; after
 ``failure_threshold`` failed tasks the deployment is FAILED and the service rolls back to the last COMPLETED one.
-The running tasks of that revision fail them too, each after ``UNHEALTHY_AFTER_TICKS`` running, and the scheduler
+The running tasks of that revision fail them too, each after one to two ``UNHEALTHY_AFTER_TICKS`` running, and the scheduler
 replaces them (the circuit breaker watches a rollout only): the tasks view lists them, stopped by ELB health checks.
 """
 
@@ -165,19 +165,21 @@ def fail_health_checks(world: World, service: Any, task: SimTask, deployment: di
         deployment["updatedAt"] = _utc()
 
 
-def turns_unhealthy(world: World, task: SimTask, *, ticks: int = UNHEALTHY_AFTER_TICKS) -> bool:
-    """bad-deploy: a task of the newest revision that has run ``UNHEALTHY_AFTER_TICKS`` fails its health checks."""
+def turns_unhealthy(world: World, task: SimTask, *, early: int = 0) -> bool:
+    """bad-deploy: a task of the newest revision fails its health checks after ``UNHEALTHY_AFTER_TICKS`` running,
+    plus up to as many again by its id (tasks started together do not all fail in the same tick)."""
+    after = UNHEALTHY_AFTER_TICKS + int(task.task_id[:4], 16) % UNHEALTHY_AFTER_TICKS - early
     return (
         world.scenario_name in HEALTH_CHECKS_FAIL_IN
         and task.state == "RUNNING"
-        and task.ticks_in_state >= ticks
+        and task.ticks_in_state >= after
         and task.task_definition == latest_task_definition(world)
     )
 
 
 def failing_health_checks(world: World, task: SimTask) -> bool:
     """The task's target already fails the ALB's checks (an unhealthy host until ECS stops it)."""
-    return turns_unhealthy(world, task, ticks=UNHEALTHY_AFTER_TICKS - FAILING_CHECKS_TICKS)
+    return turns_unhealthy(world, task, early=FAILING_CHECKS_TICKS)
 
 
 def trip_circuit_breaker(world: World, service: Any, primary: dict[str, Any]) -> bool:

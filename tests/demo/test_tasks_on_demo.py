@@ -20,7 +20,7 @@ SERVICE = ServiceSettings()
 CLUSTER, NAME = SERVICE.cluster, SERVICE.name
 TD = "arn:aws:ecs:ap-northeast-1:123456789012:task-definition/kojan-map-business:3"
 OOM_TICKS = 60  # memory-leak: the long-running tasks pass 100 % about 13 ticks in
-UNHEALTHY_TICKS = 60  # bad-deploy: a task of the new revision fails its health checks after 12 ticks running
+UNHEALTHY_TICKS = 60  # bad-deploy: a task of the new revision fails its health checks after 12 to 23 ticks running
 
 
 def demo_gateway(aws) -> AwsGateway:

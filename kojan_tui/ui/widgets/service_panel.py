@@ -157,8 +157,7 @@ class ServicePanel(StatusWidget):
             return None
         if self.stops_stale:
             line.append(f"  {self.stops_stale}", style=self.style_for("stale"))
-        line.no_wrap, line.overflow = True, "ellipsis"
-        return line
+        return line  # wraps in the panel: every cause is worth its line; the compact layout cuts it
 
     def _targets(self) -> Text:
         """``targets 2 healthy`` — red when none is, muted when there is no current datapoint."""
