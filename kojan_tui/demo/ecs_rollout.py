@@ -33,7 +33,7 @@ HEALTH_CHECKS_FAIL_IN = frozenset({"bad-deploy"})  # scenarios where a requested
 CIRCUIT_BREAKER_FAILED_REASON = "ECS deployment circuit breaker: tasks failed to start."
 CRASH_REASON = "Essential container in task exited"
 UNHEALTHY_AFTER_TICKS = 12  # bad-deploy: a running task of the newest revision fails its health checks this late
-FAILING_CHECKS_TICKS = 3  # ...its target is unhealthy this many ticks before ECS stops it (the ALB's threshold)
+FAILING_CHECKS_TICKS = 1  # ...its target is unhealthy for the tick before ECS stops it
 
 _world: World | None = None
 _original_update_service = ecs_models.EC2ContainerServiceBackend.update_service
