@@ -9,6 +9,7 @@ from dataclasses import replace
 from datetime import UTC, datetime
 
 from kojan_tui.core.archive import ExportTask
+from kojan_tui.core.ecs_tasks import EcsTask, TaskContainer
 from kojan_tui.core.livetail import LiveTailUpdate, event_key, live_event_id
 from kojan_tui.core.models import (
     ContainerDefinition,
@@ -109,6 +110,36 @@ def task_definition(raw: dict) -> TaskDefinition:
         status=str(raw.get("status") or "ACTIVE"),
         cpu=str(raw["cpu"]) if raw.get("cpu") is not None else None,
         memory=str(raw["memory"]) if raw.get("memory") is not None else None,
+    )
+
+
+def ecs_task(raw: dict) -> EcsTask:
+    """One DescribeTasks entry."""
+    return EcsTask(
+        arn=str(raw.get("taskArn", "")),
+        task_definition=str(raw.get("taskDefinitionArn", "")),
+        last_status=str(raw.get("lastStatus", "") or ""),
+        desired_status=str(raw.get("desiredStatus", "") or ""),
+        health=str(raw.get("healthStatus") or "UNKNOWN"),
+        availability_zone=str(raw.get("availabilityZone", "") or ""),
+        started_by=str(raw.get("startedBy", "") or ""),
+        created_at=utc(raw.get("createdAt")),
+        started_at=utc(raw.get("startedAt")),
+        stopping_at=utc(raw.get("stoppingAt")),
+        stopped_at=utc(raw.get("stoppedAt")),
+        stop_code=str(raw.get("stopCode", "") or ""),
+        stopped_reason=str(raw.get("stoppedReason", "") or ""),
+        containers=tuple(
+            TaskContainer(
+                name=str(c.get("name", "")),
+                last_status=str(c.get("lastStatus", "") or ""),
+                exit_code=_int_or_none(c.get("exitCode")),
+                reason=str(c.get("reason", "") or ""),
+                health=str(c.get("healthStatus") or "UNKNOWN"),
+                image=str(c.get("image", "") or ""),
+            )
+            for c in raw.get("containers", []) or []
+        ),
     )
 
 

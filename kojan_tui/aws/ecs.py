@@ -1,17 +1,22 @@
-"""ECS: the service (S01), its task definitions (S26 diff), and the one mutation, UpdateService (S09, S26)."""
+"""ECS: the service (S01), its tasks and why they stopped (S08/S09), its task definitions (S26 diff), and the one
+mutation, UpdateService (S09, S26)."""
 
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Sequence
 from typing import Any
 
 from kojan_tui.aws import convert
 from kojan_tui.aws.base import AwsBase
+from kojan_tui.core.ecs_tasks import EcsTask, ServiceTasks, TaskArns, split_tasks
 from kojan_tui.core.errors import AwsFailure, FailureKind
 from kojan_tui.core.models import ServiceSnapshot, TaskDefinition
 
 MAX_TASK_DEFINITION_PAGES = 10
 DESCRIBE_CONCURRENCY = 4  # DescribeTaskDefinition calls in flight at once for the revision history
+MAX_TASK_PAGES = 10  # ListTasks pages of 100: 1,000 tasks of one status is far beyond this service
+DESCRIBE_TASKS_BATCH = 100  # DescribeTasks takes at most 100 tasks a call
 
 
 class EcsCalls(AwsBase):
@@ -61,6 +66,45 @@ class EcsCalls(AwsBase):
             batch = newest[start : start + DESCRIBE_CONCURRENCY]
             definitions += await asyncio.gather(*(self.describe_task_definition(arn) for arn in batch))
         return definitions
+
+    async def list_tasks(
+        self, cluster: str, service: str, *, desired_status: str = "RUNNING", max_pages: int = MAX_TASK_PAGES
+    ) -> TaskArns:
+        """The service's task ARNs with ``desired_status`` (RUNNING | STOPPED), paged by nextToken."""
+        arns: list[str] = []
+        token = None
+        for _ in range(max_pages):
+            raw = await self._call(
+                "ecs",
+                "ListTasks",
+                cluster=cluster,
+                serviceName=service,
+                desiredStatus=desired_status,
+                maxResults=100,
+                **({"nextToken": token} if token else {}),
+            )
+            arns += [str(a) for a in raw.get("taskArns", []) or [] if str(a) not in arns]
+            token = raw.get("nextToken")
+            if not token:
+                return TaskArns(tuple(arns))
+        return TaskArns(tuple(arns), complete=False)
+
+    async def describe_tasks(self, cluster: str, arns: Sequence[str]) -> list[EcsTask]:
+        """The tasks, in batches of 100 (one request per batch; none for no ARN). A task AWS no longer knows
+        (``failures``: MISSING) is left out."""
+        unique = list(dict.fromkeys(arns))
+        tasks: list[EcsTask] = []
+        for start in range(0, len(unique), DESCRIBE_TASKS_BATCH):
+            raw = await self._call("ecs", "DescribeTasks", cluster=cluster, tasks=unique[start : start + DESCRIBE_TASKS_BATCH])
+            tasks += [convert.ecs_task(t) for t in raw.get("tasks", []) or []]
+        return tasks
+
+    async def service_tasks(self, cluster: str, service: str, *, stopped: bool = True) -> ServiceTasks:
+        """Running and (with ``stopped``) recently stopped tasks, each newest first."""
+        running = await self.list_tasks(cluster, service)
+        halted = await self.list_tasks(cluster, service, desired_status="STOPPED") if stopped else TaskArns(())
+        described = await self.describe_tasks(cluster, running.arns + halted.arns)
+        return split_tasks(described, complete=running.complete and halted.complete)
 
     async def update_service(
         self,

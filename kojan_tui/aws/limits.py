@@ -38,6 +38,8 @@ AWS_QUOTAS: dict[str, float] = {
     "DescribeServices": 20.0,
     "DescribeTaskDefinition": 20.0,
     "ListTaskDefinitions": 20.0,
+    "ListTasks": 20.0,  # ECS's task read actions: a bucket of 100, refilled at 20 a second
+    "DescribeTasks": 20.0,
     "UpdateService": 5.0,
     "DescribeDBInstances": 100.0,
     "GetCallerIdentity": 100.0,

@@ -12,6 +12,7 @@ from datetime import datetime
 from typing import Protocol, runtime_checkable
 
 from kojan_tui.core.archive import ExportTask
+from kojan_tui.core.ecs_tasks import EcsTask, ServiceTasks, TaskArns
 from kojan_tui.core.endpoints import EndpointSetting
 from kojan_tui.core.livetail import LiveTailUpdate
 from kojan_tui.core.log_terms import TermWindow
@@ -57,6 +58,18 @@ class EcsApi(Protocol):
 
     async def task_definition_history(self, family: str, *, limit: int = 10) -> list[TaskDefinition]:
         """The family's ``limit`` newest revisions, ACTIVE and INACTIVE (``status`` tells), newest first."""
+        ...
+
+    async def list_tasks(self, cluster: str, service: str, *, desired_status: str = "RUNNING", max_pages: int = 10) -> TaskArns:
+        """The service's task ARNs with ``desired_status`` (RUNNING | STOPPED); ``complete`` False at the page limit."""
+        ...
+
+    async def describe_tasks(self, cluster: str, arns: Sequence[str]) -> list[EcsTask]:
+        """The tasks, in DescribeTasks batches of 100 (no request for no ARN); unknown ones left out."""
+        ...
+
+    async def service_tasks(self, cluster: str, service: str, *, stopped: bool = True) -> ServiceTasks:
+        """Running and (with ``stopped``) recently stopped tasks, each newest first."""
         ...
 
     async def update_service(

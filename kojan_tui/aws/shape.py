@@ -13,6 +13,8 @@ REQUIRED_FIELD = {
     "GetCallerIdentity": "Account",
     "DescribeServices": "services",
     "DescribeTaskDefinition": "taskDefinition",
+    "DescribeTasks": "tasks",
+    "ListTasks": "taskArns",
     "DescribeDBInstances": "DBInstances",
     "GetMetricData": "MetricDataResults",
     "FilterLogEvents": "events",

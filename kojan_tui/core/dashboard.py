@@ -29,6 +29,7 @@ from kojan_tui.core.readings import (
 )
 from kojan_tui.core.rollback_rules import RollbackReason, rollback_reasons
 from kojan_tui.core.slo import SloStatus, slo_status
+from kojan_tui.core.task_stops import StopCounts
 from kojan_tui.core.verdict import ServiceVerdict, service_verdict
 
 SERVICE_ACTION = "read the service events and deployments (S01, S16)"
@@ -49,6 +50,7 @@ class DashboardData:
     slo_recent: Mapping[str, MetricSeries] = field(default_factory=dict)  # the SLO's series over its short windows
     slo_long: Mapping[str, MetricSeries] | None = None  # the budget's window at 1-hour periods; None: not fetched yet
     slo_long_at: datetime | None = None  # when that was asked
+    task_stops: StopCounts | None = None  # S08/S09: tasks stopped in the last hour by cause (once a minute); None: not yet
 
 
 @dataclass(frozen=True)

@@ -14,6 +14,7 @@ import typing
 import zlib
 from collections.abc import Mapping
 from datetime import datetime
+from enum import Enum
 from functools import cache
 from typing import Any, TypeVar, get_args, get_origin, get_type_hints
 
@@ -67,6 +68,8 @@ def _build(hint: Any, raw: Any) -> Any:
         return hint(**{k: _build(hints[k], v) for k, v in raw.items() if k in names})
     if hint is datetime:
         return datetime.fromisoformat(raw)
+    if isinstance(hint, type) and issubclass(hint, Enum):
+        return hint(raw)
     if origin is tuple:
         args = get_args(hint)
         if len(args) == 2 and args[1] is Ellipsis:

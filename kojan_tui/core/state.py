@@ -28,6 +28,7 @@ class SourceName(str, Enum):
     LOGS = "logs"
     SCALING = "scaling"  # S16: the newest scaling activity, for the service panel
     SLO = "slo"  # issue 27: the error budget's long window at 1-hour periods, fetched every 5 minutes
+    TASKS = "tasks"  # S08/S09: the stopped tasks, for the service panel's "N tasks stopped in the last hour"
 
 
 # What the verdicts (the alert bar's, S25's) judge: unknown here means they cannot say "nothing holds".

@@ -7,6 +7,8 @@ COMPLETED, the old one disappears and the service events read as AWS writes them
 The deployment circuit breaker (``deploymentCircuitBreaker`` enable + rollback, seeded on): in ``bad-deploy``
 the tasks of a deployment of the newest revision requested by UpdateService fail their ELB health checks; after
 ``failure_threshold`` failed tasks the deployment is FAILED and the service rolls back to the last COMPLETED one.
+The running tasks of that revision fail them too, each after one to two ``UNHEALTHY_AFTER_TICKS`` running, and the scheduler
+replaces them (the circuit breaker watches a rollout only): the tasks view lists them, stopped by ELB health checks.
 """
 
 from __future__ import annotations
@@ -30,6 +32,8 @@ MAX_EVENTS = 100  # AWS keeps the 100 newest service events
 HEALTH_CHECKS_FAIL_IN = frozenset({"bad-deploy"})  # scenarios where a requested deployment of the newest revision fails
 CIRCUIT_BREAKER_FAILED_REASON = "ECS deployment circuit breaker: tasks failed to start."
 CRASH_REASON = "Essential container in task exited"
+UNHEALTHY_AFTER_TICKS = 12  # bad-deploy: a running task of the newest revision fails its health checks this late
+FAILING_CHECKS_TICKS = 1  # ...its target is unhealthy for the tick before ECS stops it
 
 _world: World | None = None
 _original_update_service = ecs_models.EC2ContainerServiceBackend.update_service
@@ -148,15 +152,34 @@ def fails_health_checks(world: World, service: Any, deployment: dict[str, Any]) 
     )
 
 
-def fail_health_checks(world: World, service: Any, task: SimTask, deployment: dict[str, Any]) -> None:
+def fail_health_checks(world: World, service: Any, task: SimTask, deployment: dict[str, Any] | None) -> None:
+    """The ALB found ``task`` unhealthy and ECS stops it; a rollout's ``deployment`` counts it as failed."""
     target_group = world.target_group_arn or "unknown"
     add_event(
         service,
         f"(port 8080) is unhealthy in (target-group {target_group}) due to (reason Health checks failed with these codes: [500]).",
     )
     stop_task(world, service, task, reason=f"Task failed ELB health checks in (target-group {target_group})")
-    deployment["failedTasks"] = deployment.get("failedTasks", 0) + 1
-    deployment["updatedAt"] = _utc()
+    if deployment is not None:
+        deployment["failedTasks"] = deployment.get("failedTasks", 0) + 1
+        deployment["updatedAt"] = _utc()
+
+
+def turns_unhealthy(world: World, task: SimTask, *, early: int = 0) -> bool:
+    """bad-deploy: a task of the newest revision fails its health checks after ``UNHEALTHY_AFTER_TICKS`` running,
+    plus up to as many again by its id (tasks started together do not all fail in the same tick)."""
+    after = UNHEALTHY_AFTER_TICKS + int(task.task_id[:4], 16) % UNHEALTHY_AFTER_TICKS - early
+    return (
+        world.scenario_name in HEALTH_CHECKS_FAIL_IN
+        and task.state == "RUNNING"
+        and task.ticks_in_state >= after
+        and task.task_definition == latest_task_definition(world)
+    )
+
+
+def failing_health_checks(world: World, task: SimTask) -> bool:
+    """The task's target already fails the ALB's checks (an unhealthy host until ECS stops it)."""
+    return turns_unhealthy(world, task, early=FAILING_CHECKS_TICKS)
 
 
 def trip_circuit_breaker(world: World, service: Any, primary: dict[str, Any]) -> bool:
@@ -203,6 +226,9 @@ def step(world: World) -> None:
                 task.state == "RUNNING" or task.ticks_in_state >= PENDING_TICKS
             ):
                 stop_task(world, service, task, reason=CRASH_REASON)  # outage: it exits; the scheduler tries again
+                continue
+            if turns_unhealthy(world, task):
+                fail_health_checks(world, service, task, None)  # the scheduler starts a replacement below
                 continue
             if task.state == "PENDING" and task.ticks_in_state >= PENDING_TICKS:
                 deployment = by_id.get(task.deployment_id)

@@ -1,6 +1,8 @@
 """Mirror the simulated tasks into moto's ECS so ``list-tasks`` / ``describe-tasks`` show the running service.
 
 moto's tasks walk towards STOPPED whenever they are described; these stay in the state the simulator gives.
+A stopped task reads as AWS writes it: stop code, stopped reason, its container's exit code and reason
+(``stop_details``); it stays listable for an hour (a bounded number of them), and ListTasks pages by 100.
 """
 
 from __future__ import annotations
@@ -16,7 +18,12 @@ from moto.ecs import responses as ecs_responses
 
 from kojan_tui.demo.world import SimTask, World
 
-KEEP_STOPPED_TASKS = 20  # stopped tasks stay visible for a while in AWS too; bounded here
+KEEP_STOPPED_TASKS = 400  # AWS lists stopped tasks for about an hour; bounded here (a crash loop stops many)
+STOPPED_RETENTION_S = 3600.0
+LIST_TASKS_PAGE = 100  # ListTasks' maxResults default and maximum
+OOM_REASON = "OutOfMemoryError: Container killed due to memory usage"
+ESSENTIAL_EXITED = "Essential container in task exited"
+GO_PANIC_EXIT_CODE = 2  # a Go program that panics exits with status 2
 
 
 class SimulatedEcsTask(ecs_models.Task):
@@ -32,6 +39,19 @@ class SimulatedEcsTask(ecs_models.Task):
     @status.setter
     def status(self, value: str | None) -> None:
         self.__dict__["_kojan_status"] = value
+
+
+def stop_details(reason: str) -> tuple[str, str, int | None, str]:
+    """(stopCode, the task's stoppedReason, the container's exitCode, the container's reason) for ``reason``.
+
+    An OOM kill reads "Essential container in task exited" on the task and the OutOfMemoryError on its
+    container (exit 137); a crash exits 2 (a Go panic); a task the scheduler stops (health checks, scale-in,
+    a rollout) gets SIGTERM and the Go server shuts down cleanly (exit 0)."""
+    if "OutOfMemoryError" in reason:
+        return "EssentialContainerExited", ESSENTIAL_EXITED, 137, OOM_REASON
+    if reason == ESSENTIAL_EXITED:
+        return "EssentialContainerExited", ESSENTIAL_EXITED, GO_PANIC_EXIT_CODE, ""
+    return "ServiceSchedulerInitiated", reason, 0, ""
 
 
 def _utc(epoch: float) -> datetime:
@@ -75,6 +95,11 @@ def add(world: World, service: Any, task: SimTask) -> None:
     mirrored.cpu, mirrored.connectivity = "512", "CONNECTED"
     mirrored.memory = str(getattr(definition, "memory", None) or "1024")
     mirrored.availability_zone = "ap-northeast-1a" if int(task.task_id[-1], 16) % 2 else "ap-northeast-1c"
+    for container in mirrored.containers:
+        container.task_arn = mirrored.task_arn  # moto names the task definition here
+        container.exitCode = None  # a running container has no exit code yet
+        container.reason = None
+        container.health_status = "UNKNOWN"
     backend.tasks.setdefault(cluster.name, {})[mirrored.task_arn] = mirrored
     sync(world, service, task)
 
@@ -98,6 +123,8 @@ def sync(world: World, service: Any, task: SimTask) -> None:
     if task.state == "RUNNING" and getattr(mirrored, "started_at", None) is None:
         mirrored.started_at = _utc(min(world.now(), task.started_at + 30))  # ~30 s to pull the image and start
         mirrored.health_status = "HEALTHY"
+        for container in mirrored.containers:
+            container.last_status, container.health_status = "RUNNING", "HEALTHY"
 
 
 def remove(world: World, task: SimTask, reason: str) -> None:
@@ -107,12 +134,25 @@ def remove(world: World, task: SimTask, reason: str) -> None:
         return
     tasks, arn = found
     mirrored = tasks[arn]
+    now = world.now()
     mirrored.status, mirrored.desired_status = "STOPPED", "STOPPED"
-    mirrored.stopped_reason = reason
-    mirrored.stop_code = "EssentialContainerExited" if "OutOfMemory" in reason else "ServiceSchedulerInitiated"
-    mirrored.stopped_at = mirrored.execution_stopped_at = _utc(world.now())
+    mirrored.stop_code, mirrored.stopped_reason, exit_code, container_reason = stop_details(reason)
+    mirrored.stopping_at = _utc(now - 1)
+    mirrored.stopped_at = mirrored.execution_stopped_at = _utc(now)
+    mirrored.health_status = "UNKNOWN"
+    for container in mirrored.containers:
+        container.last_status, container.exitCode, container.health_status = "STOPPED", exit_code, "UNKNOWN"
+        container.reason = container_reason or None
+    forget_old_stopped(tasks, now)
+
+
+def forget_old_stopped(tasks: dict[str, Any], now: float) -> None:
+    """Stopped tasks leave the listing after an hour, and beyond the newest ``KEEP_STOPPED_TASKS``."""
     stopped = [a for a, t in tasks.items() if isinstance(t, SimulatedEcsTask) and t.status == "STOPPED"]
-    for old in stopped[: max(0, len(stopped) - KEEP_STOPPED_TASKS)]:
+    cutoff = _utc(now - STOPPED_RETENTION_S)
+    expired = {a for a in stopped if (tasks[a].stopped_at or cutoff) < cutoff}
+    kept = [a for a in stopped if a not in expired]
+    for old in [*expired, *kept[: max(0, len(kept) - KEEP_STOPPED_TASKS)]]:
         tasks.pop(old)
 
 
@@ -125,7 +165,8 @@ def forget_all(world: World) -> None:
 
 
 def list_tasks(self: Any) -> ActionResult:
-    """ListTasks as AWS answers it: RUNNING tasks unless ``desiredStatus`` says otherwise, ``serviceName`` honoured."""
+    """ListTasks as AWS answers it: RUNNING tasks unless ``desiredStatus`` says otherwise, ``serviceName`` honoured,
+    pages of ``maxResults`` (at most 100) with a ``nextToken``."""
     service_name = self._get_param("serviceName")
     tasks = self.ecs_backend.list_tasks(
         self._get_param("cluster", "default"),
@@ -137,7 +178,14 @@ def list_tasks(self: Any) -> ActionResult:
     )
     if service_name:
         tasks = [t for t in tasks if getattr(t, "group", None) == f"service:{service_name.split('/')[-1]}"]
-    return ActionResult({"taskArns": [t.task_arn for t in tasks]})
+    arns = [t.task_arn for t in tasks]
+    size = min(int(self._get_param("maxResults") or LIST_TASKS_PAGE), LIST_TASKS_PAGE)
+    token = self._get_param("nextToken")
+    start = int(token) if token and str(token).isdigit() else 0
+    page: dict[str, Any] = {"taskArns": arns[start : start + size]}
+    if start + size < len(arns):
+        page["nextToken"] = str(start + size)
+    return ActionResult(page)
 
 
 def apply() -> None:

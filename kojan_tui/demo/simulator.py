@@ -248,7 +248,9 @@ class Simulator:
         unhealthy = sum(t.state == "PENDING" and t.deployment_id in world.failing_deployments for t in world.tasks)
         # The target group's health check is the app's health URL (app_health): a task whose database check fails
         # answers it 503 and is an unhealthy target (the ALB fails open and still sends it requests, which fail).
-        healthy = [t for t in running if health_check_passes(per_task[t.task_id])]
+        healthy = [
+            t for t in running if health_check_passes(per_task[t.task_id]) and not ecs_rollout.failing_health_checks(world, t)
+        ]
         errors = auth = 0
         latencies: list[float] = []
         slow_candidates = [rng.uniform(1100, 1600)] if rng.random() < 0.01 else []  # the odd slow query, even when healthy

@@ -15,6 +15,7 @@ from kojan_tui.core import metrics_catalog
 from kojan_tui.core.clock import Clock, epoch_ms
 from kojan_tui.core.config import Config
 from kojan_tui.core.dashboard import DashboardData
+from kojan_tui.core.ecs_tasks import ServiceTasks
 from kojan_tui.core.error_tally import ERROR_TERM, ErrorTally
 from kojan_tui.core.errors import AwsFailure
 from kojan_tui.core.log_terms import TermWindow
@@ -29,9 +30,11 @@ from kojan_tui.core.models import (
 )
 from kojan_tui.core.slo import RECENT_SPAN, SLO_SERIES
 from kojan_tui.core.state import SourceName
+from kojan_tui.core.task_stops import count_stops
 from kojan_tui.core.windows import DEFAULT_WINDOW, WINDOWS
 from kojan_tui.sources.logs import LogFeed
 from kojan_tui.sources.poller import Poller
+from kojan_tui.sources.tasks import TASK_STOPS_INTERVAL_S, TaskWatch
 
 DATABASE_INTERVAL_S = 60.0  # size changes rarely, but its status is an S25 "database down" signal
 IDENTITY_INTERVAL_S = 3600.0
@@ -61,6 +64,7 @@ class DashboardSources:
         )  # Live Tail where the account allows it, FilterLogEvents polling where not
         # S02 between its scans: the feed's new ERROR lines are added to the last scan's count (no extra requests)
         self.error_tally = ErrorTally()
+        self.task_watch = TaskWatch(gateway, config.service)  # stopped tasks described once, for the panel's count
         self.poller: Poller | None = None
 
     def register(self, poller: Poller) -> None:
@@ -74,6 +78,7 @@ class DashboardSources:
         poller.register(SourceName.ERRORS, refresh.errors_seconds, self.fetch_errors, self._got_errors)
         poller.register(SourceName.SCALING, SCALING_INTERVAL_S, self.fetch_scaling, self._got_scaling)
         poller.register(SourceName.SLO, SLO_LONG_INTERVAL_S, self.fetch_slo_long, self._got_slo_long)
+        poller.register(SourceName.TASKS, TASK_STOPS_INTERVAL_S, self.task_watch.poll, self._got_tasks)
         # The feed tells its own views (LogPane, LogScreen) about new lines itself.
         poller.register(
             SourceName.LOGS, refresh.logs_seconds, self.log_feed.poll, self._got_logs, on_failure=self.log_feed.record_failure
@@ -174,6 +179,15 @@ class DashboardSources:
 
     def _got_scaling(self, activities: list[ScalingActivity]) -> None:
         self._update(SourceName.SCALING, scaling_activities=tuple(activities))
+
+    def _got_tasks(self, tasks: ServiceTasks) -> None:
+        """Counted here, once a minute: the state carries the counts, not the tasks (incident frames stay small)."""
+        service = self.data.service
+        primary = service.primary if service is not None else None
+        stops = count_stops(
+            tasks.stopped, self.clock(), primary_deployment=primary.id if primary else None, complete=tasks.complete
+        )
+        self._update(SourceName.TASKS, task_stops=stops)
 
     def _got_errors(self, result: tuple[int, int, int]) -> None:
         errors, db_errors, end_ms = result

@@ -23,3 +23,11 @@ def test_dashboard_data_round_trips_exactly():
 
 def test_empty_data_round_trips():
     assert snapshot_codec.decode(snapshot_codec.encode(DashboardData())) == DashboardData()
+
+
+def test_the_stop_counts_round_trip_with_their_causes():
+    from kojan_tui.core.task_stops import StopCause, StopCounts
+
+    data = DashboardData(task_stops=StopCounts(((StopCause.OUT_OF_MEMORY, 3), (StopCause.SCALED_IN, 1)), complete=False))
+    back = snapshot_codec.decode(snapshot_codec.encode(data))
+    assert back == data and back.task_stops.by_cause[0][0] is StopCause.OUT_OF_MEMORY

@@ -150,10 +150,12 @@ def test_memory_leak_ends_in_tasks_killed_for_memory(demo_world):
             "taskArns"
         ]
         tasks = ecs.describe_tasks(cluster="kojan-map-production", tasks=arns)["tasks"] if arns else []
-        return [t for t in tasks if t["stoppedReason"] == "OutOfMemoryError: Container killed due to memory usage"]
+        # As AWS writes an OOM kill: the task's essential container exited; the container says why (exit 137).
+        return [t for t in tasks if t["containers"][0].get("reason") == "OutOfMemoryError: Container killed due to memory usage"]
 
     task = within_ticks(demo_world, OOM_TICKS, killed, "a task stopped for memory")[0]
     assert (task["lastStatus"], task["stopCode"]) == ("STOPPED", "EssentialContainerExited")
+    assert task["stoppedReason"] == "Essential container in task exited" and task["containers"][0]["exitCode"] == 137
     task_id = task["taskArn"].rsplit("/", 1)[1]
     events = ecs.describe_services(cluster="kojan-map-production", services=["kojan-map-business"])["services"][0]["events"]
     assert f"(service kojan-map-business) has stopped 1 running tasks: (task {task_id})." in [e["message"] for e in events]

@@ -1,10 +1,12 @@
-"""Fake ECS: a service snapshot, task definitions, and recorded UpdateService calls."""
+"""Fake ECS: a service snapshot, its tasks, task definitions, and recorded UpdateService calls."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import replace
 
 from kojan_tui.aws.fake.base import FakeBase
+from kojan_tui.core.ecs_tasks import EcsTask, ServiceTasks, TaskArns, split_tasks
 from kojan_tui.core.errors import AwsFailure, FailureKind
 from kojan_tui.core.models import ServiceSnapshot, TaskDefinition
 
@@ -15,6 +17,8 @@ class FakeEcs(FakeBase):
         self.service: ServiceSnapshot | None = None
         self.task_definitions: dict[str, TaskDefinition] = {}
         self.updates: list[dict] = []
+        self.tasks: list[EcsTask] = []  # the service's tasks, running and stopped (desired_status tells)
+        self.task_page_size = 100  # ListTasks page size (to test the page limit)
 
     async def describe_service(self, cluster: str, service: str) -> ServiceSnapshot:
         await self._enter("describe_service")
@@ -40,6 +44,35 @@ class FakeEcs(FakeBase):
         await self._enter("task_definition_history")
         tds = [td for td in self.task_definitions.values() if td.family == family]
         return sorted(tds, key=lambda td: td.revision, reverse=True)[:limit]
+
+    def _cluster_known(self, cluster: str, operation: str) -> None:
+        if self.service is not None and cluster != self.service.cluster:
+            raise AwsFailure(
+                FailureKind.NOT_FOUND, f"cluster {cluster} not found", code="ClusterNotFoundException", operation=operation
+            )
+
+    async def list_tasks(self, cluster: str, service: str, *, desired_status: str = "RUNNING", max_pages: int = 10) -> TaskArns:
+        await self._enter("list_tasks")
+        self._cluster_known(cluster, "ListTasks")
+        arns = tuple(t.arn for t in self.tasks if t.desired_status == desired_status)
+        limit = max_pages * self.task_page_size
+        return TaskArns(arns[:limit], complete=len(arns) <= limit)
+
+    async def describe_tasks(self, cluster: str, arns: Sequence[str]) -> list[EcsTask]:
+        unique = list(dict.fromkeys(arns))
+        if not unique:
+            return []
+        for _ in range(0, len(unique), 100):
+            await self._enter("describe_tasks")  # one call per batch of 100, as the real gateway
+        self._cluster_known(cluster, "DescribeTasks")
+        by_arn = {t.arn: t for t in self.tasks}
+        return [by_arn[a] for a in unique if a in by_arn]
+
+    async def service_tasks(self, cluster: str, service: str, *, stopped: bool = True) -> ServiceTasks:
+        running = await self.list_tasks(cluster, service)
+        halted = await self.list_tasks(cluster, service, desired_status="STOPPED") if stopped else TaskArns(())
+        described = await self.describe_tasks(cluster, running.arns + halted.arns)
+        return split_tasks(described, complete=running.complete and halted.complete)
 
     def deregister(self, revision_arn: str) -> None:
         """What DeregisterTaskDefinition does: the revision stays describable, INACTIVE."""

@@ -118,6 +118,8 @@ class DashboardScreen(SurvivesHandlerErrors, Screen[None]):
             self.no_data_reason((SourceName.SERVICE,)),
             scaling=activities[0] if activities else None,
             scaling_problem=next(iter(self.failing_reasons((SourceName.SCALING,))), ""),
+            stops=state.data.task_stops,
+            language=self.services.config.ui.language,
         )
         self.query_one(ErrorsPanel).show(view.errors)
         slo = self.services.config.slo
@@ -142,6 +144,7 @@ class DashboardScreen(SurvivesHandlerErrors, Screen[None]):
         """What changes with time alone: stale ages, "since" ages, the clock."""
         state, now = self.services.state.current, self.services.clock()
         self.query_one(ServicePanel).set_stale(state.stale_text(SourceName.SERVICE, now))
+        self.query_one(ServicePanel).set_stops_stale(state.stale_text(SourceName.TASKS, now))
         self.query_one(ErrorsPanel).set_stale(state.stale_text(SourceName.ERRORS, now))
         self.query_one(SloPanel).set_stale(state.panel_stale_text((SourceName.METRICS, SourceName.SLO), now))
         metrics_stale = state.stale_text(SourceName.METRICS, now)

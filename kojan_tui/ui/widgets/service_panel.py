@@ -1,4 +1,5 @@
-"""S01/S16: the ECS service — verdict, counts and target health, task definition and image tag, deployments, events."""
+"""S01/S16: the ECS service — verdict, counts and target health, task definition and image tag, the tasks stopped in
+the last hour by cause (S08/S09), deployments, events."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from kojan_tui.core.logtext import make_visible
 from kojan_tui.core.models import ScalingActivity, ServiceSnapshot, TaskDefinition
 from kojan_tui.core.readings import TargetHealth
 from kojan_tui.core.secret_rule import mask_text
+from kojan_tui.core.task_stops import StopCounts
 from kojan_tui.core.verdict import ServiceVerdict, image_tag, task_definition_label
 from kojan_tui.ui.widgets.status_base import StatusWidget, visible
 
@@ -41,6 +43,9 @@ class ServicePanel(StatusWidget):
         self.no_data_reason = ""  # why nothing is measured yet (the failing source's reason, or the first poll)
         self.scaling: ScalingActivity | None = None  # S16: the newest scaling activity
         self.scaling_problem = ""  # why the scaling activities could not be read (denied…), shown instead
+        self.stops: StopCounts | None = None  # S08/S09: tasks stopped in the last hour, by cause
+        self.stops_stale: str | None = None  # ``STALE 42s — throttled`` when the newest listing failed or is overdue
+        self.language = "en"
         self.border_title = "ECS service"
 
     def show(
@@ -52,14 +57,16 @@ class ServicePanel(StatusWidget):
         no_data_reason: str = "",
         scaling: ScalingActivity | None = None,
         scaling_problem: str = "",
+        stops: StopCounts | None = None,
+        language: str = "en",
     ) -> None:
         health = health or TargetHealth()
-        if not self.given(
-            (service, task_definition, verdict, replace(health, age_s=None), no_data_reason, scaling, scaling_problem)
-        ):  # age not drawn
+        shown = (service, task_definition, verdict, replace(health, age_s=None), no_data_reason, scaling, scaling_problem)
+        if not self.given((*shown, stops, language)):  # age not drawn
             return
         self.service, self.task_definition, self.verdict = service, task_definition, verdict
         self.scaling, self.scaling_problem = scaling, scaling_problem
+        self.stops, self.language = stops, language
         self.health, self.no_data_reason = health, no_data_reason
         if service is not None:
             self.border_title = Text(f"ECS service {make_visible(service.name)}")  # an AWS name: never markup
@@ -126,6 +133,32 @@ class ServicePanel(StatusWidget):
         line.no_wrap, line.overflow = True, "ellipsis"
         return line
 
+    def set_stops_stale(self, text: str | None) -> None:
+        """The stop line's own ``STALE <age> — <reason>`` (its listing is a source of its own)."""
+        if text != self.stops_stale:
+            self.stops_stale = text
+            self.refresh()
+
+    def _stops_line(self) -> Text | None:
+        """``3 tasks stopped in the last hour: 3 out of memory`` — red when a person must look (memory, health
+        checks, image pulls, crashes); with ``STALE <age> — <reason>`` when the last listing failed; the reason
+        alone before any listing answered; nothing when none stopped."""
+        ja = self.language == "ja"
+        counted = self.stops is not None and (self.stops.total or self.stops_stale)
+        if counted:
+            assert self.stops is not None
+            text = self.stops.line(self.language) or (
+                "過去1時間に停止したタスクなし" if ja else "no task stopped in the last hour"
+            )
+            line = Text(text, style=self.style_for("alert-line" if self.stops.trouble else "muted"))
+        elif self.stops_stale:
+            line = Text.assemble(("? ", self.style_for("unknown")), "停止したタスクは不明" if ja else "stopped tasks unknown")
+        else:
+            return None
+        if self.stops_stale:
+            line.append(f"  {self.stops_stale}", style=self.style_for("stale"))
+        return line  # wraps in the panel: every cause is worth its line; the compact layout cuts it
+
     def _targets(self) -> Text:
         """``targets 2 healthy`` — red when none is, muted when there is no current datapoint."""
         health = self.health
@@ -138,11 +171,19 @@ class ServicePanel(StatusWidget):
             head = self._verdict_line()
             if self.stale_text:
                 head.append(f"  {self.stale_text}", style=self.style_for("stale"))
+            stops = self._stops_line()
+            if stops is not None:  # S08/S09 in one line too: the first thing to know in a crash loop
+                head.append("  ")
+                head.append_text(stops)
+                head.no_wrap, head.overflow = True, "ellipsis"
             return Group(head, self._counts())
         lines: list[RenderableType] = [self._verdict_line(), self._counts()]
         scaling = self._scaling_line()
         if scaling is not None:
             lines.append(scaling)
+        stops = self._stops_line()
+        if stops is not None:
+            lines.append(stops)
         if self.service is not None:
             lines.append(Text("Deployments", style=self.style_for("muted")))
             for d in self.service.deployments[:MAX_DEPLOYMENTS]:
