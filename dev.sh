@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The one entry point for a fresh clone: sets up .venv (first run, or when pyproject.toml changes)
 # and then runs what you ask. Usage: ./dev.sh demo [app flags] | test [pytest args] | bench | run [app flags]
-# `./dev.sh test` with no arguments also runs ruff (lint, format) and the import-linter contracts.
+# `./dev.sh test` with no arguments also runs ruff (lint, format) and the import-linter contracts, then the whole
+# suite on one worker per core; with arguments, exactly what you ask (e.g. -m unit, a file, -n 2).
 set -euo pipefail
 cd "$(dirname "$0")"
 
@@ -40,6 +41,8 @@ case "$command" in
             "$VENV/bin/ruff" check --quiet kojan_tui tests benchmarks scripts
             "$VENV/bin/ruff" format --check --quiet kojan_tui tests benchmarks scripts
             "$VENV/bin/lint-imports" --no-cache >/dev/null || "$VENV/bin/lint-imports" --no-cache
+            # One worker per core (pytest-xdist), each test file on one worker: a file's tests share its world.
+            set -- -n auto --dist loadfile
         fi
         exec "$VENV/bin/python" -m pytest "$@" ;;
     bench) setup; exec "$VENV/bin/python" -m benchmarks "$@" ;;
