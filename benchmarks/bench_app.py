@@ -74,6 +74,10 @@ async def bytes_per_refresh(endpoint: str) -> dict[str, float]:
         app = app_on(proxy.endpoint_url)
         async with app.run_test(size=(160, 48)):
             await app.poller.refresh_now(wait=True)
+            settled = time.perf_counter() + 20.0  # the tail connects (and backfills) once, not every refresh
+            while app.log_feed.tail.mode.value == "connecting" and time.perf_counter() < settled:
+                await asyncio.sleep(0.05)
+            await app.poller.refresh_now(wait=True)
             proxy.reset_counts()
             await app.poller.refresh_now(wait=True)
             return {
@@ -81,6 +85,7 @@ async def bytes_per_refresh(endpoint: str) -> dict[str, float]:
                 "received": proxy.bytes_received,
                 "calls": sum(proxy.requests.values()),
                 "by_op": dict(proxy.requests),
+                "tail": app.log_feed.tail.mode.value,
             }
 
 
@@ -282,8 +287,12 @@ def main(argv: list[str] | None = None) -> None:
         )
 
         sources = {"identity": "GetCallerIdentity", "service": "DescribeServices", "metrics": "GetMetricData",
-                   "database": "DescribeDBInstances", "errors + logs": "FilterLogEvents", "scaling": "DescribeScalingActivities"}  # fmt: skip
-        print("requests per refresh, by source: " + ", ".join(f"{n} {traffic['by_op'].get(op, 0)}" for n, op in sources.items()))
+                   "database": "DescribeDBInstances", "errors + logs": "FilterLogEvents", "scaling": "DescribeScalingActivities", "tasks": "ListTasks"}  # fmt: skip
+        print(
+            "requests per refresh, by source: "
+            + ", ".join(f"{n} {traffic['by_op'].get(op, 0)}" for n, op in sources.items())
+            + f" (the log tail {traffic['tail']})"
+        )
         print_tail(asyncio.run(tail_delay(demo, live=False)), "polling FilterLogEvents every 2 s")
         print_tail(asyncio.run(tail_delay(demo, live=True, stream="bench/tail-delay-live")), "Live Tail")
 
