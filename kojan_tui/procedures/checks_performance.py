@@ -28,6 +28,17 @@ async def memory_trend(ctx: CheckContext) -> CheckResult:
     data = {"chart": chart_data(series, unit="%", threshold=(memory.warn, memory.alert), window="24h"), "level": level}
     result = trend(series.timestamps, series.values)
     if result is None:
+        latest = series.values[-1] if series.values else None
+        if latest is not None and latest >= alert:  # no trend needed to see a breach: too few points never hides it
+            return CheckResult(
+                Verdict.FAIL,
+                f"memory {latest:.1f} %, at or above the alert level ({alert:g} %)",
+                (
+                    f"latest {latest:.1f} % at {series.timestamps[-1]:%H:%M} UTC; peak {max(series.values):.1f} % in 24 h",
+                    "too few points in the newest climb for a trend: no forecast",
+                ),
+                data=data,
+            )
         return CheckResult(Verdict.UNAVAILABLE, "too few memory datapoints in the last 24 h to judge a trend", data=data)
     crossing = result.crossing(level)
     now = ctx.clock()

@@ -140,7 +140,9 @@ class LogFeed:
         """One follow step from the last line seen (Live Tail's (re)connect: the gap it cannot carry)."""
         self._backfilling = True
         try:
-            return await self._step()  # after a poll in flight, if any (one step at a time)
+            # After a poll in flight, if any (one step at a time). Its outcome is the tailer's (it reconnects and
+            # says so), never the pane's failure line: that line follows the polls, as the logs source's freshness does.
+            return await self._step(polled=False)
         finally:
             self._backfilling = False
 
@@ -174,11 +176,11 @@ class LogFeed:
             self._notify()
         return lines
 
-    async def _step(self) -> list[LogLine]:
+    async def _step(self, polled: bool = True) -> list[LogLine]:
         async with self._step_lock:
-            return await self._step_locked()
+            return await self._step_locked(polled)
 
-    async def _step_locked(self) -> list[LogLine]:
+    async def _step_locked(self, polled: bool) -> list[LogLine]:
         self._polling = True
         epoch = self._epoch
         try:
@@ -192,7 +194,7 @@ class LogFeed:
                 max_pages=self.max_pages,
             )
         except AwsFailure as failure:
-            if epoch == self._epoch:
+            if epoch == self._epoch and polled:
                 self.last_failure = failure
                 self._notify()
             raise
@@ -202,7 +204,8 @@ class LogFeed:
             return []
         self.cursor = page.cursor
         self.behind = page.truncated
-        self.last_failure = None
+        if polled:
+            self.last_failure = None
         lines = self._ingest(page.events)
         self._notify()
         return lines
