@@ -13,7 +13,7 @@ from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.widget import Widget
 
-from kojan_tui.core import livetail
+from kojan_tui.core import livetail, log_search
 from kojan_tui.core.livetail import TailMode
 from kojan_tui.core.logtext import make_visible, truncate
 from kojan_tui.sources.logs import LogFeed
@@ -21,7 +21,7 @@ from kojan_tui.ui.widgets.log_view import LogView
 
 
 def status_text(feed: LogFeed, view: LogView, language: str = "en") -> Text:
-    """``filter · range · following/paused · lines``, Live Tail or polling (and why), plus sampled, reconnects,
+    """``filter · range · following/paused · search 3/17 · lines``, Live Tail or polling (and why), plus sampled, reconnects,
     catching-up or failure notes (plain Text)."""
     text = Text(no_wrap=True, overflow="ellipsis", end="")
     text.append("filter ", style="dim")
@@ -31,6 +31,9 @@ def status_text(feed: LogFeed, view: LogView, language: str = "en") -> Text:
         text.append("● following", style="bold")
     else:
         text.append(f"⏸ paused — {view.pending:,} new lines — End/f to follow", style="reverse")
+    if view.search is not None:  # the local search: what, and where the cursor is among its matches
+        label = log_search.status_label(view.search, view.buffer, view.cursor_index, language)
+        text.append(f" · {make_visible(truncate(label, 120))}", style="bold")
     if feed.live:  # before the line count: on 80 columns the mode matters more
         tail = feed.tail
         text.append(f" · {livetail.mode_text(tail, language)}", style="bold" if tail.mode is TailMode.LIVE else "")
@@ -111,6 +114,10 @@ class FollowsFeed:
         self.query_one(LogStatusLine).show_state(self.feed, self.view)  # type: ignore[attr-defined]
 
     def on_log_view_follow_changed(self, event: LogView.FollowChanged) -> None:
+        event.stop()
+        self.refresh_status()
+
+    def on_log_view_search_changed(self, event: LogView.SearchChanged) -> None:
         event.stop()
         self.refresh_status()
 
