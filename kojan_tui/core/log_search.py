@@ -17,7 +17,8 @@ from kojan_tui.core.logbuffer import LogBuffer
 
 MAX_QUERY_CHARS = 500
 REGEX_SCAN_CHARS = 64 * 1024  # a regular expression looks at this much of each line (plain text: all of it)
-STEP_LINES = 256  # lines between two looks at the clock
+STEP_LINES = 256  # lines between two looks at the clock…
+STEP_CHARS = 512 * 1024  # …or characters, whichever comes first
 STEP_BUDGET_S = 0.008  # one step's work: the UI's loop gets the rest
 MAX_SPANS = 64  # highlights in one row
 
@@ -163,9 +164,18 @@ class LineMatches:
         while self.scanned < buffer.appended:
             start = self.scanned
             texts = buffer.raw_texts(start, STEP_LINES)
-            found.extend(start + offset for offset, raw in enumerate(texts) if matches(raw))
+            if not texts:
+                break
+            chars = 0
+            for offset, raw in enumerate(texts):  # lines of 1 MB: the clock is read every STEP_CHARS too
+                if matches(raw):
+                    found.append(start + offset)
+                chars += len(raw)
+                if chars >= STEP_CHARS:
+                    texts = texts[: offset + 1]
+                    break
             self.scanned = start + len(texts)
-            if not texts or clock() >= deadline:
+            if clock() >= deadline:
                 break
         return self.scanned >= buffer.appended
 

@@ -160,7 +160,12 @@ class LogScreen(SurvivesHandlerErrors, FollowsFeed, Screen):
     BINDINGS = [
         Binding("escape", "back", "Back"),
         Binding("slash", "edit_filter", "Filter"),
-        Binding("ctrl+f", "edit_search", "Search", tooltip="search the buffered lines (plain text or /regex/), not AWS"),
+        Binding(
+            "ctrl+f",
+            "edit_search",
+            "Search",
+            tooltip="in the buffered lines, locally (plain text or /regex/), not in AWS: / filters there",
+        ),
         Binding("n", "search_next", "Next match", show=False, tooltip="the next (newer) match; wraps to the top"),
         Binding("N", "search_previous", "Previous match", show=False, tooltip="the previous (older) match; wraps"),
         Binding("F", "trace", "Trace", tooltip="filter the tail server-side by a field of the selected JSON line"),

@@ -21,19 +21,19 @@ from kojan_tui.ui.widgets.log_view import LogView
 
 
 def status_text(feed: LogFeed, view: LogView, language: str = "en") -> Text:
-    """``filter · range · following/paused · search 3/17 · lines``, Live Tail or polling (and why), plus sampled, reconnects,
+    """``filter · search 3/17 · range · following/paused · lines``, Live Tail or polling (and why), plus sampled, reconnects,
     catching-up or failure notes (plain Text)."""
     text = Text(no_wrap=True, overflow="ellipsis", end="")
     text.append("filter ", style="dim")
     text.append(make_visible(truncate(feed.pattern, 80)) if feed.pattern else "none", style="bold")
+    if view.search is not None:  # the local search, early: on 80 columns its count must not be cut off
+        label = log_search.status_label(view.search, view.buffer, view.cursor_index, language)
+        text.append(f" · {make_visible(truncate(label, 60))}", style="bold reverse")
     text.append(f" · {feed.time_range.label} · ")
     if view.following:
         text.append("● following", style="bold")
     else:
         text.append(f"⏸ paused — {view.pending:,} new lines — End/f to follow", style="reverse")
-    if view.search is not None:  # the local search: what, and where the cursor is among its matches
-        label = log_search.status_label(view.search, view.buffer, view.cursor_index, language)
-        text.append(f" · {make_visible(truncate(label, 120))}", style="bold")
     if feed.live:  # before the line count: on 80 columns the mode matters more
         tail = feed.tail
         text.append(f" · {livetail.mode_text(tail, language)}", style="bold" if tail.mode is TailMode.LIVE else "")

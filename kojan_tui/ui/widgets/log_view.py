@@ -328,7 +328,7 @@ class LogView(ScrollView, can_focus=True):
         if search is None:
             return "none"
         if not search.caught_up(self.buffer):
-            search.step(self.buffer, budget_s=0.05)  # a key press may finish a scan the timer had not
+            search.step(self.buffer, budget_s=0.02)  # a key press may finish a scan the timer had not (bounded)
         search.prune(self.buffer)
         reference = self._reference_index()
         if forward is None:
