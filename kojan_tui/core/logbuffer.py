@@ -98,6 +98,14 @@ class LogBuffer:
             rows = [self._rows[i] for i in range(offset, min(offset + count, len(self._rows)))]
         return [LogLine(*row) for row in rows]
 
+    def raw_texts(self, start: int, count: int) -> list[str]:
+        """The raw text of up to ``count`` lines from absolute index ``start`` on (a search's scan: no LogLine made)."""
+        offset = max(0, start - self.first_index)
+        rows = self._rows
+        if offset < len(rows) // 2:
+            return [row[0] for row in islice(rows, offset, offset + count)]
+        return [rows[i][0] for i in range(offset, min(offset + count, len(rows)))]
+
 
 @dataclass
 class FollowState:

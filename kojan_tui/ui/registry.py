@@ -19,6 +19,7 @@ from kojan_tui.ui.screens.scenarios import DEMO_SCENARIOS
 from kojan_tui.ui.screens.security import SECURITY
 from kojan_tui.ui.screens.service_events import SERVICE_EVENTS
 from kojan_tui.ui.screens.slo_detail import SLO_DETAIL
+from kojan_tui.ui.screens.task_definition import TASK_DEFINITION
 from kojan_tui.ui.screens.tasks import TASKS
 
 CAPABILITIES: tuple[Capability, ...] = (
@@ -31,6 +32,7 @@ CAPABILITIES: tuple[Capability, ...] = (
     SERVICE_EVENTS,
     SLO_DETAIL,
     TASKS,
+    TASK_DEFINITION,
     RUNBOOKS,
     RUNBOOK_FOR_ALERT,
     CHECKLISTS,

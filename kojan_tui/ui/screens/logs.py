@@ -1,4 +1,5 @@
-"""Full-screen logs (S02, S04, S06–S08): the shared feed with filter, presets, ranges, copy, save, details.
+"""Full-screen logs (S02, S04, S06–S08): the shared feed with filter, presets, ranges, copy, save, details,
+a local search of the buffered lines (ctrl+f, n/N) and a request trace (F: filter by a field of a JSON line).
 
 The screen decides; the LogView renders the feed's buffer; the app keeps polling the feed.
 """
@@ -21,6 +22,9 @@ from textual.screen import Screen
 from textual.widgets import Footer, Input, Static
 
 from kojan_tui.core.errors import AwsFailure
+from kojan_tui.core.log_search import SearchError, parse_query
+from kojan_tui.core.log_search import word as search_word
+from kojan_tui.core.log_trace import TraceField, TraceRefused, filter_pattern, line_fields
 from kojan_tui.core.logbuffer import LogBuffer
 from kojan_tui.core.loglines import LogLine, Severity
 from kojan_tui.core.logquery import FILTER_PRESETS, TIME_RANGES, parse_time_range, pattern_for_message
@@ -30,6 +34,7 @@ from kojan_tui.sources.logs import LogFeed
 from kojan_tui.ui.capabilities import Capability, PaletteCommand
 from kojan_tui.ui.error_policy import SurvivesHandlerErrors
 from kojan_tui.ui.screens.modal import FramedModal
+from kojan_tui.ui.screens.trace_picker import TracePickerScreen
 from kojan_tui.ui.widgets.context_bar import ContextBar
 from kojan_tui.ui.widgets.log_pane import FollowsFeed, LogStatusLine
 from kojan_tui.ui.widgets.log_view import LogView
@@ -37,6 +42,28 @@ from kojan_tui.ui.widgets.log_view import LogView
 _log = logging.getLogger(__name__)
 
 DETAIL_LIMIT = 64 * 1024  # characters of one line shown in the detail view (copy/save keep all)
+
+WORDS = {
+    "search-title": {
+        "en": "search the buffered lines (Enter searches, Escape cancels; /regex/ for a regular expression)",
+        "ja": "バッファ内を検索 (Enter で検索、Esc でやめる; /正規表現/ も可)",
+    },
+    "search-hint": {
+        "en": "timeout · /time.?out/ · a capital letter makes it case-sensitive",
+        "ja": "timeout · /time.?out/ · 大文字を含むと大文字小文字を区別",
+    },
+    "search-cleared": {"en": "Search cleared", "ja": "検索を解除しました"},
+    "trace-none": {
+        "en": "No line selected: move the cursor to a JSON line",
+        "ja": "行が選ばれていません: JSON の行にカーソルを置いてください",
+    },
+    "trace-refused": {"en": "Cannot trace {field}: {reason}", "ja": "{field} は追跡できません: {reason}"},
+}
+
+
+def word(key: str, language: str) -> str:
+    return WORDS[key]["ja" if language == "ja" else "en"]
+
 
 RANGE_HINT = "30m · 2h · 3d · 2026-11-28 12:00 · 2026-11-28 12:00..2026-11-28 13:00 (UTC)"
 
@@ -133,6 +160,15 @@ class LogScreen(SurvivesHandlerErrors, FollowsFeed, Screen):
     BINDINGS = [
         Binding("escape", "back", "Back"),
         Binding("slash", "edit_filter", "Filter"),
+        Binding(
+            "ctrl+f",
+            "edit_search",
+            "Search",
+            tooltip="in the buffered lines, locally (plain text or /regex/), not in AWS: / filters there",
+        ),
+        Binding("n", "search_next", "Next match", show=False, tooltip="the next (newer) match; wraps to the top"),
+        Binding("N", "search_previous", "Previous match", show=False, tooltip="the previous (older) match; wraps"),
+        Binding("F", "trace", "Trace", tooltip="filter the tail server-side by a field of the selected JSON line"),
         *[Binding(p.key, f"preset('{p.key}')", p.label, show=False) for p in FILTER_PRESETS],
         Binding("x", "clear_filter", "No filter", show=False),
         Binding("1", "range(0)", "5 min", show=False),
@@ -157,7 +193,7 @@ class LogScreen(SurvivesHandlerErrors, FollowsFeed, Screen):
         self.feed = feed
         self.context = context
         self.save_dir = save_dir or Path.cwd()
-        self._prompt_mode = "filter"  # or "range"
+        self._prompt_mode = "filter"  # or "range", "search"
 
     def compose(self) -> ComposeResult:
         if self.context is not None:
@@ -179,6 +215,10 @@ class LogScreen(SurvivesHandlerErrors, FollowsFeed, Screen):
         assert self.context is not None
         self.query_one(ContextBar).show(self.context())
 
+    @property
+    def language(self) -> str:
+        return getattr(getattr(getattr(self.app, "config", None), "ui", None), "language", "en")
+
     def on_log_view_line_selected(self, event: LogView.LineSelected) -> None:
         event.stop()
         self.app.push_screen(LogLineScreen(event.line))
@@ -190,7 +230,11 @@ class LogScreen(SurvivesHandlerErrors, FollowsFeed, Screen):
         prompt = self.query_one("#log-prompt", Input)
         prompt.placeholder = placeholder
         prompt.value = value
-        prompt.border_title = "filter pattern (Enter applies, Escape cancels)" if mode == "filter" else "time range"
+        prompt.border_title = {
+            "filter": "filter pattern (Enter applies, Escape cancels)",
+            "range": "time range",
+            "search": word("search-title", self.language),
+        }[mode]
         prompt.add_class("-open")
         prompt.focus()
 
@@ -217,6 +261,9 @@ class LogScreen(SurvivesHandlerErrors, FollowsFeed, Screen):
     def action_back(self) -> None:
         if self.prompt_open:
             self._close_prompt()
+        elif self.view.search is not None:  # as less's ESC-u: the first Escape drops the highlights
+            self.view.set_search(None)
+            self.notify(word("search-cleared", self.language), markup=False)
         else:
             self.app.pop_screen()
 
@@ -224,6 +271,9 @@ class LogScreen(SurvivesHandlerErrors, FollowsFeed, Screen):
         event.stop()
         if self._prompt_mode == "filter":
             self.apply_filter(event.value)
+            return
+        if self._prompt_mode == "search":
+            self.search_for(event.value)
             return
         try:
             time_range = parse_time_range(event.value)
@@ -255,6 +305,76 @@ class LogScreen(SurvivesHandlerErrors, FollowsFeed, Screen):
         if self.prompt_open:
             self._close_prompt()
         self.notify(f"Filter: {make_visible(truncate(self.feed.pattern, 200)) or 'none'}", markup=False)
+
+    # -- the local search and the request trace -------------------------------------------------
+
+    def action_edit_search(self) -> None:
+        current = self.view.search.query.typed if self.view.search is not None else ""
+        self._open_prompt("search", current, word("search-hint", self.language))
+
+    def search_for(self, typed: str) -> None:
+        """Search the buffered lines for ``typed`` (empty: no search); a bad query keeps the prompt and says why."""
+        if not typed.strip():
+            self._close_prompt()
+            self.view.set_search(None)
+            return
+        try:
+            query = parse_query(typed)
+        except SearchError as error:
+            self._show_error(error.text(self.language))
+            return
+        self._close_prompt()
+        self.view.set_search(query)
+
+    def action_search_next(self) -> None:
+        self._jump(True)
+
+    def action_search_previous(self) -> None:
+        self._jump(False)
+
+    def _jump(self, forward: bool) -> None:
+        if self.view.search is None:
+            self.notify(search_word("no-search", self.language), markup=False)
+            return
+        self.view.jump_to_match(forward)  # its outcome comes back as LogView.SearchChanged
+
+    def on_log_view_search_changed(self, event: LogView.SearchChanged) -> None:
+        event.stop()
+        self.refresh_status()
+        if event.outcome in ("wrapped-top", "wrapped-bottom"):
+            self.notify(search_word(event.outcome, self.language), markup=False, timeout=3)
+        elif event.outcome == "none" and self.view.search is not None:
+            query = make_visible(truncate(self.view.search.query.typed, 100))
+            self.notify(search_word("none", self.language).format(q=query), severity="warning", markup=False)
+
+    def action_trace(self) -> None:
+        """F: pick a field of the selected JSON line; its value becomes the server-side filter (a safe pattern)."""
+        line = self.view.cursor_line()
+        if line is None:
+            self.notify(word("trace-none", self.language), severity="warning", markup=False)
+            return
+        try:
+            fields = line_fields(line.raw)
+        except TraceRefused as refused:
+            self.notify(refused.text(self.language), severity="warning", markup=False)
+            return
+        self.app.push_screen(TracePickerScreen(fields, self.language), self.trace_field)
+
+    def trace_field(self, field: TraceField | None) -> None:
+        if field is None:
+            return
+        try:
+            pattern = filter_pattern(field.path, field.value)
+        except TraceRefused as refused:
+            name = make_visible(truncate(field.path, 60))
+            self.notify(
+                word("trace-refused", self.language).format(field=name, reason=refused.text(self.language)),
+                severity="warning",
+                markup=False,
+                timeout=8,
+            )
+            return
+        self.apply_filter(pattern)
 
     def action_preset(self, key: str) -> None:
         preset = next(p for p in FILTER_PRESETS if p.key == key)
@@ -309,7 +429,7 @@ LOGS = Capability(
     name="logs",
     description="Logs",
     key="l",
-    tooltip="the log tail full screen: filter, presets, range, copy, save",
+    tooltip="the log tail full screen: filter, presets, range, search (ctrl+f, n/N), trace (F), copy, save",
     open=open_logs,
     commands=lambda app: [
         PaletteCommand("Logs", "The log tail full screen (filter, presets, range, copy, save)", lambda: open_logs(app))

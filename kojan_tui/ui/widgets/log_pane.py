@@ -13,7 +13,7 @@ from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.widget import Widget
 
-from kojan_tui.core import livetail
+from kojan_tui.core import livetail, log_search
 from kojan_tui.core.livetail import TailMode
 from kojan_tui.core.logtext import make_visible, truncate
 from kojan_tui.sources.logs import LogFeed
@@ -21,11 +21,14 @@ from kojan_tui.ui.widgets.log_view import LogView
 
 
 def status_text(feed: LogFeed, view: LogView, language: str = "en") -> Text:
-    """``filter · range · following/paused · lines``, Live Tail or polling (and why), plus sampled, reconnects,
+    """``filter · search 3/17 · range · following/paused · lines``, Live Tail or polling (and why), plus sampled, reconnects,
     catching-up or failure notes (plain Text)."""
     text = Text(no_wrap=True, overflow="ellipsis", end="")
     text.append("filter ", style="dim")
     text.append(make_visible(truncate(feed.pattern, 80)) if feed.pattern else "none", style="bold")
+    if view.search is not None:  # the local search, early: on 80 columns its count must not be cut off
+        label = log_search.status_label(view.search, view.buffer, view.cursor_index, language)
+        text.append(f" · {make_visible(truncate(label, 60))}", style="bold reverse")
     text.append(f" · {feed.time_range.label} · ")
     if view.following:
         text.append("● following", style="bold")
@@ -111,6 +114,10 @@ class FollowsFeed:
         self.query_one(LogStatusLine).show_state(self.feed, self.view)  # type: ignore[attr-defined]
 
     def on_log_view_follow_changed(self, event: LogView.FollowChanged) -> None:
+        event.stop()
+        self.refresh_status()
+
+    def on_log_view_search_changed(self, event: LogView.SearchChanged) -> None:
         event.stop()
         self.refresh_status()
 

@@ -2,6 +2,7 @@
 
 Nothing in a line is interpreted: no markup, no ANSI; control characters are shown as stand-ins.
 Scrolling up (or moving the cursor) pauses; End or ``f`` follows again. ``j`` shows raw lines.
+A local search (``set_search``) highlights its matches in the rows shown and jumps the cursor between them.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 from textual.timer import Timer
 
+from kojan_tui.core.log_search import LineMatches, SearchQuery
 from kojan_tui.core.logbuffer import FollowState, LogBuffer
 from kojan_tui.core.loglines import LogLine, Severity
 from kojan_tui.ui.widgets.log_row import clock_text, fit_message, literal_row, stream_tag
@@ -54,6 +56,7 @@ class LogView(ScrollView, can_focus=True):
         "log-view--status-4xx",
         "log-view--status-5xx",
         "log-view--cursor",
+        "log-view--match",
     }
 
     DEFAULT_CSS = """
@@ -73,6 +76,7 @@ class LogView(ScrollView, can_focus=True):
         & > .log-view--status-4xx { color: $warning; }
         & > .log-view--status-5xx { color: $error; text-style: bold; }
         & > .log-view--cursor { background: $primary 35%; }
+        & > .log-view--match { background: $warning 70%; color: $text; text-style: bold; }
         /* focus shown on the scrollbar, not with background-tint: a tint filters every cell of every frame */
         &:focus { scrollbar-color: $primary; }
     }
@@ -119,6 +123,19 @@ class LogView(ScrollView, can_focus=True):
         def control(self) -> LogView:
             return self.view
 
+    class SearchChanged(Message):
+        """The search found more, caught up, or jumped; ``outcome`` of a jump: ``found``, ``wrapped-top``,
+        ``wrapped-bottom`` or ``none`` (no line matches); None when only the count changed."""
+
+        def __init__(self, view: LogView, outcome: str | None = None) -> None:
+            super().__init__()
+            self.view = view
+            self.outcome = outcome
+
+        @property
+        def control(self) -> LogView:
+            return self.view
+
     class Synced(Message):
         """New lines were taken in (after throttling): status lines can refresh their counts."""
 
@@ -144,6 +161,9 @@ class LogView(ScrollView, can_focus=True):
         self._unrenderable: set[tuple[str, int, int]] = set()
         self._base: Style | None = None
         self._combined: dict[tuple[str | None, str | None], Style] = {}
+        self.search: LineMatches | None = None
+        self._search_timer: Timer | None = None
+        self._jump_pending = False  # the first jump waits for the scan to catch up
 
     # -- state ----------------------------------------------------------------------------------
 
@@ -206,10 +226,12 @@ class LogView(ScrollView, can_focus=True):
             if self.scroll_offset.y >= evicted:
                 self._shift_silently(self.scroll_offset.y - evicted)
                 self.post_message(self.Synced(self))
+                self._scan_soon()
                 return
             self.scroll_to(y=0, animate=False, immediate=True)
         self.refresh()
         self.post_message(self.Synced(self))
+        self._scan_soon()
 
     def _shift_silently(self, y: int) -> None:
         """Move the scroll offset with the lines: what is on screen is unchanged, so skip the repaint."""
@@ -252,6 +274,78 @@ class LogView(ScrollView, can_focus=True):
         self._base = None
         self._combined.clear()
         self._strips.clear()
+
+    # -- local search ---------------------------------------------------------------------------
+
+    def set_search(self, query: SearchQuery | None, *, jump: bool = True) -> None:
+        """Search the buffered lines for ``query`` (None: no search); with ``jump``, go to the newest match."""
+        self.search = LineMatches(query) if query is not None else None
+        self._jump_pending = jump and query is not None
+        self._strips.clear()
+        self.refresh()
+        self._scan_soon()
+        self.post_message(self.SearchChanged(self))
+
+    def _scan_soon(self) -> None:
+        if self.search is not None and self._search_timer is None and not self.search.caught_up(self.buffer):
+            self._search_timer = self.set_timer(0.001, self._scan_step)
+        elif self.search is not None and self._jump_pending:
+            self._jump_pending = False
+            self.jump_to_match(None)
+
+    def _scan_step(self) -> None:
+        """About ``STEP_BUDGET_S`` of scanning, then the UI's loop runs again (a full buffer takes a few steps)."""
+        self._search_timer = None
+        search = self.search
+        if search is None:
+            return
+        before = len(search)
+        done = search.step(self.buffer)
+        if len(search) != before:
+            self._strips.clear()
+            self.refresh()
+        if not done:
+            self._search_timer = self.set_timer(0.001, self._scan_step)
+            self.post_message(self.SearchChanged(self))
+        elif self._jump_pending:
+            self._jump_pending = False
+            self.jump_to_match(None)
+        else:
+            self.post_message(self.SearchChanged(self))
+
+    def _reference_index(self) -> int:
+        """Where a jump starts: the cursor's line, else the bottom line on screen."""
+        if self.cursor_index is not None and self.buffer.holds(self.cursor_index):
+            return self.cursor_index
+        if self.following:
+            return self.buffer.appended - 1
+        return min(self.buffer.appended - 1, self.top_index + max(1, self.size.height) - 1)
+
+    def jump_to_match(self, forward: bool | None) -> str:
+        """Move the cursor to the next (``forward``: newer), previous, or (None) newest match at or above the
+        cursor; following stops. Returns (and posts in SearchChanged) ``found``, ``wrapped-…`` or ``none``."""
+        search = self.search
+        if search is None:
+            return "none"
+        if not search.caught_up(self.buffer):
+            search.step(self.buffer, budget_s=0.02)  # a key press may finish a scan the timer had not (bounded)
+        search.prune(self.buffer)
+        reference = self._reference_index()
+        if forward is None:
+            target = search.newest_at_or_before(reference)
+            outcome = "found" if target is not None else "none"
+        else:
+            step = search.next_from(reference, forward)
+            if step is None:
+                target, outcome = None, "none"
+            else:
+                target, wrapped = step
+                outcome = ("wrapped-top" if forward else "wrapped-bottom") if wrapped else "found"
+        if target is not None:
+            self.pause()
+            self._set_cursor(target)
+        self.post_message(self.SearchChanged(self, outcome))
+        return outcome
 
     # -- actions --------------------------------------------------------------------------------
 
@@ -378,9 +472,21 @@ class LogView(ScrollView, can_focus=True):
         used = sum(len(text) if text.isascii() else cell_len(text) for text, _ in pieces)
         message = fit_message(line.raw if self.raw_mode else line.readable, width - used)
         used += len(message) if message.isascii() else cell_len(message)
+        message_style = style(message_class, cursor)
+        if self.search is not None and message:
+            spans = self.search.query.spans(message)
+            if spans:  # the highlight is a style on spans of the same plain text: nothing in it is read as markup
+                match_style = message_style + self._style("log-view--match")
+                at = 0
+                for start, end in spans:
+                    if start > at:
+                        pieces.append((message[at:start], message_style))
+                    pieces.append((message[start:end], match_style))
+                    at = end
+                message = message[at:]
         if used < width:
             message += " " * (width - used)
-        pieces.append((message, style(message_class, cursor)))
+        pieces.append((message, message_style))
         strip = Strip([Segment(text, piece_style) for text, piece_style in pieces], max(used, width))
         return strip if used <= width else strip.crop(0, width)
 
