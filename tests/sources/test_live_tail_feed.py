@@ -33,7 +33,9 @@ async def until(condition, what: str) -> None:
 
 
 class View:
-    following, pending = True, 0
+    """What status_text reads of a LogView: following, no lines waiting, no local search."""
+
+    following, pending, search = True, 0, None
 
 
 def status(feed: LogFeed, language: str = "en") -> str:
