@@ -193,7 +193,6 @@ def _team_init(config: Config, *, print_only: bool) -> int:
         print("\n".join(init_commands(table, region, config.aws.profile)))
         return EXIT_OK
     gateway = _make_gateway(config, None)
-    gateway.service_regions["dynamodb"] = region
     check_endpoints(gateway.endpoint_settings())
     return asyncio.run(_create_team_table(gateway, table, region))
 
@@ -331,8 +330,11 @@ CHECK_RESULT_WORDS = {
 
 def _make_gateway(config: Config, static_credentials: tuple[str, str] | None) -> AwsGateway:
     from kojan_tui.aws.gateway import AwsGateway
+    from kojan_tui.core.team import team_region
 
-    return AwsGateway(config.aws, read_only=config.ui.read_only, static_credentials=static_credentials)
+    gateway = AwsGateway(config.aws, read_only=config.ui.read_only, static_credentials=static_credentials)
+    gateway.service_regions["dynamodb"] = team_region(config.team.region, config.aws.region)  # the [team] table's
+    return gateway
 
 
 def _audit_trail(*, demo: bool) -> Any:

@@ -14,16 +14,21 @@ Every failure leaves as an ``AwsFailure`` from the gateway; the caller shows it 
 
 from __future__ import annotations
 
+import inspect
 import uuid
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from kojan_tui.aws.protocol import DynamoDbApi
 from kojan_tui.core.acks import Acknowledgement
+from kojan_tui.core.config import TeamSettings
 from kojan_tui.core.errors import AwsFailure, FailureKind
 from kojan_tui.core.incidents import IncidentRecord, TimelineEntry
 from kojan_tui.core.secret_rule import mask_text
-from kojan_tui.store.incidents import EDITABLE_FIELDS
+from kojan_tui.store.acks import AckStore, SqliteAckStore
+from kojan_tui.store.database import LazyDatabase
+from kojan_tui.store.incidents import EDITABLE_FIELDS, IncidentStore, SqliteIncidentStore
 
 COUNTER_KEY = {"pk": "COUNTER", "sk": "ER"}
 INCIDENTS_PK = "INCIDENT"
@@ -189,3 +194,63 @@ class DynamoAckStore:
             for i in items
         ]
         return sorted((a for a in acks if a.active(now)), key=lambda a: a.until)  # TTL deletion is lazy: filter
+
+
+class TeamHealth:
+    """How the team table answered last: the newest failure (kind, operation, when), cleared by a success."""
+
+    def __init__(self, table: str, region: str) -> None:
+        self.table = table
+        self.region = region
+        self.failure: AwsFailure | None = None
+        self.failed_at: datetime | None = None
+
+    def failed(self, failure: AwsFailure, at: datetime) -> None:
+        self.failure, self.failed_at = failure, at
+
+    def succeeded(self) -> None:
+        self.failure, self.failed_at = None, None
+
+
+class Reported:
+    """A store whose every coroutine reports to ``health``: an ``AwsFailure`` is recorded, then raised on."""
+
+    def __init__(self, inner: Any, health: TeamHealth, clock: Any) -> None:
+        self._inner, self._health, self._clock = inner, health, clock
+
+    def __getattr__(self, name: str) -> Any:
+        attribute = getattr(self._inner, name)
+        if not inspect.iscoroutinefunction(attribute):
+            return attribute
+
+        async def reported(*args: Any, **kwargs: Any) -> Any:
+            try:
+                result = await attribute(*args, **kwargs)
+            except AwsFailure as failure:
+                self._health.failed(failure, self._clock())
+                raise
+            self._health.succeeded()
+            return result
+
+        return reported
+
+
+@dataclass(frozen=True)
+class Stores:
+    """What the console keeps its incidents and acknowledgements in: SQLite, or the team table (``team``)."""
+
+    incidents: IncidentStore
+    acks: AckStore
+    team: TeamHealth | None = None  # None: one person's SQLite
+
+
+def stores_for(team: TeamSettings, aws_region: str, api: DynamoDbApi, database: LazyDatabase, clock: Any) -> Stores:
+    """The team table's stores when ``[team] table`` names one, else SQLite's."""
+    if not team.table:
+        return Stores(SqliteIncidentStore(database), SqliteAckStore(database))
+    health = TeamHealth(team.table, team.region or aws_region)
+    return Stores(
+        Reported(DynamoIncidentStore(api, team.table), health, clock),  # type: ignore[arg-type]
+        Reported(DynamoAckStore(api, team.table), health, clock),  # type: ignore[arg-type]
+        health,
+    )
