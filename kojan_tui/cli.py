@@ -175,6 +175,10 @@ def _run(args: argparse.Namespace) -> int:
         check_endpoints(gateway.endpoint_settings())  # the loopback rule, however the endpoint was set
         if args.check:
             return asyncio.run(_check(config, gateway, demo))
+        if demo is not None and config.team.table:  # the embedded AWS starts empty: make the team table in it
+            from kojan_tui.core.team import team_region
+
+            asyncio.run(_create_team_table(gateway, config.team.table, team_region(config.team.region, config.aws.region)))
         return _run_app(config, gateway, demo, _audit_trail(demo=demo is not None), notices=(choice.notice or "",))
     finally:
         if demo is not None:

@@ -197,19 +197,32 @@ class DynamoAckStore:
 
 
 class TeamHealth:
-    """How the team table answered last: the newest failure (kind, operation, when), cleared by a success."""
+    """How the team table answered each kind of call last: a failure stays until that same call succeeds
+    (a denied write is not hidden by the reads that still work); ``failure`` is the newest one standing."""
 
     def __init__(self, table: str, region: str) -> None:
         self.table = table
         self.region = region
-        self.failure: AwsFailure | None = None
-        self.failed_at: datetime | None = None
+        self._failures: dict[str, tuple[AwsFailure, datetime]] = {}
 
-    def failed(self, failure: AwsFailure, at: datetime) -> None:
-        self.failure, self.failed_at = failure, at
+    def failed(self, call: str, failure: AwsFailure, at: datetime) -> None:
+        self._failures[call] = (failure, at)
 
-    def succeeded(self) -> None:
-        self.failure, self.failed_at = None, None
+    def succeeded(self, call: str) -> None:
+        self._failures.pop(call, None)
+
+    @property
+    def failure(self) -> AwsFailure | None:
+        newest = self._newest()
+        return newest[0] if newest else None
+
+    @property
+    def failed_at(self) -> datetime | None:
+        newest = self._newest()
+        return newest[1] if newest else None
+
+    def _newest(self) -> tuple[AwsFailure, datetime] | None:
+        return max(self._failures.values(), key=lambda pair: pair[1], default=None)
 
 
 class Reported:
@@ -227,9 +240,9 @@ class Reported:
             try:
                 result = await attribute(*args, **kwargs)
             except AwsFailure as failure:
-                self._health.failed(failure, self._clock())
+                self._health.failed(name, failure, self._clock())
                 raise
-            self._health.succeeded()
+            self._health.succeeded(name)
             return result
 
         return reported

@@ -58,5 +58,9 @@ async def test_a_denied_put_item_is_reported_and_reads_go_on(moto_endpoint, read
         assert line.startswith("team table kojan-team: PutItem: access denied") and "carrying on" in line
         assert "チームテーブル kojan-team" in board.problem_line("ja")
         assert board.labels("en") == {"ecs_cpu_percent": "ack: alice until 05:30"}  # nothing claimed that was not written
-        await board.refresh()  # a read that works again clears the line
+        await board.refresh()  # reads still work, but the write is still refused: the line stays
+        assert board.problem_line("en").startswith("team table kojan-team: PutItem: access denied")
+        enforce_iam(moto_endpoint, "inf")
+        await board.acknowledge("ecs_cpu_percent", 15)  # the same write, allowed again: the line goes
         assert board.problem_line("en") == ""
+        assert board.labels("en") == {"ecs_cpu_percent": "ack: alice until 05:30, reader until 05:15"}
