@@ -7,7 +7,9 @@ Items (string keys ``pk``/``sk``):
 - ``INCIDENT`` / ``ER#000004``: one incident's fields (created only if absent);
 - ``INCIDENT#000004`` / ``TIMELINE#<iso time>#<uuid>``: one timeline entry, append-only, never overwritten;
 - ``INCIDENT#000004`` / ``FRAME#<iso time>#<uuid>``: one recorded dashboard frame (compressed bytes);
-- ``ACK`` / ``ACK#<alert key>#<who>``: "I'm on it", with ``expires_at`` (TTL) a day after it ends.
+- ``ACK`` / ``ACK#<alert key>#<who>``: "I'm on it", with ``expires_at`` (TTL) a day after it ends;
+- ``COUNTER`` / ``RUN``, ``RUN`` / ``RUN#000000001`` and its ``STEP#…`` / ``RECORD#…``: checklist and
+  runbook walkthroughs (``DynamoProcedureRuns``).
 
 Every failure leaves as an ``AwsFailure`` from the gateway; the caller shows it and keeps what it has.
 """
@@ -26,9 +28,12 @@ from kojan_tui.core.config import TeamSettings
 from kojan_tui.core.errors import AwsFailure, FailureKind
 from kojan_tui.core.incidents import IncidentRecord, TimelineEntry
 from kojan_tui.core.secret_rule import mask_text
+from kojan_tui.procedures.checks import Verdict
+from kojan_tui.procedures.runs import ProcedureRun, StepRecord, StepState
 from kojan_tui.store.acks import AckStore, SqliteAckStore
 from kojan_tui.store.database import LazyDatabase
 from kojan_tui.store.incidents import EDITABLE_FIELDS, IncidentStore, SqliteIncidentStore
+from kojan_tui.store.procedure_runs import MAX_EVIDENCE_LINES, ProcedureRunStore, SqliteProcedureRuns, _iso, _time
 
 COUNTER_KEY = {"pk": "COUNTER", "sk": "ER"}
 INCIDENTS_PK = "INCIDENT"
@@ -254,16 +259,145 @@ class Stores:
 
     incidents: IncidentStore
     acks: AckStore
+    runs: ProcedureRunStore
     team: TeamHealth | None = None  # None: one person's SQLite
 
 
 def stores_for(team: TeamSettings, aws_region: str, api: DynamoDbApi, database: LazyDatabase, clock: Any) -> Stores:
     """The team table's stores when ``[team] table`` names one, else SQLite's."""
     if not team.table:
-        return Stores(SqliteIncidentStore(database), SqliteAckStore(database))
+        return Stores(SqliteIncidentStore(database), SqliteAckStore(database), SqliteProcedureRuns(database))  # type: ignore[arg-type]
     health = TeamHealth(team.table, team.region or aws_region)
     return Stores(
         Reported(DynamoIncidentStore(api, team.table), health, clock),  # type: ignore[arg-type]
         Reported(DynamoAckStore(api, team.table), health, clock),  # type: ignore[arg-type]
+        Reported(DynamoProcedureRuns(api, team.table), health, clock),  # type: ignore[arg-type]
         health,
     )
+
+
+class DynamoProcedureRuns:
+    """``ProcedureRunStore`` on the team table: a run's walkthrough shared by every console.
+
+    Items: ``COUNTER``/``RUN`` (the run ids, ``ADD``); ``RUN``/``RUN#000000001`` (the run); per run
+    ``STEP#<step id>`` (its state: each write one atomic ``UpdateItem`` of that step only, so two people
+    ticking two steps at once both stand, and one ticking what another ticked agrees) and
+    ``RECORD#<time>#<uuid>`` (every check result, action and mark: append-only, never overwritten)."""
+
+    def __init__(self, api: DynamoDbApi, table: str) -> None:
+        self.api = api
+        self.table = table
+
+    async def start(self, run: ProcedureRun) -> ProcedureRun:
+        counter = await self.api.dynamodb_update_item(self.table, RUN_COUNTER_KEY, "ADD n :one", values={":one": 1})
+        run_id = int((counter or {})["n"])
+        item = {
+            **_run_key(run_id),
+            "id": run_id,
+            "procedure_id": run.procedure_id,
+            "kind": run.kind,
+            "language": run.language,
+            "title": run.title,
+            "started_at": _iso(run.started_at),
+            "started_by": run.started_by,
+            "current_step": run.current_step,
+        }
+        if not await self.api.dynamodb_put_item(self.table, item, condition="attribute_not_exists(pk)"):
+            raise AwsFailure(FailureKind.INVALID_REQUEST, f"run {run_id} already exists in the team table", operation="PutItem")
+        return ProcedureRun(
+            run_id, run.procedure_id, run.kind, run.language, run.title, run.started_at, run.started_by, run.current_step
+        )
+
+    async def open_run(self, procedure_id: str) -> ProcedureRun | None:
+        open_ones = [i for i in await self._run_items() if i["procedure_id"] == procedure_id and not i.get("finished_at")]
+        return await self.load(max(i["id"] for i in open_ones)) if open_ones else None
+
+    async def load(self, run_id: int) -> ProcedureRun | None:
+        item = await self.api.dynamodb_get_item(self.table, _run_key(run_id))
+        if item is None:
+            return None
+        parts = await self.api.dynamodb_query(self.table, _run_pk(run_id))
+        steps = {
+            p["sk"].removeprefix("STEP#"): StepState(bool(p.get("done")), _time(p.get("done_at")), str(p.get("note", "")))
+            for p in parts
+            if p["sk"].startswith("STEP#")
+        }
+        records = tuple(
+            StepRecord(
+                step_id=p["step_id"],
+                type=p["type"],
+                summary=p["summary"],
+                at=_time(p["at"]) or datetime.now(UTC),
+                verdict=Verdict(p["verdict"]) if p.get("verdict") else None,
+                evidence=tuple(p.get("evidence") or ()),
+                done=None if p.get("done") is None else bool(p["done"]),
+            )
+            for p in parts
+            if p["sk"].startswith("RECORD#")
+        )
+        return ProcedureRun(
+            id=run_id,
+            procedure_id=item["procedure_id"],
+            kind=item["kind"],
+            language=item["language"],
+            title=item["title"],
+            started_at=_time(item["started_at"]) or datetime.now(UTC),
+            started_by=item.get("started_by"),
+            current_step=item.get("current_step"),
+            finished_at=_time(item.get("finished_at")),
+            steps=steps,
+            records=records,
+        )
+
+    async def set_current(self, run_id: int, step_id: str) -> None:
+        await self.api.dynamodb_update_item(
+            self.table, _run_key(run_id), "SET current_step = :s", condition="attribute_exists(pk)", values={":s": step_id}
+        )
+
+    async def set_step(self, run_id: int, step_id: str, state: StepState) -> None:
+        values = {":d": state.done, ":t": _iso(state.done_at), ":n": mask_text(state.note)}
+        await self.api.dynamodb_update_item(
+            self.table, {"pk": _run_pk(run_id), "sk": f"STEP#{step_id}"}, "SET done = :d, done_at = :t, note = :n", values=values
+        )
+
+    async def add_record(self, run_id: int, record: StepRecord) -> None:
+        item = {
+            "pk": _run_pk(run_id),
+            "sk": _moment_key("RECORD", record.at),
+            "step_id": record.step_id,
+            "type": record.type,
+            "summary": mask_text(record.summary),
+            "at": _iso(record.at),
+            "verdict": record.verdict.value if record.verdict else None,
+            "evidence": [mask_text(line) for line in record.evidence[:MAX_EVIDENCE_LINES]],
+            "done": record.done,
+        }
+        await self.api.dynamodb_put_item(self.table, item, condition="attribute_not_exists(pk)")
+
+    async def finish(self, run_id: int, at: datetime) -> None:
+        await self.api.dynamodb_update_item(  # the first to finish it stands
+            self.table,
+            _run_key(run_id),
+            "SET finished_at = :at",
+            condition="attribute_exists(pk) AND attribute_not_exists(finished_at)",
+            values={":at": _iso(at)},
+        )
+
+    async def runs(self, kind: str | None = None, limit: int = 50) -> list[ProcedureRun]:
+        ids = sorted((i["id"] for i in await self._run_items() if kind is None or i["kind"] == kind), reverse=True)[:limit]
+        return [run for run_id in ids if (run := await self.load(run_id)) is not None]
+
+    async def _run_items(self) -> list[dict[str, Any]]:
+        return await self.api.dynamodb_query(self.table, RUNS_PK, sk_prefix="RUN#")
+
+
+RUNS_PK = "RUN"
+RUN_COUNTER_KEY = {"pk": "COUNTER", "sk": "RUN"}
+
+
+def _run_key(run_id: int) -> dict[str, str]:
+    return {"pk": RUNS_PK, "sk": f"RUN#{run_id:09d}"}
+
+
+def _run_pk(run_id: int) -> str:
+    return f"{RUNS_PK}#{run_id:09d}"
