@@ -94,3 +94,21 @@ async def test_a_refused_acknowledgement_is_said_in_the_dialog_and_nothing_is_sh
         await pilot.press("escape")
         await until(pilot, lambda: "team table kojan-team: PutItem: throttled" in bar_text(app), "the failure line")
         assert "ack:" not in bar_text(app)
+
+
+async def test_the_dialog_fits_80x24_with_many_alerts():
+    from textual.geometry import Region
+
+    fake = healthy_fake()
+    for metric in (q.ECS_CPU, q.ECS_MEMORY, q.RDS_CPU):
+        fake.metrics[metric] = b.flat(metric, 99)
+    app = make_app(fake, config=quiet_config(language="en"))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await refresh(app, pilot)
+        await pilot.press("a")
+        await until(pilot, lambda: isinstance(app.screen, AcknowledgeScreen), "the acknowledge dialog")
+        await pilot.pause()
+        for selector in ("#ack-list", "#ack-how", "#ack-message"):
+            region = app.screen.query_one(selector).region
+            assert Region(0, 0, 80, 24).contains_region(region), f"{selector} at {region} is off the 80x24 screen"
+        assert "I'm on it for 30 min" in str(app.screen.query_one("#ack-how").render())
