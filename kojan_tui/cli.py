@@ -51,6 +51,7 @@ examples:
   kojan-tui --profile prod --read-only               production, with every mutating action refused
   kojan-tui --check                                  smoke test: credentials, region, the service's verdict; exit 0-4
   kojan-tui --config ~/kojan.toml --theme kojan-light
+  kojan-tui team init [--print]                      create the [team] table (or print the AWS CLI commands)
 
 config: --config PATH, else ./config.toml only once trusted (--trust-config ./config.toml; asked again
 when it changes), else {user_config}; flags override it.
@@ -99,6 +100,13 @@ def build_parser() -> argparse.ArgumentParser:
         help="call STS and describe-services once, print what was found; the exit status is the verdict (below)",
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+    team = commands.add_parser("team", help="team mode: the DynamoDB table the on-call team shares ([team] table)")
+    team_actions = team.add_subparsers(dest="team_action", metavar="ACTION", required=True)
+    init = team_actions.add_parser(
+        "init", help="create the [team] table (on-demand, TTL on expires_at), or print the AWS CLI commands"
+    )
+    init.add_argument("--print", dest="print_only", action="store_true", help="print the AWS CLI commands, create nothing")
     return parser
 
 
@@ -148,6 +156,8 @@ def _run(args: argparse.Namespace) -> int:
         theme=args.theme,
     )
     config = load_config(path, overrides)
+    if args.command == "team":
+        return _team_init(config, print_only=args.print_only)
     if not args.check:
         code = _check_theme(config, from_flag=args.theme is not None)
         if code != EXIT_OK:
@@ -165,10 +175,59 @@ def _run(args: argparse.Namespace) -> int:
         check_endpoints(gateway.endpoint_settings())  # the loopback rule, however the endpoint was set
         if args.check:
             return asyncio.run(_check(config, gateway, demo))
+        if demo is not None and config.team.table:  # the embedded AWS starts empty: make the team table in it
+            from kojan_tui.core.team import team_region
+
+            asyncio.run(_create_team_table(gateway, config.team.table, team_region(config.team.region, config.aws.region)))
         return _run_app(config, gateway, demo, _audit_trail(demo=demo is not None), notices=(choice.notice or "",))
     finally:
         if demo is not None:
             demo.stop()
+
+
+def _team_init(config: Config, *, print_only: bool) -> int:
+    """``kojan-tui team init``: create the table (an existing one is left as it is) or print how to."""
+    from kojan_tui.core.team import init_commands, team_region
+
+    table, region = config.team.table, team_region(config.team.region, config.aws.region)
+    if not table:
+        print(f"kojan-tui: [team] table is empty in {_safe(config.source)}: name the table there first", file=sys.stderr)
+        return EXIT_USAGE
+    if print_only:
+        print("\n".join(init_commands(table, region, config.aws.profile)))
+        return EXIT_OK
+    gateway = _make_gateway(config, None)
+    check_endpoints(gateway.endpoint_settings())
+    return asyncio.run(_create_team_table(gateway, table, region))
+
+
+async def _create_team_table(gateway: AwsGateway, table: str, region: str) -> int:
+    from kojan_tui.core.errors import AwsFailure, FailureKind
+
+    try:
+        try:
+            status = await gateway.dynamodb_table_status(table)
+        except AwsFailure as failure:
+            if failure.kind is not FailureKind.NOT_FOUND:
+                raise
+        else:
+            ttl = "TTL on expires_at"
+            try:
+                await gateway.dynamodb_enable_ttl(table)  # a table made by hand gets its TTL too
+            except AwsFailure as failure:  # AWS refuses to enable a TTL that is already on
+                if failure.kind is not FailureKind.INVALID_REQUEST:
+                    raise
+                ttl = f"TTL left as it is ({_safe(failure.message)})"
+            print(f"kojan-tui: table {_safe(table)} already exists in {region} ({_safe(status)}); {ttl}")
+            return EXIT_OK
+        await gateway.dynamodb_create_table(table)
+        print(f"kojan-tui: created table {_safe(table)} in {region} (on-demand, TTL on expires_at)")
+        return EXIT_OK
+    except AwsFailure as failure:
+        print(f"kojan-tui: team init failed: {_safe(failure)}", file=sys.stderr)
+        return EXIT_FAILED
+    finally:
+        await gateway.close()
 
 
 def _check_theme(config: Config, *, from_flag: bool) -> int:
@@ -275,8 +334,11 @@ CHECK_RESULT_WORDS = {
 
 def _make_gateway(config: Config, static_credentials: tuple[str, str] | None) -> AwsGateway:
     from kojan_tui.aws.gateway import AwsGateway
+    from kojan_tui.core.team import team_region
 
-    return AwsGateway(config.aws, read_only=config.ui.read_only, static_credentials=static_credentials)
+    gateway = AwsGateway(config.aws, read_only=config.ui.read_only, static_credentials=static_credentials)
+    gateway.service_regions["dynamodb"] = team_region(config.team.region, config.aws.region)  # the [team] table's
+    return gateway
 
 
 def _audit_trail(*, demo: bool) -> Any:

@@ -96,6 +96,7 @@ class AwsBase:
         self.requests: Counter[str] = Counter()
         self.limits = RequestLimits(settings.log_requests_per_second)
         self.credential_resets = 0
+        self.service_regions: dict[str, str] = {}  # a service in another region than settings.region ([team] region)
         self._static_credentials = static_credentials
         self._session = self._new_session()
         self._client_config = AioConfig(
@@ -146,7 +147,8 @@ class AwsBase:
                 if self._stack is None:
                     self._stack = AsyncExitStack()
                 config = self._mutation_config if mutation else self._stream_config() if stream else self._client_config
-                kwargs: dict[str, Any] = {"region_name": self.settings.region, "config": config}
+                region = self.service_regions.get(service, self.settings.region)
+                kwargs: dict[str, Any] = {"region_name": region, "config": config}
                 if self.settings.endpoint_url:
                     kwargs["endpoint_url"] = self.settings.endpoint_url
                 if self._static_credentials:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from kojan_tui.aws.accessanalyzer import AccessAnalyzerCalls
 from kojan_tui.aws.autoscaling import AutoscalingCalls
+from kojan_tui.aws.dynamodb import DynamoDbCalls
 from kojan_tui.aws.ec2 import Ec2Calls
 from kojan_tui.aws.ecr import EcrCalls
 from kojan_tui.aws.ecs import EcsCalls
@@ -32,5 +33,6 @@ class AwsGateway(
     SecretsCalls,
     EcrCalls,
     AccessAnalyzerCalls,
+    DynamoDbCalls,
 ):
     """Everything the app asks of AWS (see ``kojan_tui.aws.protocol.Gateway``), over aiobotocore."""

@@ -50,6 +50,13 @@ LOG_OPERATIONS = frozenset({"FilterLogEvents", "StartQuery", "GetQueryResults", 
 # on concurrent sessions (per account, shared with colleagues' consoles): the app keeps one open, and a
 # burst of filter changes must not open and close sessions faster than one every two seconds.
 OWN_LIMITS: dict[str, float] = {"StartLiveTail": 0.5}
+# DynamoDB (the team table) has no request-rate quota, only throughput ones: an on-demand table takes
+# 40,000 read / 40,000 write units a second, one partition 3,000 / 1,000. A console writes a few items a
+# minute; these keep a runaway loop far below even one partition's share.
+OWN_LIMITS.update(
+    {"PutItem": 20.0, "UpdateItem": 20.0, "GetItem": 50.0, "Query": 20.0, "DescribeTable": 5.0}
+    | {"CreateTable": 1.0, "UpdateTimeToLive": 1.0}
+)
 QUOTA_SHARE = 0.5  # any other operation: at most half of AWS's quota from one console
 DEFAULT_LIMIT = 5.0  # an operation without a published quota here (they are called rarely)
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Mapping, Sequence
 from datetime import datetime
-from typing import Protocol, runtime_checkable
+from typing import Any, Protocol, runtime_checkable
 
 from kojan_tui.core.archive import ExportTask
 from kojan_tui.core.ecs_tasks import EcsTask, ServiceTasks, TaskArns
@@ -204,6 +204,38 @@ class AutoscalingApi(Protocol):
     async def describe_scaling_policies(self, resource_id: str) -> list[ScalingPolicy]: ...
 
 
+class DynamoDbApi(Protocol):
+    """The team's own table (team mode): plain Python items; a condition that did not hold answers
+    False / None ("someone else was first"), never raises."""
+
+    async def dynamodb_table_status(self, table: str) -> str: ...
+
+    async def dynamodb_create_table(self, table: str) -> None:
+        """On-demand, keys ``pk``/``sk`` (strings), TTL on ``expires_at``."""
+        ...
+
+    async def dynamodb_enable_ttl(self, table: str) -> None: ...
+
+    async def dynamodb_put_item(
+        self, table: str, item: dict[str, Any], *, condition: str | None = None, values: dict[str, Any] | None = None
+    ) -> bool: ...
+
+    async def dynamodb_update_item(
+        self,
+        table: str,
+        key: dict[str, Any],
+        update: str,
+        *,
+        condition: str | None = None,
+        values: dict[str, Any] | None = None,
+        names: dict[str, str] | None = None,
+    ) -> dict[str, Any] | None: ...
+
+    async def dynamodb_get_item(self, table: str, key: dict[str, Any]) -> dict[str, Any] | None: ...
+
+    async def dynamodb_query(self, table: str, pk: str, *, sk_prefix: str = "") -> list[dict[str, Any]]: ...
+
+
 @runtime_checkable
 class Gateway(
     IdentityApi,
@@ -217,6 +249,7 @@ class Gateway(
     SecretsApi,
     EcrApi,
     AccessAnalyzerApi,
+    DynamoDbApi,
     Protocol,
 ):
     read_only: bool

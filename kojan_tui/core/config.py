@@ -150,6 +150,14 @@ class SloSettings:
 
 
 @dataclass(frozen=True)
+class TeamSettings:
+    """Issue 25: team mode, the incidents and acknowledgements shared on one DynamoDB table."""
+
+    table: str = ""  # "": team mode off (SQLite, one person); else the table `kojan-tui team init` creates
+    region: str = ""  # "": the [aws] region
+
+
+@dataclass(frozen=True)
 class Config:
     aws: AwsSettings = field(default_factory=AwsSettings)
     service: ServiceSettings = field(default_factory=ServiceSettings)
@@ -165,6 +173,7 @@ class Config:
     audit: AuditSettings = field(default_factory=AuditSettings)
     forecast: ForecastSettings = field(default_factory=ForecastSettings)
     slo: SloSettings = field(default_factory=SloSettings)
+    team: TeamSettings = field(default_factory=TeamSettings)
     source: str = "<defaults>"  # the file it came from, for messages
 
 
@@ -409,6 +418,7 @@ _SECTIONS = {
     "audit": AuditSettings,
     "forecast": ForecastSettings,
     "slo": SloSettings,
+    "team": TeamSettings,
 }
 
 

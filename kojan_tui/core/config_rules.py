@@ -20,6 +20,7 @@ MAX_SLO_DAYS = 90  # the budget's window: one GetMetricData of hourly points (3 
 MIN_FORECAST_HOURS, MAX_FORECAST_HOURS = 0.1, 24 * 14.0  # a forecast warning's horizon: 6 minutes to two weeks
 SEVERITIES = ("CRITICAL", "HIGH", "MEDIUM", "LOW", "INFORMATIONAL", "UNDEFINED")  # ECR's, most severe first
 _LOG_GROUP_RE = re.compile(r"^[A-Za-z0-9_./#-]{1,512}$")  # CloudWatch Logs' own rule for a group name
+_TABLE_RE = re.compile(r"^[A-Za-z0-9_.-]{3,255}$")  # DynamoDB's own rule for a table name
 _REGION_RE = re.compile(r"^[a-z]{2}(-[a-z]+)+-\d+$")
 
 
@@ -29,9 +30,13 @@ def value_problem(dotted: str, value: object) -> str | None:
     if isinstance(value, str):
         if dotted == "audit.log_group":
             return _log_group_problem(value)
+        if dotted == "team.table":
+            return _table_problem(value)
+        if dotted == "team.region" and value == "":
+            return None  # the [aws] region
         if not value.strip():
             return "must not be empty (leave the key out to use the default)"
-        if dotted == "aws.region" and not _REGION_RE.match(value):
+        if dotted in ("aws.region", "team.region") and not _REGION_RE.match(value):
             return f"{value!r} is not an AWS region name (like ap-northeast-1)"
         if bad := next((c for c in value if unicodedata.category(c) in ("Cc", "Cf", "Zl", "Zp")), None):
             return f"{value!r} contains a control or invisible character (U+{ord(bad):04X})"
@@ -134,6 +139,14 @@ def _log_group_problem(value: str) -> str | None:
     if bad is None:
         return f"{shown} is too long for a log group name (at most 512 characters)"
     return f"{shown} is not a log group name: {bad!r} is not allowed (letters, digits and _ . / # - only)"
+
+
+def _table_problem(value: str) -> str | None:
+    """Empty turns team mode off; anything else must be a DynamoDB table name."""
+    if value == "" or _TABLE_RE.match(value):
+        return None
+    shown = repr(value) if len(value) <= 60 else f"{value[:30]!r}…({len(value)} characters)"
+    return f"{shown} is not a DynamoDB table name (3 to 255 of letters, digits and _ . - only; empty turns team mode off)"
 
 
 def _is_loopback(host: str) -> bool:

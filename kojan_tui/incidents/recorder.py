@@ -67,9 +67,8 @@ class IncidentRecorder:
             record = await self.store.get(self.current)
             if record is not None:
                 return record
-        number = next_er_number(self.er_md, taken=await self.store.numbers())
-        record = await self.store.open_incident(number, self.clock(), title)
-        self.current = number
+        record = await self.store.open_next(self.clock(), title, at_least=next_er_number(self.er_md))
+        number = self.current = record.number
         await self.store.add_entry(
             number, TimelineEntry(record.opened_at, "note", f"incident opened{': ' + title if title else ''}")
         )

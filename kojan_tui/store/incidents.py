@@ -45,6 +45,11 @@ register(
 class IncidentStore(Protocol):
     async def open_incident(self, number: int, opened_at: datetime, title: str = "") -> IncidentRecord: ...
 
+    async def open_next(self, opened_at: datetime, title: str = "", *, at_least: int = 1) -> IncidentRecord:
+        """Open a record under a number allocated atomically: above every number the store holds and at
+        least ``at_least`` (the team's er.md); two callers at once never get the same number."""
+        ...
+
     async def open_number(self) -> int | None:
         """The incident still open (at most one), if any."""
         ...
@@ -80,6 +85,17 @@ class SqliteIncidentStore:
 
         await self.db.call(insert)
         return IncidentRecord(number=number, opened_at=opened_at, title=title)
+
+    async def open_next(self, opened_at: datetime, title: str = "", *, at_least: int = 1) -> IncidentRecord:
+        title = mask_text(title)
+
+        def insert(c: sqlite3.Connection) -> int:  # one transaction: the number and the row together
+            highest = c.execute("SELECT COALESCE(MAX(number), 0) FROM incidents").fetchone()[0]
+            number = max(int(highest) + 1, at_least)
+            c.execute("INSERT INTO incidents (number, opened_at, title) VALUES (?, ?, ?)", (number, opened_at.isoformat(), title))
+            return number
+
+        return IncidentRecord(number=await self.db.call(insert), opened_at=opened_at, title=title)
 
     async def open_number(self) -> int | None:
         def find(c: sqlite3.Connection) -> int | None:

@@ -7,6 +7,7 @@ the app binds its key and lists its palette commands, and nothing else in ``ui/a
 from __future__ import annotations
 
 from kojan_tui.ui.capabilities import Capability
+from kojan_tui.ui.screens.acknowledge import ACKNOWLEDGE
 from kojan_tui.ui.screens.audit_trail import AUDIT_TRAIL
 from kojan_tui.ui.screens.checklist import CHECKLISTS
 from kojan_tui.ui.screens.error_summary import ERROR_SUMMARY
@@ -26,6 +27,7 @@ CAPABILITIES: tuple[Capability, ...] = (
     LOGS,
     ERROR_SUMMARY,
     INCIDENT,
+    ACKNOWLEDGE,
     ROLLBACK,
     FORCE_DEPLOYMENT,
     AUDIT_TRAIL,

@@ -8,6 +8,7 @@ read-only refusal of mutations. One part per AWS service, like the real gateway.
 from __future__ import annotations
 
 from kojan_tui.aws.fake.autoscaling import FakeAutoscaling
+from kojan_tui.aws.fake.dynamodb import FakeDynamoDb
 from kojan_tui.aws.fake.ecs import FakeEcs
 from kojan_tui.aws.fake.identity import FakeIdentity
 from kojan_tui.aws.fake.logs import FakeLogs
@@ -29,6 +30,7 @@ class FakeGateway(
     FakeSecrets,
     FakeEcr,
     FakeAccessAnalyzer,
+    FakeDynamoDb,
 ):
     """State is public: tests assign ``service``, ``metrics``, ``log_events``... and ``failures``."""
 

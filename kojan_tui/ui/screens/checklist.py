@@ -27,7 +27,6 @@ from kojan_tui.procedures.checks_stability import STABILITY_CHECK, timer_start
 from kojan_tui.procedures.models import Kind, Procedure, Step
 from kojan_tui.procedures.runs import ProcedureRun, StepRecord, StepState
 from kojan_tui.procedures.stability_watch import StabilityWatch
-from kojan_tui.store.procedure_runs import SqliteProcedureRuns
 from kojan_tui.ui.capabilities import Capability
 from kojan_tui.ui.screens.procedure import (
     VERDICT_STYLE,
@@ -40,6 +39,7 @@ from kojan_tui.ui.screens.procedure import (
     walk_bindings,
 )
 from kojan_tui.ui.services import AppServices
+from kojan_tui.ui.team_stores import app_stores
 
 RELOAD_SECONDS = 5.0  # another instance's ticks show up this often
 
@@ -232,9 +232,7 @@ class ChecklistScreen(ProcedureScreen):
 def install(app: Any) -> None:
     """S29's timer hears every alert fired while it runs, whether or not the checklist screen is open."""
     services: AppServices = app.services
-    watch = StabilityWatch(
-        SqliteProcedureRuns(services.database), checklists(services), services.config.checklists.stability_minutes
-    )
+    watch = StabilityWatch(app_stores(services).runs, checklists(services), services.config.checklists.stability_minutes)
 
     def fired(event: AlertFired) -> None:
         text = f"{event.alert.title}: {event.alert.value_text}"
@@ -246,7 +244,7 @@ def install(app: Any) -> None:
 
 async def remind_open_runs(app: Any) -> None:
     """On start: the checklist runs left open (a killed process, a lost SSH session) are named once."""
-    store = SqliteProcedureRuns(app.services.database)
+    store = app_stores(app.services).runs  # SQLite, or the team table
     for run in await store.runs("checklist", 20):
         if run.finished_at is None:
             app.notify(

@@ -152,6 +152,8 @@ class DashboardScreen(SurvivesHandlerErrors, Screen[None]):
         for panel in self.query(MetricPanel):
             panel.set_stale(storage_stale if panel.spec is RDS_STORAGE else metrics_stale)
         no_data = no_data_text(state.view, state.stale_reasons(MEASURED_SOURCES, now), self.waiting(MEASURED_SOURCES))
-        self.query_one(AlertBar).show(state.alerts.active, now, no_data)
+        board, language = self.services.extensions.get("acks"), self.services.config.ui.language  # ui/screens/acknowledge.py
+        acks, team = (board.labels(language), board.problem_line(language)) if board is not None else ({}, "")
+        self.query_one(AlertBar).show(state.alerts.active, now, no_data, acks, team)
         self.query_one(RollbackBanner).show(state.view.rollback, state.view.suspect, now, self.services.config.ui.language)
         self.query_one(ContextBar).show(self.services.context())

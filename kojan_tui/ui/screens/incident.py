@@ -16,14 +16,16 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.widgets import DataTable, Footer, Input, Label, Static
 
+from kojan_tui.core.errors import AwsFailure
 from kojan_tui.core.events import EmergencyStarted
 from kojan_tui.core.incidents import ErFileError, IncidentRecord
 from kojan_tui.core.logtext import make_visible, truncate
 from kojan_tui.incidents.recorder import IncidentRecorder
-from kojan_tui.store.incidents import EDITABLE_FIELDS, SqliteIncidentStore
+from kojan_tui.store.incidents import EDITABLE_FIELDS
 from kojan_tui.ui.capabilities import Capability, one_command, open_once
 from kojan_tui.ui.screens.modal import FramedModal
 from kojan_tui.ui.services import AppServices
+from kojan_tui.ui.team_stores import app_stores
 
 EXTENSION = "incidents"
 FIELD_LABELS = {
@@ -101,7 +103,11 @@ class IncidentScreen(FramedModal[None]):
     @work(exclusive=True, group="incident-load")
     async def reload(self) -> None:
         number = self.recorder.current
-        record = await self.recorder.store.get(number) if number is not None else None
+        try:
+            record = await self.recorder.store.get(number) if number is not None else None
+        except AwsFailure as failure:  # the team table: said on the message line, the screen keeps what it shows
+            self.say(team_table_refused(failure, self.services.config.ui.language), error=True)
+            return
         self.show(record)
 
     def show(self, record: IncidentRecord | None) -> None:
@@ -135,13 +141,16 @@ class IncidentScreen(FramedModal[None]):
 
     @work(group="incident-save")
     async def save_field(self, number: int, name: str, value: str) -> None:
-        await self.recorder.store.update(number, **{name: value})
+        try:
+            await self.recorder.store.update(number, **{name: value})
+        except AwsFailure as failure:
+            self.say(team_table_refused(failure, self.services.config.ui.language), error=True)
 
     @work(exclusive=True, group="incident-action")
     async def action_start(self) -> None:
         try:
             record = await self.recorder.start()
-        except (ErFileError, OSError) as error:  # a malformed er.md: named with its path, left untouched
+        except (ErFileError, OSError, AwsFailure) as error:  # a malformed er.md (named, left untouched); the team table
             self.say(cannot_start(error, self.services.config.ui.language), error=True)
             return
         self.say(f"{record.record_id} started: alerts, S25 reasons, actions and steps now go on its timeline.")
@@ -201,6 +210,13 @@ CANNOT_START = {
 ER_MD_HINT = {"en": " Fix it, or set [incidents] er_md_path.", "ja": "修正するか [incidents] er_md_path を設定してください。"}
 
 
+def team_table_refused(failure: AwsFailure, language: str) -> str:
+    what = make_visible(str(failure))
+    if language == "ja":
+        return f"チームテーブルが応答しません: {what} — 表示中の内容は最後に読めたものです"
+    return f"team table refused: {what} — what is shown is what was read last"
+
+
 def cannot_start(error: BaseException, language: str) -> str:
     """Why no incident was started (a malformed er.md, a refused database), with the path, in the UI language."""
     language = language if language in CANNOT_START else "en"
@@ -212,7 +228,7 @@ def install(app) -> None:
     services: AppServices = app.services
     config = services.config.incidents
     recorder = IncidentRecorder(
-        SqliteIncidentStore(services.database),
+        app_stores(services).incidents,
         services.events,
         services.clock,
         er_md=Path(config.er_md_path).expanduser(),
@@ -226,7 +242,7 @@ def install(app) -> None:
     async def start_for(title: str) -> None:
         try:
             await recorder.start(title)
-        except (ErFileError, OSError) as error:
+        except (ErFileError, OSError, AwsFailure) as error:  # AwsFailure: the team table refused
             app.notify(cannot_start(error, services.config.ui.language), severity="error", markup=False, timeout=15)
 
     def emergency(event: EmergencyStarted) -> None:  # S24: starting the emergency flow opens an incident

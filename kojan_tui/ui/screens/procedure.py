@@ -29,10 +29,10 @@ from kojan_tui.procedures.loader import LoadResult, load_procedures
 from kojan_tui.procedures.models import Kind, Procedure, Step
 from kojan_tui.procedures.runner import ProcedureRunner
 from kojan_tui.procedures.runs import ProcedureRun, StepRecord, StepState
-from kojan_tui.store.procedure_runs import SqliteProcedureRuns
 from kojan_tui.ui.capabilities import PaletteCommand
 from kojan_tui.ui.screens.modal import FramedModal
 from kojan_tui.ui.services import AppServices
+from kojan_tui.ui.team_stores import app_stores
 from kojan_tui.ui.widgets.confirmation import Confirmation, ConfirmationDialog
 
 EXTENSION = "procedures"
@@ -148,7 +148,7 @@ class ProcedureScreen(FramedModal[None]):
         self.procedure = procedure
         self.runner: ProcedureRunner | None = None
         self.running: set[str] = set()  # steps whose check runs now
-        self.store = SqliteProcedureRuns(services.database)
+        self.store = app_stores(services).runs  # SQLite, or the team table ([team] table)
         self.opened_at = services.clock()  # a check result older than this is history until re-run
 
     def kept_age(self, latest: StepRecord | None) -> float | None:

@@ -5,6 +5,7 @@ Unknown is not OK: while something is unmeasured, or a source is stale, it says 
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime
 
 from rich.console import Group, RenderableType
@@ -32,13 +33,23 @@ class AlertBar(StatusWidget):
         self.now: datetime | None = None
         self.max_lines = MAX_LINES
         self.no_data = ""  # "credentials missing or expired", "first poll running"…; "" when everything is measured
+        self.acks: dict[str, str] = {}  # alert key → its acknowledgement's words
+        self.team = ""  # the team table's failure ("" when it answers, or team mode is off)
 
-    def show(self, alerts: tuple[Alert, ...], now: datetime, no_data: str = "") -> None:
+    def show(
+        self, alerts: tuple[Alert, ...], now: datetime, no_data: str = "", acks: Mapping[str, str] | None = None, team: str = ""
+    ) -> None:
+        """``acks``: alert key → "ack: alice until 14:30"; ``team``: the team table's failure, on a line of its own."""
         ages = tuple(format_age((now - alert.since).total_seconds()) for alert in alerts)  # what ``now`` changes on screen
-        if not self.given((alerts, ages, no_data, self.max_lines)):
+        acks = dict(acks or {})
+        if not self.given((alerts, ages, no_data, self.max_lines, tuple(sorted(acks.items())), team)):
             return
-        resized = (len(alerts), bool(no_data)) != (len(self.alerts), bool(self.no_data)) or self.now is None
-        self.alerts, self.now, self.no_data = alerts, now, no_data
+        resized = (len(alerts), bool(no_data), bool(team)) != (
+            len(self.alerts),
+            bool(self.no_data),
+            bool(self.team),
+        ) or self.now is None
+        self.alerts, self.now, self.no_data, self.acks, self.team = alerts, now, no_data, acks, team
         worst = alerts[0].level if alerts else Level.UNKNOWN if no_data else Level.OK
         self.set_level_class(worst)
         self.refresh(layout=resized)  # its height is its line count: a new layout only when that may change
@@ -47,6 +58,15 @@ class AlertBar(StatusWidget):
         line = Text.assemble(self.marker(Level.UNKNOWN), " — ", visible(self.no_data))
         line.no_wrap, line.overflow = True, "ellipsis"
         return line
+
+    def _team_line(self) -> Text:
+        line = Text.assemble(self.marker(Level.WARNING), " ", visible(self.team))
+        line.no_wrap, line.overflow = True, "ellipsis"
+        return line
+
+    def _ack(self, alert: Alert) -> Text:
+        label = self.acks.get(alert.key)
+        return Text.assemble(("  ", ""), (label, self.style_for("strong"))) if label else Text("")
 
     def _held_line(self, alert: Alert, age: str) -> Text:
         """An alert in its anti-flap hold: what is held (the level since when) and what is measured now, apart:
@@ -63,17 +83,20 @@ class AlertBar(StatusWidget):
             " ",
             visible(alert.value_text),
             (clears, self.style_for("muted")),
+            self._ack(alert),
         )
         line.no_wrap, line.overflow = True, "ellipsis"
         return line
 
     def render(self) -> RenderableType:
+        team = [self._team_line()] if self.team else []
         if not self.alerts:
             if self.no_data:
-                return self._no_data_line()
-            return Text.assemble(self.marker(Level.OK), (" no alerts", self.style_for("muted")))
+                return Group(self._no_data_line(), *team) if team else self._no_data_line()
+            calm = Text.assemble(self.marker(Level.OK), (" no alerts", self.style_for("muted")))
+            return Group(calm, *team) if team else calm
         lines: list[Text] = []
-        room = self.max_lines - (1 if self.no_data else 0)
+        room = self.max_lines - (1 if self.no_data else 0) - len(team)
         shown = self.alerts[: room if len(self.alerts) <= room else room - 1]
         for alert in shown:
             age = f" ({format_age((self.now - alert.since).total_seconds())})" if self.now else ""
@@ -86,6 +109,7 @@ class AlertBar(StatusWidget):
                 (alert.title, self.style_for("strong")),
                 " ",
                 visible(alert.value_text),
+                self._ack(alert),
                 ("  ▶ ", self.style_for(alert.level.value)),
                 alert.action,
                 (f"  since {alert.since:%H:%M:%S}{age}", self.style_for("muted")),
@@ -97,4 +121,4 @@ class AlertBar(StatusWidget):
             lines.append(Text(f"… and {hidden} more", style=self.style_for("muted")))
         if self.no_data:
             lines.append(self._no_data_line())
-        return Group(*lines)
+        return Group(*lines, *team)
