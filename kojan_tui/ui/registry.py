@@ -20,6 +20,7 @@ from kojan_tui.ui.screens.security import SECURITY
 from kojan_tui.ui.screens.service_events import SERVICE_EVENTS
 from kojan_tui.ui.screens.slo_detail import SLO_DETAIL
 from kojan_tui.ui.screens.tasks import TASKS
+from kojan_tui.ui.screens.what_changed import WHAT_CHANGED
 
 CAPABILITIES: tuple[Capability, ...] = (
     LOGS,
@@ -30,6 +31,7 @@ CAPABILITIES: tuple[Capability, ...] = (
     AUDIT_TRAIL,
     SERVICE_EVENTS,
     SLO_DETAIL,
+    WHAT_CHANGED,
     TASKS,
     RUNBOOKS,
     RUNBOOK_FOR_ALERT,
