@@ -74,3 +74,25 @@ async def test_japanese_words() -> None:
         await pilot.press("w")
         await until(pilot, lambda: isinstance(app.screen, WhatChangedScreen), "the what-changed screen")
         assert "差分はありません" in app.screen.text
+
+
+async def test_the_s25_banner_names_the_key_when_something_differs() -> None:
+    from kojan_tui.core import metrics_catalog as q
+    from kojan_tui.ui.widgets.rollback_banner import RollbackBanner
+    from tests.ui.harness import plain
+
+    fake = fake_with_secret()
+    app = make_app(fake, quiet_config(language="en"))
+    async with app.run_test(size=(160, 48)) as pilot:
+        recorder = app.services.extensions[EXTENSION]
+        await refresh(app, pilot)
+        await until(pilot, lambda: recorder.latest is not None, "a healthy snapshot")
+        banner = app.screen.query_one(RollbackBanner)
+        fake.metrics[q.ECS_MEMORY] = b.flat(q.ECS_MEMORY, 97)  # S25: memory > 95 %, nothing changed yet
+        await refresh(app, pilot)
+        await until(pilot, lambda: "ROLL BACK NOW" in plain(banner.render()), "the S25 banner")
+        assert "press w" not in plain(banner.render())  # nothing differs: no line
+        fake.task_definitions[NEW_ARN] = definition(NEW_ARN, 43, "repo/business:v1.5.0", NEW_SECRET)
+        fake.service = replace(fake.service, task_definition=NEW_ARN)
+        await refresh(app, pilot)
+        await until(pilot, lambda: "press w" in plain(banner.render()), "the what-changed line on the banner")

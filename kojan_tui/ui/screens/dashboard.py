@@ -18,6 +18,7 @@ from kojan_tui.core.deploy_markers import deploy_times
 from kojan_tui.core.readings import METRIC_SPECS, RDS_STORAGE
 from kojan_tui.core.state import DashboardState, SourceName
 from kojan_tui.ui.error_policy import SurvivesHandlerErrors
+from kojan_tui.ui.screens.what_changed import banner_line
 from kojan_tui.ui.services import AppServices
 from kojan_tui.ui.widgets.alert_bar import AlertBar
 from kojan_tui.ui.widgets.context_bar import ContextBar
@@ -153,5 +154,7 @@ class DashboardScreen(SurvivesHandlerErrors, Screen[None]):
             panel.set_stale(storage_stale if panel.spec is RDS_STORAGE else metrics_stale)
         no_data = no_data_text(state.view, state.stale_reasons(MEASURED_SOURCES, now), self.waiting(MEASURED_SOURCES))
         self.query_one(AlertBar).show(state.alerts.active, now, no_data)
-        self.query_one(RollbackBanner).show(state.view.rollback, state.view.suspect, now, self.services.config.ui.language)
+        banner = self.query_one(RollbackBanner)
+        what_changed = banner_line(self.services) if state.view.rollback or state.view.suspect else None
+        banner.show(state.view.rollback, state.view.suspect, now, self.services.config.ui.language, what_changed)
         self.query_one(ContextBar).show(self.services.context())
