@@ -61,6 +61,7 @@ async def test_bad_deploy_after_a_healthy_snapshot_names_the_revision_and_image(
         )
         recorded = dict(recorder.latest.fields)
         assert recorded["task definition"] == f"{SERVICE}:2" and recorded["image"].endswith(":v1.5.0")
+        assert recorded["autoscaling min–max"] == "2–4"  # DescribeScalableTargets, as seeded
         await asyncio.to_thread(demo_world.set_scenario, "bad-deploy")
         await asyncio.to_thread(
             ecs.update_service,

@@ -16,10 +16,13 @@ from datetime import datetime, timedelta
 
 from kojan_tui.core.dashboard import DashboardData, DashboardView
 from kojan_tui.core.levels import Level
+from kojan_tui.core.security_models import ScalableTarget
 from kojan_tui.core.verdict import task_definition_label
 
 ENV_PREFIX = "env "  # fields whose values are keyed hashes: shown as "changed", never as the hash
 RECORD_EVERY = timedelta(minutes=10)  # at most one new record (or confirmation) this often
+NOT_READ = "(not read)"  # a field the app could not read this time: never compared (not a change)
+SCALING_FIELD = "autoscaling min–max"
 
 
 @dataclass(frozen=True)
@@ -54,15 +57,21 @@ def image_digest(image: str) -> str | None:
     return image.rsplit("@", 1)[1] if "@" in image else None
 
 
-def config_fields(data: DashboardData, key: bytes) -> tuple[tuple[str, str], ...] | None:
+def scaling_text(target: ScalableTarget | None) -> str:
+    return f"{target.min_capacity}–{target.max_capacity}" if target is not None else "not registered"
+
+
+def config_fields(data: DashboardData, key: bytes, scaling: str | None = None) -> tuple[tuple[str, str], ...] | None:
     """The configuration the dashboard knows, as fields; None while the service or its task definition is unknown
-    (a half-known configuration is never recorded: its missing fields would read as changes later)."""
+    (a half-known configuration is never recorded: its missing fields would read as changes later). ``scaling``:
+    ``scaling_text`` of the service's scalable target (None: not read)."""
     service, td = data.service, data.task_definition
     if service is None or td is None:
         return None
     fields: list[tuple[str, str]] = [
         ("task definition", task_definition_label(td.arn)),
         ("desired count", str(service.desired)),
+        (SCALING_FIELD, scaling if scaling is not None else NOT_READ),
     ]
     if td.cpu:
         fields.append(("task cpu", td.cpu))
@@ -114,7 +123,7 @@ def differences(snapshot: ConfigSnapshot, now_fields: tuple[tuple[str, str], ...
     before, after = snapshot.as_dict(), dict(now_fields)
     changes = [(name, before.get(name), value) for name, value in now_fields if before.get(name) != value]
     changes += [(name, value, None) for name, value in snapshot.fields if name not in after]
-    return changes
+    return [(name, b, a) for name, b, a in changes if NOT_READ not in (b, a)]  # unread is not changed
 
 
 class ChangeWatch:

@@ -109,3 +109,15 @@ def test_healthy_only_when_every_item_is_measured_and_ok() -> None:
     assert not is_healthy(unhealthy, "")
     no_metrics = build_view(replace(good, metrics={}), config, b.NOW)
     assert not is_healthy(no_metrics, "")
+
+
+def test_scaling_limits_compared_only_when_read() -> None:
+    from kojan_tui.core.config_snapshot import NOT_READ, SCALING_FIELD, scaling_text
+    from kojan_tui.core.security_models import ScalableTarget
+
+    two_four = scaling_text(ScalableTarget("service/c/s", "ecs:service:DesiredCount", 2, 4))
+    assert two_four == "2–4" and scaling_text(None) == "not registered"
+    snapshot = ConfigSnapshot(b.NOW, config_fields(data(), KEY, two_four))
+    assert differences(snapshot, config_fields(data(), KEY, None)) == []  # not read this time: not a change
+    assert dict(config_fields(data(), KEY, None))[SCALING_FIELD] == NOT_READ
+    assert differences(snapshot, config_fields(data(), KEY, "2–6")) == [(SCALING_FIELD, "2–4", "2–6")]

@@ -96,3 +96,21 @@ async def test_the_s25_banner_names_the_key_when_something_differs() -> None:
         fake.service = replace(fake.service, task_definition=NEW_ARN)
         await refresh(app, pilot)
         await until(pilot, lambda: "press w" in plain(banner.render()), "the what-changed line on the banner")
+
+
+async def test_scaling_limits_read_when_recorded_and_when_the_screen_opens() -> None:
+    from kojan_tui.core.security_models import ScalableTarget
+
+    resource = "service/kojan-map-production/kojan-map-business"
+    fake = fake_with_secret()
+    fake.scalable_target = ScalableTarget(resource, "ecs:service:DesiredCount", 2, 4)
+    app = make_app(fake, quiet_config(language="en"))
+    async with app.run_test(size=(120, 40)) as pilot:
+        recorder = app.services.extensions[EXTENSION]
+        await refresh(app, pilot)
+        await until(pilot, lambda: recorder.latest is not None, "a healthy snapshot")
+        assert dict(recorder.latest.fields)["autoscaling min–max"] == "2–4"
+        fake.scalable_target = ScalableTarget(resource, "ecs:service:DesiredCount", 2, 8)
+        await pilot.press("w")
+        await until(pilot, lambda: isinstance(app.screen, WhatChangedScreen), "the what-changed screen")
+        assert "~ autoscaling min–max: 2–4 → 2–8" in app.screen.text, app.screen.text

@@ -5,6 +5,7 @@ snapshot while the dashboard is healthy (``core.config_snapshot``), in SQLite (`
 from __future__ import annotations
 
 import secrets
+from collections.abc import Awaitable, Callable
 from datetime import datetime
 from typing import Any
 
@@ -15,9 +16,11 @@ from kojan_tui.core.config_snapshot import (
     change_text,
     config_fields,
     is_healthy,
+    scaling_text,
     should_record,
     words,
 )
+from kojan_tui.core.errors import AwsFailure
 from kojan_tui.core.secret_rule import mask_text
 from kojan_tui.core.state import DashboardState
 from kojan_tui.store.config_snapshots import SqliteConfigSnapshots
@@ -33,8 +36,12 @@ EXTENSION = "what-changed"
 class SnapshotRecorder:
     """The newest healthy snapshot (loaded once from the store) and the one writer of new ones."""
 
-    def __init__(self, store: SqliteConfigSnapshots | None) -> None:
+    def __init__(
+        self, store: SqliteConfigSnapshots | None, read_scaling: Callable[[], Awaitable[str | None]] | None = None
+    ) -> None:
         self.store = store
+        self.read_scaling = read_scaling  # the scalable target's min–max (None: could not be read)
+        self.scaling: str | None = None  # the newest read
         self.key: bytes | None = None
         self.latest: ConfigSnapshot | None = None
         self.problem: str | None = None  # why snapshots are kept in memory only
@@ -51,6 +58,11 @@ class SnapshotRecorder:
         except OSError as error:  # DatabaseUnavailable included: this run keeps its snapshots in memory
             self.problem, self.store = str(error), None
             self.key = secrets.token_bytes(32)
+        await self.refresh_scaling()
+
+    async def refresh_scaling(self) -> None:
+        if self.read_scaling is not None:
+            self.scaling = await self.read_scaling()
 
     @property
     def loaded(self) -> bool:
@@ -61,7 +73,7 @@ class SnapshotRecorder:
         ``record`` ends: one write at a time); else None."""
         if self.key is None or self._writing:
             return None
-        fields = config_fields(state.data, self.key)
+        fields = config_fields(state.data, self.key, self.scaling)
         if fields is None or not is_healthy(state.view, state.unjudged_reason(now)):
             return None
         action = should_record(self.latest, fields, now)
@@ -70,8 +82,12 @@ class SnapshotRecorder:
         self._writing = True
         return action, fields
 
-    async def record(self, action: str, fields: tuple[tuple[str, str], ...], now: datetime) -> None:
+    async def record(self, action: str, fields: tuple[tuple[str, str], ...], now: datetime, state: DashboardState) -> None:
         try:
+            await self.refresh_scaling()  # read again for the record (once per RECORD_EVERY at most)
+            fields = config_fields(state.data, self.key or b"", self.scaling) or fields
+            if action == "confirm" and self.latest is not None and fields != self.latest.fields:
+                action = "new"
             if action == "confirm" and self.latest is not None:
                 self.latest = ConfigSnapshot(self.latest.at, self.latest.fields, now)
                 if self.store is not None:
@@ -89,7 +105,7 @@ class SnapshotRecorder:
         """The differences now (None: no snapshot yet, or the current configuration unknown)."""
         if self.latest is None or self.key is None:
             return None
-        fields = config_fields(state.data, self.key)
+        fields = config_fields(state.data, self.key, self.scaling)
         return None if fields is None else self.watch.changes(self.latest, fields, now)
 
 
@@ -137,15 +153,37 @@ def open_what_changed(app: Any) -> None:
     if isinstance(app.screen, WhatChangedScreen):
         return
     services: AppServices = app.services
-    language = services.config.ui.language
-    text = what_changed_text(recorder_of(services), services.state.current, services.clock(), language)
-    app.push_screen(WhatChangedScreen(words(language)["title"], text))
+    recorder = recorder_of(services)
+
+    async def read_then_show() -> None:
+        if recorder is not None and recorder.loaded:
+            await recorder.refresh_scaling()  # the scaling limits are not polled: read them now
+        if isinstance(app.screen, WhatChangedScreen):
+            return
+        language = services.config.ui.language
+        text = what_changed_text(recorder, services.state.current, services.clock(), language)
+        app.push_screen(WhatChangedScreen(words(language)["title"], text))
+
+    app.run_worker(read_then_show(), group="what-changed-open", exclusive=True, exit_on_error=False)
+
+
+def scaling_reader(services: AppServices) -> Callable[[], Awaitable[str | None]]:
+    service = services.config.service
+
+    async def read() -> str | None:
+        try:
+            target = await services.gateway.describe_scalable_target(f"service/{service.cluster}/{service.name}")
+        except AwsFailure:
+            return None  # not read: never compared
+        return scaling_text(target)
+
+    return read
 
 
 def install(app: Any) -> None:
     services: AppServices = app.services
     database = services.database if services.database is not None else LazyDatabase(None)
-    recorder = SnapshotRecorder(SqliteConfigSnapshots(database))
+    recorder = SnapshotRecorder(SqliteConfigSnapshots(database), scaling_reader(services))
     services.extensions[EXTENSION] = recorder
 
     def on_state(state: DashboardState) -> None:
@@ -154,7 +192,7 @@ def install(app: Any) -> None:
             recorder.changes(state, now)  # first-seen times follow every state, not only when the screen is open
         due = recorder.take_due(state, now)
         if due is not None:
-            app.run_worker(recorder.record(*due, now), group="config-snapshot", exit_on_error=False)
+            app.run_worker(recorder.record(*due, now, state), group="config-snapshot", exit_on_error=False)
 
     async def load_then_follow() -> None:
         await recorder.load()

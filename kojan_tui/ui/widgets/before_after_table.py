@@ -38,7 +38,7 @@ def before_after_renderable(result: BeforeAfter | None, language: str = "en") ->
         return Text(say["empty"].format(revision=result.revision), style="dim")
     table = Table(box=None, padding=(0, 2), show_edge=False, header_style="bold")
     for column, justify in (("metric", "left"), ("before", "right"), ("after", "right")):
-        table.add_column(say[column], justify=justify)
+        table.add_column(say[column], justify=justify, no_wrap=True)
     for row in result.rows:
         after_style = "dim" if row.after is None else ""
         table.add_row(
