@@ -62,6 +62,7 @@ async def test_bad_deploy_after_a_healthy_snapshot_names_the_revision_and_image(
         recorded = dict(recorder.latest.fields)
         assert recorded["task definition"] == f"{SERVICE}:2" and recorded["image"].endswith(":v1.5.0")
         assert recorded["autoscaling min–max"] == "2–4"  # DescribeScalableTargets, as seeded
+        assert recorded["image digest"].startswith("sha256:")
         await asyncio.to_thread(demo_world.set_scenario, "bad-deploy")
         await asyncio.to_thread(
             ecs.update_service,
@@ -77,6 +78,7 @@ async def test_bad_deploy_after_a_healthy_snapshot_names_the_revision_and_image(
         text = app.screen.text
         assert f"task definition: {SERVICE}:2 → {SERVICE}:3" in text, text
         assert "business:v1.5.0 → " in text and "business:v1.5.1" in text, text
+        assert "~ image digest: sha256:" in text, text  # ECR's digests of the two tags (DescribeImages)
         assert "env DB_MAX_OPEN_CONNS: changed (value not shown)" in text, text
         assert "+ env CACHE_TTL_SECONDS: added" in text and "60" not in text.split("CACHE_TTL_SECONDS")[1].split("\n")[0]
         assert "secret GOOGLE_OAUTH_CLIENT_SECRET" in text, text  # a new secret reference (its ARN, never a value)

@@ -47,6 +47,12 @@ class FieldChange:
         return self.field.startswith(ENV_PREFIX)
 
 
+def tagged_images(data: DashboardData) -> list[str]:
+    """The task definition's images named by tag only (their digest is ECR's to tell)."""
+    td = data.task_definition
+    return [c.image for c in (td.containers if td else ()) if image_digest(c.image) is None]
+
+
 def value_hash(key: bytes, name: str, value: str) -> str:
     """A keyed hash of an environment value (its name mixed in): equal values compare, nothing can be guessed."""
     return hmac.new(key, f"{name}\0{value}".encode(), hashlib.sha256).hexdigest()[:32]
@@ -61,10 +67,13 @@ def scaling_text(target: ScalableTarget | None) -> str:
     return f"{target.min_capacity}–{target.max_capacity}" if target is not None else "not registered"
 
 
-def config_fields(data: DashboardData, key: bytes, scaling: str | None = None) -> tuple[tuple[str, str], ...] | None:
+def config_fields(
+    data: DashboardData, key: bytes, scaling: str | None = None, digests: Mapping[str, str] | None = None
+) -> tuple[tuple[str, str], ...] | None:
     """The configuration the dashboard knows, as fields; None while the service or its task definition is unknown
     (a half-known configuration is never recorded: its missing fields would read as changes later). ``scaling``:
-    ``scaling_text`` of the service's scalable target (None: not read)."""
+    ``scaling_text`` of the service's scalable target (None: not read); ``digests``: image → digest as ECR answered
+    for images named by tag (an image without one is "not read", never compared)."""
     service, td = data.service, data.task_definition
     if service is None or td is None:
         return None
@@ -81,8 +90,8 @@ def config_fields(data: DashboardData, key: bytes, scaling: str | None = None) -
     for container in td.containers:
         prefix = f"{container.name}: " if many else ""
         fields.append((f"{prefix}image", container.image))
-        if (digest := image_digest(container.image)) is not None:
-            fields.append((f"{prefix}image digest", digest))
+        digest = image_digest(container.image) or (digests or {}).get(container.image, NOT_READ)
+        fields.append((f"{prefix}image digest", digest))
         for name, value in sorted(container.environment):
             fields.append((f"{ENV_PREFIX}{prefix}{name}", value_hash(key, name, value)))
         for name, value_from in sorted(container.secrets):

@@ -121,3 +121,16 @@ def test_scaling_limits_compared_only_when_read() -> None:
     assert differences(snapshot, config_fields(data(), KEY, None)) == []  # not read this time: not a change
     assert dict(config_fields(data(), KEY, None))[SCALING_FIELD] == NOT_READ
     assert differences(snapshot, config_fields(data(), KEY, "2–6")) == [(SCALING_FIELD, "2–4", "2–6")]
+
+
+def test_a_tagged_image_digest_comes_from_ecr_and_is_never_compared_unread() -> None:
+    from kojan_tui.core.config_snapshot import NOT_READ, tagged_images
+
+    known = data()
+    assert tagged_images(known) == ["repo/business:v1"] and tagged_images(data(image="repo@sha256:abc")) == []
+    read = config_fields(known, KEY, digests={"repo/business:v1": "sha256:111"})
+    assert dict(read)["image digest"] == "sha256:111" and dict(config_fields(known, KEY))["image digest"] == NOT_READ
+    snapshot = ConfigSnapshot(b.NOW, read)
+    assert differences(snapshot, config_fields(known, KEY)) == []
+    moved = config_fields(known, KEY, digests={"repo/business:v1": "sha256:222"})  # the same tag pushed again
+    assert differences(snapshot, moved) == [("image digest", "sha256:111", "sha256:222")]

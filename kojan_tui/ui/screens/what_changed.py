@@ -18,10 +18,13 @@ from kojan_tui.core.config_snapshot import (
     is_healthy,
     scaling_text,
     should_record,
+    tagged_images,
     words,
 )
+from kojan_tui.core.dashboard import DashboardData
 from kojan_tui.core.errors import AwsFailure
 from kojan_tui.core.secret_rule import mask_text
+from kojan_tui.core.security_models import parse_image
 from kojan_tui.core.state import DashboardState
 from kojan_tui.store.config_snapshots import SqliteConfigSnapshots
 from kojan_tui.store.database import LazyDatabase
@@ -37,11 +40,16 @@ class SnapshotRecorder:
     """The newest healthy snapshot (loaded once from the store) and the one writer of new ones."""
 
     def __init__(
-        self, store: SqliteConfigSnapshots | None, read_scaling: Callable[[], Awaitable[str | None]] | None = None
+        self,
+        store: SqliteConfigSnapshots | None,
+        read_scaling: Callable[[], Awaitable[str | None]] | None = None,
+        read_digest: Callable[[str], Awaitable[str | None]] | None = None,
     ) -> None:
         self.store = store
         self.read_scaling = read_scaling  # the scalable target's min–max (None: could not be read)
+        self.read_digest = read_digest  # an image's digest from ECR (None: could not be read)
         self.scaling: str | None = None  # the newest read
+        self.digests: dict[str, str] = {}  # image (by tag) → its digest, as last read
         self.key: bytes | None = None
         self.latest: ConfigSnapshot | None = None
         self.problem: str | None = None  # why snapshots are kept in memory only
@@ -58,11 +66,22 @@ class SnapshotRecorder:
         except OSError as error:  # DatabaseUnavailable included: this run keeps its snapshots in memory
             self.problem, self.store = str(error), None
             self.key = secrets.token_bytes(32)
-        await self.refresh_scaling()
+        await self.refresh_reads(None)
 
-    async def refresh_scaling(self) -> None:
+    async def refresh_reads(self, data: DashboardData | None) -> None:
+        """What the dashboard does not poll: the scaling limits and, for images named by tag, their digests."""
         if self.read_scaling is not None:
             self.scaling = await self.read_scaling()
+        if self.read_digest is not None and data is not None:
+            for image in tagged_images(data):
+                digest = await self.read_digest(image)
+                if digest is None:
+                    self.digests.pop(image, None)
+                else:
+                    self.digests[image] = digest
+
+    def fields(self, data: DashboardData) -> tuple[tuple[str, str], ...] | None:
+        return config_fields(data, self.key, self.scaling, self.digests) if self.key is not None else None
 
     @property
     def loaded(self) -> bool:
@@ -73,7 +92,7 @@ class SnapshotRecorder:
         ``record`` ends: one write at a time); else None."""
         if self.key is None or self._writing:
             return None
-        fields = config_fields(state.data, self.key, self.scaling)
+        fields = self.fields(state.data)
         if fields is None or not is_healthy(state.view, state.unjudged_reason(now)):
             return None
         action = should_record(self.latest, fields, now)
@@ -84,8 +103,8 @@ class SnapshotRecorder:
 
     async def record(self, action: str, fields: tuple[tuple[str, str], ...], now: datetime, state: DashboardState) -> None:
         try:
-            await self.refresh_scaling()  # read again for the record (once per RECORD_EVERY at most)
-            fields = config_fields(state.data, self.key or b"", self.scaling) or fields
+            await self.refresh_reads(state.data)  # read again for the record (once per RECORD_EVERY at most)
+            fields = self.fields(state.data) or fields
             if action == "confirm" and self.latest is not None and fields != self.latest.fields:
                 action = "new"
             if action == "confirm" and self.latest is not None:
@@ -105,7 +124,7 @@ class SnapshotRecorder:
         """The differences now (None: no snapshot yet, or the current configuration unknown)."""
         if self.latest is None or self.key is None:
             return None
-        fields = config_fields(state.data, self.key, self.scaling)
+        fields = self.fields(state.data)
         return None if fields is None else self.watch.changes(self.latest, fields, now)
 
 
@@ -157,7 +176,7 @@ def open_what_changed(app: Any) -> None:
 
     async def read_then_show() -> None:
         if recorder is not None and recorder.loaded:
-            await recorder.refresh_scaling()  # the scaling limits are not polled: read them now
+            await recorder.refresh_reads(services.state.current.data)  # not polled: read now
         if isinstance(app.screen, WhatChangedScreen):
             return
         language = services.config.ui.language
@@ -180,10 +199,23 @@ def scaling_reader(services: AppServices) -> Callable[[], Awaitable[str | None]]
     return read
 
 
+def digest_reader(services: AppServices) -> Callable[[str], Awaitable[str | None]]:
+    async def read(image: str) -> str | None:
+        ref = parse_image(image)
+        if ref.registry_id is None:
+            return None  # not an ECR image: its digest is not asked
+        try:
+            return (await services.gateway.describe_image(ref, top_findings=0)).digest or None
+        except AwsFailure:
+            return None
+
+    return read
+
+
 def install(app: Any) -> None:
     services: AppServices = app.services
     database = services.database if services.database is not None else LazyDatabase(None)
-    recorder = SnapshotRecorder(SqliteConfigSnapshots(database), scaling_reader(services))
+    recorder = SnapshotRecorder(SqliteConfigSnapshots(database), scaling_reader(services), digest_reader(services))
     services.extensions[EXTENSION] = recorder
 
     def on_state(state: DashboardState) -> None:
