@@ -114,3 +114,29 @@ async def test_scaling_limits_read_when_recorded_and_when_the_screen_opens() -> 
         await pilot.press("w")
         await until(pilot, lambda: isinstance(app.screen, WhatChangedScreen), "the what-changed screen")
         assert "~ autoscaling min–max: 2–4 → 2–8" in app.screen.text, app.screen.text
+
+
+async def test_a_refused_database_keeps_snapshots_in_memory_and_says_so() -> None:
+    import sqlite3
+
+    from kojan_tui.ui.screens.what_changed import SnapshotRecorder
+
+    class FullDisk:
+        async def hash_key(self) -> bytes:
+            return b"k" * 32
+
+        async def latest(self):
+            return None
+
+        async def add(self, snapshot) -> None:
+            raise sqlite3.OperationalError("database or disk is full")
+
+    recorder = SnapshotRecorder(FullDisk())
+    await recorder.load()
+    fields = (("task definition", "kojan-map-business:42"),)
+    from types import SimpleNamespace
+
+    from kojan_tui.core.dashboard import DashboardData
+
+    await recorder.record("new", fields, b.NOW, SimpleNamespace(data=DashboardData()))
+    assert recorder.latest is not None and recorder.store is None and "disk is full" in recorder.problem

@@ -5,6 +5,7 @@ snapshot while the dashboard is healthy (``core.config_snapshot``), in SQLite (`
 from __future__ import annotations
 
 import secrets
+import sqlite3
 from collections.abc import Awaitable, Callable
 from datetime import datetime
 from typing import Any
@@ -63,7 +64,7 @@ class SnapshotRecorder:
                 raise OSError("no database")
             self.key = await self.store.hash_key()
             self.latest = await self.store.latest()
-        except OSError as error:  # DatabaseUnavailable included: this run keeps its snapshots in memory
+        except (OSError, sqlite3.Error) as error:  # DatabaseUnavailable too: this run keeps its snapshots in memory
             self.problem, self.store = str(error), None
             self.key = secrets.token_bytes(32)
         await self.refresh_reads(None)
@@ -115,7 +116,7 @@ class SnapshotRecorder:
                 self.latest = ConfigSnapshot(now, fields)
                 if self.store is not None:
                     await self.store.add(self.latest)
-        except OSError as error:
+        except (OSError, sqlite3.Error) as error:  # a failed write: memory only from now on, never retried
             self.problem, self.store = str(error), None
         finally:
             self._writing = False
