@@ -36,9 +36,10 @@ def before_after_renderable(result: BeforeAfter | None, language: str = "en") ->
     minutes = int(result.window.total_seconds() // 60)
     if result.window.total_seconds() < 60:
         return Text(say["empty"].format(revision=result.revision), style="dim")
-    table = Table(box=None, padding=(0, 2), show_edge=False, header_style="bold")
-    for column, justify in (("metric", "left"), ("before", "right"), ("after", "right")):
-        table.add_column(say[column], justify=justify, no_wrap=True)
+    table = Table(box=None, padding=(0, 1), show_edge=False, header_style="bold")
+    table.add_column(say["metric"], min_width=8)  # the name wraps in a narrow terminal; the values keep their room
+    for column in ("before", "after"):
+        table.add_column(say[column], justify="right", min_width=8, overflow="fold")
     for row in result.rows:
         after_style = "dim" if row.after is None else ""
         table.add_row(
