@@ -132,7 +132,16 @@ def differences(snapshot: ConfigSnapshot, now_fields: tuple[tuple[str, str], ...
     before, after = snapshot.as_dict(), dict(now_fields)
     changes = [(name, before.get(name), value) for name, value in now_fields if before.get(name) != value]
     changes += [(name, value, None) for name, value in snapshot.fields if name not in after]
-    return [(name, b, a) for name, b, a in changes if NOT_READ not in (b, a)]  # unread is not changed
+    # unread is not changed; a fixed field the snapshot lacks was not recorded then (an older version), not added
+    return [(name, b, a) for name, b, a in changes if NOT_READ not in (b, a) and not (b is None and _fixed(name))]
+
+
+FIXED_FIELDS = frozenset({"task definition", "desired count", SCALING_FIELD, "image digest"})
+
+
+def _fixed(name: str) -> bool:
+    """A field every record has (not one per variable, secret or container)."""
+    return name.rsplit(": ", 1)[-1] in FIXED_FIELDS and not name.startswith((ENV_PREFIX, "secret "))
 
 
 class ChangeWatch:

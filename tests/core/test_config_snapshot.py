@@ -134,3 +134,11 @@ def test_a_tagged_image_digest_comes_from_ecr_and_is_never_compared_unread() -> 
     assert differences(snapshot, config_fields(known, KEY)) == []
     moved = config_fields(known, KEY, digests={"repo/business:v1": "sha256:222"})  # the same tag pushed again
     assert differences(snapshot, moved) == [("image digest", "sha256:111", "sha256:222")]
+
+
+def test_a_field_an_older_record_lacks_is_not_an_addition() -> None:
+    fields = config_fields(data(), KEY, "2–4", {"repo/business:v1": "sha256:1"})
+    older = ConfigSnapshot(b.NOW, tuple(f for f in fields if f[0] not in ("autoscaling min–max", "image digest")))
+    assert differences(older, fields) == []
+    without_port = ConfigSnapshot(b.NOW, tuple(f for f in fields if f[0] != "env PORT"))
+    assert [d[0] for d in differences(without_port, fields)] == ["env PORT"]  # a variable added is an addition
