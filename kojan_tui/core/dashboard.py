@@ -47,7 +47,7 @@ class DashboardData:
     errors_complete: bool = True  # False: the hourly count stopped at its page limit (a lower bound)
     db_connection_errors: int | None = None
     scaling_activities: tuple[ScalingActivity, ...] | None = None  # S16, newest first; None: not measured yet
-    slo_recent: Mapping[str, MetricSeries] = field(default_factory=dict)  # the SLO's series over its short windows
+    slo_recent: Mapping[str, MetricSeries] = field(default_factory=dict)  # 6 h: the SLO's series, ECS CPU/memory
     slo_long: Mapping[str, MetricSeries] | None = None  # the budget's window at 1-hour periods; None: not fetched yet
     slo_long_at: datetime | None = None  # when that was asked
     task_stops: StopCounts | None = None  # S08/S09: tasks stopped in the last hour by cause (once a minute); None: not yet

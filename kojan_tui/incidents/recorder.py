@@ -10,6 +10,7 @@ from datetime import datetime
 from pathlib import Path
 
 from kojan_tui.core import snapshot_codec
+from kojan_tui.core.before_after import before_after, dashboard_series, timeline_milestone
 from kojan_tui.core.clock import Clock
 from kojan_tui.core.events import EventBus, timeline_entry
 from kojan_tui.core.incidents import (
@@ -54,6 +55,8 @@ class IncidentRecorder:
         self._writer: asyncio.Task[None] | None = None
         self.on_error: Callable[[BaseException], None] | None = None
         self.latest_state: DashboardState | None = None  # what is firing when an incident opens
+        self.language = "en"  # of the before/after lines
+        self._compared: set[tuple[int, datetime, int]] = set()  # (incident, deployment createdAt, milestone) written
         bus.subscribe_all(self.on_event)
 
     async def resume(self) -> int | None:
@@ -127,10 +130,23 @@ class IncidentRecorder:
         if number is None or state.changed not in RECORDED_SOURCES:
             return
         at, payload = self.clock(), snapshot_codec.encode(state.data)
+        if state.changed == SourceName.METRICS:
+            self._before_after(number, state, at)
         if payload == self._last_payload:  # nothing the dashboard shows changed: no frame
             return
         self._last_payload = payload
         self._enqueue(lambda: self.store.add_frame(number, at, payload))
+
+    def _before_after(self, number: int, state: DashboardState, at: datetime) -> None:
+        """Issue 27: the metrics before/after the newest deployment, a line each time its windows reach a milestone."""
+        series = dashboard_series(state.data.metrics, state.data.slo_recent)
+        result = before_after(series, state.data.service, at, state.data.metrics_period)
+        milestone = timeline_milestone(result)
+        if result is None or milestone is None or (key := (number, result.deployed_at, milestone)) in self._compared:
+            return
+        self._compared.add(key)
+        entry = TimelineEntry(at, "deployment", result.line(self.language))
+        self._enqueue(lambda: self.store.add_entry(number, entry))
 
     # -- the one writer -----------------------------------------------------------------------------
 

@@ -47,6 +47,8 @@ DB_CONNECTION_TERM = "database connection"
 SLO_LONG_INTERVAL_S = 300.0  # the error budget's 30 days at 1-hour periods: a second, small GetMetricData every 5 min
 SLO_LONG_PERIOD_S = 3600
 SLO_RECENT = (*SLO_SERIES, metrics_catalog.P99_LATENCY)  # kept over RECENT_SPAN for the SLO's short windows
+# and the before/after comparison of the newest deployment (core.before_after): from the same answer, no new request
+KEPT_RECENT = (*SLO_RECENT, metrics_catalog.ECS_CPU, metrics_catalog.ECS_MEMORY)
 
 ChangeListener = Callable[[DashboardData, SourceName], None]
 
@@ -106,7 +108,7 @@ class DashboardSources:
         series = await self.gateway.get_metric_data(queries, end - span, end)
         since = end - timedelta(seconds=window.seconds)
         charted = {key: _since(s, since) for key, s in series.items()}
-        return window.period, charted, {key: series[key] for key in SLO_RECENT if key in series}
+        return window.period, charted, {key: series[key] for key in KEPT_RECENT if key in series}
 
     async def fetch_slo_long(self) -> tuple[dict[str, MetricSeries], datetime]:
         """The error budget's window at 1-hour periods (RequestCount and both 5XX counts), and when it was asked.

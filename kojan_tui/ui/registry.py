@@ -22,6 +22,7 @@ from kojan_tui.ui.screens.service_events import SERVICE_EVENTS
 from kojan_tui.ui.screens.slo_detail import SLO_DETAIL
 from kojan_tui.ui.screens.task_definition import TASK_DEFINITION
 from kojan_tui.ui.screens.tasks import TASKS
+from kojan_tui.ui.screens.what_changed import WHAT_CHANGED
 
 CAPABILITIES: tuple[Capability, ...] = (
     LOGS,
@@ -33,6 +34,7 @@ CAPABILITIES: tuple[Capability, ...] = (
     AUDIT_TRAIL,
     SERVICE_EVENTS,
     SLO_DETAIL,
+    WHAT_CHANGED,
     TASKS,
     TASK_DEFINITION,
     RUNBOOKS,

@@ -18,6 +18,7 @@ from kojan_tui.core.deploy_markers import deploy_times
 from kojan_tui.core.readings import METRIC_SPECS, RDS_STORAGE
 from kojan_tui.core.state import DashboardState, SourceName
 from kojan_tui.ui.error_policy import SurvivesHandlerErrors
+from kojan_tui.ui.screens.what_changed import banner_line
 from kojan_tui.ui.services import AppServices
 from kojan_tui.ui.widgets.alert_bar import AlertBar
 from kojan_tui.ui.widgets.context_bar import ContextBar
@@ -155,5 +156,7 @@ class DashboardScreen(SurvivesHandlerErrors, Screen[None]):
         board, language = self.services.extensions.get("acks"), self.services.config.ui.language  # ui/screens/acknowledge.py
         acks, team = (board.labels(language), board.problem_line(language)) if board is not None else ({}, "")
         self.query_one(AlertBar).show(state.alerts.active, now, no_data, acks, team)
-        self.query_one(RollbackBanner).show(state.view.rollback, state.view.suspect, now, self.services.config.ui.language)
+        banner = self.query_one(RollbackBanner)
+        what_changed = banner_line(self.services) if state.view.rollback or state.view.suspect else None
+        banner.show(state.view.rollback, state.view.suspect, now, language, what_changed)
         self.query_one(ContextBar).show(self.services.context())

@@ -235,6 +235,7 @@ def install(app) -> None:
         reports_dir=Path(config.reports_dir).expanduser(),
     )
     recorder.on_error = lambda error: app.log.error(f"incident recorder: {error!r}")
+    recorder.language = services.config.ui.language
     services.extensions[EXTENSION] = recorder
     services.state.subscribe(app, recorder.on_state)
     app.run_worker(recorder.resume(), group="incident-resume", exit_on_error=False)

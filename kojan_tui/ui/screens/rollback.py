@@ -16,6 +16,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import DataTable, Static
 
 from kojan_tui.actions.audited import DeployRequest
+from kojan_tui.core.before_after import before_after, dashboard_series
 from kojan_tui.core.errors import AwsFailure
 from kojan_tui.core.logtext import make_visible
 from kojan_tui.core.models import TaskDefinition
@@ -25,7 +26,9 @@ from kojan_tui.core.task_diff import task_definition_diff
 from kojan_tui.core.verdict import task_definition_label
 from kojan_tui.ui.capabilities import Capability, one_command, open_once
 from kojan_tui.ui.screens.deploy_flow import DeployFlowScreen, Deployment
+from kojan_tui.ui.screens.what_changed import banner_line
 from kojan_tui.ui.services import AppServices
+from kojan_tui.ui.widgets.before_after_table import before_after_renderable
 from kojan_tui.ui.widgets.confirmation import ConfirmationDialog
 from kojan_tui.ui.widgets.rollback_banner import ROLLBACK_KEY
 from kojan_tui.ui.widgets.rollout_view import RolloutView
@@ -90,6 +93,7 @@ class RollbackScreen(DeployFlowScreen):
     DEFAULT_CSS = """
     RollbackScreen {
         #rollback-s25 { height: auto; }
+        #rollback-before-after { height: auto; margin-bottom: 1; }
         #rollback-body { height: 1fr; }
         #revisions { width: auto; max-width: 50%; height: 1fr; }
         #rollback-right { width: 1fr; height: 1fr; padding: 0 1; }
@@ -116,6 +120,7 @@ class RollbackScreen(DeployFlowScreen):
             with Horizontal(id="rollback-body"):
                 yield DataTable(id="revisions", cursor_type="row", zebra_stripes=True)
                 with VerticalScroll(id="rollback-right"):
+                    yield Static(id="rollback-before-after")
                     yield Static(id="rollback-diff")
                     yield RolloutView(id="rollback-watch")
             yield self.status_line("Loading the revisions…")
@@ -128,8 +133,14 @@ class RollbackScreen(DeployFlowScreen):
         self.set_interval(1.0, lambda: self.on_state(self.services.state.current))  # "could not judge" ages too
 
     def on_state(self, state: DashboardState) -> None:
-        s25 = s25_renderable(state, self.services.clock(), self.services.config.ui.language)
+        now, language = self.services.clock(), self.services.config.ui.language
+        s25 = s25_renderable(state, now, language)
+        if (changed := banner_line(self.services, on_dashboard=False)) is not None:  # what differs from the last healthy snapshot
+            s25 = Group(s25, Text(changed, style="yellow"))
         self.query_one("#rollback-s25", Static).update(s25)
+        series = dashboard_series(state.data.metrics, state.data.slo_recent)
+        compared = before_after(series, state.data.service, now, state.data.metrics_period)
+        self.query_one("#rollback-before-after", Static).update(before_after_renderable(compared, language))
 
     # ---- the revisions ----------------------------------------------------------------------------
 

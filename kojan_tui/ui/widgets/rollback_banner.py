@@ -33,6 +33,7 @@ class RollbackBanner(StatusWidget):
         self.suspect: SuspectDeployment | None = None
         self.now: datetime | None = None
         self.language = "en"
+        self.what_changed: str | None = None  # "What changed since the last healthy snapshot: press w." (or None)
         self.shown_once = False
 
     def show(
@@ -41,11 +42,14 @@ class RollbackBanner(StatusWidget):
         suspect: SuspectDeployment | None = None,
         now: datetime | None = None,
         language: str = "en",
+        what_changed: str | None = None,
     ) -> None:
         suspect_text = suspect.text(now, language) if suspect and now else None  # its age is on screen
-        if (reasons, suspect_text, language) == (self.reasons, self._suspect_text(), self.language) and self.shown_once:
+        shown = (reasons, suspect_text, language, what_changed)
+        if shown == (self.reasons, self._suspect_text(), self.language, self.what_changed) and self.shown_once:
             return
         self.reasons, self.suspect, self.now, self.language, self.shown_once = reasons, suspect, now, language, True
+        self.what_changed = what_changed
         self.set_class(bool(reasons), "-active")
         self.set_class(not reasons and suspect_text is not None, "-suspect")
         self.refresh(layout=True)
@@ -71,10 +75,13 @@ class RollbackBanner(StatusWidget):
                 ),
             )
         )
+        if self.what_changed:
+            lines.append(Text(f"  {self.what_changed}", style=self.style_for("muted")))
         return Group(*lines)
 
     def _render_suspect(self, suspect: SuspectDeployment, now: datetime) -> RenderableType:
         return Group(
             Text.assemble(("▲ ", self.style_for("warning")), (suspect.text(now, self.language), self.style_for("strong"))),
             Text(f"  {suspect.press_text(ROLLBACK_KEY, self.language)}", style=self.style_for("muted")),
+            *([Text(f"  {self.what_changed}", style=self.style_for("muted"))] if self.what_changed else []),
         )
