@@ -62,7 +62,7 @@ class AppServices:
         watched = self.rollout.status if self.rollout is not None else None
         return replace(
             self.state.current.context,
-            clock_text=f"{now:%H:%M:%S} UTC",
+            clock_text=f"{now:%H:%M} UTC",  # to the minute: a ticking second repainted the screen every second (idle CPU)
             rollout=watched.line(now) if watched is not None else None,
             notices=tuple(
                 notice
