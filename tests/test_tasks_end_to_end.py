@@ -20,6 +20,7 @@ from tests.ui.harness import plain, until
 
 DEMO_CREDENTIALS = ("demo", "demo")
 CAUSE, EXIT, REASON, REVISION = 2, 3, 9, 1  # the tasks table's columns
+OOM_TICKS = 80  # memory-leak: the long-running tasks pass 100 % about 13 ticks in
 
 
 def app_on(demo, tmp_path) -> KojanApp:
@@ -81,3 +82,38 @@ async def test_bad_deploy_tasks_of_the_new_revision_stopped_by_failing_health_ch
         stopped = await within_ticks_async(demo_world, 80, health_check_stops, "a task stopped by health checks")
         assert all(r[REVISION] == "kojan-map-business:3" for r in stopped)  # the new revision
         assert all(r[REASON].startswith("Task failed ELB health checks in (target-group arn:aws:") for r in stopped)
+
+
+async def test_memory_leak_l_on_a_task_stopped_out_of_memory_shows_its_own_stream_lines_before_it_died(demo_world, tmp_path):
+    """The demo's task definition sends its logs with awslogs (prefix ecs, container business): L reads the stream
+    ecs/business/<task id> over the 10 minutes before the task stopped, and finds the lines the task wrote."""
+    from kojan_tui.ui.screens.detail import TextDetailScreen
+
+    demo_world.set_scenario("memory-leak")
+    app = app_on(demo_world, tmp_path)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await pilot.press("T")
+        await until(pilot, lambda: isinstance(app.screen, TasksScreen), "the tasks view")
+        screen = app.screen
+
+        async def an_oom_row():
+            await pilot.press("r")
+            await pilot.pause(0.3)
+            return next((i for i, r in enumerate(rows(screen)) if r[CAUSE] == "out of memory"), None)
+
+        row = await within_ticks_async(demo_world, OOM_TICKS, an_oom_row, "a task stopped out of memory")
+        table = screen.query_one(DataTable)
+        table.focus()
+        table.move_cursor(row=row)
+        await pilot.pause()
+        task = screen.selected_task()
+        assert task is not None and task.stopped and task.containers[0].exit_code == 137
+        await pilot.press("L")
+        await until(pilot, lambda: isinstance(app.screen, TextDetailScreen), "the task's logs", timeout=30)
+        text = app.screen.text
+        stream = f"ecs/business/{task.id}"
+        assert f"stream: {stream}" in text and "log group: /ecs/kojan-map-business" in text
+        assert "no log lines" not in text and "no awslogs" not in text
+        lines = text.split(f"stream: {stream}\n\n", 1)[1].split("\n\nThe same with the AWS CLI:", 1)[0].splitlines()
+        assert lines and all(line[:2].isdigit() and line[8] == "." for line in lines if not line.startswith("…"))
+        assert f"--log-stream-names {stream}" in text and f"--endpoint-url {demo_world.endpoint_url}" in text

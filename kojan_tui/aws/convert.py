@@ -98,6 +98,8 @@ def task_definition(raw: dict) -> TaskDefinition:
             memory=_int_or_none(c.get("memory")),
             ports=tuple(f"{p.get('containerPort', '?')}/{p.get('protocol', 'tcp')}" for p in c.get("portMappings", []) or []),
             health_check=_health_check(c.get("healthCheck")),
+            log_group=_awslogs_option(c, "awslogs-group"),
+            log_stream_prefix=_awslogs_option(c, "awslogs-stream-prefix"),
         )
         for c in raw.get("containerDefinitions", []) or []
     )
@@ -111,6 +113,15 @@ def task_definition(raw: dict) -> TaskDefinition:
         cpu=str(raw["cpu"]) if raw.get("cpu") is not None else None,
         memory=str(raw["memory"]) if raw.get("memory") is not None else None,
     )
+
+
+def _awslogs_option(container: dict, name: str) -> str | None:
+    """One option of the container's awslogs configuration; None for another driver or no such option."""
+    config = container.get("logConfiguration") or {}
+    if config.get("logDriver") != "awslogs":
+        return None
+    value = (config.get("options") or {}).get(name)
+    return str(value) if value else None
 
 
 def ecs_task(raw: dict) -> EcsTask:

@@ -107,11 +107,13 @@ class LogsCalls(AwsBase):
         pattern: str = "",
         cursor: LogCursor | None = None,
         max_pages: int = 10,
+        streams: Sequence[str] = (),
     ) -> LogPage:
         """Events from ``cursor`` (or ``start_ms``) on, oldest first, each exactly once across calls.
 
         At most ``max_pages`` pages of events (and a bounded number of empty pages); ``truncated`` says
         more remain, and the next call with the returned cursor continues where this one stopped.
+        ``streams``: only those streams of the group (logStreamNames); empty: the whole group.
         """
         cursor = cursor or logcursor.start_cursor(start_ms)
         params: dict[str, Any] = {"logGroupName": log_group, "startTime": cursor.timestamp_ms, "interleaved": True}
@@ -119,6 +121,8 @@ class LogsCalls(AwsBase):
             params["endTime"] = end_ms
         if pattern:
             params["filterPattern"] = pattern
+        if streams:  # only these streams of the group (a task's own: <prefix>/<container>/<task id>)
+            params["logStreamNames"] = list(streams)
         if self.page_size:
             params["limit"] = self.page_size
         fetched = []

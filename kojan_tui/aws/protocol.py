@@ -115,6 +115,7 @@ class LogsApi(Protocol):
         pattern: str = "",
         cursor: LogCursor | None = None,
         max_pages: int = 10,
+        streams: Sequence[str] = (),
     ) -> LogPage:
         """Events from ``cursor`` (or ``start_ms``) on, oldest first, each exactly once across calls."""
         ...

@@ -66,6 +66,8 @@ class ContainerDefinition:
     memory: int | None = None  # MiB, the hard limit (None: not set)
     ports: tuple[str, ...] = ()  # "8080/tcp" per port mapping
     health_check: str | None = None  # the command and its timings, as one line (None: no health check)
+    log_group: str | None = None  # logConfiguration awslogs-group (None: not the awslogs driver, or no group)
+    log_stream_prefix: str | None = None  # awslogs-stream-prefix: streams are <prefix>/<container name>/<task id>
 
 
 @dataclass(frozen=True)

@@ -149,3 +149,27 @@ def test_task_definition_sizes_ports_health_check_and_status() -> None:
     assert (container.cpu, container.memory, container.ports) == (512, 1024, ("8080/tcp",))
     assert container.health_check == "CMD-SHELL curl -f localhost || exit 1 (every 15 s, 3 retries)"
     assert c.task_definition({"containerDefinitions": [{"name": "x"}]}).containers[0].health_check is None
+
+
+def test_task_definition_keeps_the_awslogs_group_and_stream_prefix_of_each_container() -> None:
+    awslogs = {
+        "logDriver": "awslogs",
+        "options": {
+            "awslogs-group": "/ecs/kojan-map-business",
+            "awslogs-region": "ap-northeast-1",
+            "awslogs-stream-prefix": "ecs",
+        },
+    }
+    raw = {
+        "containerDefinitions": [
+            {"name": "business", "logConfiguration": awslogs},
+            {"name": "sidecar", "logConfiguration": {"logDriver": "fluentd", "options": {"awslogs-group": "/not/awslogs"}}},
+            {"name": "bare"},
+            {"name": "no-prefix", "logConfiguration": {"logDriver": "awslogs", "options": {"awslogs-group": "/g"}}},
+        ]
+    }
+    business, sidecar, bare, no_prefix = convert.task_definition(raw).containers
+    assert (business.log_group, business.log_stream_prefix) == ("/ecs/kojan-map-business", "ecs")
+    assert (sidecar.log_group, sidecar.log_stream_prefix) == (None, None)  # another driver: no awslogs stream
+    assert (bare.log_group, bare.log_stream_prefix) == (None, None)
+    assert (no_prefix.log_group, no_prefix.log_stream_prefix) == ("/g", None)

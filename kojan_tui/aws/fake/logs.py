@@ -90,6 +90,7 @@ class FakeLogs(FakeBase):
         pattern: str = "",
         cursor: LogCursor | None = None,
         max_pages: int = 10,
+        streams: Sequence[str] = (),
     ) -> LogPage:
         await self._enter("filter_log_events")
         cursor = cursor or logcursor.start_cursor(start_ms)
@@ -99,6 +100,7 @@ class FakeLogs(FakeBase):
             if e.timestamp_ms >= cursor.timestamp_ms
             and (end_ms is None or e.timestamp_ms <= end_ms)
             and _matches(pattern, e.message)
+            and (not streams or e.stream in streams)
         ]
         limit = self.page_size * max_pages
         events, new_cursor = logcursor.advance(cursor, matching)

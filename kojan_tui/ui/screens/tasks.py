@@ -15,10 +15,12 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Static
 
+from kojan_tui.core import task_logs
 from kojan_tui.core.ecs_tasks import EcsTask, ServiceTasks
 from kojan_tui.core.errors import AwsFailure
 from kojan_tui.core.freshness import format_age
 from kojan_tui.core.logtext import make_visible, truncate
+from kojan_tui.core.models import LogPage, TaskDefinition
 from kojan_tui.core.task_stops import TROUBLE, cause_word, classify, count_stops, exit_codes_text
 from kojan_tui.sources.tasks import TASKS_SCREEN_INTERVAL_S, TaskWatch
 from kojan_tui.ui.capabilities import Capability, one_command, open_once
@@ -29,10 +31,11 @@ from kojan_tui.ui.widgets.context_bar import ContextBar
 
 TIME_FORMAT = "%m-%d %H:%M:%S"
 REASON_WIDTH = 300  # a cell's reason is cut here; Enter shows it in full
+TASK_LOG_PAGES = 5  # FilterLogEvents pages of one task's window (its lines are few: it is one task, 10 minutes)
 
 WORDS = {
     "ja": {
-        "help": "タスク (実行中と直近の停止) · Enter: 詳細と AWS CLI · r: 今すぐ更新 · Esc: 戻る",
+        "help": "タスク (実行中と直近の停止) · Enter: 詳細と AWS CLI · L: そのタスクのログ · r: 今すぐ更新 · Esc: 戻る",
         "columns": {
             "task": "タスク",
             "revision": "リビジョン",
@@ -53,9 +56,23 @@ WORDS = {
         "running": "実行中",
         "starting": "起動中",
         "title": "タスク {id}",
+        "logs_title": "タスク {id} のログ",
+        "logs_loading": "タスク {id} のログを取得しています…",
+        "logs_failed": "タスク {id} のログを取得できません ({kind}): {message}",
+        "no_awslogs": "タスク定義 {td} には awslogs のログ設定 (awslogs-group と awslogs-stream-prefix) がありません"
+        " — このタスクのログストリームは分かりません (推測はしません)",
+        "no_awslogs_container": "コンテナ {name}: awslogs のログ設定なし (ストリーム不明)",
+        "window_stopped": "停止前 10 分間: {start} – {end} UTC",
+        "window_running": "直近 10 分間: {start} UTC –",
+        "group": "ロググループ",
+        "stream": "ストリーム",
+        "no_lines": "(この期間のログ行はありません)",
+        "truncated": "… ここで打ち切り (さらに行があります。下の AWS CLI で全件)",
+        "cli": "同じ内容を AWS CLI で:",
     },
     "en": {
-        "help": "Tasks (running and recently stopped) · Enter: details and the AWS CLI · r: refresh now · Esc: back",
+        "help": "Tasks (running and recently stopped) · Enter: details and the AWS CLI · L: the task's own logs"
+        " · r: refresh now · Esc: back",
         "columns": {
             "task": "task",
             "revision": "revision",
@@ -76,6 +93,19 @@ WORDS = {
         "running": "running",
         "starting": "starting",
         "title": "Task {id}",
+        "logs_title": "Logs of task {id}",
+        "logs_loading": "Reading the logs of task {id}…",
+        "logs_failed": "Could not read the logs of task {id} ({kind}): {message}",
+        "no_awslogs": "The task definition {td} has no awslogs log configuration (awslogs-group and"
+        " awslogs-stream-prefix) — this task's log stream is unknown (not guessed)",
+        "no_awslogs_container": "container {name}: no awslogs log configuration (stream unknown)",
+        "window_stopped": "the 10 minutes before it stopped: {start} – {end} UTC",
+        "window_running": "the last 10 minutes: {start} UTC –",
+        "group": "log group",
+        "stream": "stream",
+        "no_lines": "(no log lines in this window)",
+        "truncated": "… cut here (there are more lines; the AWS CLI below shows them all)",
+        "cli": "The same with the AWS CLI:",
     },
 }
 COLUMN_KEYS = ("task", "revision", "cause", "exit", "status", "health", "stopped", "started", "az", "reason")  # why first
@@ -168,6 +198,43 @@ def task_details(
     return "\n".join(lines)
 
 
+def task_logs_text(
+    task: EcsTask,
+    definition: TaskDefinition,
+    pages: list[tuple[task_logs.TaskLogStream, LogPage]],
+    window: task_logs.TaskLogWindow,
+    *,
+    region: str,
+    profile: str | None,
+    language: str,
+    endpoint_url: str | None = None,
+) -> str:
+    """The task's own lines, stream by stream, each with the command that shows the same; a task definition
+    without awslogs configuration says so (its stream is never guessed)."""
+    say = words(language)
+    streams, without = task_logs.task_streams(task, definition)
+    if not streams:
+        return say["no_awslogs"].format(td=definition.arn or task.task_definition)
+
+    def when(ms: int) -> str:
+        return f"{datetime.fromtimestamp(ms / 1000, UTC):%Y-%m-%d %H:%M:%S}"
+
+    if window.end_ms is not None:
+        lines = [say["window_stopped"].format(start=when(window.start_ms), end=when(window.end_ms))]
+    else:
+        lines = [say["window_running"].format(start=when(window.start_ms))]
+    lines += [say["no_awslogs_container"].format(name=name) for name in without]
+    commands = []
+    for stream, page in pages:
+        lines += ["", f"{say['group']}: {stream.log_group}", f"{say['stream']}: {stream.stream}", ""]
+        lines += [task_logs.format_line(e.timestamp_ms, e.message) for e in page.events] or [say["no_lines"]]
+        if page.truncated:
+            lines.append(say["truncated"])
+        commands.append(task_logs.cli_command(stream, window, region=region, profile=profile, endpoint_url=endpoint_url))
+    lines += ["", say["cli"], *(f"  {c}" for c in commands)]
+    return "\n".join(lines)
+
+
 class TasksScreen(SurvivesHandlerErrors, Screen[None]):
     DEFAULT_CSS = """
     TasksScreen { layout: vertical; }
@@ -181,6 +248,7 @@ class TasksScreen(SurvivesHandlerErrors, Screen[None]):
     BINDINGS = [
         Binding("escape", "close", "Back"),
         Binding("r", "refresh", "Refresh now"),
+        Binding("L", "task_logs", "Task's logs"),
     ]
 
     def __init__(self, services: AppServices) -> None:
@@ -313,6 +381,57 @@ class TasksScreen(SurvivesHandlerErrors, Screen[None]):
             endpoint_url=config.aws.endpoint_url,
         )
         self.app.push_screen(TextDetailScreen(words(self.language)["title"].format(id=task.id), text))
+
+    def selected_task(self) -> EcsTask | None:
+        table = self.query_one(DataTable)
+        if not table.display or table.row_count == 0:
+            return None
+        row_key, _ = table.coordinate_to_cell_key(table.cursor_coordinate)
+        return self._by_id.get(str(row_key.value))
+
+    def action_task_logs(self) -> None:
+        task = self.selected_task()
+        if task is None:
+            return
+        self.notify(words(self.language)["logs_loading"].format(id=task.id[:12]), markup=False, timeout=3)
+        self.run_worker(self.show_task_logs(task), group="task-logs", exclusive=True, exit_on_error=False)
+
+    async def show_task_logs(self, task: EcsTask) -> None:
+        """DescribeTaskDefinition for the awslogs options, then FilterLogEvents on each of the task's streams."""
+        config, say = self.services.config, words(self.language)
+        gateway = self.services.gateway
+        window = task_logs.log_window(task, self.services.clock())
+        try:
+            definition = await gateway.describe_task_definition(task.task_definition)
+            streams, _ = task_logs.task_streams(task, definition)
+            pages = [
+                (
+                    stream,
+                    await gateway.filter_log_events(
+                        stream.log_group,
+                        start_ms=window.start_ms,
+                        end_ms=window.end_ms,
+                        streams=[stream.stream],
+                        max_pages=TASK_LOG_PAGES,
+                    ),
+                )
+                for stream in streams
+            ]
+        except AwsFailure as failure:
+            message = say["logs_failed"].format(id=task.id[:12], kind=failure.kind.value, message=truncate(failure.message, 300))
+            self.notify(make_visible(message), severity="error", markup=False)
+            return
+        text = task_logs_text(
+            task,
+            definition,
+            pages,
+            window,
+            region=config.aws.region,
+            profile=config.aws.profile,
+            language=self.language,
+            endpoint_url=config.aws.endpoint_url,
+        )
+        self.app.push_screen(TextDetailScreen(say["logs_title"].format(id=task.id), text))
 
     def action_refresh(self) -> None:
         self._wake.set()
