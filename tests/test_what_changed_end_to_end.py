@@ -13,6 +13,7 @@ from dataclasses import replace
 from kojan_tui.aws.gateway import AwsGateway
 from kojan_tui.core.audit import AuditTrail
 from kojan_tui.core.config import Config
+from kojan_tui.core.config_snapshot import NOT_READ
 from kojan_tui.ui.app import KojanApp
 from kojan_tui.ui.screens.what_changed import EXTENSION, WhatChangedScreen
 from tests.fixtures.waits import advance_app_until, until, wait_for
@@ -63,6 +64,7 @@ async def test_bad_deploy_after_a_healthy_snapshot_names_the_revision_and_image(
         assert recorded["task definition"] == f"{SERVICE}:2" and recorded["image"].endswith(":v1.5.0")
         assert recorded["autoscaling min–max"] == "2–4"  # DescribeScalableTargets, as seeded
         assert recorded["image digest"].startswith("sha256:")
+        assert recorded["JWT secret version"] not in ("", NOT_READ)  # DescribeSecret's AWSCURRENT id
         await asyncio.to_thread(demo_world.set_scenario, "bad-deploy")
         await asyncio.to_thread(
             ecs.update_service,

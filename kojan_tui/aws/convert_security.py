@@ -66,6 +66,13 @@ def secret_info(raw: dict) -> SecretInfo:
     )
 
 
+def current_version(described: dict) -> str | None:
+    """DescribeSecret's ``VersionIdsToStages``: the version id whose stages include ``AWSCURRENT``."""
+    stages = described.get("VersionIdsToStages") or {}
+    found = [str(v) for v, names in stages.items() if isinstance(names, list) and "AWSCURRENT" in names]
+    return found[0] if len(found) == 1 else None
+
+
 def scalable_target(raw: dict) -> ScalableTarget:
     suspended = raw.get("SuspendedState") or {}
     return ScalableTarget(

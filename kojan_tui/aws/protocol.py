@@ -184,6 +184,10 @@ class SecretsApi(Protocol):
         """The secret's length and last change: never its value. The only call that reads one."""
         ...
 
+    async def secret_version(self, secret_id: str) -> str | None:
+        """The id of the secret's ``AWSCURRENT`` version (None: none has that stage): DescribeSecret, never a value."""
+        ...
+
 
 class EcrApi(Protocol):
     async def describe_image(self, image: ImageRef, *, top_findings: int = 10) -> EcrImage:

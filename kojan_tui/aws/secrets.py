@@ -1,4 +1,5 @@
-"""Secrets Manager (S18): the secrets under a prefix (metadata only) and one secret's LENGTH (S07: JWT ≥ 32).
+"""Secrets Manager (S18): the secrets under a prefix (metadata only), one secret's LENGTH (S07: JWT ≥ 32) and its
+current version id (issue 27's snapshot: DescribeSecret, which never returns a value).
 
 ``secret_length`` is the only call that reads a value: it keeps ``len()`` and drops the value at once. Its
 failures carry a fixed message (never the service's text, which a broken answer could fill with the body), and
@@ -64,6 +65,11 @@ class SecretsCalls(AwsBase):
             length=length,
             last_changed=convert.utc(described.get("LastChangedDate")),
         )
+
+    async def secret_version(self, secret_id: str) -> str | None:
+        """The id of the version staged ``AWSCURRENT`` (None: no version has it), from DescribeSecret: no value."""
+        described = await self._call("secretsmanager", "DescribeSecret", SecretId=secret_id)
+        return convert_security.current_version(described)
 
     async def _value_length(self, secret_id: str) -> int:
         try:

@@ -3,7 +3,8 @@ and what differs from the last healthy record. Pure.
 
 Environment values are never kept: each is a keyed hash (HMAC-SHA256 with a per-installation random key the store
 keeps), so a short secret cannot be guessed from the record; the screen says only "changed". Secrets are their
-``valueFrom`` references (ARNs), never values.
+``valueFrom`` references (ARNs), never values; the JWT secret is its current version id (DescribeSecret's
+``AWSCURRENT``), so a new value shows as a new id, never as the value.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ ENV_PREFIX = "env "  # fields whose values are keyed hashes: shown as "changed",
 RECORD_EVERY = timedelta(minutes=10)  # at most one new record (or confirmation) this often
 NOT_READ = "(not read)"  # a field the app could not read this time: never compared (not a change)
 SCALING_FIELD = "autoscaling min–max"
+SECRET_VERSION_FIELD = "JWT secret version"
 
 
 @dataclass(frozen=True)
@@ -68,12 +70,17 @@ def scaling_text(target: ScalableTarget | None) -> str:
 
 
 def config_fields(
-    data: DashboardData, key: bytes, scaling: str | None = None, digests: Mapping[str, str] | None = None
+    data: DashboardData,
+    key: bytes,
+    scaling: str | None = None,
+    digests: Mapping[str, str] | None = None,
+    secret_version: str | None = None,
 ) -> tuple[tuple[str, str], ...] | None:
     """The configuration the dashboard knows, as fields; None while the service or its task definition is unknown
     (a half-known configuration is never recorded: its missing fields would read as changes later). ``scaling``:
     ``scaling_text`` of the service's scalable target (None: not read); ``digests``: image → digest as ECR answered
-    for images named by tag (an image without one is "not read", never compared)."""
+    for images named by tag (an image without one is "not read", never compared); ``secret_version``: the JWT
+    secret's current version id (None: not read)."""
     service, td = data.service, data.task_definition
     if service is None or td is None:
         return None
@@ -96,6 +103,7 @@ def config_fields(
             fields.append((f"{ENV_PREFIX}{prefix}{name}", value_hash(key, name, value)))
         for name, value_from in sorted(container.secrets):
             fields.append((f"secret {prefix}{name}", value_from))
+    fields.append((SECRET_VERSION_FIELD, secret_version or NOT_READ))
     db = data.db_instance
     if db is not None:
         fields += [
@@ -136,7 +144,7 @@ def differences(snapshot: ConfigSnapshot, now_fields: tuple[tuple[str, str], ...
     return [(name, b, a) for name, b, a in changes if NOT_READ not in (b, a) and not (b is None and _fixed(name))]
 
 
-FIXED_FIELDS = frozenset({"task definition", "desired count", SCALING_FIELD, "image digest"})
+FIXED_FIELDS = frozenset({"task definition", "desired count", SCALING_FIELD, "image digest", SECRET_VERSION_FIELD})
 
 
 def _fixed(name: str) -> bool:
@@ -175,6 +183,8 @@ WORDS: Mapping[str, Mapping[str, str]] = {
         "added": "added",
         "removed": "removed",
         "since": "first seen {at:%H:%M:%S} UTC",
+        "secret_version": "JWT secret version",
+        "value_not_shown": "(value not shown)",
         "banner": "What changed since the last healthy snapshot: press {key}.",
         "banner_modal": "What changed since the last healthy snapshot: Esc, then {key} on the dashboard.",
     },
@@ -190,6 +200,8 @@ WORDS: Mapping[str, Mapping[str, str]] = {
         "added": "追加",
         "removed": "削除",
         "since": "初検出 {at:%H:%M:%S} UTC",
+        "secret_version": "JWT シークレットのバージョン",
+        "value_not_shown": "(値は表示しません)",
         "banner": "最後の正常時からの変更: {key} キー。",
         "banner_modal": "最後の正常時からの変更: Esc で戻り、ダッシュボードで {key} キー。",
     },
@@ -210,6 +222,8 @@ def change_text(change: FieldChange, language: str = "en") -> str:
         what = f"- {change.field}: {say['removed']}" + ("" if change.hashed else f" {change.before}")
     elif change.hashed:
         what = f"~ {change.field}: {say['changed']}"
+    elif change.field == SECRET_VERSION_FIELD:  # ids only: the line says so
+        what = f"~ {say['secret_version']}: {change.before} → {change.after} {say['value_not_shown']}"
     else:
         what = f"~ {change.field}: {change.before} → {change.after}"
     return f"{what}  ({since})"

@@ -91,6 +91,13 @@ async def test_missing_service_is_a_typed_not_found(gateway):
     assert caught.value.operation == "DescribeServices"
 
 
+async def test_a_missing_secret_version_is_a_typed_not_found(gateway):
+    with pytest.raises(AwsFailure) as caught:
+        await gateway.secret_version("/kojan-map/business/no-such-secret")
+    assert caught.value.kind is FailureKind.NOT_FOUND
+    assert caught.value.operation == "DescribeSecret"
+
+
 async def test_task_definitions_newest_first_and_missing_one_not_found(gateway):
     arns = await gateway.list_task_definitions(SERVICE.task_family)
     assert [a.rsplit(":", 1)[1] for a in arns] == ["3", "2", "1"]

@@ -142,3 +142,21 @@ def test_a_field_an_older_record_lacks_is_not_an_addition() -> None:
     assert differences(older, fields) == []
     without_port = ConfigSnapshot(b.NOW, tuple(f for f in fields if f[0] != "env PORT"))
     assert [d[0] for d in differences(without_port, fields)] == ["env PORT"]  # a variable added is an addition
+
+
+def test_the_jwt_secret_version_id_is_compared_only_when_read_and_shown_without_a_value() -> None:
+    from kojan_tui.core.config_snapshot import NOT_READ, SECRET_VERSION_FIELD, FieldChange
+
+    old, new = "a1b2c3d4-0000-4000-8000-000000000001", "a1b2c3d4-0000-4000-8000-000000000002"
+    snapshot = ConfigSnapshot(b.NOW, config_fields(data(), KEY, secret_version=old))
+    assert dict(snapshot.fields)[SECRET_VERSION_FIELD] == old
+    assert dict(config_fields(data(), KEY))[SECRET_VERSION_FIELD] == NOT_READ
+    assert differences(snapshot, config_fields(data(), KEY, secret_version=None)) == []  # a failed read: unknown
+    assert differences(ConfigSnapshot(b.NOW, config_fields(data(), KEY)), snapshot.fields) == []
+    assert differences(snapshot, snapshot.fields) == []
+    assert differences(snapshot, config_fields(data(), KEY, secret_version=new)) == [(SECRET_VERSION_FIELD, old, new)]
+    older = ConfigSnapshot(b.NOW, tuple(f for f in snapshot.fields if f[0] != SECRET_VERSION_FIELD))
+    assert differences(older, snapshot.fields) == []  # a record from before the field: not an addition
+    change = FieldChange(SECRET_VERSION_FIELD, old, new, b.NOW)
+    assert change_text(change).startswith(f"~ JWT secret version: {old} → {new} (value not shown)")
+    assert change_text(change, "ja").startswith(f"~ JWT シークレットのバージョン: {old} → {new} (値は表示しません)")

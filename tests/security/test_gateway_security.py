@@ -119,6 +119,7 @@ async def test_denied_calls_are_access_denied(moto_endpoint):
                 gw.describe_image(parse_image(REPO_IMAGE.format("v1.5.1"))),
                 gw.describe_scalable_target(RESOURCE_ID),
                 gw.pending_maintenance(SERVICE.db_instance),
+                gw.secret_version(SERVICE.jwt_secret_id),
             ):
                 with pytest.raises(AwsFailure) as caught:
                     await call
@@ -137,6 +138,26 @@ async def test_a_denied_value_read_names_no_value(moto_endpoint):
     assert caught.value.kind is FailureKind.ACCESS_DENIED and caught.value.operation == "GetSecretValue"
     assert caught.value.message == f"could not read the length of {SERVICE.jwt_secret_id} (access denied)"
     assert caught.value.__cause__ is None and caught.value.__suppress_context__
+
+
+async def test_the_current_secret_version_id_follows_a_new_version_and_never_carries_the_value(moto_endpoint):
+    """DescribeSecret over HTTP: the AWSCURRENT version id, a new id after PutSecretValue, no value anywhere."""
+    first_value, second_value = "first-Sup3r-s3cret-value-0123456789", "second-Sup3r-s3cret-value-9876543210"
+    sm = boto3.client("secretsmanager", endpoint_url=moto_endpoint, region_name="ap-northeast-1")
+    created = sm.create_secret(Name=SERVICE.jwt_secret_id, SecretString=first_value)
+    async with moto_gateway(moto_endpoint, ("testing", "testing")) as gw:
+        before = await gw.secret_version(SERVICE.jwt_secret_id)
+        put = sm.put_secret_value(SecretId=SERVICE.jwt_secret_id, SecretString=second_value)
+        after = await gw.secret_version(SERVICE.jwt_secret_id)
+        with pytest.raises(AwsFailure) as missing:
+            await gw.secret_version("/kojan-map/business/no-such-secret")
+        assert gw.requests["GetSecretValue"] == 0 and gw.requests["DescribeSecret"] == 3
+    assert before == created["VersionId"] and after == put["VersionId"] and before != after
+    assert all(value not in repr((before, after)) for value in (first_value, second_value))
+    assert missing.value.kind is FailureKind.NOT_FOUND
+    fake = FakeGateway()
+    fake.secret_versions = {SERVICE.jwt_secret_id: after}
+    assert await fake.secret_version(SERVICE.jwt_secret_id) == after
 
 
 async def test_the_fake_answers_like_the_real_one(demo_world):

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from kojan_tui.core.errors import AwsFailure, FailureKind
 from kojan_tui.core.models import ContainerDefinition, TaskDefinition
 from kojan_tui.ui.screens.what_changed import EXTENSION, WhatChangedScreen
 from tests.fixtures import builders as b
@@ -140,3 +141,37 @@ async def test_a_refused_database_keeps_snapshots_in_memory_and_says_so() -> Non
 
     await recorder.record("new", fields, b.NOW, SimpleNamespace(data=DashboardData()))
     assert recorder.latest is not None and recorder.store is None and "disk is full" in recorder.problem
+
+
+async def test_a_rotated_jwt_secret_shows_its_new_version_id_and_no_value() -> None:
+    """The fake's JWT secret gets a new version: w names the two ids, read once when the screen opens (not per
+    refresh), and nothing on screen or in the record holds a secret value."""
+    jwt_id = quiet_config().service.jwt_secret_id
+    old_id, new_id = "11111111-aaaa-4aaa-8aaa-000000000001", "22222222-bbbb-4bbb-8bbb-000000000002"
+    fake = fake_with_secret()
+    fake.secret_versions[jwt_id] = old_id
+    app = make_app(fake, quiet_config(language="en"))
+    async with app.run_test(size=(160, 40)) as pilot:
+        recorder = app.services.extensions[EXTENSION]
+        await refresh(app, pilot)
+        await until(pilot, lambda: recorder.latest is not None, "a healthy snapshot")
+        assert dict(recorder.latest.fields)["JWT secret version"] == old_id
+        reads = fake.calls["secret_version"]
+        await refresh(app, pilot)
+        await refresh(app, pilot)
+        assert fake.calls["secret_version"] == reads  # not read per refresh
+        fake.secret_versions[jwt_id] = new_id  # rotated: a new AWSCURRENT version
+        await pilot.press("w")
+        await until(pilot, lambda: isinstance(app.screen, WhatChangedScreen), "the what-changed screen")
+        assert fake.calls["secret_version"] == reads + 1  # read when w is pressed
+        text = app.screen.text
+        assert f"~ JWT secret version: {old_id} → {new_id} (value not shown)" in text, text
+        assert "task definition" not in text  # nothing else changed
+        shown = app.export_screenshot()
+        assert new_id in shown.replace("&#160;", " ")
+        assert OLD_SECRET not in shown and OLD_SECRET not in repr(recorder.latest.fields)
+        await pilot.press("escape")
+        fake.failures["secret_version"] = AwsFailure(FailureKind.ACCESS_DENIED, "denied", operation="DescribeSecret")
+        await pilot.press("w")
+        await until(pilot, lambda: isinstance(app.screen, WhatChangedScreen), "the screen after a failed read")
+        assert "JWT secret version" not in app.screen.text and "Nothing differs" in app.screen.text  # unknown

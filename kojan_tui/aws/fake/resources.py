@@ -1,4 +1,4 @@
-"""Fake S3, EC2 security groups and Secrets Manager (lengths only), for UI tests."""
+"""Fake S3, EC2 security groups and Secrets Manager (lengths and version ids only), for UI tests."""
 
 from __future__ import annotations
 
@@ -38,6 +38,7 @@ class FakeSecrets(FakeBase):
         super().__init__(**kwargs)
         self.secret_lengths: dict[str, SecretLength] = {}
         self.secrets: list[SecretInfo] = []
+        self.secret_versions: dict[str, str | None] = {}  # secret id -> its AWSCURRENT version id
 
     async def list_secrets(self, prefix: str) -> list[SecretInfo]:
         await self._enter("list_secrets")
@@ -48,3 +49,9 @@ class FakeSecrets(FakeBase):
         if secret_id not in self.secret_lengths:
             raise AwsFailure(FailureKind.NOT_FOUND, f"secret {secret_id} not found", operation="DescribeSecret")
         return self.secret_lengths[secret_id]
+
+    async def secret_version(self, secret_id: str) -> str | None:
+        await self._enter("secret_version")
+        if secret_id not in self.secret_versions:
+            raise AwsFailure(FailureKind.NOT_FOUND, f"secret {secret_id} not found", operation="DescribeSecret")
+        return self.secret_versions[secret_id]

@@ -45,12 +45,15 @@ class SnapshotRecorder:
         store: SqliteConfigSnapshots | None,
         read_scaling: Callable[[], Awaitable[str | None]] | None = None,
         read_digest: Callable[[str], Awaitable[str | None]] | None = None,
+        read_secret_version: Callable[[], Awaitable[str | None]] | None = None,
     ) -> None:
         self.store = store
         self.read_scaling = read_scaling  # the scalable target's min–max (None: could not be read)
         self.read_digest = read_digest  # an image's digest from ECR (None: could not be read)
+        self.read_secret_version = read_secret_version  # the JWT secret's current version id (None: not read)
         self.scaling: str | None = None  # the newest read
         self.digests: dict[str, str] = {}  # image (by tag) → its digest, as last read
+        self.secret_version: str | None = None  # the newest read (an id only: never a value)
         self.key: bytes | None = None
         self.latest: ConfigSnapshot | None = None
         self.problem: str | None = None  # why snapshots are kept in memory only
@@ -62,17 +65,22 @@ class SnapshotRecorder:
         try:
             if self.store is None:
                 raise OSError("no database")
-            self.key = await self.store.hash_key()
-            self.latest = await self.store.latest()
+            key = await self.store.hash_key()
+            latest = await self.store.latest()
+            # together: a record taken while ``latest`` was still being read would be overwritten by the older read
+            self.key, self.latest = key, latest
         except (OSError, sqlite3.Error) as error:  # DatabaseUnavailable too: this run keeps its snapshots in memory
             self.problem, self.store = str(error), None
             self.key = secrets.token_bytes(32)
         await self.refresh_reads(None)
 
     async def refresh_reads(self, data: DashboardData | None) -> None:
-        """What the dashboard does not poll: the scaling limits and, for images named by tag, their digests."""
+        """What the dashboard does not poll: the scaling limits, the JWT secret's version id and, for images named
+        by tag, their digests."""
         if self.read_scaling is not None:
             self.scaling = await self.read_scaling()
+        if self.read_secret_version is not None:
+            self.secret_version = await self.read_secret_version()
         if self.read_digest is not None and data is not None:
             for image in tagged_images(data):
                 digest = await self.read_digest(image)
@@ -82,7 +90,9 @@ class SnapshotRecorder:
                     self.digests[image] = digest
 
     def fields(self, data: DashboardData) -> tuple[tuple[str, str], ...] | None:
-        return config_fields(data, self.key, self.scaling, self.digests) if self.key is not None else None
+        if self.key is None:
+            return None
+        return config_fields(data, self.key, self.scaling, self.digests, self.secret_version)
 
     @property
     def loaded(self) -> bool:
@@ -214,10 +224,26 @@ def digest_reader(services: AppServices) -> Callable[[str], Awaitable[str | None
     return read
 
 
+def secret_version_reader(services: AppServices) -> Callable[[], Awaitable[str | None]]:
+    secret_id = services.config.service.jwt_secret_id
+
+    async def read() -> str | None:
+        if not secret_id:
+            return None
+        try:
+            return await services.gateway.secret_version(secret_id)
+        except AwsFailure:
+            return None  # unknown: never compared
+
+    return read
+
+
 def install(app: Any) -> None:
     services: AppServices = app.services
     database = services.database if services.database is not None else LazyDatabase(None)
-    recorder = SnapshotRecorder(SqliteConfigSnapshots(database), scaling_reader(services), digest_reader(services))
+    recorder = SnapshotRecorder(
+        SqliteConfigSnapshots(database), scaling_reader(services), digest_reader(services), secret_version_reader(services)
+    )
     services.extensions[EXTENSION] = recorder
 
     def on_state(state: DashboardState) -> None:
@@ -246,7 +272,7 @@ WHAT_CHANGED = Capability(
     install=install,
     commands=one_command(
         "What changed since the last healthy snapshot",
-        "Task definition, image, environment (hashed), secrets, desired count, RDS: what differs, since when",
+        "Task definition, image, environment (hashed), secrets (version ids), desired count, RDS: what differs, since when",
         open_what_changed,
     ),
 )
