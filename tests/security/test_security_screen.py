@@ -15,8 +15,9 @@ from kojan_tui.core.errors import AwsFailure, FailureKind
 from kojan_tui.procedures.checks import Verdict
 from kojan_tui.ui.app import KojanApp
 from kojan_tui.ui.screens.security import SecurityScreen
+from kojan_tui.ui.screens.what_changed import recorder_of
 from kojan_tui.ui.widgets.security_section import SecuritySection
-from tests.ui.harness import healthy_fake, make_app, plain
+from tests.ui.harness import healthy_fake, make_app, plain, until
 
 SECTION_KEYS = ("ecr", "secrets", "tokens", "autoscaling", "rds", "iam")
 
@@ -66,6 +67,14 @@ async def test_on_the_embedded_aws_every_section_answers_and_no_secret_leaks(dem
     policy.write_text('{"Version": "2012-10-17", "Statement": []}', encoding="utf-8")
     app = demo_app(demo_world, policy)
     async with app.run_test(size=(160, 48)) as pilot:
+        requests = app.services.gateway.requests  # counted as each HTTP request is sent
+        recorder = recorder_of(app.services)  # the healthy snapshot reads the running image's digest too: first
+        await until(pilot, lambda: recorder is None or recorder.recorded, "the first healthy snapshot", timeout=90)
+        images = lambda: (  # noqa: E731 - the security view's own lookups since it opened
+            requests["DescribeImages"] - before[0],
+            requests["DescribeImageScanFindings"] - before[1],
+        )
+        before = (requests["DescribeImages"], requests["DescribeImageScanFindings"])
         await pilot.press("x")
         sections = await loaded(app, pilot)
         verdicts = {key: s.verdict for key, s in sections.items()}
@@ -80,16 +89,15 @@ async def test_on_the_embedded_aws_every_section_answers_and_no_secret_leaks(dem
         text = screen_text(app)
         assert "unavailable: this endpoint does not offer Access Analyzer" in text
         assert "JWT secret is 64 characters" in text and "system-update" in text and "kojan-map/business:v1.5.1" in text
-        requests = app.services.gateway.requests  # counted as each HTTP request is sent
         assert requests["GetSecretValue"] == 1  # only secrets.jwt_length: nothing else (dashboard included) reads a value
         # the findings and the age checks judge one description of the running image: one lookup per load
-        assert (requests["DescribeImages"], requests["DescribeImageScanFindings"]) == (1, 1)
+        assert images() == (1, 1)
 
         # r on the ECR section loads it again: one more lookup, serving both checks again
         sections["ecr"].focus()
         await pilot.press("r")
         await loaded(app, pilot, ("ecr",))
-        assert (requests["DescribeImages"], requests["DescribeImageScanFindings"]) == (2, 2)
+        assert images() == (2, 2)
         assert sections["ecr"].results and all(r.verdict is Verdict.PASS for r in sections["ecr"].results)
         images_before = requests["DescribeImages"]
 

@@ -98,6 +98,11 @@ class SnapshotRecorder:
     def loaded(self) -> bool:
         return self.key is not None
 
+    @property
+    def recorded(self) -> bool:
+        """A snapshot exists and no record (with its reads) is being made now."""
+        return self.latest is not None and not self._writing
+
     def take_due(self, state: DashboardState, now: datetime) -> tuple[str, tuple[tuple[str, str], ...]] | None:
         """("new" | "confirm", fields) when ``state`` is healthy and a record is due (then the writer is busy until
         ``record`` ends: one write at a time); else None."""
