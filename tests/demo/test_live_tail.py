@@ -12,6 +12,7 @@ from kojan_tui.core.config import AwsSettings, ServiceSettings
 from kojan_tui.core.livetail import TailMode
 from kojan_tui.demo.embedded import DUMMY_KEY_ID, DUMMY_SECRET
 from kojan_tui.sources.logs import LogFeed
+from tests.fixtures.waits import until_true
 
 LOG_GROUP = ServiceSettings().log_group
 STREAM = "ecs/business/livetail-test"
@@ -20,14 +21,6 @@ WAIT_S = 30.0  # a loaded CI machine: the demo sends an update every second
 
 def gateway(aws) -> AwsGateway:
     return AwsGateway(AwsSettings(endpoint_url=aws.endpoint_url, max_attempts=2), static_credentials=(DUMMY_KEY_ID, DUMMY_SECRET))
-
-
-async def until(condition, what: str, timeout: float = WAIT_S) -> None:
-    deadline = time.monotonic() + timeout
-    while not condition():
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out after {timeout:.0f} s waiting for {what}")
-        await asyncio.sleep(0.05)
 
 
 def now_ms() -> int:
@@ -92,7 +85,7 @@ async def test_after_the_stream_ends_the_feed_reconnects_and_backfills_the_gap_e
     try:
         await feed.set_filter(f'"{marker}"')
         await feed.poll()  # starts the tailer
-        await until(lambda: feed.tail.mode is TailMode.LIVE, "Live Tail to open")
+        await until_true(lambda: feed.tail.mode is TailMode.LIVE, "Live Tail to open", timeout=WAIT_S)
 
         async def write(numbers):
             at = now_ms()
@@ -102,14 +95,14 @@ async def test_after_the_stream_ends_the_feed_reconnects_and_backfills_the_gap_e
             return [line.raw for line in feed.buffer]
 
         await write([1, 2, 3])
-        await until(lambda: len(delivered()) == 3, "lines 1-3 from the stream")
+        await until_true(lambda: len(delivered()) == 3, "lines 1-3 from the stream", timeout=WAIT_S)
         streams[0].close()  # the stream ends (as AWS ends a session after 3 h)
-        await until(lambda: feed.tail.mode is not TailMode.LIVE, "the feed to notice the end")
+        await until_true(lambda: feed.tail.mode is not TailMode.LIVE, "the feed to notice the end", timeout=WAIT_S)
         await write([4, 5, 6])  # no session open: only the backfill can bring these
         reconnect.set()
-        await until(lambda: len(streams) == 2 and feed.tail.mode is TailMode.LIVE, "the reconnect")
+        await until_true(lambda: len(streams) == 2 and feed.tail.mode is TailMode.LIVE, "the reconnect", timeout=WAIT_S)
         await write([7, 8, 9])
-        await until(lambda: len(delivered()) >= 9, "lines 4-9")
+        await until_true(lambda: len(delivered()) >= 9, "lines 4-9", timeout=WAIT_S)
         assert delivered() == [f"{marker} line {n}" for n in range(1, 10)]  # no gap, no duplicate, in order
         assert feed.tail.drops == 1
         assert gw.requests["StartLiveTail"] == 2

@@ -4,7 +4,6 @@ to polling and says why, sampled updates and dropped streams are said, a new fil
 from __future__ import annotations
 
 import asyncio
-import time
 
 from rich.text import Text
 
@@ -14,6 +13,7 @@ from kojan_tui.core.livetail import LiveTailUpdate, PollReason, SeenEvents, Tail
 from kojan_tui.sources.logs import LogFeed
 from kojan_tui.ui.widgets.log_pane import status_text
 from tests.fixtures.logs import NOW, event
+from tests.fixtures.waits import until_true
 
 DENIED = AwsFailure(
     FailureKind.ACCESS_DENIED,
@@ -22,14 +22,6 @@ DENIED = AwsFailure(
     operation="StartLiveTail",
 )
 WAIT_S = 15.0
-
-
-async def until(condition, what: str) -> None:
-    deadline = time.monotonic() + WAIT_S
-    while not condition():
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out waiting for {what}")
-        await asyncio.sleep(0.01)
 
 
 class View:
@@ -56,7 +48,7 @@ async def test_access_denied_falls_back_to_polling_and_says_so_in_both_languages
     gateway.live_tail_failure = DENIED
     try:
         await feed.poll()
-        await until(lambda: feed.tail.mode is TailMode.POLLING, "the fallback")
+        await until_true(lambda: feed.tail.mode is TailMode.POLLING, "the fallback", timeout=WAIT_S)
         assert feed.tail.reason is PollReason.NOT_ALLOWED
         assert "polling (Live Tail not allowed)" in status(feed)
         assert "ポーリング (Live Tail が許可されていません)" in status(feed, "ja")
@@ -73,13 +65,13 @@ async def test_live_mode_sends_no_filter_log_events_and_hands_the_streamed_lines
     gateway, feed = live_feed([event(1, "INFO before")])
     try:
         await feed.poll()
-        await until(lambda: feed.tail.mode is TailMode.LIVE, "live mode")
+        await until_true(lambda: feed.tail.mode is TailMode.LIVE, "live mode", timeout=WAIT_S)
         assert [line.raw for line in feed.buffer] == ["INFO before"]  # the backfill
         assert "● live (Live Tail)" in status(feed) and "● ライブ (Live Tail)" in status(feed, "ja")
         calls = gateway.calls["filter_log_events"]
         session = gateway.live_tails[-1]
         session.push(LiveTailUpdate((event(2, "ERROR streamed"), event(1, "INFO before"))))  # one already seen
-        await until(lambda: len(feed.buffer) == 2, "the streamed line")
+        await until_true(lambda: len(feed.buffer) == 2, "the streamed line", timeout=WAIT_S)
         assert [line.raw for line in await feed.poll()] == ["ERROR streamed"]  # the error tally gets it
         assert await feed.poll() == []
         assert gateway.calls["filter_log_events"] == calls  # no request while live
@@ -92,17 +84,19 @@ async def test_a_sampled_update_and_a_dropped_stream_are_said_and_the_gap_is_bac
     gateway, feed = live_feed()
     try:
         await feed.poll()
-        await until(lambda: feed.tail.mode is TailMode.LIVE, "live mode")
+        await until_true(lambda: feed.tail.mode is TailMode.LIVE, "live mode", timeout=WAIT_S)
         gateway.live_tails[-1].push(LiveTailUpdate((event(1, "INFO a"),), sampled=True))
-        await until(lambda: len(feed.buffer) == 1, "the sampled update")
+        await until_true(lambda: len(feed.buffer) == 1, "the sampled update", timeout=WAIT_S)
         assert "sampled by AWS (over 500 events/s" in status(feed)
         assert "AWS がサンプリング中" in status(feed, "ja")
         gateway.log_events.append(event(2, "INFO while away"))  # written while the stream is down
         gateway.live_tails[-1].end(AwsFailure(FailureKind.UNAVAILABLE, "stream reset", operation="StartLiveTail"))
-        await until(lambda: feed.tail.drops == 1, "the drop")
+        await until_true(lambda: feed.tail.drops == 1, "the drop", timeout=WAIT_S)
         assert feed.tail.mode is TailMode.POLLING and feed.tail.reason is PollReason.STREAM_FAILED
         assert "Live Tail dropped — reconnecting" in status(feed)
-        await until(lambda: len(gateway.live_tails) == 2 and feed.tail.mode is TailMode.LIVE, "the reconnect")
+        await until_true(
+            lambda: len(gateway.live_tails) == 2 and feed.tail.mode is TailMode.LIVE, "the reconnect", timeout=WAIT_S
+        )
         assert [line.raw for line in feed.buffer] == ["INFO a", "INFO while away"]
         assert "reconnected 1× (gaps backfilled)" in status(feed)
     finally:
@@ -113,15 +107,17 @@ async def test_a_new_filter_restarts_the_session_with_that_pattern():
     gateway, feed = live_feed([event(1, "ERROR x"), event(2, "INFO y")])
     try:
         await feed.poll()
-        await until(lambda: feed.tail.mode is TailMode.LIVE, "live mode")
+        await until_true(lambda: feed.tail.mode is TailMode.LIVE, "live mode", timeout=WAIT_S)
         first = gateway.live_tails[-1]
         assert first.pattern == ""
         await feed.set_filter("ERROR")
-        await until(lambda: len(gateway.live_tails) == 2 and feed.tail.mode is TailMode.LIVE, "the new session")
+        await until_true(
+            lambda: len(gateway.live_tails) == 2 and feed.tail.mode is TailMode.LIVE, "the new session", timeout=WAIT_S
+        )
         assert first.closed and gateway.live_tails[-1].pattern == "ERROR"
         first.push(LiveTailUpdate((event(3, "INFO old filter"),)))  # the old session's late update is dropped
         gateway.live_tails[-1].push(LiveTailUpdate((event(4, "ERROR new"),)))
-        await until(lambda: len(feed.buffer) == 2, "the new session's line")
+        await until_true(lambda: len(feed.buffer) == 2, "the new session's line", timeout=WAIT_S)
         assert [line.raw for line in feed.buffer] == ["ERROR x", "ERROR new"]
     finally:
         await feed.close()
@@ -142,12 +138,12 @@ async def test_a_past_range_polls_and_following_now_again_reopens_live_tail():
     gateway, feed = live_feed([event(1, "INFO one")])
     try:
         await feed.poll()
-        await until(lambda: feed.tail.mode is TailMode.LIVE, "live mode")
+        await until_true(lambda: feed.tail.mode is TailMode.LIVE, "live mode", timeout=WAIT_S)
         feed.set_range(TimeRange("yesterday", start_ms=0, end_ms=1))
-        await until(lambda: feed.tail.reason is PollReason.PAST_RANGE, "polling a past range")
+        await until_true(lambda: feed.tail.reason is PollReason.PAST_RANGE, "polling a past range", timeout=WAIT_S)
         assert gateway.live_tails[-1].closed and "polling (a past range)" in status(feed)
         feed.set_range(LAST_HOUR)
-        await until(lambda: len(gateway.live_tails) == 2 and feed.tail.mode is TailMode.LIVE, "live again")
+        await until_true(lambda: len(gateway.live_tails) == 2 and feed.tail.mode is TailMode.LIVE, "live again", timeout=WAIT_S)
     finally:
         await feed.close()
 
@@ -159,7 +155,7 @@ async def test_a_filter_live_tail_refuses_keeps_polling_with_that_filter_and_say
     )
     try:
         await feed.poll()
-        await until(lambda: feed.tail.reason is PollReason.PATTERN_REFUSED, "the refusal")
+        await until_true(lambda: feed.tail.reason is PollReason.PATTERN_REFUSED, "the refusal", timeout=WAIT_S)
         assert "polling (Live Tail refused this filter)" in status(feed)
         assert "Live Tail がこのフィルタを拒否" in status(feed, "ja")
     finally:
@@ -174,7 +170,7 @@ async def test_a_silent_stream_never_passes_for_fresh_lines():
     gateway.live_tail_heartbeat_s = None  # the stream stays open but sends nothing
     try:
         await feed.poll()
-        await until(lambda: feed.tail.mode is TailMode.LIVE, "live mode")
+        await until_true(lambda: feed.tail.mode is TailMode.LIVE, "live mode", timeout=WAIT_S)
         with pytest.raises(AwsFailure) as silent:
             await feed.poll()
         assert silent.value.kind is FailureKind.TIMEOUT and feed.last_failure is silent.value
@@ -190,7 +186,7 @@ async def test_a_stream_that_ends_during_a_live_poll_hands_the_poll_to_filter_lo
     gateway.live_tail_heartbeat_s = None
     try:
         await feed.poll()
-        await until(lambda: feed.tail.mode is TailMode.LIVE, "live mode")
+        await until_true(lambda: feed.tail.mode is TailMode.LIVE, "live mode", timeout=WAIT_S)
         gateway.live_tail_failure = AwsFailure(FailureKind.UNAVAILABLE, "gone", operation="StartLiveTail")
         gateway.failures["filter_log_events"] = AwsFailure(FailureKind.UNAVAILABLE, "AWS gone", operation="FilterLogEvents")
         poll = asyncio.ensure_future(feed.poll())

@@ -7,6 +7,7 @@ from kojan_tui.aws.limits import RequestLimits
 from kojan_tui.core.errors import AwsFailure, FailureKind
 from kojan_tui.sources.poller import Poller
 from tests.fixtures.builders import NOW
+from tests.fixtures.waits import until_true
 
 
 class Probe:
@@ -195,9 +196,7 @@ async def test_a_poll_queued_behind_its_request_limit_says_so_once_it_is_older_t
     poller.register("logs", 1.0, two_log_reads, delivered.append)
     freshness = poller.freshness("logs")
     poller.start()
-    async with asyncio.timeout(10):
-        while not limits.waiting["FilterLogEvents"]:
-            await asyncio.sleep(0)
+    await until_true(lambda: limits.waiting["FilterLogEvents"], "the second request to queue for its slot")
     assert freshness.waiting_for_limit == "FilterLogEvents"
     assert freshness.stale_reason(now[0]) is None  # within its interval: nothing to say yet
     now[0] = NOW + timedelta(seconds=1.5)
