@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The one entry point for a fresh clone: sets up .venv (first run, or when pyproject.toml changes)
-# and then runs what you ask. Usage: ./dev.sh demo [app flags] | test [pytest args] | bench | run [app flags]
+# and then runs what you ask. Usage: ./dev.sh demo [app flags] | test [pytest args] | bench | run [app flags] | i18n
 # `./dev.sh test` with no arguments also runs ruff (lint, format) and the import-linter contracts, then the whole
 # suite on one worker per core; with arguments, exactly what you ask (e.g. -m unit, a file, -n 2).
 set -euo pipefail
@@ -46,6 +46,8 @@ case "$command" in
         fi
         exec "$VENV/bin/python" -m pytest "$@" ;;
     bench) setup; exec "$VENV/bin/python" -m benchmarks "$@" ;;
+    i18n)  # after changing a tr()/ntr()/N_() string: re-extract, merge into the Japanese catalog, compile the .mo
+        setup; exec "$VENV/bin/python" -m scripts.i18n "$@" ;;
     *)
         sed -n '2,4p' "$0" | sed 's/^# //'
         exit 0 ;;

@@ -22,6 +22,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Input, Static
 
 from kojan_tui.core.errors import AwsFailure
+from kojan_tui.core.i18n import tr
 from kojan_tui.core.log_search import SearchError, parse_query
 from kojan_tui.core.log_search import word as search_word
 from kojan_tui.core.log_trace import TraceField, TraceRefused, filter_pattern, line_fields
@@ -42,28 +43,6 @@ from kojan_tui.ui.widgets.log_view import LogView
 _log = logging.getLogger(__name__)
 
 DETAIL_LIMIT = 64 * 1024  # characters of one line shown in the detail view (copy/save keep all)
-
-WORDS = {
-    "search-title": {
-        "en": "search the buffered lines (Enter searches, Escape cancels; /regex/ for a regular expression)",
-        "ja": "バッファ内を検索 (Enter で検索、Esc でやめる; /正規表現/ も可)",
-    },
-    "search-hint": {
-        "en": "timeout · /time.?out/ · a capital letter makes it case-sensitive",
-        "ja": "timeout · /time.?out/ · 大文字を含むと大文字小文字を区別",
-    },
-    "search-cleared": {"en": "Search cleared", "ja": "検索を解除しました"},
-    "trace-none": {
-        "en": "No line selected: move the cursor to a JSON line",
-        "ja": "行が選ばれていません: JSON の行にカーソルを置いてください",
-    },
-    "trace-refused": {"en": "Cannot trace {field}: {reason}", "ja": "{field} は追跡できません: {reason}"},
-}
-
-
-def word(key: str, language: str) -> str:
-    return WORDS[key]["ja" if language == "ja" else "en"]
-
 
 RANGE_HINT = "30m · 2h · 3d · 2026-11-28 12:00 · 2026-11-28 12:00..2026-11-28 13:00 (UTC)"
 
@@ -233,7 +212,9 @@ class LogScreen(SurvivesHandlerErrors, FollowsFeed, Screen):
         prompt.border_title = {
             "filter": "filter pattern (Enter applies, Escape cancels)",
             "range": "time range",
-            "search": word("search-title", self.language),
+            "search": tr(
+                "search the buffered lines (Enter searches, Escape cancels; /regex/ for a regular expression)", self.language
+            ),
         }[mode]
         prompt.add_class("-open")
         prompt.focus()
@@ -263,7 +244,7 @@ class LogScreen(SurvivesHandlerErrors, FollowsFeed, Screen):
             self._close_prompt()
         elif self.view.search is not None:  # as less's ESC-u: the first Escape drops the highlights
             self.view.set_search(None)
-            self.notify(word("search-cleared", self.language), markup=False)
+            self.notify(tr("Search cleared", self.language), markup=False)
         else:
             self.app.pop_screen()
 
@@ -310,7 +291,9 @@ class LogScreen(SurvivesHandlerErrors, FollowsFeed, Screen):
 
     def action_edit_search(self) -> None:
         current = self.view.search.query.typed if self.view.search is not None else ""
-        self._open_prompt("search", current, word("search-hint", self.language))
+        self._open_prompt(
+            "search", current, tr("timeout · /time.?out/ · a capital letter makes it case-sensitive", self.language)
+        )
 
     def search_for(self, typed: str) -> None:
         """Search the buffered lines for ``typed`` (empty: no search); a bad query keeps the prompt and says why."""
@@ -351,7 +334,7 @@ class LogScreen(SurvivesHandlerErrors, FollowsFeed, Screen):
         """F: pick a field of the selected JSON line; its value becomes the server-side filter (a safe pattern)."""
         line = self.view.cursor_line()
         if line is None:
-            self.notify(word("trace-none", self.language), severity="warning", markup=False)
+            self.notify(tr("No line selected: move the cursor to a JSON line", self.language), severity="warning", markup=False)
             return
         try:
             fields = line_fields(line.raw)
@@ -368,7 +351,7 @@ class LogScreen(SurvivesHandlerErrors, FollowsFeed, Screen):
         except TraceRefused as refused:
             name = make_visible(truncate(field.path, 60))
             self.notify(
-                word("trace-refused", self.language).format(field=name, reason=refused.text(self.language)),
+                tr("Cannot trace {field}: {reason}", self.language).format(field=name, reason=refused.text(self.language)),
                 severity="warning",
                 markup=False,
                 timeout=8,
