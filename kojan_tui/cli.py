@@ -12,6 +12,7 @@ import asyncio
 import gc
 import os
 import sys
+import tempfile
 import traceback
 from dataclasses import replace
 from pathlib import Path
@@ -350,11 +351,21 @@ def _audit_trail(*, demo: bool) -> Any:
     return AuditTrail(audit_path)
 
 
+def database_path(demo_state: tempfile.TemporaryDirectory | None) -> Path:
+    """The user's state database; with ``--demo``, one in a directory of this launch (removed at exit): the
+    embedded AWS is a new world at every launch, so a demo's runs, incidents and unanswered actions belong to it
+    alone and are never resumed against the next one."""
+    from kojan_tui.store.database import default_database_path
+
+    return Path(demo_state.name) / "kojan-demo.sqlite3" if demo_state is not None else default_database_path()
+
+
 def _run_app(config: Config, gateway: AwsGateway, demo: Any, audit: Any, notices: tuple[str, ...] = ()) -> int:
-    from kojan_tui.store.database import LazyDatabase, default_database_path
+    from kojan_tui.store.database import LazyDatabase
     from kojan_tui.ui.app import KojanApp
 
-    database = LazyDatabase(default_database_path(demo=demo is not None))
+    demo_state = tempfile.TemporaryDirectory(prefix="kojan-demo-state-") if demo is not None else None
+    database = LazyDatabase(database_path(demo_state))
     said = {"notices": tuple(n for n in notices if n)} if any(notices) else {}  # an ignored ./config.toml
     clock = {"clock": demo.clock} if demo is not None else {}  # the embedded AWS's time (the wall clock unless advanced)
     app = KojanApp(config, gateway, demo=demo, audit=audit, database=database, **clock, **said)
@@ -371,7 +382,11 @@ def _run_app(config: Config, gateway: AwsGateway, demo: Any, audit: Any, notices
             watch.cancel()
             await gateway.close()
 
-    asyncio.run(run())
+    try:
+        asyncio.run(run())
+    finally:
+        if demo_state is not None:
+            demo_state.cleanup()
     return app.return_code or EXIT_OK
 
 
