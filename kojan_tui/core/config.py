@@ -158,6 +158,28 @@ class TeamSettings:
 
 
 @dataclass(frozen=True)
+class FleetService:
+    """Issue 26: one service of a fleet, its environment (``production``, ``staging``…), its resources and its
+    thresholds (the ``[thresholds]`` ones where it gives none of its own)."""
+
+    environment: str
+    service: ServiceSettings
+    thresholds: Thresholds
+
+    @property
+    def key(self) -> str:
+        """``environment/service``: what the fleet screen, the switch and a typed confirmation name."""
+        return f"{self.environment}/{self.service.name}"
+
+
+@dataclass(frozen=True)
+class FleetSettings:
+    """``[[fleet.services]]``; empty: the one ``[service]`` (a fleet of one, exactly as before)."""
+
+    services: tuple[FleetService, ...] = ()
+
+
+@dataclass(frozen=True)
 class Config:
     aws: AwsSettings = field(default_factory=AwsSettings)
     service: ServiceSettings = field(default_factory=ServiceSettings)
@@ -174,6 +196,7 @@ class Config:
     forecast: ForecastSettings = field(default_factory=ForecastSettings)
     slo: SloSettings = field(default_factory=SloSettings)
     team: TeamSettings = field(default_factory=TeamSettings)
+    fleet: FleetSettings = field(default_factory=FleetSettings)
     source: str = "<defaults>"  # the file it came from, for messages
 
 
@@ -242,9 +265,14 @@ def load_config(path: Path | None, overrides: ConfigOverrides | None = None) -> 
                 line, message = int(match.group(1)), message[: match.start()] + f" (column {match.group(2)})"
             raise ConfigError(path, "", f"invalid TOML: {message}", line=line) from None
         reader = _Reader(Path(path), text)
+        fleet_table = data.pop("fleet", None)  # [[fleet.services]]: an array of tables, read by core.fleet_config
         config = reader.build(Config, data, "")
         config = replace(config, source=str(path))
         reader.check_consistency(config)
+        if fleet_table is not None:
+            from kojan_tui.core.fleet_config import read_fleet  # it builds on this module's reader
+
+            config = read_fleet(reader, config, fleet_table, service_given="service" in data)
     return apply_overrides(config, overrides) if overrides else config
 
 
