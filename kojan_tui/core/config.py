@@ -12,7 +12,9 @@ from dataclasses import dataclass, field, fields, is_dataclass, replace
 from pathlib import Path
 from typing import get_type_hints
 
+from kojan_tui.core.config_error import ConfigError
 from kojan_tui.core.config_rules import describe_value, format_number, is_finite_number, value_problem
+from kojan_tui.core.fleet_config import FleetSettings, read_fleet
 from kojan_tui.core.thresholds import Threshold, Thresholds
 
 if sys.version_info >= (3, 11):
@@ -158,28 +160,6 @@ class TeamSettings:
 
 
 @dataclass(frozen=True)
-class FleetService:
-    """Issue 26: one service of a fleet, its environment (``production``, ``staging``…), its resources and its
-    thresholds (the ``[thresholds]`` ones where it gives none of its own)."""
-
-    environment: str
-    service: ServiceSettings
-    thresholds: Thresholds
-
-    @property
-    def key(self) -> str:
-        """``environment/service``: what the fleet screen, the switch and a typed confirmation name."""
-        return f"{self.environment}/{self.service.name}"
-
-
-@dataclass(frozen=True)
-class FleetSettings:
-    """``[[fleet.services]]``; empty: the one ``[service]`` (a fleet of one, exactly as before)."""
-
-    services: tuple[FleetService, ...] = ()
-
-
-@dataclass(frozen=True)
 class Config:
     aws: AwsSettings = field(default_factory=AwsSettings)
     service: ServiceSettings = field(default_factory=ServiceSettings)
@@ -211,22 +191,6 @@ CONFIG_FILENAME = "config.toml"
 ALL_KEYS_REQUIRED = {"service"}
 OPTIONAL_IN_REQUIRED = {"service.health_url"}  # added later: a [service] table written before it stays valid
 _TOML_POSITION_RE = re.compile(r"\s*\(at line (\d+), column (\d+)\)$")
-
-
-class ConfigError(Exception):
-    """A config mistake, told in one line: the file, the line when known, the dotted key, what is wrong."""
-
-    def __init__(self, path: str | Path, key: str, message: str, *, line: int | None = None, subject: str | None = None) -> None:
-        super().__init__(message)
-        self.path = str(path)
-        self.key = key  # dotted, e.g. "thresholds.ecs_cpu_percent.warn"; "" for a TOML syntax error
-        self.message = message
-        self.line = line
-        self.subject = key if subject is None else subject  # what the line names (a table for warn/alert)
-
-    def __str__(self) -> str:
-        where = f"config error in {self.path}" + (f", line {self.line}" if self.line else "")
-        return f"{where}: {self.subject}: {self.message}" if self.subject else f"{where}: {self.message}"
 
 
 @dataclass(frozen=True)
@@ -270,8 +234,6 @@ def load_config(path: Path | None, overrides: ConfigOverrides | None = None) -> 
         config = replace(config, source=str(path))
         reader.check_consistency(config)
         if fleet_table is not None:
-            from kojan_tui.core.fleet_config import read_fleet  # it builds on this module's reader
-
             config = read_fleet(reader, config, fleet_table, service_given="service" in data)
     return apply_overrides(config, overrides) if overrides else config
 

@@ -9,15 +9,15 @@ A config without ``[[fleet.services]]`` is a fleet of one, its ``[service]``.
 from __future__ import annotations
 
 import re
-from dataclasses import fields, replace
+from dataclasses import dataclass, fields, replace
 from typing import TYPE_CHECKING
 
-from kojan_tui.core.config import Config, ConfigError, FleetService, FleetSettings, ServiceSettings
+from kojan_tui.core.config_error import ConfigError
 from kojan_tui.core.config_rules import describe_value, format_number
 from kojan_tui.core.thresholds import Threshold, Thresholds
 
-if TYPE_CHECKING:
-    from kojan_tui.core.config import _Reader
+if TYPE_CHECKING:  # this module is imported by core.config: it names its classes, never imports them
+    from kojan_tui.core.config import Config, ServiceSettings, _Reader
 
 MAX_SERVICES = 200  # far beyond a console's screen; keeps one poll's queries within a few GetMetricData calls
 ENVIRONMENT_RE = re.compile(r"^[a-z][a-z0-9-]{0,31}$")
@@ -32,8 +32,30 @@ REQUIRED = (
     "ecr_repository",
     "secret_prefix",
 )
-SERVICE_KEYS = tuple(f.name for f in fields(ServiceSettings))
-ENTRY_KEYS = ("environment", *SERVICE_KEYS, "thresholds")
+OPTIONAL = ("task_family", "jwt_secret_id", "alb_log_bucket", "health_url")  # like [service]'s, defaulted
+ENTRY_KEYS = (*REQUIRED, *OPTIONAL, "thresholds")
+
+
+@dataclass(frozen=True)
+class FleetService:
+    """Issue 26: one service of a fleet, its environment (``production``, ``staging``…), its resources and its
+    thresholds (the ``[thresholds]`` ones where it gives none of its own)."""
+
+    environment: str
+    service: ServiceSettings
+    thresholds: Thresholds
+
+    @property
+    def key(self) -> str:
+        """``environment/service``: what the fleet screen, the switch and a typed confirmation name."""
+        return f"{self.environment}/{self.service.name}"
+
+
+@dataclass(frozen=True)
+class FleetSettings:
+    """``[[fleet.services]]``; empty: the one ``[service]`` (a fleet of one, exactly as before)."""
+
+    services: tuple[FleetService, ...] = ()
 
 
 def fleet_of(config: Config) -> tuple[FleetService, ...]:
@@ -101,13 +123,13 @@ def _member(reader: _Reader, config: Config, index: int, entry: dict) -> FleetSe
             f"must be a lowercase name like production or staging (a-z, 0-9, -), got {describe_value(environment)}",
         )
     values: dict[str, object] = {}
-    for key in SERVICE_KEYS:
+    for key in (*REQUIRED[1:], *OPTIONAL):
         if key in entry:
             values[key] = _checked(reader, index, key, entry[key])
     values.setdefault("task_family", values["name"])
     values.setdefault("jwt_secret_id", f"{values['secret_prefix']}jwt-secret")
     values.setdefault("alb_log_bucket", config.service.alb_log_bucket)
-    service = ServiceSettings(**values)  # type: ignore[arg-type]
+    service: ServiceSettings = type(config.service)(**values)
     thresholds = _thresholds(reader, config, index, entry.get("thresholds", {}))
     return FleetService(environment, service, thresholds)
 

@@ -113,3 +113,12 @@ def test_cli_exits_2_with_one_line_naming_index_and_key(tmp_path):
     assert result.returncode == 2 and "Traceback" not in result.stderr
     (line,) = result.stderr.strip().splitlines()
     assert "fleet.services[1].environment: must be a lowercase name" in line
+
+
+def test_an_entry_knows_every_key_of_service():
+    from dataclasses import fields
+
+    from kojan_tui.core.config import ServiceSettings
+    from kojan_tui.core.fleet_config import OPTIONAL, REQUIRED
+
+    assert {*REQUIRED[1:], *OPTIONAL} == {f.name for f in fields(ServiceSettings)}
