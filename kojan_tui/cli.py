@@ -22,6 +22,7 @@ from kojan_tui import __version__
 from kojan_tui.core.config import Config, ConfigError, ConfigOverrides, load_config
 from kojan_tui.core.config_trust import choose_config, trust_config
 from kojan_tui.core.endpoints import check_endpoints, endpoint_label
+from kojan_tui.core.fleet_config import is_fleet
 from kojan_tui.core.logtext import make_visible
 
 if TYPE_CHECKING:
@@ -95,6 +96,11 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--scenario", metavar="NAME", help="with --demo: the scenario to start in (default: healthy)")
     parser.add_argument("--list-scenarios", action="store_true", help="with --demo: list the demo scenarios and exit")
+    parser.add_argument(
+        "--allow-production-writes",
+        action="store_true",
+        help="with [[fleet.services]]: allow changes (rollback, redeploy) to production services, read-only without it",
+    )
     parser.add_argument(
         "--check",
         action="store_true",
@@ -180,7 +186,10 @@ def _run(args: argparse.Namespace) -> int:
             from kojan_tui.core.team import team_region
 
             asyncio.run(_create_team_table(gateway, config.team.table, team_region(config.team.region, config.aws.region)))
-        return _run_app(config, gateway, demo, _audit_trail(demo=demo is not None), notices=(choice.notice or "",))
+        audit = _audit_trail(demo=demo is not None)
+        if is_fleet(config):  # issue 26: the fleet screen, one service's app at a time
+            return _run_fleet(config, gateway, demo, audit, args.allow_production_writes, (choice.notice or "",))
+        return _run_app(config, gateway, demo, audit, notices=(choice.notice or "",))
     finally:
         if demo is not None:
             demo.stop()
@@ -360,15 +369,27 @@ def database_path(demo_state: tempfile.TemporaryDirectory | None) -> Path:
     return Path(demo_state.name) / "kojan-demo.sqlite3" if demo_state is not None else default_database_path()
 
 
-def _run_app(config: Config, gateway: AwsGateway, demo: Any, audit: Any, notices: tuple[str, ...] = ()) -> int:
+def _run_app(
+    config: Config,
+    gateway: AwsGateway,
+    demo: Any,
+    audit: Any,
+    notices: tuple[str, ...] = (),
+    *,
+    fleet: Any = None,
+    demo_state: tempfile.TemporaryDirectory | None = None,
+) -> int:
     from kojan_tui.store.database import LazyDatabase
     from kojan_tui.ui.app import KojanApp
 
-    demo_state = tempfile.TemporaryDirectory(prefix="kojan-demo-state-") if demo is not None else None
+    own_state = demo_state is None
+    if demo_state is None:
+        demo_state = tempfile.TemporaryDirectory(prefix="kojan-demo-state-") if demo is not None else None
     database = LazyDatabase(database_path(demo_state))
     said = {"notices": tuple(n for n in notices if n)} if any(notices) else {}  # an ignored ./config.toml
     clock = {"clock": demo.clock} if demo is not None else {}  # the embedded AWS's time (the wall clock unless advanced)
-    app = KojanApp(config, gateway, demo=demo, audit=audit, database=database, **clock, **said)
+    extra = {"fleet": fleet} if fleet is not None else {}
+    app = KojanApp(config, gateway, demo=demo, audit=audit, database=database, **clock, **said, **extra)
     gc.freeze()  # what start-up made lives for the whole run: keep it out of full collections (key latency)
 
     async def run() -> None:
@@ -385,9 +406,33 @@ def _run_app(config: Config, gateway: AwsGateway, demo: Any, audit: Any, notices
     try:
         asyncio.run(run())
     finally:
-        if demo_state is not None:
+        if demo_state is not None and own_state:
             demo_state.cleanup()
     return app.return_code or EXIT_OK
+
+
+def _run_fleet(
+    config: Config, gateway: AwsGateway, demo: Any, audit: Any, allow_production_writes: bool, notices: tuple[str, ...]
+) -> int:
+    """The fleet screen first; opening another service ends that app and starts it again on the chosen one
+    (every screen unchanged, for that service). Production runs read-only unless --allow-production-writes."""
+    from kojan_tui.core.fleet_config import member_of, run_config
+    from kojan_tui.ui.screens.fleet import FleetHome
+
+    demo_state = tempfile.TemporaryDirectory(prefix="kojan-demo-state-") if demo is not None else None
+    key: str | None = None
+    try:
+        while True:
+            chosen = run_config(config, key, allow_production_writes=allow_production_writes)
+            gateway.read_only = chosen.ui.read_only  # the backstop follows the open service's environment
+            home = FleetHome(config, member_of(chosen).key, home=key is None, allow_production_writes=allow_production_writes)
+            code = _run_app(chosen, gateway, demo, audit, notices, fleet=home, demo_state=demo_state)
+            if home.next_key is None:
+                return code
+            key, notices = home.next_key, ()
+    finally:
+        if demo_state is not None:
+            demo_state.cleanup()
 
 
 async def _check(config: Config, gateway: AwsGateway, demo: Any) -> int:

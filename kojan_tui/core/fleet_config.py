@@ -212,3 +212,45 @@ def _key_line(lines: list[str], index: int, key: str) -> int | None:
         if re.match(rf"^{re.escape(key)}\s*=", line) or line.startswith(f"[fleet.services.{key}"):
             return number
     return header
+
+
+PRODUCTION = "production"
+
+
+def member_of(config: Config, key: str | None = None) -> FleetService:
+    """The member named ``key`` (``environment/service``), or the one ``config.service`` is (the first)."""
+    members = fleet_of(config)
+    for member in members:
+        if key is not None and member.key == key:
+            return member
+    if key is not None:
+        raise KeyError(key)
+    where = (config.service.cluster, config.service.name)
+    return next((m for m in members if (m.service.cluster, m.service.name) == where), members[0])
+
+
+def environment_of(config: Config) -> str:
+    """The environment of the service ``config`` points at; "" for a single-service config (shown as today)."""
+    return member_of(config).environment if is_fleet(config) else ""
+
+
+def confirm_word(config: Config, service_name: str) -> str:
+    """What a typed confirmation asks for: ``production/kojan-map-business`` in a fleet, the name alone otherwise."""
+    environment = environment_of(config)
+    return f"{environment}/{service_name}" if environment else service_name
+
+
+def production_guarded(config: Config, *, allow_production_writes: bool) -> bool:
+    """True when the fleet's service is in production and writes were not explicitly allowed."""
+    return is_fleet(config) and environment_of(config) == PRODUCTION and not allow_production_writes
+
+
+def run_config(config: Config, key: str | None, *, allow_production_writes: bool) -> Config:
+    """The single-service config the app runs on for the member ``key`` (None: the first): production read-only
+    unless writes were allowed. A single-service config is returned unchanged."""
+    if not is_fleet(config):
+        return config
+    chosen = service_config(config, member_of(config, key))
+    if production_guarded(chosen, allow_production_writes=allow_production_writes):
+        chosen = replace(chosen, ui=replace(chosen.ui, read_only=True))
+    return chosen

@@ -122,3 +122,21 @@ def test_an_entry_knows_every_key_of_service():
     from kojan_tui.core.fleet_config import OPTIONAL, REQUIRED
 
     assert {*REQUIRED[1:], *OPTIONAL} == {f.name for f in fields(ServiceSettings)}
+
+
+def test_production_runs_read_only_unless_writes_are_allowed_and_confirmation_names_it(tmp_path):
+    from kojan_tui.core.fleet_config import confirm_word, environment_of, production_guarded, run_config
+
+    config = load(tmp_path, FLEET)
+    production = run_config(config, "production/map", allow_production_writes=False)
+    assert production.service.name == "map" and production.ui.read_only
+    assert environment_of(production) == "production"
+    assert production_guarded(production, allow_production_writes=False)
+    assert confirm_word(production, "map") == "production/map"
+    assert not run_config(config, "production/map", allow_production_writes=True).ui.read_only
+    staging = run_config(config, "staging/business", allow_production_writes=False)
+    assert staging.service.cluster == "kojan-map-staging" and not staging.ui.read_only
+    assert confirm_word(staging, "business") == "staging/business"
+    single = load(tmp_path, SERVICE_TABLE)
+    assert run_config(single, None, allow_production_writes=False) is single  # exactly as today
+    assert confirm_word(single, "business") == "business" and environment_of(single) == ""
