@@ -39,20 +39,24 @@ class FleetSource:
         poller.register(FLEET_SOURCE, self.config.refresh.metrics_seconds, self.poll, self.deliver)
 
     async def poll(self) -> FleetAnswers:
-        """One fleet refresh; raises only when every part failed (the poller then marks the fleet stale)."""
+        """One fleet refresh; raises only when every part failed (the poller then marks the fleet stale). A cluster
+        AWS does not know (or a batch that fails) blanks its own services only."""
         end = self.clock()
         metrics, services, databases = await asyncio.gather(
             _part(self._metrics(end - FLEET_SPAN, end)), _part(self._services()), _part(self._databases())
         )
-        failures = tuple(str(p) for p in (metrics, services, databases) if isinstance(p, AwsFailure))
+        failures = [str(p) for p in (metrics, services, databases) if isinstance(p, AwsFailure)]
         if len(failures) == 3:
             raise metrics  # type: ignore[misc]
+        if not isinstance(services, AwsFailure):
+            services, batch_failures = services
+            failures += batch_failures
         return FleetAnswers(
             metrics=None if isinstance(metrics, AwsFailure) else metrics,
             services=None if isinstance(services, AwsFailure) else services,
             databases=None if isinstance(databases, AwsFailure) else databases,
             period=FLEET_PERIOD_S,
-            failures=failures,
+            failures=tuple(failures),
         )
 
     def deliver(self, answers: FleetAnswers) -> None:
@@ -66,10 +70,20 @@ class FleetSource:
         answers = await asyncio.gather(*(self.gateway.get_metric_data(batch, start, end) for batch in self.plan.batches()))
         return {qid: series for answer in answers for qid, series in answer.items()}
 
-    async def _services(self) -> dict:
+    async def _services(self) -> tuple[dict, list[str]]:
+        """Every batch's snapshots and the failed batches' reasons; raises when every batch failed."""
         batches = describe_batches(self.members)
-        answers = await asyncio.gather(*(self.gateway.describe_services(cluster, names) for cluster, names in batches))
-        return {(cluster, name): s for (cluster, _), answer in zip(batches, answers, strict=True) for name, s in answer.items()}
+        answers = await asyncio.gather(*(_part(self.gateway.describe_services(c, names)) for c, names in batches))
+        failed = [a for a in answers if isinstance(a, AwsFailure)]
+        if failed and len(failed) == len(answers):
+            raise failed[0]
+        found = {
+            (cluster, name): s
+            for (cluster, _), answer in zip(batches, answers, strict=True)
+            if not isinstance(answer, AwsFailure)
+            for name, s in answer.items()
+        }
+        return found, [f"{cluster}: {a}" for (cluster, _), a in zip(batches, answers, strict=True) if isinstance(a, AwsFailure)]
 
     async def _databases(self) -> dict:
         answers = await asyncio.gather(*(self.gateway.describe_db_instances(batch) for batch in db_batches(self.members)))

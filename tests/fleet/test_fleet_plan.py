@@ -91,3 +91,22 @@ def test_the_row_in_alert_sorts_first_and_no_data_is_not_ok():
     assert [r.level for r in rows] == [Level.ALERT, Level.UNKNOWN, Level.OK]
     assert dict((t, lv) for t, lv, _ in rows[0].levels)["ECS CPU"] is Level.ALERT
     assert rows[2].rollout == "COMPLETED" and rows[1].rollout == ""
+
+
+async def test_a_cluster_aws_does_not_know_blanks_only_its_own_services():
+    from kojan_tui.aws.fake import FakeGateway
+    from kojan_tui.sources.fleet import FleetSource
+
+    config = fleet_config(4, clusters=2)
+    members = fleet_of(config)
+    fake = FakeGateway()
+    for m in members:
+        if m.service.cluster == "cluster-0":
+            fake.fleet_services[(m.service.cluster, m.service.name)] = snapshot(m)
+    source = FleetSource(fake, config, clock=lambda: NOW)
+    source.deliver(await source.poll())
+    assert source.answers is not None and len(source.answers.failures) == 1
+    assert "cluster-1" in source.answers.failures[0]
+    verdicts = {r.member.service.cluster + "/" + r.member.service.name: r.verdict for r in source.rows}
+    assert verdicts["cluster-0/svc-0"] is Level.OK and verdicts["cluster-0/svc-2"] is Level.OK
+    assert verdicts["cluster-1/svc-1"] is Level.UNKNOWN and verdicts["cluster-1/svc-3"] is Level.UNKNOWN

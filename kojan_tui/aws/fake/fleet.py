@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from kojan_tui.aws.fake.base import FakeBase
+from kojan_tui.core.errors import AwsFailure, FailureKind
 from kojan_tui.core.models import DbInstance, ServiceSnapshot
 
 
@@ -21,6 +22,8 @@ class FakeFleet(FakeBase):
         single = getattr(self, "service", None)
         if single is not None:
             known.setdefault((single.cluster, single.name), single)
+        if not any(c == cluster for c, _ in known):  # as AWS: ClusterNotFoundException
+            raise AwsFailure(FailureKind.NOT_FOUND, f"cluster {cluster} not found", operation="DescribeServices")
         return {name: known[(cluster, name)] for name in services if (cluster, name) in known}
 
     async def describe_db_instances(self, identifiers: Sequence[str]) -> dict[str, DbInstance]:
