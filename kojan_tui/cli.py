@@ -424,6 +424,12 @@ def _run_fleet(
     try:
         while True:
             chosen = run_config(config, key, allow_production_writes=allow_production_writes)
+            if (
+                demo is not None
+                and chosen.service.name == config.service.name
+                and chosen.service.cluster == config.service.cluster
+            ):
+                chosen = replace(chosen, service=config.service)  # the simulated one keeps demo_config's health URL
             gateway.read_only = chosen.ui.read_only  # the backstop follows the open service's environment
             home = FleetHome(config, member_of(chosen).key, home=key is None, allow_production_writes=allow_production_writes)
             code = _run_app(chosen, gateway, demo, audit, notices, fleet=home, demo_state=demo_state)
