@@ -97,6 +97,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--scenario", metavar="NAME", help="with --demo: the scenario to start in (default: healthy)")
     parser.add_argument("--list-scenarios", action="store_true", help="with --demo: list the demo scenarios and exit")
     parser.add_argument(
+        "--fleet", action="store_true", help="with --demo: a fleet of four services in production and staging (issue 26)"
+    )
+    parser.add_argument(
         "--allow-production-writes",
         action="store_true",
         help="with [[fleet.services]]: allow changes (rollback, redeploy) to production services, read-only without it",
@@ -121,8 +124,8 @@ def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     try:
         args = parser.parse_args(argv)
-        if (args.scenario or args.list_scenarios) and not args.demo:
-            parser.error("--scenario and --list-scenarios need --demo")
+        if (args.scenario or args.list_scenarios or args.fleet) and not args.demo:
+            parser.error("--scenario, --list-scenarios and --fleet need --demo")
     except SystemExit as exit_:  # --help, --version, usage errors: argparse already printed
         return exit_.code if isinstance(exit_.code, int) else EXIT_OK
     try:
@@ -173,6 +176,10 @@ def _run(args: argparse.Namespace) -> int:
     try:
         static_credentials = None
         if args.demo:
+            if args.fleet:  # issue 26: the simulated service and its sidekicks, each in its own scenario
+                from kojan_tui.demo.fleet import demo_fleet_config
+
+                config = demo_fleet_config(config)
             demo, code = _start_demo(args.scenario or "healthy", config)
             if demo is None:
                 return EXIT_UNKNOWN if args.check and code == EXIT_FAILED else code
