@@ -153,11 +153,11 @@ def markdown_report(record: IncidentRecord) -> str:
         f"- {ER_HEADER[4]} (what was done): {_line(record.what_was_done) or '—'}",
         f"- {ER_HEADER[5]} (classification): {_line(record.classification) or '—'}",
         "",
-        "## Timeline (UTC)",
-        "",
-        "| time | kind | what happened |",
-        "|---|---|---|",
     ]
+    from kojan_tui.core.response_flow import report_lines  # it reads records: imported here, not at the top
+
+    lines += report_lines(record)  # S06's stages, when the flow was moved on
+    lines += ["## Timeline (UTC)", "", "| time | kind | what happened |", "|---|---|---|"]
     lines += [f"| {entry.at:%Y-%m-%d %H:%M:%S} | {entry.kind} | {_cell(entry.text)} |" for entry in record.timeline]
     lines += ["", f"Commit: `docs: add error record {record.record_id}`", ""]
     return "\n".join(lines)
