@@ -8,6 +8,7 @@ from collections import Counter
 from pathlib import Path
 
 from kojan_tui.core import metrics_catalog as mc
+from kojan_tui.core.guide_differences import scanned_image_note
 from kojan_tui.core.i18n import tr
 from kojan_tui.core.logtext import truncate
 from kojan_tui.core.models import MetricQuery
@@ -66,6 +67,7 @@ async def ecr_findings(ctx: CheckContext) -> CheckResult:
     counts = ", ".join(f"{s} {n}" for s, n in image.severity_counts) or "no findings"
     evidence = (
         f"image      {ref.shown} (running: {shown})",
+        f"           {scanned_image_note(ctx.config.ui.language)}",
         f"digest     {image.digest}",
         f"scan       {image.scan_status}, completed {_when(image.scan_completed_at)}",
         f"findings   {counts}",
