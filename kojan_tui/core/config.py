@@ -80,6 +80,7 @@ class UiSettings:
     chart_window: str = "1h"  # 1h | 3h | 24h
     language: str = "ja"  # runbooks and checklists: "ja" (the guide's wording) | "en"
     stale_after_periods: int = 3  # a metric whose newest datapoint is older than this many periods shows NO DATA
+    timezone: str = ""  # times on screen: an IANA zone ("Asia/Tokyo", "UTC"); "" or "local": the machine's
 
 
 @dataclass(frozen=True)
