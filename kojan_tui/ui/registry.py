@@ -23,6 +23,7 @@ from kojan_tui.ui.screens.slo_detail import SLO_DETAIL
 from kojan_tui.ui.screens.task_definition import TASK_DEFINITION
 from kojan_tui.ui.screens.tasks import TASKS
 from kojan_tui.ui.screens.what_changed import WHAT_CHANGED
+from kojan_tui.ui.team_view import TEAM_VIEW
 
 CAPABILITIES: tuple[Capability, ...] = (
     LOGS,
@@ -42,4 +43,5 @@ CAPABILITIES: tuple[Capability, ...] = (
     CHECKLISTS,
     SECURITY,
     DEMO_SCENARIOS,
+    TEAM_VIEW,
 )
