@@ -1,12 +1,14 @@
-"""``python -m benchmarks [logs|app] [options]`` (``./dev.sh bench``): both by default.
+"""``python -m benchmarks [logs|app|team] [options]`` (``./dev.sh bench``): logs and app by default.
 
 ``logs``: the log pipeline with gc.freeze() after start-up, as kojan-tui runs (benchmarks/bench_logs.py).
 ``app``: the whole app against the embedded AWS and the guide's CLI (benchmarks/bench_app.py).
+``team``: one collector for 1 and 5 viewers vs 5 consoles polling, and the team table's units (benchmarks/bench_team.py;
+five minutes of counting, so only when asked: ``./dev.sh bench team [--seconds 300]``).
 """
 
 import sys
 
-from benchmarks import bench_app, bench_logs
+from benchmarks import bench_app, bench_logs, bench_team
 
 
 def run_logs(args: list[str]) -> None:
@@ -14,9 +16,11 @@ def run_logs(args: list[str]) -> None:
     bench_logs.main()
 
 
-which = sys.argv[1] if len(sys.argv) > 1 and sys.argv[1] in ("logs", "app") else "all"
+which = sys.argv[1] if len(sys.argv) > 1 and sys.argv[1] in ("logs", "app", "team") else "all"
 rest = sys.argv[2:] if which != "all" else []
 if which in ("logs", "all"):
     run_logs(rest if which == "logs" else [])
 if which in ("app", "all"):
     bench_app.main(rest if which == "app" else [])
+if which == "team":
+    bench_team.main(rest)

@@ -30,9 +30,10 @@ async def collect(config: Config, gateway: Gateway, *, collector_id: str | None 
         with contextlib.suppress(NotImplementedError, RuntimeError):  # not on this platform / not the main thread
             loop.add_signal_handler(signum, stop.set)
     service = config.service
+    via = f" via {config.aws.endpoint_url}" if config.aws.endpoint_url else ""
     say(
         f"publishing {service.cluster}/{service.name} to table {config.team.table} "
-        f"({team_region(config.team.region, config.aws.region)}) every {collector.refresh_s:g} s as {collector.collector_id}"
+        f"({team_region(config.team.region, config.aws.region)}{via}) every {collector.refresh_s:g} s as {collector.collector_id}"
     )
     try:
         await collector.run(stop)
