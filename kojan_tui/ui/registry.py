@@ -7,6 +7,7 @@ the app binds its key and lists its palette commands, and nothing else in ``ui/a
 from __future__ import annotations
 
 from kojan_tui.ui.capabilities import Capability
+from kojan_tui.ui.presence_view import PRESENCE
 from kojan_tui.ui.screens.acknowledge import ACKNOWLEDGE
 from kojan_tui.ui.screens.audit_trail import AUDIT_TRAIL
 from kojan_tui.ui.screens.checklist import CHECKLISTS
@@ -44,4 +45,5 @@ CAPABILITIES: tuple[Capability, ...] = (
     SECURITY,
     DEMO_SCENARIOS,
     TEAM_VIEW,
+    PRESENCE,
 )
