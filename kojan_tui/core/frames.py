@@ -117,6 +117,7 @@ class Heartbeat:
     frames: Mapping[str, str] = field(default_factory=dict)  # source -> the sort key of its newest frame
     freshness: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)  # source -> freshness_item
     stopped: bool = False  # it said goodbye (a clean stop): viewers need not wait two refreshes
+    window: str = ""  # its chart window: a viewer on another one charts its own metrics
 
     def age_s(self, now: datetime) -> float:
         return max(0.0, (now - self.beat_at).total_seconds())
@@ -135,6 +136,7 @@ class Heartbeat:
             "frames": dict(self.frames),
             "freshness": {name: dict(item) for name, item in self.freshness.items()},
             "stopped": self.stopped,
+            "window": self.window,
         }
 
     @classmethod
@@ -149,6 +151,7 @@ class Heartbeat:
             frames={str(k): str(v) for k, v in (item.get("frames") or {}).items()},
             freshness={str(k): dict(v) for k, v in (item.get("freshness") or {}).items()},
             stopped=bool(item.get("stopped", False)),
+            window=str(item.get("window", "")),
         )
 
 

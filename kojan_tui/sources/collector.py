@@ -19,7 +19,7 @@ from kojan_tui.core.clock import Clock
 from kojan_tui.core.config import Config
 from kojan_tui.core.dashboard import DashboardData
 from kojan_tui.core.errors import AwsFailure
-from kojan_tui.core.frames import PUBLISHED_SOURCES, Heartbeat, frame_payload, freshness_item, refresh_of
+from kojan_tui.core.frames import MAX_FRAME_BYTES, PUBLISHED_SOURCES, Heartbeat, frame_payload, freshness_item, refresh_of
 from kojan_tui.core.freshness import SourceFreshness
 from kojan_tui.core.state import SourceName
 from kojan_tui.sources.dashboard import DashboardSources
@@ -55,6 +55,7 @@ class Collector:
         self.poller = Poller(clock=clock, on_freshness=self._polled, on_internal_error=self._internal_error)
         self.sources.register(self.poller)
         self.last_beat_offered: datetime | None = None
+        self.too_large: set[str] = set()
 
     async def run(self, stop: asyncio.Event) -> None:
         """Poll and publish until ``stop`` is set; then a last heartbeat that says so."""
@@ -77,8 +78,13 @@ class Collector:
     # -- what the sources tell ---------------------------------------------------------------------
 
     def _changed(self, data: DashboardData, source: SourceName) -> None:
-        if source.value in PUBLISHED_SOURCES:
-            self.writer.offer(source.value, frame_payload(data, source.value))
+        if source.value not in PUBLISHED_SOURCES:
+            return
+        payload = frame_payload(data, source.value)
+        if len(payload) > MAX_FRAME_BYTES and source.value not in self.too_large:
+            self.too_large.add(source.value)  # said once: the viewers keep that source's previous frame
+            self._say(f"a {source.value} frame of {len(payload)} bytes is over DynamoDB's item limit: not written")
+        self.writer.offer(source.value, payload)
 
     def _polled(self, name: str, _freshness: SourceFreshness) -> None:
         if name in PUBLISHED_SOURCES:
@@ -104,6 +110,7 @@ class Collector:
             last_write=last_write,
             frames=frames,
             freshness=freshness,
+            window=self.sources.window,
         )
 
     # -- what goes wrong -------------------------------------------------------------------------

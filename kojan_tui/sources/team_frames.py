@@ -6,7 +6,8 @@ While the heartbeat is alive, the published sources are paused on the poller: th
 (``DashboardSources.apply``) and their freshness is the collector's (a source failing there is stale here, with
 its age). When the heartbeat is older than two of the collector's refreshes, says it stopped, or the table cannot be
 read, those sources are resumed and poll AWS themselves at once; they are paused again when the collector is back.
-The identity and the log feed (its own Live Tail) are always this console's.
+The identity and the log feed (its own Live Tail) are always this console's, and so are the metrics while this
+console's chart window differs from the collector's (a person who picked 24 h sees 24 h, never the collector's 1 h).
 """
 
 from __future__ import annotations
@@ -83,9 +84,9 @@ class FrameFeed:
         beat = await self.table.newest_heartbeat()
         if beat is None or not beat.alive(self.clock()):
             return Reading(beat)
-        frames = []
+        frames, framed = [], self.framed(beat)
         for source, sk in beat.frames.items():
-            if source in PUBLISHED_SOURCES and sk != self._read.get(source):
+            if source in framed and sk != self._read.get(source):
                 frame = await self.table.frame(sk)
                 if frame is not None:
                     frames.append(frame)
@@ -96,15 +97,23 @@ class FrameFeed:
         if beat is None or not beat.alive(now):
             self._switch(ViewerMode(POLLING, beat), now)
             return
-        for source in PUBLISHED_SOURCES:  # freshness first: the data then shows with the collector's age
+        framed = self.framed(beat)
+        for source in framed:  # freshness first: the data then shows with the collector's age
             item = beat.freshness.get(source)
             if item is not None and source in self.poller.sources:
                 copy_freshness(item, self.poller.sources[source].freshness)
         for frame in sorted(reading.frames, key=lambda f: f.written_at):
+            if frame.source not in framed:
+                continue
             self.sources.apply(SourceName(frame.source), frame_fields(frame.payload, frame.source))
             self._read[frame.source] = frame.sk
             self.applied[frame.source] = (frame.sk, frame.written_at, now)
         self._switch(ViewerMode(FRAMES, beat), now)
+
+    def framed(self, beat: Heartbeat) -> tuple[str, ...]:
+        """The sources the frames feed now: all published ones, but the metrics on a chart window of this console's own."""
+        own_window = bool(beat.window) and self.sources.window != beat.window
+        return tuple(s for s in PUBLISHED_SOURCES if not (own_window and s == SourceName.METRICS.value))
 
     def table_failed(self, failure: AwsFailure) -> None:
         """The table cannot be read (unreachable, throttled, denied): this console polls AWS itself meanwhile."""
@@ -113,8 +122,10 @@ class FrameFeed:
     def _switch(self, mode: ViewerMode, now: datetime) -> None:
         changed = mode.mode != self.mode.mode
         self.mode = mode
-        if mode.mode == FRAMES:
-            self.poller.pause(PUBLISHED_SOURCES)
+        if mode.mode == FRAMES and mode.heartbeat is not None:
+            framed = self.framed(mode.heartbeat)
+            self.poller.pause(framed)
+            self.poller.resume([s for s in PUBLISHED_SOURCES if s not in framed])
         else:
             self.poller.resume(PUBLISHED_SOURCES)
         if changed:

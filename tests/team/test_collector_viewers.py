@@ -7,7 +7,7 @@ import contextlib
 import signal
 import time
 
-from kojan_tui.core.frames import FRAMES, POLLING
+from kojan_tui.core.frames import FRAMES, POLLING, PUBLISHED_SOURCES
 from kojan_tui.demo.faults import FaultProxy
 from kojan_tui.ui.team_view import team_view_of
 from kojan_tui.ui.widgets.context_bar import ContextBar
@@ -21,8 +21,8 @@ from tests.team.helpers import (
     viewer,
 )
 
-REFRESH_S = 2.0
-SLACK_S = 1.5  # a request and a turn of two event loops on a loaded 2-core machine
+REFRESH_S = 3.0
+SLACK_S = 2.0  # a request and a turn of two event loops on a loaded 2-core machine
 
 
 def feed_of(app):
@@ -55,9 +55,15 @@ async def test_two_viewers_show_the_collectors_frames_ask_aws_nothing_poll_thems
                     pilot,
                     lambda: all(feed_of(a).mode.mode == FRAMES and a.sources.data.service is not None for a in viewers),
                     "both viewers to read the collector's frames",
-                    timeout=60,
+                    timeout=90,
                 )
                 await until(pilot, lambda: all(a.log_feed.tail.mode.value == "live" for a in viewers), "their Live Tails")
+                # a viewer that started before the collector's first heartbeat polled by itself: those polls end first
+                await until(
+                    pilot,
+                    lambda: not any(a.poller.sources[s].in_flight for a in viewers for s in PUBLISHED_SOURCES),
+                    "the polls started before the frames took over to end",
+                )
                 for proxy in (one_proxy, two_proxy):
                     proxy.reset_counts()
                 # a value the collector reads appears on both viewers within one refresh of its frame being written

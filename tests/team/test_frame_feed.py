@@ -81,3 +81,27 @@ async def test_an_unreadable_table_means_polling_aws_itself_with_the_reason(moto
     await gateway.close()
     assert feed.mode.mode == POLLING and not any(poller.sources[s].paused for s in PUBLISHED_SOURCES)
     assert feed.mode.line(NOW, "en") == "TEAM: team table unreadable (not found) — polling AWS itself"
+
+
+async def test_a_viewer_on_another_chart_window_charts_its_own_metrics(moto_endpoint):
+    config = Config()
+    gateway = AwsGateway(fast_settings(moto_endpoint))
+    name = new_table_name()
+    await gateway.dynamodb_create_table(name)
+    table = FrameTable(gateway, name, config.service.cluster, config.service.name)
+    sk = await table.put_frame("metrics", NOW, frame_payload(DashboardData(metrics_period=60), "metrics"))
+    await table.put_heartbeat(Heartbeat("c1", "h", NOW, NOW, 10.0, frames={"metrics": sk}, window="1h"))
+    sources = DashboardSources(FakeGateway(), config, clock=lambda: NOW)
+    poller = Poller(clock=lambda: NOW)
+    sources.register(poller)
+    feed = FrameFeed(table, sources, poller, clock=lambda: NOW, refresh_s=10.0)
+    feed.register()
+    assert sources.set_window("24h")
+    feed.deliver(await feed.read())
+    assert feed.mode.mode == FRAMES
+    assert not poller.sources["metrics"].paused and poller.sources["service"].paused
+    assert "metrics" not in feed.applied  # the collector's 1 h chart is not shown as this console's 24 h
+    sources.set_window("1h")
+    feed.deliver(await feed.read())
+    await gateway.close()
+    assert poller.sources["metrics"].paused and "metrics" in feed.applied
