@@ -1,13 +1,15 @@
-"""``python -m benchmarks [logs|app] [options]`` (``./dev.sh bench``): both by default.
+"""``python -m benchmarks [logs|app|team] [options]`` (``./dev.sh bench``): logs and app by default.
 
 ``logs``: the log pipeline with gc.freeze() after start-up, as kojan-tui runs (benchmarks/bench_logs.py).
 ``app``: the whole app against the embedded AWS and the guide's CLI (benchmarks/bench_app.py).
 ``fleet``: one fleet refresh with 1, 5, 20 and 50 services against the embedded AWS (benchmarks/bench_fleet.py).
+``team``: one collector for 1 and 5 viewers vs 5 consoles polling, and the team table's units (benchmarks/bench_team.py;
+five minutes of counting, so only when asked: ``./dev.sh bench team [--seconds 300]``).
 """
 
 import sys
 
-from benchmarks import bench_app, bench_fleet, bench_logs
+from benchmarks import bench_app, bench_fleet, bench_logs, bench_team
 
 
 def run_logs(args: list[str]) -> None:
@@ -15,7 +17,7 @@ def run_logs(args: list[str]) -> None:
     bench_logs.main()
 
 
-which = sys.argv[1] if len(sys.argv) > 1 and sys.argv[1] in ("logs", "app", "fleet") else "all"
+which = sys.argv[1] if len(sys.argv) > 1 and sys.argv[1] in ("logs", "app", "fleet", "team") else "all"
 rest = sys.argv[2:] if which != "all" else []
 if which in ("logs", "all"):
     run_logs(rest if which == "logs" else [])
@@ -23,3 +25,5 @@ if which in ("app", "all"):
     bench_app.main(rest if which == "app" else [])
 if which in ("fleet", "all"):
     bench_fleet.main(rest if which == "fleet" else [])
+if which == "team":
+    bench_team.main(rest)

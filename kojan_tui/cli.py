@@ -54,6 +54,8 @@ examples:
   kojan-tui --check                                  smoke test: credentials, region, the service's verdict; exit 0-4
   kojan-tui --config ~/kojan.toml --theme kojan-light
   kojan-tui team init [--print]                      create the [team] table (or print the AWS CLI commands)
+  kojan-tui collect                                  poll AWS once for the team: write the dashboard to the [team] table
+  kojan-tui --team                                   the dashboard from the collector's frames (polls itself if it is silent)
 
 config: --config PATH, else ./config.toml only once trusted (--trust-config ./config.toml; asked again
 when it changes), else {user_config}; flags override it.
@@ -109,6 +111,11 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="call STS and describe-services once, print what was found; the exit status is the verdict (below)",
     )
+    parser.add_argument(
+        "--team",
+        action="store_true",
+        help="read the dashboard from the frames `kojan-tui collect` writes to the [team] table instead of polling",
+    )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
     team = commands.add_parser("team", help="team mode: the DynamoDB table the on-call team shares ([team] table)")
@@ -117,6 +124,10 @@ def build_parser() -> argparse.ArgumentParser:
         "init", help="create the [team] table (on-demand, TTL on expires_at), or print the AWS CLI commands"
     )
     init.add_argument("--print", dest="print_only", action="store_true", help="print the AWS CLI commands, create nothing")
+    collect = commands.add_parser(
+        "collect", help="headless: poll AWS at the configured refresh and write each changed frame to the [team] table"
+    )
+    collect.add_argument("--id", dest="collector_id", metavar="NAME", help="this collector's name (default: host-pid)")
     return parser
 
 
@@ -168,6 +179,17 @@ def _run(args: argparse.Namespace) -> int:
     config = load_config(path, overrides)
     if args.command == "team":
         return _team_init(config, print_only=args.print_only)
+    if args.team:
+        config = replace(config, team=replace(config.team, frames=True))
+    if args.command == "collect" or config.team.frames:
+        if not config.team.table:
+            what = "collect" if args.command == "collect" else "--team"
+            print(
+                f"kojan-tui: {what} needs a team table: [team] table is empty in {_safe(config.source)} "
+                "(name the table there; `kojan-tui team init` creates it)",
+                file=sys.stderr,
+            )
+            return EXIT_USAGE
     if not args.check:
         code = _check_theme(config, from_flag=args.theme is not None)
         if code != EXIT_OK:
@@ -193,6 +215,10 @@ def _run(args: argparse.Namespace) -> int:
             from kojan_tui.core.team import team_region
 
             asyncio.run(_create_team_table(gateway, config.team.table, team_region(config.team.region, config.aws.region)))
+        if args.command == "collect":
+            from kojan_tui.collect import collect
+
+            return asyncio.run(collect(config, gateway, collector_id=args.collector_id))
         audit = _audit_trail(demo=demo is not None)
         if is_fleet(config):  # issue 26: the fleet screen, one service's app at a time
             return _run_fleet(config, gateway, demo, audit, args.allow_production_writes, (choice.notice or "",))

@@ -334,6 +334,8 @@ class Lifecycles:
         self.resumed: list[MutationLifecycle] = []  # what the last start found unfinished
         self.store_error: str | None = None
         self.tasks: set[asyncio.Task[Any]] = set()
+        # team mode (presence): why not, while another console watches a rollout of this service; None: go ahead
+        self.others_watching: Callable[[], str | None] | None = None
 
     @property
     def read_only(self) -> bool:
@@ -347,6 +349,8 @@ class Lifecycles:
         watch = self.deploy_watch
         if watch is not None and watch.active:
             return "A rollout is still being watched: wait for it to end before starting another."
+        if self.others_watching is not None and (elsewhere := self.others_watching()):
+            return elsewhere
         for lc in self.lifecycles.values():
             if lc is not asking and isinstance(lc.request, DeployRequest) and lc.stage in BUSY_STAGES:
                 return words(

@@ -158,6 +158,7 @@ class TeamSettings:
 
     table: str = ""  # "": team mode off (SQLite, one person); else the table `kojan-tui team init` creates
     region: str = ""  # "": the [aws] region
+    frames: bool = False  # --team: the dashboard reads the collector's frames instead of polling (falls back)
 
 
 @dataclass(frozen=True)

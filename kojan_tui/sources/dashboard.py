@@ -156,6 +156,10 @@ class DashboardSources:
 
     # -- deliveries (on the event loop) ----------------------------------------------------------
 
+    def apply(self, source: SourceName, changes: dict[str, object]) -> None:
+        """Fields fetched elsewhere (team mode: the collector's frame of ``source``), delivered as if polled here."""
+        self._update(source, **changes)
+
     def _update(self, source: SourceName, **changes: object) -> None:
         self.data = replace(self.data, **changes)
         if self.on_change is not None:

@@ -39,6 +39,7 @@ class Source(Generic[T]):
     wake: asyncio.Event = field(default_factory=asyncio.Event)
     done: asyncio.Condition = field(default_factory=asyncio.Condition)
     completed: int = 0  # polls finished (success, failure or timeout)
+    paused: bool = False  # polls nothing until resumed (team mode: the collector's frames feed it instead)
     task: asyncio.Task[None] | None = None
 
     @property
@@ -119,6 +120,19 @@ class Poller:
         for source in self.sources.values():
             source.task = None
 
+    def pause(self, names: Iterable[str]) -> None:
+        """The named sources poll nothing (a poll running ends as usual) until ``resume``."""
+        for name in names:
+            self.sources[name].paused = True
+
+    def resume(self, names: Iterable[str]) -> None:
+        """The named sources poll again, at once."""
+        for name in names:
+            source = self.sources[name]
+            if source.paused:
+                source.paused = False
+                source.wake.set()
+
     def poll_soon(self, name: str) -> None:
         """Cut the source's wait short: it polls again as soon as its current poll (if any) ends."""
         self.sources[name].wake.set()
@@ -132,6 +146,7 @@ class Poller:
         if wait and not self._running:
             raise RuntimeError("refresh_now(wait=True) before start(): nothing would ever poll")
         chosen = [self.sources[n] for n in (names if names is not None else list(self.sources))]
+        chosen = [s for s in chosen if not s.paused]  # a paused source would never answer
         targets = {s.name: s.completed + (2 if s.in_flight else 1) for s in chosen}
         for source in chosen:
             self.poll_soon(source.name)
@@ -143,6 +158,9 @@ class Poller:
     async def _run(self, source: Source[Any]) -> None:
         while True:
             source.wake.clear()
+            if source.paused:
+                await source.wake.wait()
+                continue
             await self._poll(source)
             delay = next_delay(source.interval_s, source.freshness)
             try:

@@ -7,6 +7,7 @@ the app binds its key and lists its palette commands, and nothing else in ``ui/a
 from __future__ import annotations
 
 from kojan_tui.ui.capabilities import Capability
+from kojan_tui.ui.presence_view import PRESENCE
 from kojan_tui.ui.screens.acknowledge import ACKNOWLEDGE
 from kojan_tui.ui.screens.audit_trail import AUDIT_TRAIL
 from kojan_tui.ui.screens.checklist import CHECKLISTS
@@ -24,6 +25,7 @@ from kojan_tui.ui.screens.slo_detail import SLO_DETAIL
 from kojan_tui.ui.screens.task_definition import TASK_DEFINITION
 from kojan_tui.ui.screens.tasks import TASKS
 from kojan_tui.ui.screens.what_changed import WHAT_CHANGED
+from kojan_tui.ui.team_view import TEAM_VIEW
 
 CAPABILITIES: tuple[Capability, ...] = (
     LOGS,
@@ -44,4 +46,6 @@ CAPABILITIES: tuple[Capability, ...] = (
     SECURITY,
     DEMO_SCENARIOS,
     FLEET,
+    TEAM_VIEW,
+    PRESENCE,
 )
