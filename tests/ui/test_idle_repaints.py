@@ -4,8 +4,10 @@ does not show, a metrics poll whose window slid over the same values, the once-a
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import timedelta
 
+from kojan_tui.core import metrics_catalog as q
 from kojan_tui.core.livetail import LiveTailUpdate
 from kojan_tui.core.models import LogEvent
 from kojan_tui.ui.app import KojanApp
@@ -97,3 +99,24 @@ async def test_a_state_whose_slo_differs_only_in_what_the_panel_does_not_show_re
         clock.now += timedelta(seconds=60)  # "3 min ago": drawn differently, repainted
         await refresh(app, pilot)
         assert counts["slo-panel"] >= 1 and "hourly data 3 min ago" in plain(panel.render())
+
+
+async def test_a_metrics_poll_whose_window_slid_over_the_same_values_repaints_nothing_and_a_new_value_repaints():
+    fake, clock = healthy_fake(), Clock()
+    fake.metrics[q.ALB_5XX] = b.series(q.ALB_5XX, [0] * 60)  # a flat 0 % error rate, as at most hours
+    app = KojanApp(quiet_config(), fake, clock=clock)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await refresh(app, pilot)
+        panels = list(app.screen.query(MetricPanel))
+        counts = spy_refreshes(panels)
+        clock.now += timedelta(seconds=60)
+        fake.metrics = {
+            k: replace(s, timestamps=tuple(t + timedelta(seconds=60) for t in s.timestamps)) for k, s in fake.metrics.items()
+        }
+        await refresh(app, pilot, ["metrics"])  # every series one period newer, the same values
+        assert app.state.data.metrics[q.ECS_CPU].timestamps[-1] == b.NOW + timedelta(seconds=60)
+        assert all(n == 0 for n in counts.values()), counts
+
+        fake.metrics[q.ECS_CPU] = b.series(q.ECS_CPU, [30] * 59 + [55], end=b.NOW + timedelta(seconds=60))
+        await refresh(app, pilot, ["metrics"])
+        assert {k for k, v in counts.items() if v} == {"metric-ecs_cpu_percent"}, counts
