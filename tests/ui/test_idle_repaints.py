@@ -7,6 +7,8 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import timedelta
 
+from textual.dom import DOMNode
+
 from kojan_tui.core import metrics_catalog as q
 from kojan_tui.core.livetail import LiveTailUpdate
 from kojan_tui.core.models import LogEvent
@@ -120,3 +122,22 @@ async def test_a_metrics_poll_whose_window_slid_over_the_same_values_repaints_no
         fake.metrics[q.ECS_CPU] = b.series(q.ECS_CPU, [30] * 59 + [55], end=b.NOW + timedelta(seconds=60))
         await refresh(app, pilot, ["metrics"])
         assert {k for k, v in counts.items() if v} == {"metric-ecs_cpu_percent"}, counts
+
+
+async def test_the_once_a_second_age_tick_walks_no_widget_tree(monkeypatch):
+    app = KojanApp(quiet_config(), healthy_fake(), clock=lambda: b.NOW)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await refresh(app, pilot)
+        queries: list[str] = []
+        for name in ("query", "query_one", "query_exactly_one", "query_children"):
+            original = getattr(DOMNode, name)
+
+            def counting(self, *args, _original=original, _name=name, **kwargs):
+                queries.append(f"{type(self).__name__}.{_name}")
+                return _original(self, *args, **kwargs)
+
+            monkeypatch.setattr(DOMNode, name, counting)
+        app.screen.show_ages()
+        assert queries == []
+        app.screen.show_all()
+        assert queries == []
