@@ -3,6 +3,7 @@ and bytes per refresh, idle CPU at the default refresh, and one refresh against 
 commands (S01, S02, S03) gathering the same dashboard, side by side in the same run.
 
     python -m benchmarks.bench_app [--idle-seconds 60] [--launches 3]
+    python -m benchmarks.bench_app --idle-only [--idle-seconds 60] [--idle-runs 2]   # the idle CPU alone
 """
 
 from __future__ import annotations
@@ -253,6 +254,8 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--launches", type=int, default=3)
     parser.add_argument("--tail-only", action="store_true", help="only the log tail's delay and requests, both modes")
     parser.add_argument("--tail-samples", type=int, default=8)
+    parser.add_argument("--idle-only", action="store_true", help="only the idle CPU in a real terminal")
+    parser.add_argument("--idle-runs", type=int, default=1, help="idle CPU measurements, one app each (default 1)")
     args = parser.parse_args(argv)
     if args.tail_only:
         with EmbeddedAws("healthy", Config()) as demo:
@@ -261,6 +264,10 @@ def main(argv: list[str] | None = None) -> None:
         return
     tmp = Path(os.environ.get("TMPDIR", "/tmp")) / f"kojan-bench-{os.getpid()}"
     tmp.mkdir(exist_ok=True)
+    if args.idle_only:
+        print(f"machine: {os.cpu_count()} cores; kojan-tui: {KOJAN_TUI}")
+        print_idle(tmp, args.idle_seconds, args.idle_runs)
+        return
     config = Config()
     print(f"machine: {os.cpu_count()} cores, load {os.getloadavg()[0]:.1f}; kojan-tui: {KOJAN_TUI}")
 
@@ -309,11 +316,18 @@ def main(argv: list[str] | None = None) -> None:
                 f" dashboard: {refresh_s:.2f} s — {total / refresh_s:.0f}x faster"
             )
 
-    cpu = idle_cpu(tmp, args.idle_seconds)
-    print(
-        f"idle monitoring at the default refresh ({args.idle_seconds:.0f} s in a real terminal): {cpu['cpu_s_per_min']:.2f} CPU s"
-        f" per minute = {cpu['percent_of_core']:.2f} % of one core"
-    )
+    print_idle(tmp, args.idle_seconds, args.idle_runs)
+
+
+def print_idle(tmp: Path, seconds: float, runs: int) -> None:
+    for _ in range(runs):
+        load = os.getloadavg()[0]
+        cpu = idle_cpu(tmp, seconds)
+        print(
+            f"idle monitoring at the default refresh ({seconds:.0f} s in a real terminal): {cpu['cpu_s_per_min']:.2f} CPU s"
+            f" per minute = {cpu['percent_of_core']:.2f} % of one core (load {load:.1f} → {os.getloadavg()[0]:.1f})",
+            flush=True,
+        )
 
 
 if __name__ == "__main__":

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import lru_cache
 
 from kojan_tui.core.alerts import AlertInput
 from kojan_tui.core.levels import Level
@@ -79,11 +80,18 @@ class Forecast:
         return AlertInput(f"forecast.{self.key}", title, level, self.text(language), ACTIONS.get(self.key, ""))
 
 
+@lru_cache(maxsize=16)
+def series_trend(timestamps: tuple[datetime, ...], values: tuple[float, ...]) -> Trend | None:
+    """``trend`` of one series, remembered: the view is rebuilt on every source's answer (a dozen times a minute)
+    while the metrics change twice a minute, and Sen's slope compares every pair of points (idle CPU)."""
+    return trend(timestamps, values)
+
+
 def forecast_for(reading: MetricReading, now: datetime | None, warn_within_hours: float) -> Forecast | None:
     """The forecast of ``reading`` to its alert level; None when it has no current value (nothing to forecast from)."""
     if reading.current is None or not reading.values:
         return None
-    result = trend(reading.timestamps, reading.values)
+    result = series_trend(tuple(reading.timestamps), tuple(reading.values))
     return Forecast(
         reading.spec.key,
         reading.spec.title,

@@ -6,6 +6,8 @@ each time a new one arrives, and ages once a second; widgets only render what th
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -39,6 +41,19 @@ def is_compact(width: int, height: int) -> bool:
     return width < COMPACT_BELOW_WIDTH or height < COMPACT_BELOW_HEIGHT
 
 
+@dataclass(frozen=True)
+class Panels:
+    """The screen's widgets, looked up once: ``show_ages`` runs every second and a DOM query walks the tree."""
+
+    context: ContextBar
+    banner: RollbackBanner
+    alerts: AlertBar
+    service: ServicePanel
+    errors: ErrorsPanel
+    slo: SloPanel
+    metrics: tuple[MetricPanel, ...]
+
+
 class DashboardScreen(SurvivesHandlerErrors, Screen[None]):
     AUTO_FOCUS = "#service-panel"
     BINDINGS = [
@@ -53,6 +68,7 @@ class DashboardScreen(SurvivesHandlerErrors, Screen[None]):
         super().__init__()
         self.services = services
         self._shown_view: object = None  # the view the panels show now
+        self._panels: Panels | None = None
 
     def compose(self) -> ComposeResult:
         yield ContextBar()
@@ -74,6 +90,20 @@ class DashboardScreen(SurvivesHandlerErrors, Screen[None]):
         """``#log-slot``: the live tail of the app's one log feed (``l`` opens it full screen)."""
         yield LogPane(self.services.log_feed, id="log-pane")
 
+    @property
+    def panels(self) -> Panels:
+        if self._panels is None:
+            self._panels = Panels(
+                self.query_one(ContextBar),
+                self.query_one(RollbackBanner),
+                self.query_one(AlertBar),
+                self.query_one(ServicePanel),
+                self.query_one(ErrorsPanel),
+                self.query_one(SloPanel),
+                tuple(self.query(MetricPanel)),
+            )
+        return self._panels
+
     def on_mount(self) -> None:
         self.services.state.subscribe(self, self.on_state)
         self.apply_layout(self.app.size.width, self.app.size.height)
@@ -87,12 +117,13 @@ class DashboardScreen(SurvivesHandlerErrors, Screen[None]):
         compact = is_compact(width, height)
         self.set_class(compact, "-compact")
         self.set_class(not compact, "-wide")
-        for panel in self.query(MetricPanel):
+        panels = self.panels
+        for panel in panels.metrics:
             panel.set_compact(compact)
-        self.query_one(ServicePanel).set_compact(compact)
-        self.query_one(ErrorsPanel).set_compact(compact)
-        self.query_one(SloPanel).set_compact(compact)  # hidden when compact: no room for its seven lines
-        alert_bar = self.query_one(AlertBar)
+        panels.service.set_compact(compact)
+        panels.errors.set_compact(compact)
+        panels.slo.set_compact(compact)  # hidden when compact: no room for its seven lines
+        alert_bar = panels.alerts
         alert_bar.max_lines = 3 if compact else 6
         alert_bar.refresh(layout=True)
 
@@ -107,11 +138,12 @@ class DashboardScreen(SurvivesHandlerErrors, Screen[None]):
         view = self._shown_view = state.view
         deploys = deploy_times(state.data.service)
         language = self.services.config.ui.language
-        for panel in self.query(MetricPanel):
+        panels = self.panels
+        for panel in panels.metrics:
             key = panel.spec.key
             panel.show(view.readings[key], state.window, deploys, view.forecasts.get(key), language)
         activities = state.data.scaling_activities
-        self.query_one(ServicePanel).show(
+        panels.service.show(
             state.data.service,
             state.data.task_definition,
             view.verdict,
@@ -122,9 +154,9 @@ class DashboardScreen(SurvivesHandlerErrors, Screen[None]):
             stops=state.data.task_stops,
             language=self.services.config.ui.language,
         )
-        self.query_one(ErrorsPanel).show(view.errors)
+        panels.errors.show(view.errors)
         slo = self.services.config.slo
-        self.query_one(SloPanel).show(view.slo, language, slo.availability, slo.window_days)
+        panels.slo.show(view.slo, language, slo.availability, slo.window_days)
         self.show_ages()  # stale marks, alert ages, context line
 
     def failing_reasons(self, names: tuple[SourceName, ...]) -> list[str]:
@@ -143,20 +175,20 @@ class DashboardScreen(SurvivesHandlerErrors, Screen[None]):
 
     def show_ages(self) -> None:
         """What changes with time alone: stale ages, "since" ages, the clock."""
-        state, now = self.services.state.current, self.services.clock()
-        self.query_one(ServicePanel).set_stale(state.stale_text(SourceName.SERVICE, now))
-        self.query_one(ServicePanel).set_stops_stale(state.stale_text(SourceName.TASKS, now))
-        self.query_one(ErrorsPanel).set_stale(state.stale_text(SourceName.ERRORS, now))
-        self.query_one(SloPanel).set_stale(state.panel_stale_text((SourceName.METRICS, SourceName.SLO), now))
+        state, now, panels = self.services.state.current, self.services.clock(), self.panels
+        panels.service.set_stale(state.stale_text(SourceName.SERVICE, now))
+        panels.service.set_stops_stale(state.stale_text(SourceName.TASKS, now))
+        panels.errors.set_stale(state.stale_text(SourceName.ERRORS, now))
+        panels.slo.set_stale(state.panel_stale_text((SourceName.METRICS, SourceName.SLO), now))
         metrics_stale = state.stale_text(SourceName.METRICS, now)
         storage_stale = state.panel_stale_text((SourceName.METRICS, SourceName.DATABASE), now)  # fed by both
-        for panel in self.query(MetricPanel):
+        for panel in panels.metrics:
             panel.set_stale(storage_stale if panel.spec is RDS_STORAGE else metrics_stale)
         no_data = no_data_text(state.view, state.stale_reasons(MEASURED_SOURCES, now), self.waiting(MEASURED_SOURCES))
         board, language = self.services.extensions.get("acks"), self.services.config.ui.language  # ui/screens/acknowledge.py
         acks, team = (board.labels(language), board.problem_line(language)) if board is not None else ({}, "")
-        self.query_one(AlertBar).show(state.alerts.active, now, no_data, acks, team)
-        banner = self.query_one(RollbackBanner)
+        panels.alerts.show(state.alerts.active, now, no_data, acks, team)
+        banner = panels.banner
         what_changed = banner_line(self.services) if state.view.rollback or state.view.suspect else None
         banner.show(state.view.rollback, state.view.suspect, now, language, what_changed)
-        self.query_one(ContextBar).show(self.services.context())
+        panels.context.show(self.services.context())

@@ -219,7 +219,7 @@ class LogView(ScrollView, can_focus=True):
                 self.post_message(self.FollowChanged(self, True))
         evicted = self.buffer.first_index - self._first_seen
         self._first_seen = self.buffer.first_index
-        self.virtual_size = Size(self.scrollable_content_region.width, len(self.buffer))
+        self._set_virtual_size(Size(self.scrollable_content_region.width, len(self.buffer)))
         if self.following:
             self.scroll_end(animate=False, immediate=True, x_axis=False)
         elif evicted > 0:  # keep the same lines under the reader's eyes while older ones fall off
@@ -232,6 +232,23 @@ class LogView(ScrollView, can_focus=True):
         self.refresh()
         self.post_message(self.Synced(self))
         self._scan_soon()
+
+    def _set_virtual_size(self, size: Size) -> None:
+        """The buffer's new length, without a layout of the whole screen when the view's own size cannot change.
+
+        Textual asks for a layout on any ``virtual_size`` change (a reflow of every widget: most of the idle
+        app's CPU when lines arrive every few seconds). With the vertical scrollbar always there (overflow-y
+        scroll), no horizontal one and a height that does not follow the content, the lines change only the
+        scrollbar and the scroll bounds: those are updated here, as a layout would have done."""
+        if size == self.virtual_size:
+            return
+        styles = self.styles
+        height = styles.height
+        if styles.overflow_y != "scroll" or styles.overflow_x != "hidden" or height is None or height.is_auto:
+            self.virtual_size = size  # the content may change the view's size or scrollbars: Textual's layout
+            return
+        self.set_reactive(LogView.virtual_size, size)
+        self._scroll_update(size)  # scrollbar thumb and scroll bounds, as after a layout
 
     def _shift_silently(self, y: int) -> None:
         """Move the scroll offset with the lines: what is on screen is unchanged, so skip the repaint."""

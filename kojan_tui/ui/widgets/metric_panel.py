@@ -52,10 +52,14 @@ class MetricPanel(StatusWidget):
         forecast: Forecast | None = None,
         language: str = "en",
     ) -> None:
-        # The age is drawn only through ``value_text``: a newer age alone repaints nothing (nor the chart).
+        # What is drawn, not all the reading holds: the age only through ``value_text``, the timestamps only through
+        # the deployment markers' places. A newer age alone, or a poll whose window slid over the same values
+        # (a flat 0 % error rate), repaints nothing (nor the chart).
         forecast_text = forecast.text(language) if forecast is not None else ""
         warns = forecast is not None and forecast.warns
-        if not self.given((replace(reading, age_s=None), reading.value_text, window_label, deploys, forecast_text, warns)):
+        drawn = replace(reading, age_s=None, timestamps=())
+        markers = marker_fractions(reading.timestamps, deploys)
+        if not self.given((drawn, reading.value_text, window_label, markers, forecast_text, warns)):
             return
         self.reading, self.window_label, self.deploys = reading, window_label, deploys
         self.forecast_text, self.forecast_warns = forecast_text, warns

@@ -68,6 +68,35 @@ def burn_line(burn: Burn, say: dict[str, str]) -> str:
     return f"{burn.rule.name:<6} {rate_text(burn.long_rate):>5}/{rate_text(burn.short_rate):<5} {kind} >{burn.rule.factor:g}"
 
 
+Row = tuple[tuple[str, str], ...]  # (text, style kind) pieces of one line; kind "" is the panel's own colour
+
+
+def slo_rows(status: SloStatus | None, language: str) -> tuple[Row, ...]:
+    """What the panel shows of ``status`` (its stale line aside), as text: the panel repaints only when this changes
+    (a new state every few seconds carries a new age and covered span, mostly shown the same: idle CPU)."""
+    say = words(language)
+    if status is None:
+        return (((Level.UNKNOWN.marker, Level.UNKNOWN.value), ("  ", ""), (say["loading"], "muted")),)
+    if status.budget_remaining is None:
+        budget = (say["budget_wait"], "muted")
+    else:
+        budget = (say["budget"].format(budget=f"{100 * status.budget_remaining:.1f} %"), "strong")
+    rows: list[Row] = [((status.level.marker, status.level.value), ("  ", ""), budget)]
+    if status.availability_percent is not None:
+        covered = say["hours"].format(hours=status.covered.total_seconds() / 3600)
+        rows.append(((say["availability"].format(value=f"{status.availability_percent:.3f} %", covered=covered), ""),))
+    width = cell_len(say["burn"])
+    for i, burn in enumerate(status.burns):
+        label = say["burn"] if i == 0 else " " * width
+        rows.append(((label, "muted"), (" ", ""), (burn_line(burn, say), burn.rule.level.value if burn.firing else "")))
+    share = status.latency_good_percent
+    latency = say["latency_none"] if share is None else say["latency"].format(ms=status.latency_ms, share=f"{share:.1f} %")
+    rows.append(((latency, "muted"),))
+    if status.long_age_s is not None:
+        rows.append(((say["age"].format(age=age_text(status.long_age_s, language)), "muted"),))
+    return tuple(rows)
+
+
 class SloPanel(StatusWidget):
     DEFAULT_CSS = """
     SloPanel { height: 9; }
@@ -78,43 +107,26 @@ class SloPanel(StatusWidget):
         super().__init__(id=id)
         self.status: SloStatus | None = None
         self.language = "en"
+        self.rows: tuple[Row, ...] = slo_rows(None, "en")
         self.border_title = "SLO"
 
     def show(self, status: SloStatus | None, language: str = "en", objective: float = 99.9, days: int = 30) -> None:
-        if not self.given((status, language)):
+        rows = slo_rows(status, language)
+        title = words(language)["title"].format(objective=f"{objective:g}", days=days)
+        level = status.level if status is not None else Level.UNKNOWN
+        if not self.given((rows, title, level)):  # what is drawn, not the status (its age changes every state)
             return
-        self.status, self.language = status, language
-        self.border_title = words(language)["title"].format(objective=f"{objective:g}", days=days)
-        self.set_level_class(status.level if status is not None else Level.UNKNOWN)
+        self.status, self.language, self.rows = status, language, rows
+        self.border_title = title
+        self.set_level_class(level)
         self.refresh()
 
     def render(self) -> RenderableType:
-        say, status = words(self.language), self.status
-        muted = self.style_for("muted")
-        if status is None:
-            return Group(Text.assemble(self.marker(Level.UNKNOWN), "  ", (say["loading"], muted)))
-        head = Text.assemble(self.marker(status.level), "  ")
-        if status.budget_remaining is None:
-            head.append(say["budget_wait"], style=muted)
-        else:
-            head.append(say["budget"].format(budget=f"{100 * status.budget_remaining:.1f} %"), style=self.style_for("strong"))
-        lines: list[RenderableType] = [head]
-        if status.availability_percent is not None:
-            covered = say["hours"].format(hours=status.covered.total_seconds() / 3600)
-            lines.append(Text(say["availability"].format(value=f"{status.availability_percent:.3f} %", covered=covered)))
-        width = cell_len(say["burn"])
-        for i, burn in enumerate(status.burns):
-            label = say["burn"] if i == 0 else " " * width
-            style = self.style_for(burn.rule.level.value) if burn.firing else None
-            lines.append(Text.assemble((label, muted), " ", (burn_line(burn, say), style or "")))
-        share = status.latency_good_percent
-        latency = say["latency_none"] if share is None else say["latency"].format(ms=status.latency_ms, share=f"{share:.1f} %")
-        lines.append(Text(latency, style=muted))
-        if status.long_age_s is not None:
-            lines.append(Text(say["age"].format(age=age_text(status.long_age_s, self.language)), style=muted))
+        lines: list[Text] = [
+            Text.assemble(*((text, self.style_for(kind) if kind else "") for text, kind in row)) for row in self.rows
+        ]
         if stale := self.stale_line():
             lines.append(stale)
         for line in lines:
-            if isinstance(line, Text):
-                line.no_wrap, line.overflow = True, "ellipsis"
+            line.no_wrap, line.overflow = True, "ellipsis"
         return Group(*lines)
