@@ -2,6 +2,8 @@
 
 It forwards every request, or answers it with a fault the way AWS would encode it (throttling, 5xx,
 expired credentials, slow, reset, truncated, malformed, partial GetMetricData), and counts both.
+``kojan_tui.demo.fault_injector`` injects the same faults inside the client (botocore's ``before-send``),
+with the same plan, answers and counts, where no socket needs to be involved.
 """
 
 from __future__ import annotations
@@ -66,16 +68,13 @@ class FaultPlan:
     seed: int | None = None
 
 
-class FaultProxy:
-    """``with FaultProxy(upstream) as proxy:`` … ``proxy.endpoint_url``; change ``proxy.plan`` at any time.
+class FaultCounts:
+    """What both injectors share: the plan (change ``plan`` at any time), the choice of a fault per call, and the
+    counts: ``requests`` per operation, ``forwarded`` per operation (reached the upstream), ``faults`` per kind,
+    ``per_second[operation][unix second]`` (every request received, faulted or not), ``bytes_sent`` /
+    ``bytes_received`` (bodies, client side)."""
 
-    Runs its own event loop in a thread, so the client under test shares nothing with it. Counts:
-    ``requests`` per operation, ``forwarded`` per operation (reached the upstream), ``faults`` per kind, ``per_second[operation][unix second]`` (every
-    request received, faulted or not), ``bytes_sent`` / ``bytes_received`` (bodies, client side).
-    """
-
-    def __init__(self, upstream: str, plan: FaultPlan | None = None) -> None:
-        self.upstream = upstream.rstrip("/")
+    def __init__(self, plan: FaultPlan | None = None) -> None:
         self.plan = plan or FaultPlan()
         self.requests: Counter[str] = Counter()
         self.forwarded: Counter[str] = Counter()  # requests that reached the upstream (and may have taken effect)
@@ -86,6 +85,76 @@ class FaultProxy:
         self._random = random.Random(self.plan.seed)
         self._buckets: dict[str, tuple[float, float]] = {}  # operation -> (tokens, last refill)
         self._lock = threading.Lock()
+
+    # -- counters --------------------------------------------------------------------------
+    @property
+    def total_faults(self) -> int:
+        return sum(self.faults.values())
+
+    def peak_rate(self, operation: str, *, since: float = 0.0) -> int:
+        """The most requests for ``operation`` received within one wall-clock second (from ``since``)."""
+        seconds = self.per_second.get(operation, Counter())
+        return max((n for second, n in seconds.items() if second >= int(since)), default=0)
+
+    def reset_counts(self) -> None:
+        with self._lock:
+            self.requests.clear()
+            self.forwarded.clear()
+            self.faults.clear()
+            self.per_second.clear()
+            self.bytes_sent = self.bytes_received = 0
+
+    def _received(self, operation: str, authorization: str, body_bytes: int) -> str | None:
+        """Count a request; the fault it gets (None: answered for real)."""
+        fault = self._choose(operation, authorization)
+        with self._lock:
+            self.requests[operation] += 1
+            self.per_second[operation][int(time.time())] += 1  # requests per wall-clock second: real time
+            self.bytes_sent += body_bytes
+            if fault is not None:
+                self.faults[fault] += 1
+        return fault
+
+    def _answered(self, body_bytes: int) -> None:
+        with self._lock:
+            self.bytes_received += body_bytes
+
+    def _choose(self, operation: str, authorization: str) -> str | None:
+        plan = self.plan
+        if plan.refused_keys:
+            match = _CREDENTIAL_RE.search(authorization)
+            if match and match.group(1) in plan.refused_keys:
+                return REFUSED_KEY
+        if operation in plan.quotas and not self._take_token(operation, plan.quotas[operation]):
+            return QUOTA
+        if plan.rate <= 0 or (plan.operations is not None and operation not in plan.operations):
+            return None
+        if self._random.random() >= plan.rate:
+            return None
+        kinds = [k for k in plan.kinds if k != PARTIAL or operation == "GetMetricData"] or [THROTTLE_400]
+        return self._random.choice(kinds)
+
+    def _take_token(self, operation: str, per_second: float) -> bool:
+        """A token bucket per operation, of one second's capacity: AWS's request-rate quota."""
+        now = time.monotonic()
+        with self._lock:
+            tokens, last = self._buckets.get(operation, (per_second, now))
+            tokens = min(per_second, tokens + (now - last) * per_second)
+            allowed = tokens >= 1
+            self._buckets[operation] = (tokens - 1 if allowed else tokens, now)
+        return allowed
+
+
+class FaultProxy(FaultCounts):
+    """``with FaultProxy(upstream) as proxy:`` … ``proxy.endpoint_url``; change ``proxy.plan`` at any time.
+
+    Runs its own event loop in a thread, so the client under test shares nothing with it. Counts: see
+    ``FaultCounts``.
+    """
+
+    def __init__(self, upstream: str, plan: FaultPlan | None = None) -> None:
+        super().__init__(plan)
+        self.upstream = upstream.rstrip("/")
         self._loop: asyncio.AbstractEventLoop | None = None
         self._thread: threading.Thread | None = None
         self._runner: web.AppRunner | None = None
@@ -145,54 +214,22 @@ class FaultProxy:
     def endpoint_url(self) -> str:
         return f"http://127.0.0.1:{self._port}"
 
-    # -- counters --------------------------------------------------------------------------
-    @property
-    def total_faults(self) -> int:
-        return sum(self.faults.values())
-
-    def peak_rate(self, operation: str, *, since: float = 0.0) -> int:
-        """The most requests for ``operation`` received within one wall-clock second (from ``since``)."""
-        seconds = self.per_second.get(operation, Counter())
-        return max((n for second, n in seconds.items() if second >= int(since)), default=0)
-
-    def reset_counts(self) -> None:
-        with self._lock:
-            self.requests.clear()
-            self.forwarded.clear()
-            self.faults.clear()
-            self.per_second.clear()
-            self.bytes_sent = self.bytes_received = 0
-
     # -- the handler -----------------------------------------------------------------------
     async def _handle(self, request: web.Request) -> web.StreamResponse:
         body = await request.read()
         operation, protocol = identify(request.headers, request.path, body)
-        fault = self._choose(operation, request.headers.get("Authorization", ""))
-        with self._lock:
-            self.requests[operation] += 1
-            self.per_second[operation][int(time.time())] += 1  # requests per wall-clock second: real time
-            self.bytes_sent += len(body)
-            if fault is not None:
-                self.faults[fault] += 1
-        if fault in (THROTTLE_400, QUOTA):
-            return self._error(protocol, 400, "ThrottlingException" if protocol != "query" else "Throttling", "Rate exceeded")
-        if fault == THROTTLE_429:
-            return self._error(protocol, 429, "TooManyRequestsException", "Too many requests")
-        if fault == HTTP_500:
-            return self._error(protocol, 500, "InternalFailure", "The request processing has failed")
-        if fault == HTTP_503:
-            return self._error(protocol, 503, "ServiceUnavailable", "Service is unavailable, try again later")
-        if fault in (EXPIRED, REFUSED_KEY):
-            return self._error(protocol, 400, "ExpiredTokenException", "The security token included in the request is expired")
+        fault = self._received(operation, request.headers.get("Authorization", ""), len(body))
+        if (answer := error_answer(fault, protocol)) is not None:
+            return self._answer(*answer)
         if fault == SLOW:
             await asyncio.sleep(self.plan.slow_seconds)
-            return self._error(protocol, 503, "ServiceUnavailable", "too late")
+            return self._answer(*error_body(protocol, 503, "ServiceUnavailable", "too late"))
         if fault == RESET:
             assert request.transport is not None
             request.transport.abort()
             raise asyncio.CancelledError  # aiohttp drops the half-open exchange quietly
         if fault == MALFORMED:
-            return self._answer(200, {"Content-Type": _CONTENT_TYPES[protocol]}, b'{"events": [{"timest\x00<<not the format')
+            return self._answer(*malformed_answer(protocol))
         if operation in STREAMING_OPERATIONS and fault is None:
             with self._lock:
                 self.forwarded[operation] += 1
@@ -203,7 +240,7 @@ class FaultProxy:
         if fault in FORWARD_KINDS:
             return await self._lose_answer(request, protocol, fault)
         if fault == PARTIAL:
-            answer = answer.replace(b"\x68Complete", b"\x6bPartialData").replace(b'"Complete"', b'"PartialData"')
+            answer = marked_partial(answer)
         if fault == TRUNCATED and len(answer) > 2:
             response = web.StreamResponse(status=status, headers=headers)
             response.content_length = len(answer)
@@ -220,7 +257,7 @@ class FaultProxy:
     async def _lose_answer(self, request: web.Request, protocol: str, fault: str) -> web.StreamResponse:
         """The request took effect upstream; the client gets no readable answer."""
         if fault == FORWARD_500:
-            return self._error(protocol, 500, "InternalFailure", "The request processing has failed")
+            return self._answer(*error_body(protocol, *_ERRORS[HTTP_500]))
         if fault == FORWARD_MALFORMED:
             return self._answer(200, {"Content-Type": _CONTENT_TYPES[protocol]}, b'{"service": {"serviceArn\x00<<cut')
         if fault == FORWARD_HANG:
@@ -229,31 +266,6 @@ class FaultProxy:
             raise asyncio.CancelledError
         request.transport.abort()
         raise asyncio.CancelledError  # aiohttp drops the half-open exchange quietly
-
-    def _choose(self, operation: str, authorization: str) -> str | None:
-        plan = self.plan
-        if plan.refused_keys:
-            match = _CREDENTIAL_RE.search(authorization)
-            if match and match.group(1) in plan.refused_keys:
-                return REFUSED_KEY
-        if operation in plan.quotas and not self._take_token(operation, plan.quotas[operation]):
-            return QUOTA
-        if plan.rate <= 0 or (plan.operations is not None and operation not in plan.operations):
-            return None
-        if self._random.random() >= plan.rate:
-            return None
-        kinds = [k for k in plan.kinds if k != PARTIAL or operation == "GetMetricData"] or [THROTTLE_400]
-        return self._random.choice(kinds)
-
-    def _take_token(self, operation: str, per_second: float) -> bool:
-        """A token bucket per operation, of one second's capacity: AWS's request-rate quota."""
-        now = time.monotonic()
-        with self._lock:
-            tokens, last = self._buckets.get(operation, (per_second, now))
-            tokens = min(per_second, tokens + (now - last) * per_second)
-            allowed = tokens >= 1
-            self._buckets[operation] = (tokens - 1 if allowed else tokens, now)
-        return allowed
 
     async def _forward(self, request: web.Request, body: bytes) -> tuple[int, dict[str, str], bytes]:
         assert self._session is not None
@@ -286,27 +298,59 @@ class FaultProxy:
             return response
 
     def _answer(self, status: int, headers: dict[str, str], body: bytes) -> web.Response:
-        with self._lock:
-            self.bytes_received += len(body)
+        self._answered(len(body))
         return web.Response(status=status, headers=headers, body=body)
-
-    def _error(self, protocol: str, status: int, code: str, message: str) -> web.Response:
-        headers = {"Content-Type": _CONTENT_TYPES[protocol], "x-amzn-RequestId": "fault-proxy"}
-        if protocol == "query":
-            body = (
-                f"<ErrorResponse><Error><Type>Sender</Type><Code>{code}</Code><Message>{message}</Message></Error>"
-                "<RequestId>fault-proxy</RequestId></ErrorResponse>"
-            ).encode()
-        elif protocol == "cbor":
-            headers["smithy-protocol"] = "rpc-v2-cbor"
-            body = cbor_text_map({"__type": code, "message": message})
-        else:
-            headers["x-amzn-ErrorType"] = code
-            body = f'{{"__type": "{code}", "message": "{message}"}}'.encode()
-        return self._answer(status, headers, body)
 
 
 _CONTENT_TYPES = {"json": "application/x-amz-json-1.1", "cbor": "application/cbor", "query": "text/xml"}
+# The faults answered at once with an AWS error: (HTTP status, error code, message).
+_ERRORS = {
+    THROTTLE_400: (400, "ThrottlingException", "Rate exceeded"),  # "Throttling" in the query protocol
+    QUOTA: (400, "ThrottlingException", "Rate exceeded"),
+    THROTTLE_429: (429, "TooManyRequestsException", "Too many requests"),
+    HTTP_500: (500, "InternalFailure", "The request processing has failed"),
+    HTTP_503: (503, "ServiceUnavailable", "Service is unavailable, try again later"),
+    EXPIRED: (400, "ExpiredTokenException", "The security token included in the request is expired"),
+    REFUSED_KEY: (400, "ExpiredTokenException", "The security token included in the request is expired"),
+}
+Answer = tuple[int, dict[str, str], bytes]  # HTTP status, headers, body
+
+
+def error_answer(fault: str | None, protocol: str) -> Answer | None:
+    """The AWS error answer of a fault answered at once (throttling, 5xx, expired token), else None."""
+    if fault not in _ERRORS:
+        return None
+    status, code, message = _ERRORS[fault]
+    if protocol == "query" and code == "ThrottlingException":
+        code = "Throttling"
+    return error_body(protocol, status, code, message)
+
+
+def error_body(protocol: str, status: int, code: str, message: str) -> Answer:
+    """An AWS error as each protocol encodes it (JSON 1.1, rpc-v2-CBOR, query XML)."""
+    headers = {"Content-Type": _CONTENT_TYPES[protocol], "x-amzn-RequestId": "fault-proxy"}
+    if protocol == "query":
+        body = (
+            f"<ErrorResponse><Error><Type>Sender</Type><Code>{code}</Code><Message>{message}</Message></Error>"
+            "<RequestId>fault-proxy</RequestId></ErrorResponse>"
+        ).encode()
+    elif protocol == "cbor":
+        headers["smithy-protocol"] = "rpc-v2-cbor"
+        body = cbor_text_map({"__type": code, "message": message})
+    else:
+        headers["x-amzn-ErrorType"] = code
+        body = f'{{"__type": "{code}", "message": "{message}"}}'.encode()
+    return status, headers, body
+
+
+def malformed_answer(protocol: str) -> Answer:
+    """HTTP 200 with a body that is not the protocol's encoding."""
+    return 200, {"Content-Type": _CONTENT_TYPES[protocol]}, b'{"events": [{"timest\x00<<not the format'
+
+
+def marked_partial(answer: bytes) -> bytes:
+    """A GetMetricData answer (CBOR or JSON) with every result's StatusCode ``PartialData``."""
+    return answer.replace(b"\x68Complete", b"\x6bPartialData").replace(b'"Complete"', b'"PartialData"')
 
 
 def identify(headers: object, path: str, body: bytes) -> tuple[str, str]:

@@ -10,6 +10,9 @@ from kojan_tui.ui.app import KojanApp
 
 # Every source the app polls, and the dashboard widget that shows its staleness.
 SOURCES = ("identity", "service", "metrics", "database", "errors", "logs")
+# Polls 5 ms apart (the service's 0.5 s): 400x (logs) to 12,000x (errors) faster than the defaults.
+FAST = RefreshSettings(metrics_seconds=0.005, service_seconds=0.5, logs_seconds=0.005, errors_seconds=0.005)
+FAST_FIXED = {"database": 0.005, "identity": 0.005}
 
 
 def fast_config(endpoint: str, refresh: RefreshSettings, *, aws: AwsSettings | None = None) -> Config:
@@ -31,3 +34,7 @@ def real_app(
 
 def completed(app: KojanApp) -> dict[str, int]:
     return {name: app.poller.sources[name].completed for name in SOURCES}
+
+
+def stale_text(app: KojanApp, name: str) -> str | None:
+    return app.poller.freshness(name).stale_text(app.now())

@@ -1,5 +1,10 @@
 """Each fault the proxy injects, on each call the dashboard polls, reaches the gateway's caller as the
-failure the panels show (never an unmapped exception, never an empty result that looks like data)."""
+failure the panels show (never an unmapped exception, never an empty result that looks like data).
+
+Every test runs twice: through the loopback fault proxy (the faults on a real socket: resets, bodies cut
+short, answers later than the read timeout) and with the same faults injected inside the client at its HTTP
+layer (``FaultInjector``, which the 10,000-fault run uses): both must end in the same failure, call by call.
+"""
 
 from __future__ import annotations
 
@@ -40,34 +45,47 @@ def calls(gateway: AwsGateway):
     }
 
 
-def gateway_via(proxy) -> AwsGateway:
-    settings = AwsSettings(endpoint_url=proxy.endpoint_url, connect_timeout=0.5, read_timeout=0.3, max_attempts=1)
+def gateway_via(endpoint_url: str) -> AwsGateway:
+    settings = AwsSettings(endpoint_url=endpoint_url, connect_timeout=0.5, read_timeout=0.3, max_attempts=1)
     return AwsGateway(settings, static_credentials=("demo", "demo"))
 
 
+@pytest.fixture(params=["proxy", "in-process"])
+def faulty(request, demo_world):
+    """(what injects the faults and counts them, the endpoint a gateway is pointed at): the proxy, or the injector."""
+    if request.param == "proxy":
+        proxy = request.getfixturevalue("fault_proxy")
+        return proxy, proxy.endpoint_url
+    return request.getfixturevalue("fault_injector"), demo_world.endpoint_url
+
+
 @pytest.mark.parametrize("kind", list(EXPECTED))
-async def test_every_fault_on_every_polled_call_becomes_the_failure_the_panels_show(fault_proxy, kind):
-    fault_proxy.plan = FaultPlan(rate=1.0, kinds=(kind,), slow_seconds=0.6)
-    async with gateway_via(fault_proxy) as gateway:
+async def test_every_fault_on_every_polled_call_becomes_the_failure_the_panels_show(faulty, kind):
+    faults_of, endpoint_url = faulty
+    faults_of.plan = FaultPlan(rate=1.0, kinds=(kind,), slow_seconds=0.6)
+    async with gateway_via(endpoint_url) as gateway:
         for operation, call in calls(gateway).items():
             with pytest.raises(AwsFailure) as caught:
                 await call()
             assert caught.value.kind is EXPECTED[kind], (operation, caught.value)
             assert caught.value.operation == operation
-    assert fault_proxy.faults[kind] == 5  # one per call: max_attempts=1, no retries
+    assert faults_of.faults[kind] == 5  # one per call: max_attempts=1, no retries
+    assert faults_of.requests == {operation: 1 for operation in calls(gateway)}
 
 
-async def test_partial_metric_data_is_marked_partial_not_complete(fault_proxy):
-    fault_proxy.plan = FaultPlan(rate=1.0, kinds=(faults.PARTIAL,), operations=frozenset({"GetMetricData"}))
-    async with gateway_via(fault_proxy) as gateway:
+async def test_partial_metric_data_is_marked_partial_not_complete(faulty):
+    faults_of, endpoint_url = faulty
+    faults_of.plan = FaultPlan(rate=1.0, kinds=(faults.PARTIAL,), operations=frozenset({"GetMetricData"}))
+    async with gateway_via(endpoint_url) as gateway:
         series = await calls(gateway)["GetMetricData"]()
     assert series and {s.status for s in series.values()} == {"PartialData"}
-    assert fault_proxy.faults[faults.PARTIAL] == 1
+    assert faults_of.faults[faults.PARTIAL] == 1 and faults_of.forwarded["GetMetricData"] == 1
 
 
-async def test_without_faults_every_polled_call_succeeds_through_the_proxy(fault_proxy):
-    async with gateway_via(fault_proxy) as gateway:
+async def test_without_faults_every_polled_call_succeeds(faulty):
+    faults_of, endpoint_url = faulty
+    async with gateway_via(endpoint_url) as gateway:
         for call in calls(gateway).values():
             await call()
-    assert fault_proxy.total_faults == 0
-    assert sum(fault_proxy.requests.values()) == 5 and fault_proxy.bytes_received > 0
+    assert faults_of.total_faults == 0
+    assert sum(faults_of.requests.values()) == 5 and sum(faults_of.forwarded.values()) == 5
