@@ -14,7 +14,7 @@ from kojan_tui.core.secret_rule import MASK
 from kojan_tui.ui.screens.task_definition import TaskDefinitionScreen
 from kojan_tui.ui.screens.tasks import TasksScreen
 from tests.fixtures import builders as b
-from tests.ui.harness import healthy_fake, make_app, plain, quiet_config, refresh, until
+from tests.ui.harness import healthy_fake, make_app, make_screen_app, plain, quiet_config, refresh, until
 
 ARN = "arn:aws:ecs:ap-northeast-1:123456789012:task-definition/kojan-map-business:7"
 SECRET_ARN = "arn:aws:secretsmanager:ap-northeast-1:123456789012:secret:kojan/db-AbCdEf"
@@ -54,7 +54,7 @@ def shown(app) -> str:
 
 
 async def test_the_running_definition_is_json_with_every_secret_masked_on_screen_and_when_copied():
-    app = make_app(leaky_fake(), config=quiet_config(language="en"))
+    app = make_screen_app(leaky_fake(), config=quiet_config(language="en"))
     async with app.run_test(size=(160, 48)) as pilot:
         await refresh(app, pilot)
         await pilot.press("D")
