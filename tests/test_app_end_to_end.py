@@ -24,14 +24,15 @@ DEMO_CREDENTIALS = ("demo", "demo")
 SYMPTOM_TICKS = 40  # db-outage shows within 12 ticks; generous
 
 
-def app_on(demo: EmbeddedAws, *, fast_fail: bool = False) -> KojanApp:
+def app_on(demo: EmbeddedAws, *, fast_fail: bool = False, world_clock: bool = False) -> KojanApp:
+    """The app on the embedded AWS; ``world_clock``: on the world's time, for a test that moves it on (advance)."""
     config = Config()
     aws = replace(config.aws, endpoint_url=demo.endpoint_url, profile=None)
     if fast_fail:  # a dead endpoint should be reported in about a second, not after retries
         aws = replace(aws, connect_timeout=1.0, read_timeout=2.0, max_attempts=1)
     config = replace(config, aws=aws, ui=replace(config.ui, bell=False, notify=False))
     gateway = AwsGateway(config.aws, static_credentials=DEMO_CREDENTIALS)
-    return KojanApp(config, gateway, demo=demo)
+    return KojanApp(config, gateway, demo=demo, clock=demo.clock if world_clock else None)
 
 
 def pane_text(app: KojanApp) -> str:

@@ -8,15 +8,16 @@ import asyncio
 
 from kojan_tui.core.levels import Level
 from kojan_tui.ui.widgets.slo_panel import SloPanel
-from tests.demo.helpers import within_ticks_async
+from tests.fixtures.waits import advance_until
 from tests.test_app_end_to_end import app_on
 from tests.ui.harness import plain
 
 BURST_TICKS = 1200  # at the tests' 24 requests a second, half failing, the hour's 1.44 % is reached in ~40-160 s
+BURST_STEP_TICKS = 20  # the metrics are polled again after every 5 simulated seconds of the burst
 
 
 async def test_a_short_burst_of_5xx_pages_on_the_fast_burn_and_not_the_slow(demo_world):
-    app = app_on(demo_world)
+    app = app_on(demo_world, world_clock=True)  # the burst's minutes pass in simulated time (advance_until)
     async with app.run_test(size=(160, 48)) as pilot:
         await app.poller.refresh_now(wait=True)
         await pilot.pause()
@@ -31,7 +32,8 @@ async def test_a_short_burst_of_5xx_pages_on_the_fast_burn_and_not_the_slow(demo
             slo = app.state.view.slo
             return slo is not None and any(b.rule.name == "1h/5m" for b in slo.firing)
 
-        await within_ticks_async(demo_world, BURST_TICKS, fast_burn_pages, "the 1 h/5 min burn rate paging", interval=0.5)
+        budget = {"step_s": BURST_STEP_TICKS * demo_world.tick_seconds, "limit_s": BURST_TICKS * demo_world.tick_seconds}
+        await advance_until(demo_world, fast_burn_pages, "the 1 h/5 min burn rate paging", **budget)
         await asyncio.to_thread(demo_world.set_scenario, "healthy")  # the burst ends
         slo = app.state.view.slo
         burns = {b.rule.name: b for b in slo.burns}

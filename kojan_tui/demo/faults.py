@@ -51,6 +51,9 @@ STREAMING_OPERATIONS = frozenset({"StartLiveTail"})  # answered by an event stre
 _HOP_HEADERS = {"connection", "keep-alive", "transfer-encoding", "content-length", "content-encoding", "host", "upgrade"}
 
 
+STOP_GRACE_S = 0.5  # what requests still in flight get to finish when the proxy stops
+
+
 @dataclass
 class FaultPlan:
     """Which calls fail and how: ``rate`` of the calls to ``operations`` (None: all) get one of ``kinds``.
@@ -185,7 +188,9 @@ class FaultProxy(FaultCounts):
         self._session = ClientSession(timeout=ClientTimeout(total=60), auto_decompress=False)
         app = web.Application(client_max_size=64 * 1024 * 1024)
         app.router.add_route("*", "/{tail:.*}", self._handle)
-        self._runner = web.AppRunner(app, access_log=None, handle_signals=False)
+        # stop() cancels what is still in flight (a forward-hang answer that never comes) after a moment,
+        # instead of aiohttp's 60 s wait that outlasted stop()'s 10 s join and left the thread running
+        self._runner = web.AppRunner(app, access_log=None, handle_signals=False, shutdown_timeout=STOP_GRACE_S)
         await self._runner.setup()
         site = web.TCPSite(self._runner, "127.0.0.1", 0)
         await site.start()

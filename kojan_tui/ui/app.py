@@ -12,6 +12,7 @@ from typing import Any, Protocol
 from textual import work
 from textual.app import App
 from textual.binding import Binding
+from textual.screen import Screen
 
 from kojan_tui.actions.audit_copy import audit_copy_for
 from kojan_tui.actions.audited import AuditedActions
@@ -242,8 +243,12 @@ class KojanApp(SurvivesHandlerErrors, App[None]):
 
     # ---- lifecycle -----------------------------------------------------------------------------
 
+    def base_screen(self) -> Screen:
+        """The screen under every other one: the dashboard (tests of one screen mount a blank one instead)."""
+        return DashboardScreen(self.services)
+
     def on_mount(self) -> None:
-        self.push_screen(DashboardScreen(self.services))
+        self.push_screen(self.base_screen())
         self.poller.start()
         for capability in CAPABILITIES:
             if capability.install is not None:

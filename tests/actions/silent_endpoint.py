@@ -39,7 +39,8 @@ async def actions_on_a_silent_endpoint(tmp_path: Path) -> AsyncIterator[tuple[Au
             pass
 
     server = ThreadingHTTPServer(("127.0.0.1", 0), Slow)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
+    # shutdown() waits for serve_forever to notice: poll every 20 ms, not its default 0.5 s
+    threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True).start()
     trail = AuditTrail(tmp_path / "audit.jsonl")
     settings = fast_settings(f"http://127.0.0.1:{server.server_address[1]}", read_timeout=0.5, max_attempts=4)
     try:

@@ -15,6 +15,7 @@ import pytest
 from kojan_tui.aws.gateway import AwsGateway
 from kojan_tui.core.errors import AwsFailure, FailureKind
 from tests.fixtures.aws_seed import fast_settings
+from tests.fixtures.request_limits import without_request_limits
 
 
 class StubAws(BaseHTTPRequestHandler):
@@ -71,7 +72,8 @@ def stub_endpoint(monkeypatch):
     StubAws.filter_pages = []
     StubAws.expired_keys = set()
     server = ThreadingHTTPServer(("127.0.0.1", 0), StubAws)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    # shutdown() waits for serve_forever to notice: poll every 20 ms, not its default 0.5 s, per test
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{server.server_address[1]}"
     server.shutdown()
@@ -129,7 +131,7 @@ async def test_empty_scan_pages_do_not_use_up_the_page_budget(stub_endpoint):
         {"events": stub_events(1, 2), "nextToken": "t3"},
         {"events": stub_events(3)},
     ]
-    async with AwsGateway(fast_settings(stub_endpoint)) as gw:
+    async with without_request_limits(AwsGateway(fast_settings(stub_endpoint))) as gw:
         first = await gw.filter_log_events("/ecs/kojan-map-business", start_ms=0, max_pages=1)
         assert [e.message for e in first.events] == ["line 1", "line 2"] and first.truncated
         assert gw.requests["FilterLogEvents"] == 3
@@ -138,7 +140,7 @@ async def test_empty_scan_pages_do_not_use_up_the_page_budget(stub_endpoint):
 
 
 async def test_a_scan_that_never_ends_is_bounded(stub_endpoint):
-    async with AwsGateway(fast_settings(stub_endpoint)) as gw:
+    async with without_request_limits(AwsGateway(fast_settings(stub_endpoint))) as gw:
         page = await gw.filter_log_events("/ecs/kojan-map-business", start_ms=0, max_pages=2)
         assert page.events == () and page.truncated
         assert gw.requests["FilterLogEvents"] == 8  # EMPTY_PAGE_FACTOR (4) x max_pages
@@ -161,7 +163,7 @@ async def test_a_count_cut_at_its_page_limit_says_it_is_incomplete(stub_endpoint
     from kojan_tui.aws.logs import MAX_COUNT_PAGES
 
     StubAws.filter_pages = [{"events": stub_events(i), "nextToken": f"t{i}"} for i in range(MAX_COUNT_PAGES + 5)]
-    async with AwsGateway(fast_settings(stub_endpoint)) as gw:
+    async with without_request_limits(AwsGateway(fast_settings(stub_endpoint))) as gw:  # 20 pages, not 0.5 s each
         count = await gw.count_log_events("/g", pattern="ERROR", start_ms=0, end_ms=1)
     assert count == MAX_COUNT_PAGES and count.complete is False
     StubAws.filter_pages = [{"events": stub_events(1, 2)}]

@@ -45,8 +45,9 @@ def utcnow() -> datetime:
     return datetime.now(UTC)
 
 
-def s03_since(cloudwatch: Any, since: datetime, period: int = 60) -> dict[str, list[float]]:
-    """Every S03 series (the dashboard's own queries) from ``since`` to now, oldest value first.
+def s03_since(cloudwatch: Any, since: datetime, period: int = 60, end: datetime | None = None) -> dict[str, list[float]]:
+    """Every S03 series (the dashboard's own queries) from ``since`` to now (or ``end``: the world's now, when a
+    test moved its clock on), oldest value first.
 
     ``period`` below 60 keeps buckets from starting before ``since`` (CloudWatch rounds longer periods
     down to the minute), so a scenario's symptom is not diluted by what came before it.
@@ -68,6 +69,6 @@ def s03_since(cloudwatch: Any, since: datetime, period: int = 60) -> dict[str, l
     ]
     start = since.replace(microsecond=0)
     response = cloudwatch.get_metric_data(
-        MetricDataQueries=queries, StartTime=start, EndTime=utcnow() + timedelta(seconds=1), ScanBy="TimestampAscending"
+        MetricDataQueries=queries, StartTime=start, EndTime=(end or utcnow()) + timedelta(seconds=1), ScanBy="TimestampAscending"
     )
     return {r["Id"]: r["Values"] for r in response["MetricDataResults"]}

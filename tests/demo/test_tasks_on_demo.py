@@ -15,6 +15,7 @@ from kojan_tui.core.errors import AwsFailure, FailureKind
 from kojan_tui.core.task_stops import StopCause, classify, count_stops
 from kojan_tui.demo.embedded import DUMMY_KEY_ID, DUMMY_SECRET
 from tests.demo.helpers import ROLLOUT_TICKS, within_ticks_async
+from tests.fixtures.waits import advance_until
 
 SERVICE = ServiceSettings()
 CLUSTER, NAME = SERVICE.cluster, SERVICE.name
@@ -119,6 +120,11 @@ async def test_a_forced_deployment_leaves_the_replaced_tasks_listed_as_stopped(d
         await gw.close()
 
 
+def ticks_of(aws, n: int, step: int = 5) -> dict[str, float]:
+    """``advance_until``'s budget in the simulator's ticks: ``step`` ticks a step, ``n`` at most."""
+    return {"step_s": step * aws.tick_seconds, "limit_s": n * aws.tick_seconds}
+
+
 async def _when(gw, condition):
     tasks = await gw.service_tasks(CLUSTER, NAME)
     return tasks if condition(tasks) else None
@@ -128,8 +134,8 @@ async def test_memory_leak_stops_tasks_out_of_memory_with_exit_code_137(demo_wor
     gw = demo_gateway(demo_world)
     try:
         demo_world.set_scenario("memory-leak")
-        tasks = await within_ticks_async(
-            demo_world, OOM_TICKS, lambda: _when(gw, lambda t: t.stopped), "a task stopped for memory"
+        tasks = await advance_until(
+            demo_world, lambda: _when(gw, lambda t: t.stopped), "a task stopped for memory", **ticks_of(demo_world, OOM_TICKS)
         )
         task = tasks.stopped[0]
         assert (task.last_status, task.stop_code, task.stopped_reason) == (
@@ -141,7 +147,7 @@ async def test_memory_leak_stops_tasks_out_of_memory_with_exit_code_137(demo_wor
         assert (container.exit_code, container.reason) == (137, "OutOfMemoryError: Container killed due to memory usage")
         assert classify(task) is StopCause.OUT_OF_MEMORY
         assert task.stopped_at is not None and task.started_at is not None and task.stopped_at > task.started_at
-        counts = count_stops(tasks.stopped, datetime.now(UTC) + timedelta(seconds=5))
+        counts = count_stops(tasks.stopped, demo_world.clock() + timedelta(seconds=5))  # the world's now
         assert counts.line("en").endswith("out of memory") and counts.total == len(tasks.stopped)
         assert task.arn not in (await gw.list_tasks(CLUSTER, NAME)).arns  # RUNNING unless asked otherwise
     finally:
@@ -152,8 +158,11 @@ async def test_bad_deploy_stops_tasks_of_the_new_revision_by_failing_elb_health_
     gw = demo_gateway(demo_world)
     try:
         demo_world.set_scenario("bad-deploy")
-        tasks = await within_ticks_async(
-            demo_world, UNHEALTHY_TICKS, lambda: _when(gw, lambda t: t.stopped), "a task stopped by health checks"
+        tasks = await advance_until(
+            demo_world,
+            lambda: _when(gw, lambda t: t.stopped),
+            "a task stopped by health checks",
+            **ticks_of(demo_world, UNHEALTHY_TICKS),
         )
         newest = (await gw.describe_service(CLUSTER, NAME)).task_definition
         for task in tasks.stopped:
@@ -182,12 +191,12 @@ async def test_stopped_tasks_page_by_a_hundred(demo_world):
     gw = demo_gateway(demo_world)
     try:
         demo_world.set_scenario("outage")  # a crash loop: a stopped task about every tick
-        await within_ticks_async(
+        # the world's time moves on (its ticks done at once) until the crash loop has stopped a hundred tasks
+        await advance_until(
             demo_world,
-            400,
             lambda: _when(gw, lambda t: len(t.stopped) > 100),
             "more than a hundred stopped tasks",
-            interval=2.0,
+            **ticks_of(demo_world, 400, step=40),
         )
         before = gw.requests["ListTasks"]
         listing = await gw.list_tasks(CLUSTER, NAME, desired_status="STOPPED")
@@ -202,14 +211,16 @@ async def test_stopped_tasks_page_by_a_hundred(demo_world):
 async def test_bad_deploy_targets_turn_unhealthy_before_ecs_stops_them(demo_world):
     """The demo does not contradict itself: a task stopped by ELB health checks was an unhealthy target first."""
     from kojan_tui.core import metrics_catalog as q
-    from tests.demo.helpers import client, s03_since, utcnow
+    from tests.demo.helpers import client, s03_since
 
-    since = utcnow().replace(microsecond=0)
+    since = demo_world.clock().replace(microsecond=0)
     gw = demo_gateway(demo_world)
     try:
         demo_world.set_scenario("bad-deploy")
-        await within_ticks_async(demo_world, UNHEALTHY_TICKS, lambda: _when(gw, lambda t: t.stopped), "a health-check stop")
+        await advance_until(
+            demo_world, lambda: _when(gw, lambda t: t.stopped), "a health-check stop", **ticks_of(demo_world, UNHEALTHY_TICKS)
+        )
     finally:
         await gw.close()
-    series = s03_since(client(demo_world, "cloudwatch"), since, period=1)
+    series = s03_since(client(demo_world, "cloudwatch"), since, period=1, end=demo_world.clock())
     assert max(series[q.UNHEALTHY_HOSTS]) >= 1 and min(series[q.HEALTHY_HOSTS]) <= 1

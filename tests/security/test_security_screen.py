@@ -17,7 +17,7 @@ from kojan_tui.ui.app import KojanApp
 from kojan_tui.ui.screens.security import SecurityScreen
 from kojan_tui.ui.screens.what_changed import recorder_of
 from kojan_tui.ui.widgets.security_section import SecuritySection
-from tests.ui.harness import healthy_fake, make_app, plain, until
+from tests.ui.harness import healthy_fake, make_screen_app, plain, until
 
 SECTION_KEYS = ("ecr", "secrets", "tokens", "autoscaling", "rds", "iam")
 
@@ -121,7 +121,7 @@ async def test_a_failing_section_shows_its_failure_without_hiding_the_others():
     fake = healthy_fake()
     fake.failures["list_secrets"] = AwsFailure(FailureKind.ACCESS_DENIED, "not authorized: secretsmanager:ListSecrets")
     fake.failures["describe_db_instance"] = AwsFailure(FailureKind.THROTTLED, "Rate exceeded")
-    app = make_app(fake)
+    app = make_screen_app(fake)
     async with app.run_test(size=(160, 60)) as pilot:
         await pilot.press("x")
         sections = await loaded(app, pilot)
@@ -158,7 +158,7 @@ async def test_progress_shows_while_a_section_loads():
         return await list_secrets(prefix)
 
     fake.list_secrets = held_list_secrets
-    app = make_app(fake)
+    app = make_screen_app(fake)
     async with app.run_test(size=(160, 48)) as pilot:
         await pilot.press("x")
         await loaded(app, pilot, ("ecr", "tokens", "rds"))  # the others answer while Secrets still loads
@@ -176,7 +176,7 @@ async def test_the_palette_and_the_key_open_it():
     from kojan_tui.ui.screens.security import SECURITY
 
     assert SECURITY in CAPABILITIES and SECURITY.key == "x"
-    app = make_app()
+    app = make_screen_app()
     async with app.run_test(size=(160, 48)) as pilot:
         (command,) = SECURITY.commands(app)
         assert command.title == "Security"
@@ -186,7 +186,7 @@ async def test_the_palette_and_the_key_open_it():
 
 
 async def test_j_and_k_move_between_sections_and_the_view_scrolls():
-    app = make_app()
+    app = make_screen_app()
     async with app.run_test(size=(160, 24)) as pilot:
         await pilot.press("x")
         await loaded(app, pilot)

@@ -1,13 +1,21 @@
-"""Builds a FakeGateway with a healthy kojan-map world, a KojanApp on it with a frozen clock, and helpers."""
+"""Builds a FakeGateway with a healthy kojan-map world, a KojanApp on it with a frozen clock, and helpers.
+
+``make_app`` is the whole dashboard; ``make_screen_app`` is the same app (its services, sources, poller, bindings,
+capabilities, themes and CSS) over a blank screen instead of the dashboard, for a test of one screen: it boots in
+a fifth of the time because no panel, chart or footer is built, styled and repainted on every poll.
+"""
 
 from __future__ import annotations
 
 from dataclasses import replace
+from pathlib import Path
 
 from rich.console import Group
 from rich.text import Text
 from textual.pilot import Pilot
+from textual.screen import Screen
 
+import kojan_tui.ui.app as app_module
 from kojan_tui.aws.fake import FakeGateway
 from kojan_tui.core.config import Config
 from kojan_tui.core.models import LogEvent
@@ -44,6 +52,21 @@ def quiet_config(**ui) -> Config:
 
 def make_app(fake: FakeGateway | None = None, config: Config | None = None, **kwargs) -> KojanApp:
     return KojanApp(config or quiet_config(), fake or healthy_fake(), clock=lambda: b.NOW, **kwargs)
+
+
+class ScreenApp(KojanApp):
+    """``KojanApp`` with a blank screen where the dashboard would be: a screen under test is pushed over it (by its
+    capability, the palette or ``push_screen``) exactly as over the dashboard, on the same services."""
+
+    CSS_PATH = str(Path(app_module.__file__).with_name(KojanApp.CSS_PATH))  # Textual resolves it next to the subclass
+
+    def base_screen(self) -> Screen:
+        return Screen(id="blank-base")
+
+
+def make_screen_app(fake: FakeGateway | None = None, config: Config | None = None, **kwargs) -> ScreenApp:
+    """``make_app`` without the dashboard: for tests of one screen (the dashboard's own tests keep ``make_app``)."""
+    return ScreenApp(config or quiet_config(), fake or healthy_fake(), clock=lambda: b.NOW, **kwargs)
 
 
 async def refresh(app: KojanApp, pilot: Pilot, names: list[str] | None = None) -> None:

@@ -16,7 +16,7 @@ from kojan_tui.ui.screens.incident import IncidentScreen, recorder_of
 from kojan_tui.ui.screens.rollback import RollbackScreen
 from kojan_tui.ui.screens.what_changed import EXTENSION
 from tests.fixtures import builders as b
-from tests.ui.harness import healthy_fake, make_app, quiet_config, refresh, until
+from tests.ui.harness import healthy_fake, make_screen_app, quiet_config, refresh, until
 
 
 def deployed_ten_minutes_ago():
@@ -36,7 +36,7 @@ def static_text(screen, selector: str) -> str:
 
 async def test_rollback_screen_shows_before_and_after_and_names_the_what_changed_key(tmp_path) -> None:
     fake = deployed_ten_minutes_ago()
-    app = make_app(fake, quiet_config(language="en"))
+    app = make_screen_app(fake, quiet_config(language="en"))
     async with app.run_test(size=(160, 48)) as pilot:
         recorder = app.services.extensions[EXTENSION]
         await refresh(app, pilot)
@@ -64,7 +64,7 @@ async def test_an_open_incident_gets_the_comparison_on_its_timeline(tmp_path) ->
         quiet_config(language="en"),
         incidents=IncidentSettings(er_md_path=str(tmp_path / "er.md"), reports_dir=str(tmp_path / "incidents")),
     )
-    app = make_app(deployed_ten_minutes_ago(), config)
+    app = make_screen_app(deployed_ten_minutes_ago(), config)
     async with app.run_test(size=(160, 48)) as pilot:
         await refresh(app, pilot)
         await pilot.press("i")

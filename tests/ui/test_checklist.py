@@ -21,7 +21,7 @@ from kojan_tui.store.database import LazyDatabase
 from kojan_tui.ui.screens.checklist import CHECKLISTS, ChecklistScreen, checklists
 from kojan_tui.ui.widgets.confirmation import ConfirmationDialog
 from tests.fixtures import builders as b
-from tests.ui.harness import healthy_fake, make_app, quiet_config, until
+from tests.ui.harness import healthy_fake, make_screen_app, quiet_config, until
 
 
 def text_of(screen, selector: str) -> str:
@@ -48,7 +48,7 @@ def config(**checklists):
 
 
 async def test_palette_lists_every_checklist_and_k_opens_the_picker(tmp_path):
-    app = make_app(config=config(), database=LazyDatabase(None), audit=AuditTrail(tmp_path / "a.jsonl"))
+    app = make_screen_app(config=config(), database=LazyDatabase(None), audit=AuditTrail(tmp_path / "a.jsonl"))
     async with app.run_test(size=(160, 48)) as pilot:
         titles = [c.title for c in CHECKLISTS.commands(app)]
         assert len(titles) == 11 and "Checklist: S29 After a production deploy" in titles
@@ -61,7 +61,7 @@ async def test_palette_lists_every_checklist_and_k_opens_the_picker(tmp_path):
 async def test_walk_s21_by_keyboard_write_markdown_and_resume(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     database = tmp_path / "runs.sqlite3"
-    app = make_app(config=config(), database=LazyDatabase(database), audit=AuditTrail(tmp_path / "a.jsonl"))
+    app = make_screen_app(config=config(), database=LazyDatabase(database), audit=AuditTrail(tmp_path / "a.jsonl"))
     seen: list[TimelineEntry] = []
     async with app.run_test(size=(160, 48)) as pilot:
         app.services.events.subscribe(ProcedureActivity, lambda e: seen.append(e.timeline_entry()))
@@ -92,7 +92,7 @@ async def test_walk_s21_by_keyboard_write_markdown_and_resume(tmp_path, monkeypa
         await pilot.press("escape")
         await pilot.pause()
         assert not isinstance(app.screen, ChecklistScreen)
-    again = make_app(config=config(), database=LazyDatabase(database), audit=AuditTrail(tmp_path / "b.jsonl"))
+    again = make_screen_app(config=config(), database=LazyDatabase(database), audit=AuditTrail(tmp_path / "b.jsonl"))
     notes: list[str] = []
     again.notify = lambda message, **kw: notes.append(str(message))  # the start-up reminder of the open run
     async with again.run_test(size=(160, 48)) as pilot:
@@ -107,7 +107,7 @@ async def test_walk_s21_by_keyboard_write_markdown_and_resume(tmp_path, monkeypa
 async def test_s27_archive_behind_the_typed_confirmation_watched_to_completed(tmp_path):
     fake = healthy_fake()
     trail = AuditTrail(tmp_path / "audit.jsonl")
-    app = make_app(fake, config=config(), database=LazyDatabase(None), audit=trail)
+    app = make_screen_app(fake, config=config(), database=LazyDatabase(None), audit=trail)
     async with app.run_test(size=(160, 48)) as pilot:
         screen = await open_screen(app, pilot, "s27-start-of-month")
         latest = screen.runner.run.latest_check("archive-logs")
@@ -135,7 +135,7 @@ async def test_s27_archive_behind_the_typed_confirmation_watched_to_completed(tm
 async def test_leaving_the_checklist_does_not_stop_the_s27_export_watch(tmp_path):
     fake = healthy_fake()
     trail = AuditTrail(tmp_path / "audit.jsonl")
-    app = make_app(fake, config=config(), database=LazyDatabase(None), audit=trail)
+    app = make_screen_app(fake, config=config(), database=LazyDatabase(None), audit=trail)
     async with app.run_test(size=(160, 48)) as pilot:
         await open_screen(app, pilot, "s27-start-of-month")
         await pilot.press("a")
@@ -155,7 +155,7 @@ async def test_s27_archive_is_refused_read_only(tmp_path):
     fake = healthy_fake()
     fake.read_only = True
     base = config()
-    app = make_app(
+    app = make_screen_app(
         fake,
         config=replace(base, ui=replace(base.ui, read_only=True)),
         database=LazyDatabase(None),
@@ -173,7 +173,9 @@ async def test_s27_archive_is_refused_read_only(tmp_path):
 
 
 async def test_s29_timer_runs_and_fails_on_an_alert_fired_while_it_runs(tmp_path):
-    app = make_app(config=config(stability_minutes=30), database=LazyDatabase(None), audit=AuditTrail(tmp_path / "a.jsonl"))
+    app = make_screen_app(
+        config=config(stability_minutes=30), database=LazyDatabase(None), audit=AuditTrail(tmp_path / "a.jsonl")
+    )
     async with app.run_test(size=(160, 48)) as pilot:
         screen = await open_screen(app, pilot, "s29-after-deploy")
         timer = screen.runner.run.latest_check("stable")

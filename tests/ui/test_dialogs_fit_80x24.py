@@ -7,7 +7,7 @@ from textual.geometry import Region
 
 from kojan_tui.core.audit import AuditTrail
 from kojan_tui.ui.widgets.confirmation import ConfirmationDialog
-from tests.ui.harness import make_app, open_force_deployment_screen, quiet_config
+from tests.ui.harness import make_app, make_screen_app, open_force_deployment_screen, quiet_config
 from tests.ui.test_rollback_screen import ARN, fake_with_revisions, open_rollback, revision
 
 SIZE = (80, 24)
@@ -43,7 +43,7 @@ async def open_dialog(app, pilot) -> ConfirmationDialog:
 
 
 async def test_rollback_confirmation_with_a_long_diff_keeps_input_and_buttons_on_screen(tmp_path) -> None:
-    app = make_app(long_diff_fake(), audit=AuditTrail(tmp_path / "audit.jsonl"))
+    app = make_screen_app(long_diff_fake(), audit=AuditTrail(tmp_path / "audit.jsonl"))
     async with app.run_test(size=SIZE) as pilot:
         await open_rollback(app, pilot)
         dialog = await open_dialog(app, pilot)
@@ -56,7 +56,7 @@ async def test_rollback_confirmation_with_a_long_diff_keeps_input_and_buttons_on
 
 
 async def test_read_only_rollback_confirmation_shows_why_it_is_disabled_at_80x24(tmp_path) -> None:
-    app = make_app(long_diff_fake(), quiet_config(read_only=True), audit=AuditTrail(tmp_path / "audit.jsonl"))
+    app = make_screen_app(long_diff_fake(), quiet_config(read_only=True), audit=AuditTrail(tmp_path / "audit.jsonl"))
     async with app.run_test(size=SIZE) as pilot:
         await open_rollback(app, pilot)
         dialog = await open_dialog(app, pilot)
@@ -66,7 +66,7 @@ async def test_read_only_rollback_confirmation_shows_why_it_is_disabled_at_80x24
 
 async def test_forced_deployment_confirmation_fits_80x24(tmp_path) -> None:
     for read_only in (False, True):
-        app = make_app(config=quiet_config(read_only=read_only), audit=AuditTrail(tmp_path / f"audit-{read_only}.jsonl"))
+        app = make_screen_app(config=quiet_config(read_only=read_only), audit=AuditTrail(tmp_path / f"audit-{read_only}.jsonl"))
         async with app.run_test(size=SIZE) as pilot:
             await open_force_deployment_screen(app, pilot)
             dialog = await open_dialog(app, pilot)

@@ -8,14 +8,22 @@ from kojan_tui.core.audit import AuditTrail
 from kojan_tui.core.errors import AwsFailure, FailureKind
 from kojan_tui.ui.screens.audit_trail import AuditTrailScreen, open_audit_trail
 from kojan_tui.ui.widgets.confirmation import ConfirmationDialog
-from tests.ui.harness import confirm_deployment, healthy_fake, make_app, open_force_deployment_screen, plain, quiet_config, until
+from tests.ui.harness import (
+    confirm_deployment,
+    healthy_fake,
+    make_screen_app,
+    open_force_deployment_screen,
+    plain,
+    quiet_config,
+    until,
+)
 
 SERVICE = "kojan-map-business"
 
 
 async def test_force_deployment_is_confirmed_sent_once_and_audited(tmp_path) -> None:
     trail = AuditTrail(tmp_path / "audit.jsonl")
-    app = make_app(audit=trail)
+    app = make_screen_app(audit=trail)
     async with app.run_test(size=(160, 48)) as pilot:
         assert "Force new deployment" in [c.title for c in app.palette_commands()]
         await open_force_deployment_screen(app, pilot)
@@ -39,7 +47,7 @@ async def test_force_deployment_is_confirmed_sent_once_and_audited(tmp_path) -> 
 
 async def test_force_deployment_refused_in_read_only(tmp_path) -> None:
     trail = AuditTrail(tmp_path / "audit.jsonl")
-    app = make_app(config=quiet_config(read_only=True), audit=trail)
+    app = make_screen_app(config=quiet_config(read_only=True), audit=trail)
     async with app.run_test(size=(160, 48)) as pilot:
         await open_force_deployment_screen(app, pilot)
         await pilot.press("enter", *SERVICE, "enter")
@@ -71,7 +79,7 @@ async def test_audit_viewer_lists_every_record_with_where_and_verdicts(tmp_path)
         "arn:aws:iam::1:user/me",
         {**details, "verdicts": [{"check": "target health", "verdict": "pass", "detail": "2/2"}]},
     )
-    app = make_app(config=quiet_config(), audit=trail)
+    app = make_screen_app(config=quiet_config(), audit=trail)
     async with app.run_test(size=(160, 48)) as pilot:
         open_audit_trail(app)
         await pilot.pause()
@@ -89,7 +97,7 @@ async def test_force_deployment_cancelled_or_failed_says_so_and_starts_no_watch(
     fake = healthy_fake()
     fake.failures["update_service"] = AwsFailure(FailureKind.ACCESS_DENIED, "not allowed: ecs:UpdateService")
     trail = AuditTrail(tmp_path / "audit.jsonl")
-    app = make_app(fake, audit=trail)
+    app = make_screen_app(fake, audit=trail)
     async with app.run_test(size=(160, 48)) as pilot:
         screen = await open_force_deployment_screen(app, pilot)
         status = screen.query_one("#force-status")
@@ -113,7 +121,7 @@ async def test_w_stops_watching_audited_and_frees_the_next_deployment(tmp_path) 
 
     config = replace(quiet_config(language="en"), actions=ActionSettings(settling_seconds=600))
     trail = AuditTrail(tmp_path / "audit.jsonl")
-    app = make_app(config=config, audit=trail)
+    app = make_screen_app(config=config, audit=trail)
     async with app.run_test(size=(160, 48)) as pilot:
         screen = await open_force_deployment_screen(app, pilot)
         await confirm_deployment(app, pilot, SERVICE)

@@ -14,7 +14,7 @@ from kojan_tui.ui.screens.replay import ReplayScreen
 from kojan_tui.ui.widgets.context_bar import ContextBar
 from kojan_tui.ui.widgets.metric_panel import MetricPanel
 from tests.fixtures import builders as b
-from tests.ui.harness import healthy_fake, make_app, quiet_config, refresh, until
+from tests.ui.harness import healthy_fake, make_screen_app, quiet_config, refresh, until
 
 TEAM_ER_MD = "| 管理番号 | テスト項目管理番号 | モジュール名 | 障害状況 | 障害対処内容 | トラブル分類 |\n|---|---|---|---|---|---|\n| ER-041 | T-001 | a | b | c | d |\n"
 
@@ -29,7 +29,7 @@ def incident_config(tmp_path):
 async def test_an_incident_numbers_after_er_md_records_its_timeline_exports_and_replays(tmp_path):
     (tmp_path / "er.md").write_text(TEAM_ER_MD, encoding="utf-8")
     fake = healthy_fake()
-    app = make_app(fake, config=incident_config(tmp_path))
+    app = make_screen_app(fake, config=incident_config(tmp_path))
     async with app.run_test(size=(160, 48)) as pilot:
         await refresh(app, pilot)
         await pilot.press("i")
@@ -93,11 +93,11 @@ async def test_an_incident_left_open_is_resumed_after_a_restart(tmp_path):
     from kojan_tui.store.database import LazyDatabase
 
     path = tmp_path / "state.sqlite3"
-    first = make_app(config=incident_config(tmp_path), database=LazyDatabase(path))
+    first = make_screen_app(config=incident_config(tmp_path), database=LazyDatabase(path))
     async with first.run_test(size=(120, 36)) as pilot:
         await pilot.press("i", "n")
         await until(pilot, lambda: recorder_of(first.services).current == 1)
-    second = make_app(config=incident_config(tmp_path), database=LazyDatabase(path))
+    second = make_screen_app(config=incident_config(tmp_path), database=LazyDatabase(path))
     async with second.run_test(size=(120, 36)) as pilot:
         await until(pilot, lambda: recorder_of(second.services).current == 1)
 
@@ -105,7 +105,7 @@ async def test_an_incident_left_open_is_resumed_after_a_restart(tmp_path):
 async def test_starting_the_s24_emergency_flow_opens_an_incident(tmp_path):
     from kojan_tui.core.events import EmergencyStarted
 
-    app = make_app(config=incident_config(tmp_path))
+    app = make_screen_app(config=incident_config(tmp_path))
     async with app.run_test(size=(120, 36)) as pilot:
         app.services.events.publish(EmergencyStarted(b.NOW))
         recorder = recorder_of(app.services)

@@ -8,7 +8,7 @@ from dataclasses import replace
 from kojan_tui.core.config import IncidentSettings
 from kojan_tui.ui.screens.incident import IncidentScreen, recorder_of
 from kojan_tui.ui.widgets.context_bar import ContextBar
-from tests.ui.harness import alert_fake, make_app, refresh, until
+from tests.ui.harness import alert_fake, make_app, make_screen_app, refresh, until
 from tests.ui.test_incident import incident_config
 
 FIELDS = ["field-title", "field-test_item", "field-module", "field-what_failed", "field-what_was_done", "field-classification"]
@@ -24,7 +24,7 @@ async def open_incident(app, pilot) -> IncidentScreen:
 
 
 async def test_tab_moves_through_the_fields_and_back_to_the_timeline(tmp_path) -> None:
-    app = make_app(config=incident_config(tmp_path))
+    app = make_screen_app(config=incident_config(tmp_path))
     async with app.run_test(size=(160, 48)) as pilot:
         await open_incident(app, pilot)
         seen = []
@@ -59,7 +59,7 @@ async def test_an_incident_opened_during_alerts_records_them_and_the_top_line_sa
 async def test_the_export_makes_the_folders_it_writes_to(tmp_path) -> None:
     config = incident_config(tmp_path)
     paths = IncidentSettings(er_md_path=str(tmp_path / "docs" / "er.md"), reports_dir=str(tmp_path / "docs" / "incidents"))
-    app = make_app(config=replace(config, incidents=paths))
+    app = make_screen_app(config=replace(config, incidents=paths))
     async with app.run_test(size=(160, 48)) as pilot:
         screen = await open_incident(app, pilot)
         recorder = recorder_of(app.services)

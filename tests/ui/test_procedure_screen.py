@@ -9,7 +9,7 @@ from kojan_tui.core.audit import AuditTrail
 from kojan_tui.store.database import LazyDatabase
 from kojan_tui.ui.screens.checklist import ChecklistScreen, checklists
 from kojan_tui.ui.screens.runbook import RunbookScreen, runbooks
-from tests.ui.harness import make_app, quiet_config
+from tests.ui.harness import make_screen_app, quiet_config
 
 
 @pytest.mark.parametrize(
@@ -21,7 +21,7 @@ async def test_a_run_store_that_cannot_be_opened_is_said_and_nothing_else_happen
 ):
     not_a_directory = tmp_path / "state"
     not_a_directory.write_text("a file where the state directory should be")
-    app = make_app(
+    app = make_screen_app(
         config=quiet_config(language="en"),
         database=LazyDatabase(not_a_directory / "kojan.sqlite3"),
         audit=AuditTrail(tmp_path / "a.jsonl"),

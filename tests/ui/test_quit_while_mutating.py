@@ -10,7 +10,14 @@ import pytest
 from kojan_tui.core.audit import AuditTrail
 from kojan_tui.core.config import ActionSettings
 from kojan_tui.ui.screens.quit_confirm import QuitConfirmation
-from tests.ui.harness import confirm_deployment, make_app, open_force_deployment_screen, plain, quiet_config, until
+from tests.ui.harness import (
+    confirm_deployment,
+    make_screen_app,
+    open_force_deployment_screen,
+    plain,
+    quiet_config,
+    until,
+)
 
 SERVICE = "kojan-map-business"
 
@@ -22,7 +29,7 @@ def watched_config(language: str):
 
 @pytest.mark.parametrize(("language", "asks"), [("en", "Quit now?"), ("ja", "終了しますか？")])
 async def test_quitting_while_a_deployment_is_watched_asks_first(tmp_path, language, asks) -> None:
-    app = make_app(config=watched_config(language), audit=AuditTrail(tmp_path / "audit.jsonl"))
+    app = make_screen_app(config=watched_config(language), audit=AuditTrail(tmp_path / "audit.jsonl"))
     async with app.run_test(size=(160, 48)) as pilot:
         await open_force_deployment_screen(app, pilot)
         await confirm_deployment(app, pilot, SERVICE)
@@ -47,7 +54,7 @@ async def test_quitting_while_a_deployment_is_watched_asks_first(tmp_path, langu
 
 
 async def test_quitting_with_nothing_in_flight_quits_at_once(tmp_path) -> None:
-    app = make_app(audit=AuditTrail(tmp_path / "audit.jsonl"))
+    app = make_screen_app(audit=AuditTrail(tmp_path / "audit.jsonl"))
     async with app.run_test(size=(160, 48)) as pilot:
         await pilot.press("q")
         await until(pilot, lambda: not app.is_running, "the app to quit")

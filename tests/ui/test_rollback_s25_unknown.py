@@ -8,7 +8,7 @@ from textual.widgets import Static
 
 from kojan_tui.core.audit import AuditTrail
 from kojan_tui.core.errors import AwsFailure, FailureKind
-from tests.ui.harness import make_app, quiet_config, refresh
+from tests.ui.harness import make_screen_app, quiet_config, refresh
 from tests.ui.test_no_data import GATEWAY_CALLS
 from tests.ui.test_rollback_screen import fake_with_revisions, open_rollback, text_of
 
@@ -29,7 +29,7 @@ async def test_with_no_credentials_s25_says_it_could_not_judge_and_why(tmp_path)
     fake = fake_with_revisions()
     for method in GATEWAY_CALLS:
         fake.failures[method] = AwsFailure(FailureKind.CREDENTIALS, "Unable to locate credentials")
-    app = make_app(fake, config_in("en"), audit=AuditTrail(tmp_path / "audit.jsonl"))
+    app = make_screen_app(fake, config_in("en"), audit=AuditTrail(tmp_path / "audit.jsonl"))
     async with app.run_test(size=(160, 48)) as pilot:
         text = await s25_text(app, pilot)
         assert "S25 now: could not judge — credentials missing or expired" in text
@@ -43,7 +43,7 @@ async def test_with_no_credentials_s25_says_it_could_not_judge_and_why(tmp_path)
 
 async def test_aws_unreachable_after_a_good_poll_is_not_clear_either(tmp_path) -> None:
     fake = fake_with_revisions()
-    app = make_app(fake, config_in("en"), audit=AuditTrail(tmp_path / "audit.jsonl"))
+    app = make_screen_app(fake, config_in("en"), audit=AuditTrail(tmp_path / "audit.jsonl"))
     async with app.run_test(size=(160, 48)) as pilot:
         await refresh(app, pilot)
         for method in GATEWAY_CALLS:
@@ -56,7 +56,7 @@ async def test_in_japanese_too(tmp_path) -> None:
     fake = fake_with_revisions()
     for method in GATEWAY_CALLS:
         fake.failures[method] = AwsFailure(FailureKind.CREDENTIALS, "Unable to locate credentials")
-    app = make_app(fake, config_in("ja"), audit=AuditTrail(tmp_path / "audit.jsonl"))
+    app = make_screen_app(fake, config_in("ja"), audit=AuditTrail(tmp_path / "audit.jsonl"))
     async with app.run_test(size=(160, 48)) as pilot:
         text = await s25_text(app, pilot)
         assert text.startswith("S25 現在: 判定できません") and "成立していないとは言えません" in text

@@ -13,7 +13,7 @@ from kojan_tui.store.database import LazyDatabase
 from kojan_tui.ui.screens.rollback import RollbackScreen
 from kojan_tui.ui.screens.runbook import RunbookScreen, runbooks
 from kojan_tui.ui.widgets.metric_panel import MetricPanel
-from tests.ui.harness import alert_fake, make_app, quiet_config, refresh
+from tests.ui.harness import alert_fake, make_app, make_screen_app, quiet_config, refresh
 
 
 def text_of(screen, selector: str) -> str:
@@ -87,7 +87,7 @@ async def test_enter_on_the_breached_memory_panel_opens_s09_and_the_walk_is_kept
 
 async def test_the_palette_lists_every_runbook_in_the_configured_language(tmp_path):
     for language, title in (("en", "Runbook: S09 Memory leak"), ("ja", "Runbook: S09 メモリリーク")):
-        app = make_app(
+        app = make_screen_app(
             config=quiet_config(language=language), database=LazyDatabase(None), audit=AuditTrail(tmp_path / "a.jsonl")
         )
         async with app.run_test(size=(120, 40)):
@@ -99,7 +99,9 @@ async def test_the_palette_lists_every_runbook_in_the_configured_language(tmp_pa
 
 async def test_s24_publishes_emergency_started_once_and_shows_stage_clocks(tmp_path):
     database = LazyDatabase(tmp_path / "runs.sqlite3")
-    app = make_app(alert_fake(), config=quiet_config(language="en"), database=database, audit=AuditTrail(tmp_path / "a.jsonl"))
+    app = make_screen_app(
+        alert_fake(), config=quiet_config(language="en"), database=database, audit=AuditTrail(tmp_path / "a.jsonl")
+    )
     started: list[EmergencyStarted] = []
     async with app.run_test(size=(160, 48)) as pilot:
         app.services.events.subscribe(EmergencyStarted, started.append)
@@ -131,7 +133,7 @@ async def test_a_broken_user_runbook_is_reported_and_the_others_load(tmp_path, m
         'id = "mine"\nkind = "runbook"\nlanguage = "en"\ntitle = "Mine"\n[[steps]]\nid = "a"\ntext = "x"\ncheck = "nope"\n'
     )
     monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
-    app = make_app(
+    app = make_screen_app(
         config=replace(quiet_config(language="en")), database=LazyDatabase(None), audit=AuditTrail(tmp_path / "a.jsonl")
     )
     notes = []

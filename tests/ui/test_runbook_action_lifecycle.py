@@ -13,7 +13,15 @@ from kojan_tui.ui.app import KojanApp
 from kojan_tui.ui.screens.runbook import RunbookScreen, runbooks
 from kojan_tui.ui.widgets.confirmation import ConfirmationDialog
 from tests.fixtures import builders as b
-from tests.ui.harness import confirm_deployment, healthy_fake, open_force_deployment_screen, plain, quiet_config, until
+from tests.ui.harness import (
+    ScreenApp,
+    confirm_deployment,
+    healthy_fake,
+    open_force_deployment_screen,
+    plain,
+    quiet_config,
+    until,
+)
 
 SERVICE = "kojan-map-business"
 
@@ -30,7 +38,7 @@ def app_with(tmp_path, clock: Clock, *, settling: float = 0) -> tuple[KojanApp, 
     config = quiet_config(language="en")
     config = replace(config, actions=ActionSettings(rollout_timeout_seconds=900, settling_seconds=settling, watch_seconds=60))
     trail = AuditTrail(tmp_path / "audit.jsonl")
-    return KojanApp(config, healthy_fake(), clock=clock, audit=trail), trail
+    return ScreenApp(config, healthy_fake(), clock=clock, audit=trail), trail  # the screens without the dashboard
 
 
 async def open_s09_restart_dialog(app: KojanApp, pilot) -> RunbookScreen:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from kojan_tui.demo.scenarios import SCENARIOS
 from kojan_tui.ui.screens.scenarios import pick_scenario
-from tests.ui.harness import make_app, palette_highlights, until
+from tests.ui.harness import make_screen_app, palette_highlights, until
 
 
 class RecordingDemo:
@@ -25,7 +25,7 @@ class RecordingDemo:
 
 
 async def test_typing_outage_picks_outage_not_db_outage() -> None:
-    app = make_app()
+    app = make_screen_app()
     async with app.run_test(size=(160, 48)) as pilot:
         demo = RecordingDemo()
         app.demo = demo

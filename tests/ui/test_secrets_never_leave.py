@@ -19,7 +19,7 @@ from kojan_tui.store.database import LazyDatabase
 from kojan_tui.ui.screens.incident import recorder_of
 from kojan_tui.ui.screens.rollback import RollbackScreen
 from tests.fixtures import builders as b
-from tests.ui.harness import confirm_deployment, healthy_fake, make_app, quiet_config, refresh, until
+from tests.ui.harness import confirm_deployment, healthy_fake, make_screen_app, quiet_config, refresh, until
 from tests.ui.test_rollback_screen import text_of
 
 ARN = "arn:aws:ecs:ap-northeast-1:123456789012:task-definition/kojan-map-business:{}"
@@ -59,7 +59,7 @@ async def test_secrets_never_reach_screen_database_audit_or_exports(tmp_path):
     config = replace(config, incidents=paths, alerts=AlertSettings(clear_after_seconds=0))
     database, audit = tmp_path / "kojan.sqlite3", tmp_path / "audit.jsonl"
     fake = leaky_fake()
-    app = make_app(fake, config=config, audit=AuditTrail(audit), database=LazyDatabase(database))
+    app = make_screen_app(fake, config=config, audit=AuditTrail(audit), database=LazyDatabase(database))
     async with app.run_test(size=(160, 48)) as pilot:
         await refresh(app, pilot)
         recorder = recorder_of(app.services)

@@ -8,13 +8,14 @@ from dataclasses import replace
 
 from textual.widgets import Static
 
+from kojan_tui.core.config import RefreshSettings
 from kojan_tui.core.errors import AwsFailure, FailureKind
 from kojan_tui.core.models import ContainerDefinition, TaskDefinition
 from kojan_tui.core.secret_rule import MASK
 from kojan_tui.ui.screens.task_definition import TaskDefinitionScreen
 from kojan_tui.ui.screens.tasks import TasksScreen
 from tests.fixtures import builders as b
-from tests.ui.harness import healthy_fake, make_app, plain, quiet_config, refresh, until
+from tests.ui.harness import healthy_fake, make_app, make_screen_app, plain, quiet_config, refresh, until
 
 ARN = "arn:aws:ecs:ap-northeast-1:123456789012:task-definition/kojan-map-business:7"
 SECRET_ARN = "arn:aws:secretsmanager:ap-northeast-1:123456789012:secret:kojan/db-AbCdEf"
@@ -54,7 +55,7 @@ def shown(app) -> str:
 
 
 async def test_the_running_definition_is_json_with_every_secret_masked_on_screen_and_when_copied():
-    app = make_app(leaky_fake(), config=quiet_config(language="en"))
+    app = make_screen_app(leaky_fake(), config=quiet_config(language="en"))
     async with app.run_test(size=(160, 48)) as pilot:
         await refresh(app, pilot)
         await pilot.press("D")
@@ -81,7 +82,10 @@ async def test_the_running_definition_is_json_with_every_secret_masked_on_screen
 
 async def test_asked_from_the_tasks_view_when_the_dashboard_has_not_read_it_and_failures_are_shown():
     fake = leaky_fake()
-    app = make_app(fake, config=quiet_config(language="ja"))
+    # no source polls on its own while the test runs: on a loaded machine the service panel's 10 s poll came
+    # between "forget it" and D and put the definition back, so the view had nothing to ask (a flake)
+    config = replace(quiet_config(language="ja"), refresh=RefreshSettings(3600.0, 3600.0, 3600.0, 3600.0))
+    app = make_app(fake, config=config)
     async with app.run_test(size=(80, 24)) as pilot:
         await refresh(app, pilot, ["service"])
         state = app.services.state.current  # the dashboard read the definition: forget it, so the view must ask

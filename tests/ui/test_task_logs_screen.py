@@ -12,7 +12,7 @@ from kojan_tui.core.models import ContainerDefinition, LogEvent
 from kojan_tui.ui.screens.detail import TextDetailScreen
 from kojan_tui.ui.screens.tasks import TasksScreen
 from tests.fixtures import builders as b
-from tests.ui.harness import make_app, plain, quiet_config, until
+from tests.ui.harness import make_screen_app, plain, quiet_config, until
 from tests.ui.test_tasks_screen import fake_with_tasks, oom_task, open_screen
 
 GROUP = "/ecs/kojan-map-business"
@@ -49,7 +49,7 @@ async def open_logs_of_third_row(app, pilot):
 
 async def test_l_shows_the_task_own_lines_before_it_stopped_literally_with_the_aws_cli_command():
     fake, task = fake_with_awslogs()
-    app = make_app(fake, quiet_config(language="en"))
+    app = make_screen_app(fake, quiet_config(language="en"))
     async with app.run_test(size=(160, 48)) as pilot:
         modal = await open_logs_of_third_row(app, pilot)
         text = modal.text
@@ -73,7 +73,7 @@ async def test_no_awslogs_configuration_is_said_plainly_never_a_guessed_stream()
     fake = fake_with_tasks()  # the builders' task definition has no logConfiguration
     fake.log_events = [LogEvent("a", ms(6), f"ecs/business/{oom_task(1, 5).id}", "ERROR a line")]
     for language, words in (("en", "no awslogs log configuration"), ("ja", "awslogs のログ設定")):
-        app = make_app(fake, quiet_config(language=language))
+        app = make_screen_app(fake, quiet_config(language=language))
         async with app.run_test(size=(160, 48)) as pilot:
             modal = await open_logs_of_third_row(app, pilot)
             assert words in modal.text and b.TD_ARN in modal.text

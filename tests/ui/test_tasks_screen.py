@@ -14,7 +14,7 @@ from kojan_tui.ui.screens.detail import TextDetailScreen
 from kojan_tui.ui.screens.tasks import TasksScreen, open_tasks
 from kojan_tui.ui.widgets.service_panel import ServicePanel
 from tests.fixtures import builders as b
-from tests.ui.harness import healthy_fake, make_app, palette_highlights, plain, quiet_config, refresh, until
+from tests.ui.harness import healthy_fake, make_app, make_screen_app, palette_highlights, plain, quiet_config, refresh, until
 
 ARN = "arn:aws:ecs:ap-northeast-1:123456789012:task/kojan-map-production/{}"
 OOM_REASON = "OutOfMemoryError: Container killed due to memory usage"
@@ -88,7 +88,7 @@ async def test_stopped_tasks_are_listed_out_of_memory_with_exit_code_137_and_the
 
 
 async def test_enter_shows_the_containers_exit_codes_reasons_and_the_aws_cli_command():
-    app = make_app(fake_with_tasks(), quiet_config(language="en"))
+    app = make_screen_app(fake_with_tasks(), quiet_config(language="en"))
     async with app.run_test(size=(160, 48)) as pilot:
         screen = await open_screen(app, pilot)
         table = screen.query_one(DataTable)
@@ -109,7 +109,7 @@ async def test_enter_shows_the_containers_exit_codes_reasons_and_the_aws_cli_com
 
 async def test_rows_are_diffed_by_key_not_refilled():
     fake = fake_with_tasks()
-    app = make_app(fake, quiet_config(language="en"))
+    app = make_screen_app(fake, quiet_config(language="en"))
     async with app.run_test(size=(160, 48)) as pilot:
         screen = await open_screen(app, pilot)
         table = screen.query_one(DataTable)
@@ -222,7 +222,7 @@ async def test_aws_text_is_shown_literally_never_as_markup():
     fake = healthy_fake()
     hostile = "[link=https://evil.example]click[/link] [/] \x1b[31mred"
     fake.tasks = [replace(oom_task(1), stopped_reason=hostile, containers=(TaskContainer("business", "STOPPED", 1, hostile),))]
-    app = make_app(fake, quiet_config(language="en"))
+    app = make_screen_app(fake, quiet_config(language="en"))
     async with app.run_test(size=(160, 48)) as pilot:
         screen = await open_screen(app, pilot)
         reason = table_text(screen.query_one(DataTable))[0][9]

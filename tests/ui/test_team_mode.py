@@ -7,7 +7,7 @@ from dataclasses import replace
 
 from kojan_tui.core.config import IncidentSettings, TeamSettings
 from kojan_tui.ui.screens.incident import IncidentScreen, recorder_of
-from tests.ui.harness import healthy_fake, make_app, quiet_config, refresh, until
+from tests.ui.harness import healthy_fake, make_screen_app, quiet_config, refresh, until
 
 
 def team_config(tmp_path):
@@ -19,7 +19,7 @@ def team_config(tmp_path):
 async def test_an_incident_started_on_one_console_is_open_on_the_next(tmp_path):
     fake = healthy_fake()
     await fake.dynamodb_create_table("kojan-team")
-    first = make_app(fake, config=team_config(tmp_path))
+    first = make_screen_app(fake, config=team_config(tmp_path))
     async with first.run_test(size=(160, 48)) as pilot:
         await refresh(first, pilot)
         await pilot.press("i")
@@ -27,7 +27,7 @@ async def test_an_incident_started_on_one_console_is_open_on_the_next(tmp_path):
         await pilot.press("n")
         await until(pilot, lambda: recorder_of(first.services).current == 1, "ER-001 to open")
     assert ("INCIDENT", "ER#000001") in fake.tables["kojan-team"]  # in the team table, not in SQLite
-    second = make_app(fake, config=team_config(tmp_path))
+    second = make_screen_app(fake, config=team_config(tmp_path))
     async with second.run_test(size=(160, 48)) as pilot:
         recorder = recorder_of(second.services)
         await until(pilot, lambda: recorder.current == 1, "the colleague's open incident to be resumed")

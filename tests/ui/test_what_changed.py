@@ -9,7 +9,7 @@ from kojan_tui.core.errors import AwsFailure, FailureKind
 from kojan_tui.core.models import ContainerDefinition, TaskDefinition
 from kojan_tui.ui.screens.what_changed import EXTENSION, WhatChangedScreen
 from tests.fixtures import builders as b
-from tests.ui.harness import healthy_fake, make_app, quiet_config, refresh, until
+from tests.ui.harness import healthy_fake, make_app, make_screen_app, quiet_config, refresh, until
 
 OLD_SECRET = "old-s3cr3t-value"
 NEW_SECRET = "n3w-s3cr3t-value"
@@ -30,7 +30,7 @@ def fake_with_secret():
 async def test_no_snapshot_yet_is_said_plainly() -> None:
     fake = fake_with_secret()
     fake.service = replace(b.service(), running=0)  # unhealthy from the start: nothing is recorded
-    app = make_app(fake, quiet_config(language="en"))
+    app = make_screen_app(fake, quiet_config(language="en"))
     async with app.run_test(size=(120, 40)) as pilot:
         await refresh(app, pilot)
         await pilot.press("w")
@@ -41,7 +41,7 @@ async def test_no_snapshot_yet_is_said_plainly() -> None:
 
 async def test_healthy_snapshot_then_a_change_is_shown_without_secret_values() -> None:
     fake = fake_with_secret()
-    app = make_app(fake, quiet_config(language="en"))
+    app = make_screen_app(fake, quiet_config(language="en"))
     async with app.run_test(size=(120, 40)) as pilot:
         recorder = app.services.extensions[EXTENSION]
         await refresh(app, pilot)
@@ -67,7 +67,7 @@ async def test_healthy_snapshot_then_a_change_is_shown_without_secret_values() -
 
 
 async def test_japanese_words() -> None:
-    app = make_app(fake_with_secret(), quiet_config(language="ja"))
+    app = make_screen_app(fake_with_secret(), quiet_config(language="ja"))
     async with app.run_test(size=(120, 40)) as pilot:
         recorder = app.services.extensions[EXTENSION]
         await refresh(app, pilot)
@@ -105,7 +105,7 @@ async def test_scaling_limits_read_when_recorded_and_when_the_screen_opens() -> 
     resource = "service/kojan-map-production/kojan-map-business"
     fake = fake_with_secret()
     fake.scalable_target = ScalableTarget(resource, "ecs:service:DesiredCount", 2, 4)
-    app = make_app(fake, quiet_config(language="en"))
+    app = make_screen_app(fake, quiet_config(language="en"))
     async with app.run_test(size=(120, 40)) as pilot:
         recorder = app.services.extensions[EXTENSION]
         await refresh(app, pilot)
@@ -150,7 +150,7 @@ async def test_a_rotated_jwt_secret_shows_its_new_version_id_and_no_value() -> N
     old_id, new_id = "11111111-aaaa-4aaa-8aaa-000000000001", "22222222-bbbb-4bbb-8bbb-000000000002"
     fake = fake_with_secret()
     fake.secret_versions[jwt_id] = old_id
-    app = make_app(fake, quiet_config(language="en"))
+    app = make_screen_app(fake, quiet_config(language="en"))
     async with app.run_test(size=(160, 40)) as pilot:
         recorder = app.services.extensions[EXTENSION]
         await refresh(app, pilot)

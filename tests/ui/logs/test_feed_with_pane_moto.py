@@ -13,6 +13,7 @@ from kojan_tui.core.config import AwsSettings
 from kojan_tui.sources.logs import LogFeed
 from kojan_tui.ui.widgets.log_view import LogView
 from tests.fixtures.logs import PaneApp, poll
+from tests.fixtures.request_limits import without_request_limits
 
 GROUP = "/ecs/kojan-map-business"
 STREAMS = ("ecs/business/task-aaaa", "ecs/business/task-bbbb", "ecs/business/task-cccc")
@@ -58,7 +59,7 @@ async def test_every_event_exactly_once_in_order_across_pages_streams_and_equal_
         ]  # 5 per ms, and 15 per ms across streams
         put(logs_client, stream, events)
         expected += [m for _, m in events]
-    gateway = AwsGateway(settings(moto_endpoint))
+    gateway = without_request_limits(AwsGateway(settings(moto_endpoint)))  # ~60 pages: not 0.5 s each
     gateway.page_size = 7  # many pages; page boundaries fall inside runs of equal timestamps
     try:
         feed = LogFeed(gateway, GROUP, buffer_lines=1000, max_pages=3)
