@@ -12,6 +12,7 @@ import asyncio
 import gc
 import os
 import sys
+import tempfile
 import traceback
 from dataclasses import replace
 from pathlib import Path
@@ -21,6 +22,7 @@ from kojan_tui import __version__
 from kojan_tui.core.config import Config, ConfigError, ConfigOverrides, load_config
 from kojan_tui.core.config_trust import choose_config, trust_config
 from kojan_tui.core.endpoints import check_endpoints, endpoint_label
+from kojan_tui.core.fleet_config import is_fleet
 from kojan_tui.core.logtext import make_visible
 
 if TYPE_CHECKING:
@@ -95,6 +97,14 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--scenario", metavar="NAME", help="with --demo: the scenario to start in (default: healthy)")
     parser.add_argument("--list-scenarios", action="store_true", help="with --demo: list the demo scenarios and exit")
     parser.add_argument(
+        "--fleet", action="store_true", help="with --demo: a fleet of four services in production and staging (issue 26)"
+    )
+    parser.add_argument(
+        "--allow-production-writes",
+        action="store_true",
+        help="with [[fleet.services]]: allow changes (rollback, redeploy) to production services, read-only without it",
+    )
+    parser.add_argument(
         "--check",
         action="store_true",
         help="call STS and describe-services once, print what was found; the exit status is the verdict (below)",
@@ -114,8 +124,8 @@ def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     try:
         args = parser.parse_args(argv)
-        if (args.scenario or args.list_scenarios) and not args.demo:
-            parser.error("--scenario and --list-scenarios need --demo")
+        if (args.scenario or args.list_scenarios or args.fleet) and not args.demo:
+            parser.error("--scenario, --list-scenarios and --fleet need --demo")
     except SystemExit as exit_:  # --help, --version, usage errors: argparse already printed
         return exit_.code if isinstance(exit_.code, int) else EXIT_OK
     try:
@@ -166,6 +176,10 @@ def _run(args: argparse.Namespace) -> int:
     try:
         static_credentials = None
         if args.demo:
+            if args.fleet:  # issue 26: the simulated service and its sidekicks, each in its own scenario
+                from kojan_tui.demo.fleet import demo_fleet_config
+
+                config = demo_fleet_config(config)
             demo, code = _start_demo(args.scenario or "healthy", config)
             if demo is None:
                 return EXIT_UNKNOWN if args.check and code == EXIT_FAILED else code
@@ -179,7 +193,10 @@ def _run(args: argparse.Namespace) -> int:
             from kojan_tui.core.team import team_region
 
             asyncio.run(_create_team_table(gateway, config.team.table, team_region(config.team.region, config.aws.region)))
-        return _run_app(config, gateway, demo, _audit_trail(demo=demo is not None), notices=(choice.notice or "",))
+        audit = _audit_trail(demo=demo is not None)
+        if is_fleet(config):  # issue 26: the fleet screen, one service's app at a time
+            return _run_fleet(config, gateway, demo, audit, args.allow_production_writes, (choice.notice or "",))
+        return _run_app(config, gateway, demo, audit, notices=(choice.notice or "",))
     finally:
         if demo is not None:
             demo.stop()
@@ -350,14 +367,36 @@ def _audit_trail(*, demo: bool) -> Any:
     return AuditTrail(audit_path)
 
 
-def _run_app(config: Config, gateway: AwsGateway, demo: Any, audit: Any, notices: tuple[str, ...] = ()) -> int:
-    from kojan_tui.store.database import LazyDatabase, default_database_path
+def database_path(demo_state: tempfile.TemporaryDirectory | None) -> Path:
+    """The user's state database; with ``--demo``, one in a directory of this launch (removed at exit): the
+    embedded AWS is a new world at every launch, so a demo's runs, incidents and unanswered actions belong to it
+    alone and are never resumed against the next one."""
+    from kojan_tui.store.database import default_database_path
+
+    return Path(demo_state.name) / "kojan-demo.sqlite3" if demo_state is not None else default_database_path()
+
+
+def _run_app(
+    config: Config,
+    gateway: AwsGateway,
+    demo: Any,
+    audit: Any,
+    notices: tuple[str, ...] = (),
+    *,
+    fleet: Any = None,
+    demo_state: tempfile.TemporaryDirectory | None = None,
+) -> int:
+    from kojan_tui.store.database import LazyDatabase
     from kojan_tui.ui.app import KojanApp
 
-    database = LazyDatabase(default_database_path(demo=demo is not None))
+    own_state = demo_state is None
+    if demo_state is None:
+        demo_state = tempfile.TemporaryDirectory(prefix="kojan-demo-state-") if demo is not None else None
+    database = LazyDatabase(database_path(demo_state))
     said = {"notices": tuple(n for n in notices if n)} if any(notices) else {}  # an ignored ./config.toml
     clock = {"clock": demo.clock} if demo is not None else {}  # the embedded AWS's time (the wall clock unless advanced)
-    app = KojanApp(config, gateway, demo=demo, audit=audit, database=database, **clock, **said)
+    extra = {"fleet": fleet} if fleet is not None else {}
+    app = KojanApp(config, gateway, demo=demo, audit=audit, database=database, **clock, **said, **extra)
     gc.freeze()  # what start-up made lives for the whole run: keep it out of full collections (key latency)
 
     async def run() -> None:
@@ -371,8 +410,42 @@ def _run_app(config: Config, gateway: AwsGateway, demo: Any, audit: Any, notices
             watch.cancel()
             await gateway.close()
 
-    asyncio.run(run())
+    try:
+        asyncio.run(run())
+    finally:
+        if demo_state is not None and own_state:
+            demo_state.cleanup()
     return app.return_code or EXIT_OK
+
+
+def _run_fleet(
+    config: Config, gateway: AwsGateway, demo: Any, audit: Any, allow_production_writes: bool, notices: tuple[str, ...]
+) -> int:
+    """The fleet screen first; opening another service ends that app and starts it again on the chosen one
+    (every screen unchanged, for that service). Production runs read-only unless --allow-production-writes."""
+    from kojan_tui.core.fleet_config import member_of, run_config
+    from kojan_tui.ui.screens.fleet import FleetHome
+
+    demo_state = tempfile.TemporaryDirectory(prefix="kojan-demo-state-") if demo is not None else None
+    key: str | None = None
+    try:
+        while True:
+            chosen = run_config(config, key, allow_production_writes=allow_production_writes)
+            if (
+                demo is not None
+                and chosen.service.name == config.service.name
+                and chosen.service.cluster == config.service.cluster
+            ):
+                chosen = replace(chosen, service=config.service)  # the simulated one keeps demo_config's health URL
+            gateway.read_only = chosen.ui.read_only  # the backstop follows the open service's environment
+            home = FleetHome(config, member_of(chosen).key, home=key is None, allow_production_writes=allow_production_writes)
+            code = _run_app(chosen, gateway, demo, audit, notices, fleet=home, demo_state=demo_state)
+            if home.next_key is None:
+                return code
+            key, notices = home.next_key, ()
+    finally:
+        if demo_state is not None:
+            demo_state.cleanup()
 
 
 async def _check(config: Config, gateway: AwsGateway, demo: Any) -> int:

@@ -8,6 +8,7 @@ Lanes (``./dev.sh test -m unit``, ``-m "not proof"``, …), decided here so nobo
 from __future__ import annotations
 
 import os
+import time
 from pathlib import Path
 
 import pytest
@@ -15,6 +16,10 @@ import pytest
 # The app survives uncaught exceptions (ui/error_policy.py); under test they end it, as in Textual, so a bug
 # fails its test. The tests of the policy itself unset this.
 os.environ["KOJAN_STRICT_ERRORS"] = "1"
+# The machine's zone is [ui] timezone's default: UTC under test, whatever the developer's machine says (the
+# clock in the top line is in snapshots). The tests of local time name their zones.
+os.environ["TZ"] = "UTC"
+time.tzset()
 
 pytest_plugins = ["tests.fixtures.moto_server", "tests.fixtures.aws_seed", "tests.fixtures.demo_aws"]
 

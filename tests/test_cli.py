@@ -246,6 +246,35 @@ def test_demo_uses_dummy_credentials_and_the_embedded_endpoint(monkeypatch, tmp_
     assert seen["audit"].path.name == "audit-demo.jsonl"
 
 
+def test_each_demo_launch_has_its_own_state_database_removed_at_exit(monkeypatch, tmp_path):
+    """The embedded AWS is a new world every launch: nothing a demo recorded is resumed against the next one."""
+    import kojan_tui.demo.embedded as embedded
+    import kojan_tui.ui.app as ui_app
+
+    databases: list = []
+
+    class WritingApp:
+        def __init__(self, config, gateway, *, demo=None, clock=None, audit=None, database=None):
+            self.database, self.return_code = database, 0
+
+        async def run_async(self):
+            path = self.database.path
+            path.write_bytes(b"a run of this world")
+            databases.append((path, path.exists()))
+
+    monkeypatch.setattr(embedded, "EmbeddedAws", RecordingDemo)
+    monkeypatch.setattr(ui_app, "KojanApp", WritingApp)
+    monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "state"))
+    monkeypatch.chdir(tmp_path)
+    assert cli.main(["--demo"]) == 0
+    assert cli.main(["--demo"]) == 0
+    (first, first_existed), (second, second_existed) = databases
+    assert first_existed and second_existed and first != second
+    assert not first.parent.exists() and not second.parent.exists()  # removed at exit
+    assert not (tmp_path / "state").exists() or not list((tmp_path / "state").rglob("*.sqlite3"))
+    assert cli.database_path(None) == tmp_path / "state" / "kojan-tui" / "kojan.sqlite3"  # real use: the user's
+
+
 def test_unknown_scenario_exits_2(monkeypatch, tmp_path, capsys):
     monkeypatch.chdir(tmp_path)
     assert cli.main(["--demo", "--scenario", "meteor-strike"]) == 2

@@ -257,9 +257,13 @@ def run_cli(*args: str, cwd: Path) -> subprocess.CompletedProcess:
             "thresholds.ecs_cpu_percent: warn (90) must be below alert (80)",
         ),
         ("[ui]\nlog_buffer_lines = 10\n", "ui.log_buffer_lines: must be between 100"),
+        (
+            '[ui]\ntimezone = "Asia/Tokio"\n',
+            "line 2: ui.timezone: 'Asia/Tokio' is not a time zone; use an IANA name such as Asia/Tokyo or UTC",
+        ),
         ("[forecast]\nwarn_within_hours = 1000\n", "line 2: forecast.warn_within_hours: must be between 0.1 and 336 hours"),
     ],
-    ids=["toml", "unknown", "missing", "type", "bool", "warn-alert", "range", "forecast"],
+    ids=["toml", "unknown", "missing", "type", "bool", "warn-alert", "range", "timezone", "forecast"],
 )
 def test_cli_config_errors_exit_2_with_one_line(tmp_path, text, expected):
     path = write(tmp_path, text)

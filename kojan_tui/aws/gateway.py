@@ -13,6 +13,7 @@ from kojan_tui.aws.dynamodb import DynamoDbCalls
 from kojan_tui.aws.ec2 import Ec2Calls
 from kojan_tui.aws.ecr import EcrCalls
 from kojan_tui.aws.ecs import EcsCalls
+from kojan_tui.aws.fleet import FleetCalls
 from kojan_tui.aws.identity import IdentityCalls
 from kojan_tui.aws.logs import LogsCalls
 from kojan_tui.aws.metrics import MetricsCalls
@@ -34,5 +35,6 @@ class AwsGateway(
     EcrCalls,
     AccessAnalyzerCalls,
     DynamoDbCalls,
+    FleetCalls,
 ):
     """Everything the app asks of AWS (see ``kojan_tui.aws.protocol.Gateway``), over aiobotocore."""

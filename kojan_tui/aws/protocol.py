@@ -241,6 +241,20 @@ class DynamoDbApi(Protocol):
     async def dynamodb_query(self, table: str, pk: str, *, sk_prefix: str = "") -> list[dict[str, Any]]: ...
 
 
+class FleetApi(Protocol):
+    """Issue 26: batched reads for a fleet (not part of ``Gateway``: the single-service app never needs them)."""
+
+    async def describe_services(self, cluster: str, services: Sequence[str]) -> dict[str, ServiceSnapshot]:
+        """Up to 10 services of one cluster in one request: name -> snapshot (a missing one is left out)."""
+
+    async def describe_db_instances(self, identifiers: Sequence[str]) -> dict[str, DbInstance]:
+        """Up to 100 instances in one request: identifier -> instance (a missing one is left out)."""
+
+
+class FleetGateway(MetricsApi, FleetApi, Protocol):
+    """What one fleet poll needs."""
+
+
 @runtime_checkable
 class Gateway(
     IdentityApi,

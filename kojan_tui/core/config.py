@@ -12,7 +12,9 @@ from dataclasses import dataclass, field, fields, is_dataclass, replace
 from pathlib import Path
 from typing import get_type_hints
 
+from kojan_tui.core.config_error import ConfigError
 from kojan_tui.core.config_rules import describe_value, format_number, is_finite_number, value_problem
+from kojan_tui.core.fleet_config import FleetSettings, read_fleet
 from kojan_tui.core.thresholds import Threshold, Thresholds
 
 if sys.version_info >= (3, 11):
@@ -78,6 +80,7 @@ class UiSettings:
     chart_window: str = "1h"  # 1h | 3h | 24h
     language: str = "ja"  # runbooks and checklists: "ja" (the guide's wording) | "en"
     stale_after_periods: int = 3  # a metric whose newest datapoint is older than this many periods shows NO DATA
+    timezone: str = ""  # times on screen: an IANA zone ("Asia/Tokyo", "UTC"); "" or "local": the machine's
 
 
 @dataclass(frozen=True)
@@ -174,6 +177,7 @@ class Config:
     forecast: ForecastSettings = field(default_factory=ForecastSettings)
     slo: SloSettings = field(default_factory=SloSettings)
     team: TeamSettings = field(default_factory=TeamSettings)
+    fleet: FleetSettings = field(default_factory=FleetSettings)
     source: str = "<defaults>"  # the file it came from, for messages
 
 
@@ -188,22 +192,6 @@ CONFIG_FILENAME = "config.toml"
 ALL_KEYS_REQUIRED = {"service"}
 OPTIONAL_IN_REQUIRED = {"service.health_url"}  # added later: a [service] table written before it stays valid
 _TOML_POSITION_RE = re.compile(r"\s*\(at line (\d+), column (\d+)\)$")
-
-
-class ConfigError(Exception):
-    """A config mistake, told in one line: the file, the line when known, the dotted key, what is wrong."""
-
-    def __init__(self, path: str | Path, key: str, message: str, *, line: int | None = None, subject: str | None = None) -> None:
-        super().__init__(message)
-        self.path = str(path)
-        self.key = key  # dotted, e.g. "thresholds.ecs_cpu_percent.warn"; "" for a TOML syntax error
-        self.message = message
-        self.line = line
-        self.subject = key if subject is None else subject  # what the line names (a table for warn/alert)
-
-    def __str__(self) -> str:
-        where = f"config error in {self.path}" + (f", line {self.line}" if self.line else "")
-        return f"{where}: {self.subject}: {self.message}" if self.subject else f"{where}: {self.message}"
 
 
 @dataclass(frozen=True)
@@ -242,9 +230,12 @@ def load_config(path: Path | None, overrides: ConfigOverrides | None = None) -> 
                 line, message = int(match.group(1)), message[: match.start()] + f" (column {match.group(2)})"
             raise ConfigError(path, "", f"invalid TOML: {message}", line=line) from None
         reader = _Reader(Path(path), text)
+        fleet_table = data.pop("fleet", None)  # [[fleet.services]]: an array of tables, read by core.fleet_config
         config = reader.build(Config, data, "")
         config = replace(config, source=str(path))
         reader.check_consistency(config)
+        if fleet_table is not None:
+            config = read_fleet(reader, config, fleet_table, service_given="service" in data)
     return apply_overrides(config, overrides) if overrides else config
 
 

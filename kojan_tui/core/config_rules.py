@@ -9,6 +9,7 @@ import re
 import unicodedata
 from urllib.parse import urlsplit
 
+from kojan_tui.core.localtime import zone_problem
 from kojan_tui.core.windows import WINDOWS
 
 MIN_INTERVAL_S, MAX_INTERVAL_S = 1.0, 3600.0
@@ -44,6 +45,8 @@ def value_problem(dotted: str, value: object) -> str | None:
             return endpoint_problem(value)
         if dotted == "service.health_url":
             return _url_problem(value)  # the API's health URL: no credentials go to it
+        if dotted == "ui.timezone":
+            return zone_problem(value)
         if dotted == "ui.language" and value not in LANGUAGES:
             return f"{value!r} is not a language; choose one of {', '.join(LANGUAGES)}"
         if dotted == "security.ecr_fail_severities":

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
@@ -140,8 +141,8 @@ def append_er_row(path: Path, record: IncidentRecord) -> None:
         out.write(er_row(record) + "\n")
 
 
-def markdown_report(record: IncidentRecord) -> str:
-    """The full write-up: the guide's fields, then the timeline, in UTC."""
+def markdown_report(record: IncidentRecord, sections: Sequence[str] = ()) -> str:
+    """The full write-up: the guide's fields, ``sections`` (lines of Markdown), then the timeline, in UTC."""
     lines = [
         f"# {record.record_id}: {_line(record.title or record.what_failed or 'incident')}",
         "",
@@ -153,11 +154,9 @@ def markdown_report(record: IncidentRecord) -> str:
         f"- {ER_HEADER[4]} (what was done): {_line(record.what_was_done) or '—'}",
         f"- {ER_HEADER[5]} (classification): {_line(record.classification) or '—'}",
         "",
-        "## Timeline (UTC)",
-        "",
-        "| time | kind | what happened |",
-        "|---|---|---|",
     ]
+    lines += list(sections)  # e.g. S06's response flow (core/response_flow.report_lines), before the timeline
+    lines += ["## Timeline (UTC)", "", "| time | kind | what happened |", "|---|---|---|"]
     lines += [f"| {entry.at:%Y-%m-%d %H:%M:%S} | {entry.kind} | {_cell(entry.text)} |" for entry in record.timeline]
     lines += ["", f"Commit: `docs: add error record {record.record_id}`", ""]
     return "\n".join(lines)

@@ -53,6 +53,7 @@ class AppContext:
     config_source: str = "<defaults>"  # the config file in use (issue 20: always shown)
     endpoint: str | None = None  # the endpoint when it is not AWS's own, with where it was set
     notices: tuple[str, ...] = ()  # what runs in the background and matters on every screen: "INCIDENT ER-042 open"
+    environment: str = ""  # issue 26: the fleet service's environment (production, staging…); "": a single service
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,9 @@ import json
 import typing
 from typing import Any
 
-from kojan_tui.core.config import Config
+from kojan_tui.core.config import Config, ServiceSettings
+from kojan_tui.core.fleet_config import FleetService, FleetSettings
+from kojan_tui.core.thresholds import Thresholds
 
 
 def config_to_json(config: Config) -> str:
@@ -15,6 +17,13 @@ def config_to_json(config: Config) -> str:
 
 
 def _build(cls: type, data: Any) -> Any:
+    if cls is FleetSettings and isinstance(data, dict):  # a tuple of dataclasses: built member by member
+        return FleetSettings(
+            tuple(
+                FleetService(m["environment"], _build(ServiceSettings, m["service"]), _build(Thresholds, m["thresholds"]))
+                for m in data.get("services", [])
+            )
+        )
     if not dataclasses.is_dataclass(cls) or not isinstance(data, dict):
         return data
     hints = typing.get_type_hints(cls)

@@ -100,6 +100,25 @@ class Handlers:
         return app_health(self.world)
 
 
+def start_fleet(world: World, endpoint: str, tick: float):
+    """The fleet's other services beside the simulated one, seeded and publishing (``kojan_tui.demo.fleet``)."""
+    import boto3
+    from moto.ecs import models as ecs_models
+
+    from kojan_tui.demo.fleet import SidekickFleet
+    from kojan_tui.demo.seed import clients
+
+    backend = ecs_models.ecs_backends[world.account_id][world.region]
+    c = clients(endpoint, world.region)
+    c["cloudwatch"] = boto3.client(
+        "cloudwatch", endpoint_url=endpoint, region_name=world.region, aws_access_key_id="demo", aws_secret_access_key="demo"
+    )
+    fleet = SidekickFleet(endpoint, world.config, c, backend, tick_seconds=tick, now=world.now)
+    fleet.seed()
+    fleet.start()
+    return fleet
+
+
 def main(argv: list[str] | None = None) -> int:
     started = time.monotonic()
     args = parse_args(argv)
@@ -131,6 +150,7 @@ def main(argv: list[str] | None = None) -> int:
 
     lifecycle.build_world(world, simulator, endpoint)
     simulator.start()
+    sidekicks = start_fleet(world, endpoint, args.tick) if config.fleet.services else None  # issue 26: --demo --fleet
     print(f"READY {endpoint}", flush=True)
     print(
         f"kojan-tui demo AWS: scenario {world.scenario_name}, tick {args.tick}s, ready in {time.monotonic() - started:.2f}s, "
@@ -141,6 +161,8 @@ def main(argv: list[str] | None = None) -> int:
     while not stop.wait(0.1):
         pass
     simulator.stop()
+    if sidekicks is not None:
+        sidekicks.stop()
     server.server_close()  # the daemon serving thread dies with the process; the port is free at exit
     return 0
 

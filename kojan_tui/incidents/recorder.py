@@ -23,6 +23,7 @@ from kojan_tui.core.incidents import (
     read_er_numbers,
 )
 from kojan_tui.core.private_files import create_exclusive
+from kojan_tui.core.response_flow import report_lines
 from kojan_tui.core.state import DashboardState, SourceName
 from kojan_tui.store.incidents import IncidentStore
 
@@ -103,7 +104,8 @@ class IncidentRecorder:
         read_er_numbers(self.er_md)  # a malformed er.md refuses the export before any file is written
         report = self.reports_dir / f"{record.record_id}.md"
         try:
-            create_exclusive(report, markdown_report(record), tighten_dir=False)  # never overwritten, never a symlink
+            text = markdown_report(record, report_lines(record))  # with S06's stages when the flow moved on
+            create_exclusive(report, text, tighten_dir=False)  # never overwritten, never a symlink
         except FileExistsError:
             raise ErFileError(
                 report, None, "already exists (a file or a link); not overwritten: move it away to export again"

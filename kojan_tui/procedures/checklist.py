@@ -11,9 +11,11 @@ from pathlib import Path
 
 from kojan_tui.core.logtext import make_visible
 from kojan_tui.procedures.checks import Verdict
+from kojan_tui.procedures.files import SHOWN_PREFIX, latest_files, shown_lines
 from kojan_tui.procedures.models import Procedure, Step
 from kojan_tui.procedures.runs import ProcedureRun, StepRecord
 
+FENCE = "    ```"  # a code block inside an item
 VERDICT_WORDS = {Verdict.PASS: "PASS", Verdict.WARN: "WARN", Verdict.FAIL: "FAIL", Verdict.UNAVAILABLE: "N/A"}
 
 
@@ -34,7 +36,8 @@ def item_status(step: Step, run: ProcedureRun) -> ItemStatus:
     state = run.state(step.id)
     latest = run.latest_check(step.id) if step.check else None
     passed = latest is not None and latest.verdict is Verdict.PASS
-    return ItemStatus(step, state.done or passed, state.done, state.note, latest)
+    recorded = bool(step.files) and latest_files(run, step.id) is not None  # S15: the files it asks for are named
+    return ItemStatus(step, state.done or passed or recorded, state.done, state.note, latest)
 
 
 def progress(procedure: Procedure, run: ProcedureRun) -> tuple[int, int]:
@@ -77,6 +80,8 @@ def run_markdown(procedure: Procedure, run: ProcedureRun) -> str:
             lines += [f"    - {_line(e)}" for e in status.latest.evidence]
         elif step.check:
             lines.append("  - not checked")
+        if step.files:
+            lines += _files_lines(step, run)
         if status.ticked:
             state = run.state(step.id)
             lines.append(f"  - ticked at {_time(state.done_at)}")
@@ -89,6 +94,29 @@ def run_markdown(procedure: Procedure, run: ProcedureRun) -> str:
             what += f" {VERDICT_WORDS[record.verdict]}"
         lines.append(f"| {record.at:%Y-%m-%d %H:%M:%S} | {_line(record.step_id)} | {what}: {_line(record.summary)} |")
     return "\n".join(lines) + "\n"
+
+
+def _files_lines(step: Step, run: ProcedureRun) -> list[str]:
+    """The step's newest ``files`` record: its summary, each file, a shown file's text in a code block."""
+    record = latest_files(run, step.id)
+    if record is None:
+        return ["  - files: not given"]
+    lines = [f"  - files recorded at {_time(record.at)}: {_line(record.summary)}"]
+    in_block = False
+    for line in shown_lines(step, record):
+        if line.startswith(SHOWN_PREFIX):
+            if not in_block:
+                lines.append(FENCE)
+                in_block = True
+            lines.append("    " + make_visible(line.removeprefix(SHOWN_PREFIX)).replace("`", "'"))
+            continue
+        if in_block:
+            lines.append(FENCE)
+            in_block = False
+        lines.append(f"    - {_line(line)}")
+    if in_block:
+        lines.append(FENCE)
+    return lines
 
 
 def export_name(procedure: Procedure, run: ProcedureRun) -> str:

@@ -5,6 +5,7 @@ one, else measured now through the dashboard's own fetchers (the same rules eith
 from __future__ import annotations
 
 from kojan_tui.core.dashboard import build_view
+from kojan_tui.core.guide_differences import cpu_rule_note
 from kojan_tui.procedures.checks import CheckContext, CheckResult, Verdict, check
 
 S25_CONDITIONS = (
@@ -36,6 +37,8 @@ async def s25_conditions(ctx: CheckContext) -> CheckResult:
         f"{'✖' if code in holding else '✓'} {label}" + (f": {holding[code]}" if code in holding else "")
         for code, label in S25_CONDITIONS
     )
+    triggers = ctx.config.rollback  # the CPU condition as judged here, next to the guide's (core/guide_differences)
+    evidence += ("  " + cpu_rule_note(triggers.cpu_percent, triggers.cpu_sustained_seconds, ctx.config.ui.language),)
     if holding:
         return CheckResult(
             Verdict.FAIL, f"ROLL BACK: {'; '.join(holding.values())} ({source})", evidence, data={"codes": tuple(holding)}

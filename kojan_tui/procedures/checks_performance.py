@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from kojan_tui.core.i18n import tr
+from kojan_tui.core.slow_query_rule import judge_slow_query
 from kojan_tui.core.slowquery import parse_slow_entry
 from kojan_tui.core.trend import trend
 from kojan_tui.procedures.checks import CheckContext, CheckResult, Verdict, check
@@ -156,9 +158,21 @@ async def slow_query_log(ctx: CheckContext) -> CheckResult:
     parameter = await ctx.gateway.describe_db_parameter(group, SLOW_QUERY_PARAMETER)
     long_query = await ctx.gateway.describe_db_parameter(group, "long_query_time")
     evidence = (f"{group}: slow_query_log = {parameter.value}", f"{group}: long_query_time = {long_query.value}")
-    if parameter.value in ("1", "ON", "on"):
-        return CheckResult(Verdict.PASS, f"slow_query_log is on in {group}", evidence)
-    return CheckResult(Verdict.FAIL, f"slow_query_log is off in {group}: slow queries are not recorded", evidence)
+    setting = judge_slow_query(parameter.value, long_query.value)  # S17: queries over 1 s are logged
+    if not setting.log_on:
+        return CheckResult(Verdict.FAIL, f"slow_query_log is off in {group}: slow queries are not recorded", evidence)
+    if setting.problem:
+        language = ctx.config.ui.language
+        summary = tr("slow_query_log is on in {group}, but {problem}", language)
+        return CheckResult(Verdict.WARN, summary.format(group=group, problem=tr(setting.problem, language)), evidence)
+    return CheckResult(
+        Verdict.PASS,
+        f"slow_query_log is on in {group}"
+        + tr(", long_query_time {seconds:g} s: queries over 1 s are logged", ctx.config.ui.language).format(
+            seconds=setting.long_query_seconds
+        ),
+        evidence,
+    )
 
 
 @check("logs.slow_queries", "S10 newest slow queries (RDS slow query log, last hour)")

@@ -8,6 +8,8 @@ from collections import Counter
 from pathlib import Path
 
 from kojan_tui.core import metrics_catalog as mc
+from kojan_tui.core.guide_differences import scanned_image_note
+from kojan_tui.core.i18n import tr
 from kojan_tui.core.logtext import truncate
 from kojan_tui.core.models import MetricQuery
 from kojan_tui.core.security_models import parse_image
@@ -21,6 +23,7 @@ from kojan_tui.core.security_rules import (
     show_duration,
 )
 from kojan_tui.core.shown import shown
+from kojan_tui.core.slow_query_rule import judge_slow_query, parameters_text
 from kojan_tui.procedures.checks import CheckContext, CheckResult, Verdict, check
 from kojan_tui.procedures.evidence import metrics
 
@@ -64,6 +67,7 @@ async def ecr_findings(ctx: CheckContext) -> CheckResult:
     counts = ", ".join(f"{s} {n}" for s, n in image.severity_counts) or "no findings"
     evidence = (
         f"image      {ref.shown} (running: {shown})",
+        f"           {scanned_image_note(ctx.config.ui.language)}",
         f"digest     {image.digest}",
         f"scan       {image.scan_status}, completed {_when(image.scan_completed_at)}",
         f"findings   {counts}",
@@ -210,12 +214,22 @@ async def _free_storage_bytes(ctx: CheckContext) -> float | None:
     return series.latest if series.values else None
 
 
+def _slow_query_note(setting, ctx: CheckContext) -> str:
+    """What the two parameters amount to, after them on the evidence line."""
+    language = ctx.config.ui.language
+    if not setting.log_on:
+        return ""
+    return f" ({tr(setting.problem, language)})" if setting.problem else tr(" (queries over 1 s logged)", language)
+
+
 @check("rds.maintenance", "S17 RDS: status, storage, backups, slow_query_log, pending maintenance")
 async def rds_maintenance(ctx: CheckContext) -> CheckResult:
     db = await ctx.gateway.describe_db_instance(ctx.config.service.db_instance)
     pending = await ctx.gateway.pending_maintenance(db.identifier)
     group = db.parameter_groups[0] if db.parameter_groups else None
     slow = (await ctx.gateway.describe_db_parameter(group, "slow_query_log")).value if group else None
+    long_query = (await ctx.gateway.describe_db_parameter(group, "long_query_time")).value if group else None
+    setting = judge_slow_query(slow, long_query)  # S17: slow_query_log = 1, queries over 1 s logged
     free = await _free_storage_bytes(ctx)
     free_text = "no datapoint in the last hour" if free is None else f"{free / GIB:.1f} GiB free"
     evidence = [
@@ -224,12 +238,15 @@ async def rds_maintenance(ctx: CheckContext) -> CheckResult:
         f"storage      {db.allocated_storage_gib} GiB allocated, {free_text}",
         f"backups      window {db.backup_window or '-'} UTC, kept {shown(db.backup_retention_days, '?')} d, "
         f"latest restorable {_when(db.latest_restorable_time)}",
-        f"parameters   {group or '(none)'}: slow_query_log = {shown(slow, 'not set' if group else 'no parameter group')}",
+        f"parameters   {group or '(none)'}: "
+        + (
+            parameters_text(slow, long_query) + _slow_query_note(setting, ctx) if group else "slow_query_log = no parameter group"
+        ),
         *(f"maintenance  {p.action}: {p.description} (auto-applied after {_when(p.auto_applied_after)})" for p in pending),
     ]
     if not pending:
         evidence.append("maintenance  none pending")
-    data = {"db": db, "pending": pending, "slow_query_log": slow, "free_bytes": free}
+    data = {"db": db, "pending": pending, "slow_query_log": slow, "long_query_time": long_query, "free_bytes": free}
     problems, warnings = [], []
     if db.status != "available":
         problems.append(f"status {db.status}")
@@ -237,6 +254,8 @@ async def rds_maintenance(ctx: CheckContext) -> CheckResult:
         problems.append("automated backups are off")
     if slow not in ("1", "ON", "on"):
         warnings.append("slow_query_log is off")
+    elif setting.problem:
+        warnings.append(tr(setting.problem, ctx.config.ui.language))
     if db.multi_az is False:
         warnings.append("not Multi-AZ")
     if pending:
@@ -247,7 +266,9 @@ async def rds_maintenance(ctx: CheckContext) -> CheckResult:
         return CheckResult(Verdict.WARN, "; ".join(warnings), tuple(evidence), data=data)
     return CheckResult(
         Verdict.PASS,
-        f"{db.identifier} available, backups on, slow_query_log on, no maintenance pending",
+        f"{db.identifier} available, backups on, slow_query_log on"
+        + tr(" (queries over 1 s logged)", ctx.config.ui.language)
+        + ", no maintenance pending",
         tuple(evidence),
         data=data,
     )

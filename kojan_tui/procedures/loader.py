@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from kojan_tui.core.readings import ERRORS, METRIC_SPECS
-from kojan_tui.procedures.models import Kind, Language, Procedure, Step, Triggers
+from kojan_tui.procedures.models import FileField, Kind, Language, Procedure, Step, Triggers
 
 CONTENT_DIR = Path(__file__).resolve().parent.parent / "content"
 SUBDIRS = {Kind.RUNBOOK: "runbooks", Kind.CHECKLIST: "checklists"}
@@ -26,7 +26,8 @@ MAX_FILE_BYTES = 256 * 1024
 TOP_KEYS = {"id", "kind", "language", "title", "symptom", "guide_item", "triggers", "steps"}
 REQUIRED_TOP = ("id", "kind", "language", "title", "steps")
 TRIGGER_KEYS = {"alerts", "rollback_reasons", "log_patterns"}
-STEP_KEYS = {"id", "text", "check", "action", "budget_minutes"}
+STEP_KEYS = {"id", "text", "check", "action", "budget_minutes", "files"}
+FILE_KEYS = {"id", "label", "show"}
 MAX_BUDGET_MINUTES = 7 * 24 * 60
 
 
@@ -198,7 +199,8 @@ def parse_procedure(
             raise fail(
                 f"{where}.budget_minutes", f"must be a whole number of minutes from 1 to {MAX_BUDGET_MINUTES}, got {budget!r}"
             )
-        steps.append(Step(step_id, _text(raw, "text", f"{where}.text", fail), check_id, action_id, budget))
+        files = _files(raw.get("files", []), f"{where}.files", fail)
+        steps.append(Step(step_id, _text(raw, "text", f"{where}.text", fail), check_id, action_id, budget, files))
     return Procedure(
         id=procedure_id,
         kind=kind,
@@ -210,6 +212,27 @@ def parse_procedure(
         guide_item=_optional_text(data, "guide_item", "guide_item", fail) or "",
         source=str(path),
     )
+
+
+def _files(raw: object, where: str, fail) -> tuple[FileField, ...]:
+    """A step's ``[[steps.files]]``: each with an ``id`` (unique in the step), a ``label``, ``show`` (keep its text)."""
+    if not isinstance(raw, list) or not all(isinstance(f, dict) for f in raw):
+        raise fail(where, f"must be an array of tables ([[steps.files]]), got {_type(raw)}")
+    fields: list[FileField] = []
+    for index, entry in enumerate(raw, start=1):
+        here = f"{where}[{index}]"
+        _unknown_keys(entry, FILE_KEYS, here + ".", fail)
+        for key in ("id", "label"):
+            if key not in entry:
+                raise fail(f"{here}.{key}", "missing (required)")
+        file_id = _text(entry, "id", f"{here}.id", fail)
+        if any(f.id == file_id for f in fields):
+            raise fail(f"{here}.id", f"duplicate file id {file_id!r}")
+        show = entry.get("show", False)
+        if not isinstance(show, bool):
+            raise fail(f"{here}.show", f"must be true or false, got {_type(show)}")
+        fields.append(FileField(file_id, _text(entry, "label", f"{here}.label", fail), show))
+    return tuple(fields)
 
 
 def _triggers(raw: object, fail) -> Triggers:

@@ -30,12 +30,23 @@ class Triggers:
 
 
 @dataclass(frozen=True)
+class FileField:
+    """A file the user names on a step (S15: last month's benchmark, this month's, their benchstat comparison);
+    ``show``: its text is kept in the run (a comparison), not only its name, size and hash."""
+
+    id: str
+    label: str
+    show: bool = False
+
+
+@dataclass(frozen=True)
 class Step:
     id: str  # unique within its procedure; a run's progress is keyed by it
     text: str
     check: str | None = None  # a check id from ``procedures.checks``
     action: str | None = None  # an action id from ``procedures.actions``
     budget_minutes: int | None = None  # a time budget (S24's stages): its clock starts when the step before is done
+    files: tuple[FileField, ...] = ()  # files the user names on this step (procedures/files.py records them)
 
     @property
     def automatic(self) -> bool:

@@ -110,6 +110,11 @@ class ProcedureRunner:
         await self.store.add_record(self.run.id, record)
         self.run = self.run.with_record(record)
 
+    async def add(self, record: StepRecord) -> None:
+        """Any other record on a step (the files a step names: ``procedures/files.py``), written through."""
+        await self.store.add_record(self.run.id, record)
+        self.run = self.run.with_record(record)
+
     async def finish(self) -> None:
         now = self.context.clock()
         await self.store.finish(self.run.id, now)

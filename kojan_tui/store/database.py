@@ -58,11 +58,10 @@ def _register_every_feature() -> None:
         importlib.import_module(f"{package.__name__}.{module.name}")
 
 
-def default_database_path(demo: bool = False) -> Path:
+def default_database_path() -> Path:
     import platformdirs
 
-    name = "kojan-demo.sqlite3" if demo else DATABASE_FILENAME
-    return platformdirs.user_state_path("kojan-tui") / name
+    return platformdirs.user_state_path("kojan-tui") / DATABASE_FILENAME
 
 
 class DatabaseUnavailable(OSError):

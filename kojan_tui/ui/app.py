@@ -24,6 +24,7 @@ from kojan_tui.core.config import Config
 from kojan_tui.core.dashboard import DashboardData, build_view
 from kojan_tui.core.endpoints import endpoint_label
 from kojan_tui.core.events import EventBus, alert_events
+from kojan_tui.core.fleet_config import environment_of
 from kojan_tui.core.freshness import SourceFreshness
 from kojan_tui.core.logtext import make_visible
 from kojan_tui.core.state import AppContext, DashboardState, SourceName, freeze_freshness
@@ -77,9 +78,11 @@ class KojanApp(SurvivesHandlerErrors, App[None]):
         audit: AuditTrail | None = None,
         database: LazyDatabase | None = None,
         notices: tuple[str, ...] = (),  # lines the command printed before the screen opened (an ignored config)
+        fleet: Any = None,  # issue 26: a FleetHome (ui/screens/fleet.py) when the config names several services
     ) -> None:
         super().__init__()
         self.config = config
+        self.fleet = fleet
         self.gateway = gateway
         self.demo = demo
         self.demo_scenario: str | None = "…" if demo is not None else None  # cached: demo.scenario is HTTP
@@ -197,6 +200,7 @@ class KojanApp(SurvivesHandlerErrors, App[None]):
             window=self.sources.window,
             config_source=self.config.source,
             endpoint=self._endpoint,
+            environment=environment_of(self.config),
         )
 
     def _internal_error(self, name: str, error: BaseException) -> None:

@@ -11,6 +11,7 @@ from kojan_tui.ui.screens.acknowledge import ACKNOWLEDGE
 from kojan_tui.ui.screens.audit_trail import AUDIT_TRAIL
 from kojan_tui.ui.screens.checklist import CHECKLISTS
 from kojan_tui.ui.screens.error_summary import ERROR_SUMMARY
+from kojan_tui.ui.screens.fleet import FLEET
 from kojan_tui.ui.screens.force_deployment import FORCE_DEPLOYMENT
 from kojan_tui.ui.screens.incident import INCIDENT
 from kojan_tui.ui.screens.logs import LOGS
@@ -42,4 +43,5 @@ CAPABILITIES: tuple[Capability, ...] = (
     CHECKLISTS,
     SECURITY,
     DEMO_SCENARIOS,
+    FLEET,
 )

@@ -19,6 +19,7 @@ from kojan_tui.aws.protocol import Gateway
 from kojan_tui.core.clock import Clock
 from kojan_tui.core.config import Config
 from kojan_tui.core.events import EventBus
+from kojan_tui.core.localtime import clock
 from kojan_tui.core.state import AppContext, DashboardState
 from kojan_tui.sources.logs import LogFeed
 from kojan_tui.sources.rollout import RolloutWatch
@@ -62,7 +63,7 @@ class AppServices:
         watched = self.rollout.status if self.rollout is not None else None
         return replace(
             self.state.current.context,
-            clock_text=f"{now:%H:%M} UTC",  # to the minute: a ticking second repainted the screen every second (idle CPU)
+            clock_text=clock(now, self.config.ui.timezone),  # HH:MM JST, to the minute: a ticking second repainted every second
             rollout=watched.line(now) if watched is not None else None,
             notices=tuple(
                 notice

@@ -16,7 +16,7 @@ from kojan_tui.procedures.models import Kind
 from kojan_tui.procedures.runs import ProcedureRun, StepRecord, StepState
 
 GOLDEN = Path(__file__).parent.parent / "golden"
-GUIDE_ITEMS = {"S11", "S12", "S27", "S14", "S28", "S29", "S18", "S21"}
+GUIDE_ITEMS = {"S11", "S12", "S13", "S14", "S15", "S18", "S19", "S21", "S27", "S28", "S29"}
 AUTOMATIC = {
     "ecs.service_healthy",
     "logs.no_errors_1h",
@@ -27,6 +27,7 @@ AUTOMATIC = {
     "deploy.stability",
     "secrets.jwt_length",
     "logs.archive_last_month",
+    "ecr.image_age",  # S13: the image the service runs is the rebuilt one
     "ecr.findings",  # the security engineer's checks (procedures/checks_security.py)
     "tokens.lifetimes",
     "iam.validate_policy",
@@ -41,11 +42,12 @@ def test_every_guide_checklist_loads_in_japanese_and_english():
     result = shipped()
     assert result.errors == ()
     by_language = {lang: {p.id: p for p in result.procedures if p.language.value == lang} for lang in ("ja", "en")}
-    assert set(by_language["ja"]) == set(by_language["en"]) and len(by_language["ja"]) == 8
+    assert set(by_language["ja"]) == set(by_language["en"]) and len(by_language["ja"]) == 11
     assert {p.guide_item for p in by_language["ja"].values()} == GUIDE_ITEMS
     for procedure_id, ja in by_language["ja"].items():
         en = by_language["en"][procedure_id]
-        assert [(s.id, s.check, s.action) for s in ja.steps] == [(s.id, s.check, s.action) for s in en.steps], procedure_id
+        shape = lambda p: [(s.id, s.check, s.action, [(f.id, f.show) for f in s.files]) for s in p.steps]  # noqa: E731
+        assert shape(ja) == shape(en), procedure_id
         assert ja.kind is Kind.CHECKLIST
     used = {s.check for p in result.procedures for s in p.steps if s.check}
     assert used == AUTOMATIC
@@ -88,7 +90,7 @@ def test_a_broken_user_checklist_is_named_and_the_rest_still_load(tmp_path):
     assert named == {name: field for name, (_, field) in BROKEN.items()}
     assert all(str(user) in str(e) for e in result.errors)
     ids = {p.id for p in result.procedures}
-    assert "mine" in ids and len(ids) == 9  # the eight shipped ones and the user's own
+    assert "mine" in ids and len(ids) == 12  # the eleven shipped ones and the user's own
     assert "did you mean" in str(next(e for e in result.errors if e.field == "steps[1].check"))
 
 

@@ -177,3 +177,33 @@ async def test_read_only_refuses_the_parameter_change(demo_world, tmp_path):
         assert not result.done and "read-only" in result.summary
     finally:
         await gw.close()
+
+
+async def test_long_query_time_is_judged_and_shown_with_slow_query_log(demo_world, gateway):
+    """S17: the demo's parameter group logs queries over 1 s; raised to 10 s, both RDS checks warn and say so."""
+    from dataclasses import replace
+
+    from kojan_tui.procedures import checks_security  # noqa: F401 - registers rds.maintenance
+
+    english = replace(CONFIG, ui=replace(CONFIG.ui, language="en"))
+
+    async def run(gateway, check_id: str) -> CheckResult:
+        return await run_check(check_id, CheckContext(gateway, english, lambda: datetime.now(UTC)))
+
+    japanese = await run_check("rds.slow_query_log", CheckContext(gateway, CONFIG))  # the default language
+    assert "long_query_time 1 秒: 1 秒以上かかるクエリをログ出力" in japanese.summary
+    on = await run(gateway, "rds.slow_query_log")
+    assert on.verdict is Verdict.PASS and "long_query_time 1 s: queries over 1 s are logged" in on.summary
+    assert "kojan-map-mysql80: long_query_time = 1" in on.evidence
+    rds = await run(gateway, "rds.maintenance")
+    assert "parameters   kojan-map-mysql80: slow_query_log = 1, long_query_time = 1 (queries over 1 s logged)" in rds.evidence
+    client(demo_world, "rds").modify_db_parameter_group(
+        DBParameterGroupName="kojan-map-mysql80",
+        Parameters=[{"ParameterName": "long_query_time", "ParameterValue": "10", "ApplyMethod": "immediate"}],
+    )
+    raised = await run(gateway, "rds.slow_query_log")
+    assert raised.verdict is Verdict.WARN and "long_query_time above the guide's 1 s" in raised.summary
+    assert "kojan-map-mysql80: long_query_time = 10" in raised.evidence
+    rds = await run(gateway, "rds.maintenance")
+    assert rds.verdict is Verdict.WARN and "long_query_time above the guide's 1 s" in rds.summary
+    assert any("long_query_time = 10 (long_query_time above" in line for line in rds.evidence)

@@ -51,7 +51,7 @@ async def test_palette_lists_every_checklist_and_k_opens_the_picker(tmp_path):
     app = make_app(config=config(), database=LazyDatabase(None), audit=AuditTrail(tmp_path / "a.jsonl"))
     async with app.run_test(size=(160, 48)) as pilot:
         titles = [c.title for c in CHECKLISTS.commands(app)]
-        assert len(titles) == 8 and "Checklist: S29 After a production deploy" in titles
+        assert len(titles) == 11 and "Checklist: S29 After a production deploy" in titles
         assert "Checklist: S27 Start of month" in titles
         await pilot.press("k")
         await pilot.pause()

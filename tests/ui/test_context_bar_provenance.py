@@ -45,3 +45,18 @@ async def test_the_bar_says_defaults_aws_and_read_only():
         text = bar.render().plain
         assert "READ-ONLY" in text and "READ-WRITE" not in text
         assert "config: defaults" in text and "endpoint" not in text
+
+
+async def test_the_clock_shows_the_configured_zone_with_its_abbreviation():
+    """[ui] timezone: the top line's clock in Asia/Tokyo (b.NOW is 13:00 UTC); the default is the machine's (UTC
+    under test)."""
+    app = make_app(config=quiet_config(timezone="Asia/Tokyo"))
+    async with app.run_test(size=(200, 48)) as pilot:
+        bar = app.screen.query_one(ContextBar)
+        await until(pilot, lambda: bar.context is not None and bar.context.clock_text, "the context bar")
+        assert bar.render().plain.endswith("│ 22:00 JST")
+    app = make_app()
+    async with app.run_test(size=(200, 48)) as pilot:
+        bar = app.screen.query_one(ContextBar)
+        await until(pilot, lambda: bar.context is not None and bar.context.clock_text, "the context bar")
+        assert bar.render().plain.endswith("│ 13:00 UTC")

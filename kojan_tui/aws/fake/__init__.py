@@ -10,6 +10,7 @@ from __future__ import annotations
 from kojan_tui.aws.fake.autoscaling import FakeAutoscaling
 from kojan_tui.aws.fake.dynamodb import FakeDynamoDb
 from kojan_tui.aws.fake.ecs import FakeEcs
+from kojan_tui.aws.fake.fleet import FakeFleet
 from kojan_tui.aws.fake.identity import FakeIdentity
 from kojan_tui.aws.fake.logs import FakeLogs
 from kojan_tui.aws.fake.metrics import FakeMetrics
@@ -31,6 +32,7 @@ class FakeGateway(
     FakeEcr,
     FakeAccessAnalyzer,
     FakeDynamoDb,
+    FakeFleet,
 ):
     """State is public: tests assign ``service``, ``metrics``, ``log_events``... and ``failures``."""
 

@@ -25,10 +25,12 @@ from kojan_tui.core.logtext import make_visible
 from kojan_tui.procedures.checklist import export_name, item_status, progress, run_markdown, write_new_file
 from kojan_tui.procedures.checks import Verdict
 from kojan_tui.procedures.checks_stability import STABILITY_CHECK, timer_start
+from kojan_tui.procedures.files import latest_files, recorded_paths
 from kojan_tui.procedures.models import Kind, Procedure, Step
 from kojan_tui.procedures.runs import ProcedureRun, StepRecord, StepState
 from kojan_tui.procedures.stability_watch import StabilityWatch
 from kojan_tui.ui.capabilities import Capability
+from kojan_tui.ui.screens.file_entry import FileEntryScreen, append_files
 from kojan_tui.ui.screens.procedure import (
     VERDICT_STYLE,
     ProcedureScreen,
@@ -73,6 +75,7 @@ class ChecklistScreen(ProcedureScreen):
     BINDINGS = walk_bindings(
         "item",
         N_("Tick / untick"),
+        Binding("p", "files", N_("Files")),
         Binding("w", "write", N_("Write Markdown")),
         checking=[Binding("c", "check_all", N_("Check all"))],
     )
@@ -80,7 +83,8 @@ class ChecklistScreen(ProcedureScreen):
     def keys_line(self) -> Text:
         return Text(
             tr(
-                "j/k move · space tick · n note · r re-run check · c check all · a action · w write .md · f finish · Esc back",
+                "j/k move · space tick · n note · r re-run check · c check all · a action · p files · w write .md · f finish"
+                " · Esc back",
                 self.language,
             )
         )
@@ -140,6 +144,28 @@ class ChecklistScreen(ProcedureScreen):
                     await self.check_step(step.id)
 
         self.run_worker(every(), group="procedure-check", exit_on_error=False)
+
+    def action_files(self) -> None:
+        """The files the item asks for (S15), recorded on the run."""
+        runner, language = self.runner, self.services.config.ui.language
+        if runner is None:
+            return
+        step = runner.current
+        if not step.files:
+            self.say(tr("this item asks for no files", language))
+            return
+
+        async def save(record: StepRecord) -> None:
+            await runner.add(record)
+            self.publish("step", f"{step.id}: {record.summary}")
+
+        paths = recorded_paths(latest_files(runner.run, step.id))
+        self.app.push_screen(FileEntryScreen(step, paths, language, self.services.clock, save), self._files_recorded)
+
+    def _files_recorded(self, record: StepRecord | None) -> None:
+        if record is not None:
+            self.say(record.summary)
+            self.show_all()
 
     async def action_write(self) -> None:
         if self.runner is None:
@@ -227,6 +253,7 @@ class ChecklistScreen(ProcedureScreen):
         how = tr("automatic: {check}", say).format(check=step.check) if step.check else tr("manual: tick it with space", say)
         detail.append(f"\n{how}", style="dim")
         append_done_and_note(detail, run.state(step.id), N_("ticked"), say)
+        append_files(detail, step, latest_files(run, step.id), say)
         if step.check:
             detail.append("\n\n" + tr("result: ", say), style="dim")
             if step.id in self.running:

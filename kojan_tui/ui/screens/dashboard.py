@@ -63,7 +63,7 @@ class DashboardScreen(SpeaksLanguage, SurvivesHandlerErrors, Screen[None]):
         with Container(id="main"):
             with Vertical(id="side"):
                 yield ServicePanel()
-                yield ErrorsPanel()
+                yield ErrorsPanel(language=self.services.config.ui.language)
                 yield SloPanel()
             with Grid(id="metrics"):
                 for spec in METRIC_SPECS:

@@ -23,6 +23,7 @@ from textual.widgets import Static
 
 from kojan_tui.actions.audited import DeployOutcome, DeployRequest
 from kojan_tui.actions.lifecycle import MutationLifecycle, words
+from kojan_tui.core.fleet_config import confirm_word, production_guarded
 from kojan_tui.core.i18n import N_, tr
 from kojan_tui.core.logtext import make_visible
 from kojan_tui.core.state import DashboardState
@@ -36,6 +37,11 @@ WATCHED_AND_AUDITED = N_("Then the rollout is watched to the end and checked (S2
 
 
 def read_only_reason(services: AppServices) -> str | None:
+    if services.actions.read_only and production_guarded(services.config, allow_production_writes=False):
+        return tr(
+            "production is read-only in a fleet: start kojan-tui with --allow-production-writes to change it",
+            services.config.ui.language,
+        )
     if services.actions.read_only:
         return tr(
             "the app is in read-only mode (--read-only or [ui] read_only = true): nothing can be deployed",
@@ -154,7 +160,8 @@ class DeployFlowScreen(FramedModal[None]):
         request = deployment.request
         reason = read_only_reason(self.services)
         what = deployment.what_happens(self.language)
-        confirmation = Confirmation(deployment.title, what, request.service, deployment.confirm_label, reason)
+        expected = confirm_word(self.services.config, request.service)  # production/kojan-map-business in a fleet
+        confirmation = Confirmation(deployment.title, what, expected, deployment.confirm_label, reason)
         # read-only: the dialog cannot confirm, nothing is planned or recorded; otherwise ``requested`` now
         opening = None if reason is not None else asyncio.ensure_future(lifecycles.open(request))
 

@@ -20,13 +20,16 @@ from kojan_tui.core.errors import AwsFailure
 from kojan_tui.core.events import EmergencyStarted
 from kojan_tui.core.i18n import N_, tr
 from kojan_tui.core.incidents import ErFileError, IncidentRecord
+from kojan_tui.core.localtime import clock, local_time, zone_label
 from kojan_tui.core.logtext import make_visible, truncate
+from kojan_tui.core.response_flow import label, next_stage, stage_entry
 from kojan_tui.incidents.recorder import IncidentRecorder
 from kojan_tui.store.incidents import EDITABLE_FIELDS
 from kojan_tui.ui.capabilities import Capability, one_command, open_once
 from kojan_tui.ui.screens.modal import FramedModal
 from kojan_tui.ui.services import AppServices
 from kojan_tui.ui.team_stores import app_stores
+from kojan_tui.ui.widgets.response_flow import flow_text
 
 EXTENSION = "incidents"
 FIELD_LABELS = {  # ja: the guide's er.md column names
@@ -47,6 +50,7 @@ class IncidentScreen(FramedModal[None]):
     DEFAULT_CSS = """
     IncidentScreen {
         #incident-head { height: auto; text-style: bold; }
+        #incident-flow { height: auto; margin-bottom: 1; }
         #incident-message { height: auto; color: $text-muted; }
         #incident-message.-error { color: $text-error; }
         #incident-fields { height: auto; }
@@ -60,6 +64,7 @@ class IncidentScreen(FramedModal[None]):
     BINDINGS = [
         Binding("escape", "close_screen", N_("Back")),
         Binding("n", "start", N_("Start incident")),
+        Binding("s", "next_stage", N_("Next S06 stage")),
         Binding("c", "end_incident", N_("Close incident")),
         Binding("x", "export", N_("Export er.md + report")),
         Binding("p", "replay", N_("Replay")),
@@ -71,14 +76,16 @@ class IncidentScreen(FramedModal[None]):
         super().__init__()
         self.services = services
         self.recorder = recorder_of(services)
-        self.language = services.config.ui.language
         self.record: IncidentRecord | None = None
         self._loading = False
+        self.language = services.config.ui.language
+        self.zone = services.config.ui.timezone
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="modal-frame") as frame:
             frame.border_title = tr("Incident (S23, S24)", self.language)
             yield Static(id="incident-head")
+            yield Static(id="incident-flow")
             yield Static(id="incident-message")
             with Vertical(id="incident-fields"):
                 for name, label in FIELD_LABELS.items():
@@ -90,7 +97,8 @@ class IncidentScreen(FramedModal[None]):
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)
-        table.add_column(tr("time (UTC)", self.language), key="at", width=10)
+        zone = zone_label(local_time(self.services.clock(), self.zone))  # the timeline in local time (the export: UTC)
+        table.add_column(tr("time ({zone})", self.language).format(zone=zone), key="at", width=10)
         table.add_column(tr("kind", self.language), key="kind", width=13)
         table.add_column(tr("what happened", self.language), key="text")
         table.focus()  # keys act from the timeline; Tab moves into the fields, where letters type
@@ -118,11 +126,14 @@ class IncidentScreen(FramedModal[None]):
         head = self.query_one("#incident-head", Static)
         fields = self.query_one("#incident-fields")
         fields.display = record is not None
+        flow = self.query_one("#incident-flow", Static)
+        flow.display = record is not None
         if record is None:
             head.update(Text(tr("No incident open — n starts one (numbered after the last ER in er.md)", self.language)))
             self.query_one(DataTable).clear()
             return
-        since = f"{record.opened_at:%Y-%m-%d %H:%M:%S} UTC"
+        since = clock(record.opened_at, self.zone, "%Y-%m-%d %H:%M:%S")
+        flow.update(flow_text(record, self.language, self.zone))
         opened = tr("{record} — open since {since} · {n} timeline entries", self.language)
         head.update(Text(opened.format(record=record.record_id, since=since, n=len(record.timeline))))
         if first:
@@ -134,7 +145,9 @@ class IncidentScreen(FramedModal[None]):
         if table.row_count != len(record.timeline):
             table.clear()
             for entry in record.timeline:
-                table.add_row(f"{entry.at:%H:%M:%S}", entry.kind, Text(make_visible(truncate(entry.text, 500))))
+                table.add_row(
+                    f"{local_time(entry.at, self.zone):%H:%M:%S}", entry.kind, Text(make_visible(truncate(entry.text, 500)))
+                )
             table.move_cursor(row=table.row_count - 1)
 
     def on_input_changed(self, event: Input.Changed) -> None:
@@ -158,6 +171,30 @@ class IncidentScreen(FramedModal[None]):
             return
         started = tr("{record} started: alerts, S25 reasons, actions and steps now go on its timeline.", self.language)
         self.say(started.format(record=record.record_id))
+        self.reload()
+
+    @work(exclusive=True, group="incident-action")
+    async def action_next_stage(self) -> None:
+        """S06: the open incident moves to its next stage; the stage's time goes on the timeline."""
+        record = self.record
+        if record is None:
+            self.say(tr("No incident open: n starts one.", self.language), error=True)
+            return
+        stage = next_stage(record)
+        if stage is None:
+            self.say(tr("Already at the last stage of the S06 flow (verify): c closes the incident.", self.language))
+            return
+        entry = stage_entry(stage, self.services.clock(), self.language)
+        try:
+            await self.recorder.store.add_entry(record.number, entry)
+        except AwsFailure as failure:
+            self.say(team_table_refused(failure, self.language), error=True)
+            return
+        self.say(
+            tr("S06 stage {number}/6: {stage}, at {time}", self.language).format(
+                number=stage.number, stage=label(stage, self.language), time=clock(entry.at, self.zone, "%H:%M:%S")
+            )
+        )
         self.reload()
 
     @work(exclusive=True, group="incident-action")

@@ -15,14 +15,20 @@ from kojan_tui.core import snapshot_codec
 from kojan_tui.core.alerts import AlertTracker
 from kojan_tui.core.dashboard import build_view
 from kojan_tui.core.i18n import N_
+from kojan_tui.core.incidents import IncidentRecord
+from kojan_tui.core.localtime import clock
+from kojan_tui.core.response_flow import label, stage_at
 from kojan_tui.core.state import DashboardState
 from kojan_tui.sources.logs import LogFeed
 from kojan_tui.ui.screens.dashboard import DashboardScreen
 from kojan_tui.ui.services import AppServices, StateChannel
 
 
-def replayed_states(services: AppServices, number: int, frames: list[tuple[datetime, bytes]]) -> list[DashboardState]:
-    """Each frame as the dashboard showed it: the view rebuilt, alerts tracked in order with their times."""
+def replayed_states(
+    services: AppServices, number: int, frames: list[tuple[datetime, bytes]], record: IncidentRecord | None = None
+) -> list[DashboardState]:
+    """Each frame as the dashboard showed it: the view rebuilt, alerts tracked in order with their times, and
+    the S06 stage the incident was in then (from ``record``'s timeline)."""
     tracker = AlertTracker()
     live = services.state.current.context
     states = []
@@ -31,7 +37,11 @@ def replayed_states(services: AppServices, number: int, frames: list[tuple[datet
         view = build_view(data, services.config)
         alerts = tracker.update(view.alert_inputs(), at)
         badge = f"REPLAY ER-{number:03d} · {index}/{len(frames)} · {at:%Y-%m-%d %H:%M:%S} UTC"
-        context = replace(live, badge=badge, demo_scenario=None, clock_text=f"{at:%H:%M:%S} UTC")
+        if record is not None:
+            stage = stage_at(record, at)
+            badge += f" · S06 {stage.number}/6 {label(stage, services.config.ui.language)}"
+        shown = clock(at, services.config.ui.timezone, "%H:%M:%S")  # the badge keeps the recorded UTC time
+        context = replace(live, badge=badge, demo_scenario=None, clock_text=shown)
         states.append(DashboardState(data, view, alerts, context, changed="replay"))
     return states
 
@@ -70,6 +80,7 @@ async def open_replay(app, services: AppServices, number: int) -> bool:
     frames = await services.extensions["incidents"].store.frames(number)
     if not frames:
         return False
-    states = replayed_states(services, number, frames)
+    record = await services.extensions["incidents"].store.get(number)
+    states = replayed_states(services, number, frames, record)
     app.push_screen(ReplayScreen(services, states, [at for at, _ in frames]))
     return True

@@ -8,6 +8,7 @@ from textual.widget import Widget
 
 from kojan_tui.core.logtext import make_visible
 from kojan_tui.core.state import AppContext
+from kojan_tui.ui.widgets.environment import environment_badge
 
 
 def fit(text: str, width: int) -> str:
@@ -63,6 +64,9 @@ class ContextBar(Widget):
         line.append(" ")
         if c.demo_scenario is not None:
             line.append(f" DEMO: {c.demo_scenario} ", style=style("context-bar--demo"))
+            line.append(" ")
+        if c.environment:  # issue 26: a fleet's service names its environment, production in red
+            line.append_text(environment_badge(c.environment))
             line.append(" ")
         line.append(f"{c.cluster}/{c.service}", style=style("context-bar--name"))
         identity = f"account {c.account or '…'}" + (f" (profile {c.profile})" if c.profile else "")

@@ -7,6 +7,7 @@ from dataclasses import replace
 from rich.console import Group, RenderableType
 from rich.text import Text
 
+from kojan_tui.core.guide_differences import errors_warning_note
 from kojan_tui.core.levels import Level
 from kojan_tui.core.readings import MetricReading
 from kojan_tui.ui.widgets.status_base import StatusWidget
@@ -20,8 +21,9 @@ class ErrorsPanel(StatusWidget):
     ErrorsPanel.-compact.-level-warning:focus, ErrorsPanel.-compact.-level-alert:focus { border: none; }  /* one row */
     """
 
-    def __init__(self, *, id: str | None = "errors-panel") -> None:
+    def __init__(self, *, id: str | None = "errors-panel", language: str = "en") -> None:
         super().__init__(id=id)
+        self.language = language  # of the note on the guide's "none expected"
         self.reading: MetricReading | None = None
         self.border_title = "ERROR lines, last hour (S02)"
 
@@ -40,9 +42,9 @@ class ErrorsPanel(StatusWidget):
             return self.compact_line("errors/h", level, value)
         lines: list[RenderableType] = [Text.assemble((value, self.style_for("strong")), "  ", self.marker(level))]
         if reading:
-            lines.append(
-                Text(f"warn >{reading.threshold.warn:g}  alert >{reading.threshold.alert:g}", style=self.style_for("muted"))
-            )
+            note = errors_warning_note(reading.threshold.warn, self.language)  # 1 line warns: the guide expects none
+            warn = f"warn >{reading.threshold.warn:g}" + (f" ({note})" if note else "")
+            lines.append(Text(f"{warn}  alert >{reading.threshold.alert:g}", style=self.style_for("muted")))
             if level in (Level.WARNING, Level.ALERT):
                 lines.append(Text.assemble(("▶ ", self.style_for(level.value)), (reading.spec.action, self.style_for("strong"))))
         stale = self.stale_line()
