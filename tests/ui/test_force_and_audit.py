@@ -97,7 +97,7 @@ async def test_force_deployment_cancelled_or_failed_says_so_and_starts_no_watch(
     fake = healthy_fake()
     fake.failures["update_service"] = AwsFailure(FailureKind.ACCESS_DENIED, "not allowed: ecs:UpdateService")
     trail = AuditTrail(tmp_path / "audit.jsonl")
-    app = make_screen_app(fake, audit=trail)
+    app = make_screen_app(fake, quiet_config(language="en"), audit=trail)  # asserts the English text
     async with app.run_test(size=(160, 48)) as pilot:
         screen = await open_force_deployment_screen(app, pilot)
         status = screen.query_one("#force-status")

@@ -20,7 +20,7 @@ TEAM_ER_MD = "| 管理番号 | テスト項目管理番号 | モジュール名 
 
 
 def incident_config(tmp_path):
-    config = quiet_config()
+    config = quiet_config(language="en")  # the tests read the English texts
     paths = IncidentSettings(er_md_path=str(tmp_path / "er.md"), reports_dir=str(tmp_path / "incidents"))
     # the frozen clock never lets an alert's clear hold-off (alerts.clear_after_seconds) run out: clear at once
     return replace(config, incidents=paths, alerts=AlertSettings(clear_after_seconds=0))

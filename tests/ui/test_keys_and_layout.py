@@ -10,7 +10,7 @@ from kojan_tui.ui.screens.help import HelpScreen
 from kojan_tui.ui.widgets.context_bar import ContextBar
 from kojan_tui.ui.widgets.metric_panel import MetricPanel
 from kojan_tui.ui.widgets.service_panel import ServicePanel
-from tests.ui.harness import make_app, palette_highlights, plain, refresh, until
+from tests.ui.harness import make_app, palette_highlights, plain, quiet_config, refresh, until
 
 
 def near(triplet, hex_colour: str) -> bool:
@@ -216,7 +216,9 @@ async def test_question_mark_lists_the_keys_of_a_modal_screen_too(tmp_path):
     from kojan_tui.store.database import LazyDatabase
     from kojan_tui.ui.screens.checklist import ChecklistScreen, checklists
 
-    app = make_app(database=LazyDatabase(None), audit=AuditTrail(tmp_path / "a.jsonl"))
+    app = make_app(  # the help lists the bindings as declared: in English
+        config=quiet_config(language="en"), database=LazyDatabase(None), audit=AuditTrail(tmp_path / "a.jsonl")
+    )
     async with app.run_test(size=(160, 48)) as pilot:
         procedure = next(p for p in checklists(app.services) if p.id == "s21-release-docs")
         app.push_screen(ChecklistScreen(app.services, procedure))

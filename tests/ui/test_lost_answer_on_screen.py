@@ -26,7 +26,7 @@ def app_through(proxy, tmp_path) -> KojanApp:
     config = replace(
         config,
         aws=replace(config.aws, endpoint_url=proxy.endpoint_url, profile=None, max_attempts=3, read_timeout=5.0),
-        ui=replace(config.ui, bell=False, notify=False),
+        ui=replace(config.ui, bell=False, notify=False, language="en"),  # the test reads the English outcome
         refresh=replace(config.refresh, metrics_seconds=30.0, service_seconds=2.0),
         actions=ActionSettings(rollout_timeout_seconds=120, settling_seconds=5, watch_seconds=0.5),
     )

@@ -9,7 +9,7 @@ from kojan_tui.ui.widgets.alert_bar import AlertBar
 from kojan_tui.ui.widgets.metric_panel import MetricPanel
 from kojan_tui.ui.widgets.service_panel import ServicePanel
 from tests.fixtures import builders as b
-from tests.ui.harness import healthy_fake, make_app, plain, refresh
+from tests.ui.harness import healthy_fake, make_app, plain, quiet_config, refresh
 
 GATEWAY_CALLS = ("caller_identity", "describe_service", "get_metric_data", "describe_db_instance", "count_log_terms")
 
@@ -71,7 +71,7 @@ async def test_when_aws_stops_answering_after_an_ok_the_alert_bar_no_longer_says
 async def test_while_the_first_poll_runs_the_alert_bar_says_so():
     fake = healthy_fake()
     fake.delays["describe_service"] = 30.0  # the first answer has not come yet
-    app = make_app(fake)
+    app = make_app(fake, quiet_config(language="en"))  # asserts the English text
     async with app.run_test(size=(160, 48)) as pilot:
         await refresh(app, pilot, ["metrics", "errors", "database"])
         bar = plain(app.screen.query_one(AlertBar).render())

@@ -52,7 +52,7 @@ async def test_v_opens_the_service_events_in_full() -> None:
 
     fake = healthy_fake()
     fake.service = replace(b.service(), events=(ServiceEvent("e1", b.NOW, LONG),))
-    app = make_screen_app(fake)
+    app = make_screen_app(fake, quiet_config(language="en"))  # asserts the English text
     async with app.run_test(size=(80, 24)) as pilot:
         await refresh(app, pilot)
         await pilot.press("v")

@@ -11,7 +11,7 @@ from textual.widgets import DataTable
 from kojan_tui.core.audit import AuditTrail
 from kojan_tui.ui.widgets.confirmation import ConfirmationDialog
 from tests.fixtures import builders as b
-from tests.ui.harness import confirm_deployment, make_screen_app, refresh
+from tests.ui.harness import confirm_deployment, make_screen_app, quiet_config, refresh
 from tests.ui.test_rollback_screen import ARN, SERVICE, fake_with_revisions, open_rollback, text_of
 
 TARGET = f"kojan-map-production/{SERVICE}"
@@ -56,7 +56,7 @@ async def test_deploying_a_rolled_back_revision_again_needs_an_extra_enter(tmp_p
     details = {"request_id": "r1", "task_definition_before": ARN.format(3), "task_definition": ARN.format(2)}
     for outcome in ("requested", "confirmed", "succeeded", "verified"):
         trail.record("rollback", TARGET, outcome, "arn:me", details, now=b.NOW)
-    app = make_screen_app(fake, audit=trail)
+    app = make_screen_app(fake, quiet_config(language="en"), audit=trail)  # asserts the English text
     async with app.run_test(size=(160, 48)) as pilot:
         screen = await open_rollback(app, pilot)
         assert screen.chosen.revision == 1

@@ -81,7 +81,9 @@ async def open_rollback(app, pilot) -> RollbackScreen:
 
 async def test_revisions_diff_and_dry_run_send_nothing(tmp_path) -> None:
     fake = fake_with_revisions()
-    app = make_screen_app(fake, audit=AuditTrail(tmp_path / "audit.jsonl"))
+    app = make_screen_app(
+        fake, quiet_config(language="en"), audit=AuditTrail(tmp_path / "audit.jsonl")
+    )  # asserts the English text
     async with app.run_test(size=(160, 48)) as pilot:
         screen = await open_rollback(app, pilot)
         table = screen.query_one("#revisions", DataTable)
@@ -98,7 +100,9 @@ async def test_revisions_diff_and_dry_run_send_nothing(tmp_path) -> None:
 
 async def test_inactive_previous_revision_is_shown_not_offered(tmp_path) -> None:
     fake = fake_with_revisions(inactive=2)
-    app = make_screen_app(fake, audit=AuditTrail(tmp_path / "audit.jsonl"))
+    app = make_screen_app(
+        fake, quiet_config(language="en"), audit=AuditTrail(tmp_path / "audit.jsonl")
+    )  # asserts the English text
     async with app.run_test(size=(160, 48)) as pilot:
         screen = await open_rollback(app, pilot)
         assert screen.chosen.revision == 1
@@ -116,7 +120,7 @@ async def test_inactive_previous_revision_is_shown_not_offered(tmp_path) -> None
 async def test_confirmed_rollback_is_sent_once_audited_and_watched_after_leaving(tmp_path) -> None:
     fake = fake_with_revisions()
     trail = AuditTrail(tmp_path / "audit.jsonl")
-    app = make_app(fake, audit=trail)
+    app = make_app(fake, quiet_config(language="en"), audit=trail)  # asserts the English text
     async with app.run_test(size=(160, 48)) as pilot:
         screen = await open_rollback(app, pilot)
         await pilot.press("enter")
@@ -147,7 +151,7 @@ async def test_confirmed_rollback_is_sent_once_audited_and_watched_after_leaving
 async def test_escape_in_the_confirmation_sends_nothing(tmp_path) -> None:
     fake = fake_with_revisions()
     trail = AuditTrail(tmp_path / "audit.jsonl")
-    app = make_screen_app(fake, audit=trail)
+    app = make_screen_app(fake, quiet_config(language="en"), audit=trail)  # asserts the English text
     async with app.run_test(size=(160, 48)) as pilot:
         screen = await open_rollback(app, pilot)
         await pilot.press("enter", *SERVICE, "escape")
@@ -160,7 +164,7 @@ async def test_escape_in_the_confirmation_sends_nothing(tmp_path) -> None:
 
 async def test_read_only_shows_the_action_disabled_and_nothing_is_called(tmp_path) -> None:
     fake = fake_with_revisions()
-    config = quiet_config(read_only=True)
+    config = quiet_config(read_only=True, language="en")
     trail = AuditTrail(tmp_path / "audit.jsonl")
     app = make_screen_app(fake, config, audit=trail)
     async with app.run_test(size=(160, 48)) as pilot:
@@ -176,7 +180,7 @@ async def test_a_failed_update_service_is_shown_audited_and_changes_nothing(tmp_
         FailureKind.ACCESS_DENIED, "not allowed: ecs:UpdateService", code="AccessDeniedException"
     )
     trail = AuditTrail(tmp_path / "audit.jsonl")
-    app = make_screen_app(fake, audit=trail)
+    app = make_screen_app(fake, quiet_config(language="en"), audit=trail)  # asserts the English text
     async with app.run_test(size=(160, 48)) as pilot:
         screen = await open_rollback(app, pilot)
         await confirm_deployment(app, pilot, SERVICE)
@@ -208,7 +212,7 @@ async def test_an_unanswered_update_service_is_read_back_before_anything_is_said
     fake = fake_with_revisions()
     fake.failures["update_service"] = AwsFailure(FailureKind.TIMEOUT, "no answer within 15 s", operation="UpdateService")
     trail = AuditTrail(tmp_path / "audit.jsonl")
-    app = make_screen_app(fake, audit=trail)
+    app = make_screen_app(fake, quiet_config(language="en"), audit=trail)  # asserts the English text
     async with app.run_test(size=(160, 48)) as pilot:
         screen = await open_rollback(app, pilot)
         await confirm_deployment(app, pilot, SERVICE)
@@ -222,7 +226,7 @@ async def test_an_unanswered_update_service_is_read_back_before_anything_is_said
 async def test_no_second_deployment_starts_while_one_is_watched_on_either_screen(tmp_path) -> None:
     fake = fake_with_revisions()
     trail = AuditTrail(tmp_path / "audit.jsonl")
-    app = make_screen_app(fake, audit=trail)
+    app = make_screen_app(fake, quiet_config(language="en"), audit=trail)  # asserts the English text
     async with app.run_test(size=(160, 48)) as pilot:
         force = await open_force_deployment_screen(app, pilot)
         await confirm_deployment(app, pilot, SERVICE)

@@ -19,6 +19,7 @@ from kojan_tui.actions.lifecycle import words
 from kojan_tui.core.acks import ACK_CHOICES_MINUTES, DEFAULT_ACK_MINUTES
 from kojan_tui.core.alerts import Alert
 from kojan_tui.core.errors import AwsFailure
+from kojan_tui.core.i18n import N_
 from kojan_tui.core.logtext import make_visible
 from kojan_tui.incidents.acks import AckBoard
 from kojan_tui.ui.capabilities import Capability, one_command
@@ -27,6 +28,7 @@ from kojan_tui.ui.services import AppServices
 from kojan_tui.ui.team_stores import app_stores
 
 EXTENSION = "acks"
+MINUTE_LABELS = {15: N_("15 min"), 30: N_("30 min"), 60: N_("60 min"), 120: N_("120 min")}  # the keys 1–4
 
 
 def board_of(services: AppServices) -> AckBoard | None:
@@ -35,8 +37,8 @@ def board_of(services: AppServices) -> AckBoard | None:
 
 class AcknowledgeScreen(FramedModal[None]):
     BINDINGS = [
-        Binding("escape,q", "leave", "Back"),
-        *(Binding(str(i + 1), f"minutes({m})", f"{m} min") for i, m in enumerate(ACK_CHOICES_MINUTES)),
+        Binding("escape,q", "leave", N_("Back")),
+        *(Binding(str(i + 1), f"minutes({m})", MINUTE_LABELS.get(m, f"{m} min")) for i, m in enumerate(ACK_CHOICES_MINUTES)),
     ]
     DEFAULT_CSS = """
     AcknowledgeScreen {
@@ -131,13 +133,13 @@ def install(app) -> None:
 
 ACKNOWLEDGE = Capability(
     name="acknowledge",
-    description="Ack",
+    description=N_("Ack"),
     key="a",
     show_in_footer=False,  # the footer is full; ? and the palette list it
-    tooltip="I'm on it: record who handles an alert and until when (every console shows it in team mode)",
+    tooltip=N_("I'm on it: record who handles an alert and until when (every console shows it in team mode)"),
     open=open_acknowledge,
     install=install,
     commands=one_command(
-        "Acknowledge alert", "I'm on it: who handles an alert, until when (shown on the alert bar)", open_acknowledge
+        N_("Acknowledge alert"), N_("I'm on it: who handles an alert, until when (shown on the alert bar)"), open_acknowledge
     ),
 )

@@ -11,6 +11,7 @@ from textual.binding import Binding
 from textual.containers import Vertical
 from textual.widgets import DataTable, Static
 
+from kojan_tui.core.i18n import N_, tr
 from kojan_tui.core.logtext import make_visible, truncate
 from kojan_tui.core.verdict import task_definition_label
 from kojan_tui.ui.capabilities import Capability, one_command, open_once
@@ -19,7 +20,15 @@ from kojan_tui.ui.screens.modal import FramedModal
 from kojan_tui.ui.services import AppServices
 
 MAX_ENTRIES = 500
-COLUMNS = ("time (UTC)", "action", "outcome", "before → after", "caller", "profile / region", "verdicts")
+COLUMNS = (
+    N_("time (UTC)"),
+    N_("action"),
+    N_("outcome"),
+    N_("before → after"),
+    N_("caller"),
+    N_("profile / region"),
+    N_("verdicts"),
+)
 
 
 def revision_change(details: dict) -> str:
@@ -70,23 +79,24 @@ class AuditTrailScreen(FramedModal[None]):
     }
     """
 
-    BINDINGS = [Binding("escape", "close", "Close"), Binding("r", "reload", "Reload")]
+    BINDINGS = [Binding("escape", "close", N_("Close")), Binding("r", "reload", N_("Reload"))]
 
     def __init__(self, services: AppServices) -> None:
         super().__init__()
         self.services = services
         self.entries: list[dict] = []
+        self.language = services.config.ui.language
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="modal-frame") as box:
-            box.border_title = "Audit trail (every mutation attempted, newest last)"
+            box.border_title = tr("Audit trail (every mutation attempted, newest last)", self.language)
             yield Static(id="audit-where")
             yield DataTable(cursor_type="row", zebra_stripes=True)
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)
         for column in COLUMNS:
-            table.add_column(column)
+            table.add_column(tr(column, self.language))
         self.action_reload()
 
     def action_reload(self) -> None:
@@ -96,7 +106,8 @@ class AuditTrailScreen(FramedModal[None]):
         try:
             entries = trail.entries(limit=MAX_ENTRIES)
         except (OSError, ValueError) as error:
-            self.query_one("#audit-where", Static).update(Text(f"⚠ {trail.path}: cannot be read ({error})"))
+            unread = tr("⚠ {path}: cannot be read ({error})", self.language).format(path=trail.path, error=error)
+            self.query_one("#audit-where", Static).update(Text(unread))
             return
         self.entries = entries
         for index, entry in enumerate(entries):
@@ -104,7 +115,8 @@ class AuditTrailScreen(FramedModal[None]):
         if entries:
             table.move_cursor(row=len(entries) - 1)
         copy = self.services.actions.copy
-        where = f"{trail.path} · {len(entries)} record(s)" + (f" · {copy.status}" if copy is not None else "")
+        records = tr("{n} record(s)", self.language).format(n=len(entries))
+        where = f"{trail.path} · {records}" + (f" · {copy.status}" if copy is not None else "")
         self.query_one("#audit-where", Static).update(Text(make_visible(where)))
         table.focus()
 
@@ -114,7 +126,9 @@ class AuditTrailScreen(FramedModal[None]):
         if event.row_key.value is None:
             return
         entry = self.entries[int(event.row_key.value)]
-        title = f"Audit record {entry.get('ts', '')} {entry.get('action', '')} → {entry.get('outcome', '')}"
+        title = tr("Audit record {ts} {action} → {outcome}", self.language).format(
+            ts=entry.get("ts", ""), action=entry.get("action", ""), outcome=entry.get("outcome", "")
+        )
         self.app.push_screen(TextDetailScreen(title, json.dumps(entry, indent=2, ensure_ascii=False, default=str)))
 
     def action_close(self) -> None:
@@ -126,8 +140,8 @@ open_audit_trail = open_once(AuditTrailScreen)
 
 AUDIT_TRAIL = Capability(
     name="audit-trail",
-    description="Audit trail",
+    description=N_("Audit trail"),
     open=open_audit_trail,
-    tooltip="every rollback / forced deployment attempt, its outcome and its verdicts",
-    commands=one_command("Audit trail", "Every mutation attempted, with outcome and verdicts", open_audit_trail),
+    tooltip=N_("every rollback / forced deployment attempt, its outcome and its verdicts"),
+    commands=one_command(N_("Audit trail"), N_("Every mutation attempted, with outcome and verdicts"), open_audit_trail),
 )

@@ -20,7 +20,7 @@ from textual import work
 from textual.binding import Binding
 
 from kojan_tui.core.events import AlertFired
-from kojan_tui.core.i18n import tr
+from kojan_tui.core.i18n import N_, tr
 from kojan_tui.core.logtext import make_visible
 from kojan_tui.procedures.checklist import export_name, item_status, progress, run_markdown, write_new_file
 from kojan_tui.procedures.checks import Verdict
@@ -41,6 +41,7 @@ from kojan_tui.ui.screens.procedure import (
     procedures_of,
     walk_bindings,
 )
+from kojan_tui.ui.screens.speaks import language_of
 from kojan_tui.ui.services import AppServices
 from kojan_tui.ui.team_stores import app_stores
 
@@ -61,7 +62,9 @@ class ChecklistScreen(ProcedureScreen):
     check passed; c checks them all, w writes the run as Markdown; ticks written by another instance (or the
     S29 alert watch) show up; S29's timer counts down and is judged when it ends."""
 
-    KIND, NOUN, MANUAL_HINT = Kind.CHECKLIST, "item", "tick it with space"
+    KIND, NOUN, MANUAL_HINT = Kind.CHECKLIST, "item", N_("tick it with space")
+    MANUAL, NO_ACTION = N_("this item is manual: {hint}"), N_("this item has no action")
+    NOTE_PLACEHOLDER = N_("note for this item (Enter saves, Esc cancels)")
 
     DEFAULT_CSS = """
     ChecklistScreen {
@@ -71,15 +74,19 @@ class ChecklistScreen(ProcedureScreen):
 
     BINDINGS = walk_bindings(
         "item",
-        "Tick / untick",
-        Binding("p", "files", "Files"),
-        Binding("w", "write", "Write Markdown"),
-        checking=[Binding("c", "check_all", "Check all")],
+        N_("Tick / untick"),
+        Binding("p", "files", N_("Files")),
+        Binding("w", "write", N_("Write Markdown")),
+        checking=[Binding("c", "check_all", N_("Check all"))],
     )
 
     def keys_line(self) -> Text:
         return Text(
-            "j/k move · space tick · n note · r re-run check · c check all · a action · p files · w write .md · f finish · Esc back"
+            tr(
+                "j/k move · space tick · n note · r re-run check · c check all · a action · p files · w write .md · f finish"
+                " · Esc back",
+                self.language,
+            )
         )
 
     def start_refreshing(self) -> None:
@@ -93,14 +100,14 @@ class ChecklistScreen(ProcedureScreen):
 
     def run_started(self) -> None:
         assert self.runner is not None
-        self.say("new run started: the automatic items check themselves")
+        self.say(tr("new run started: the automatic items check themselves", self.language))
         self.publish("step", f"run #{self.runner.run.id} started")
 
     def run_finished(self) -> None:
         assert self.runner is not None
         done, total = progress(self.procedure, self.runner.run)
         self.publish("step", f"run #{self.runner.run.id} finished, {done}/{total} done")
-        self.say("run finished: w writes it; the next opening starts a new one")
+        self.say(tr("run finished: w writes it; the next opening starts a new one", self.language))
 
     async def before_check(self) -> None:
         await self.refresh_run()  # a check judges the run as stored (alerts the S29 watch recorded)
@@ -167,9 +174,9 @@ class ChecklistScreen(ProcedureScreen):
         try:
             path = write_new_file(Path.cwd(), export_name(self.procedure, self.runner.run), text)
         except OSError as error:
-            self.say(f"not written: {error}", error=True)
+            self.say(tr("not written: {error}", self.language).format(error=error), error=True)
             return
-        self.say(f"written to {path}")
+        self.say(tr("written to {path}", self.language).format(path=path))
 
     # -- the S29 timer -------------------------------------------------------------------------------
 
@@ -211,23 +218,26 @@ class ChecklistScreen(ProcedureScreen):
         for verdict, count in counts.items():
             if count:
                 head.append(f" · {verdict.marker} {count}", style=VERDICT_STYLE[verdict])
-        head.append(f"\nrun by {make_visible(run.started_by) if run.started_by else 'unknown identity'}", style="dim")
+        who = make_visible(run.started_by) if run.started_by else tr("unknown identity", self.language)
+        head.append("\n" + tr("run by {who}", self.language).format(who=who), style="dim")
         if run.finished_at:
-            head.append(f" · finished {run.finished_at:%Y-%m-%d %H:%M:%S} UTC", style="bold")
+            finished = tr("finished {at}", self.language).format(at=f"{run.finished_at:%Y-%m-%d %H:%M:%S}")
+            head.append(f" · {finished} UTC", style="bold")
 
     def step_line(self, index: int, step: Step, current: bool) -> Text:
         """The verdict (or auto/manual), the timer, action and note marks, the text."""
         status = item_status(step, self.runner.run) if self.runner else None
         line = Text()
         if step.id in self.running:
-            line.append("… check ", style="dim")
+            line.append(tr("… check ", self.language), style="dim")
         elif status is not None and status.verdict is not None:
             if self.kept_age(status.latest) is not None:  # from before this opening: history, dim
-                line.append(f"{'was ' + status.verdict.marker:<12}", style="dim")
+                was = tr("was {marker}", self.language).format(marker=status.verdict.marker)
+                line.append(f"{was:<12}", style="dim")
             else:
                 line.append(f"{status.verdict.marker:<8}", style=VERDICT_STYLE[status.verdict])
         else:
-            line.append("· auto  " if step.check else "  manual", style="dim")
+            line.append(tr("· auto  ", self.language) if step.check else tr("  manual", self.language), style="dim")
         left = self.timer_left(step.id) if step.check == STABILITY_CHECK else None
         if left is not None:
             line.append(f" ⏱ {_clock(left)}", style="yellow")
@@ -239,20 +249,23 @@ class ChecklistScreen(ProcedureScreen):
     def step_detail(self, step: Step, run: ProcedureRun, latest: StepRecord | None) -> Text:
         detail = Text()
         detail.append(make_visible(step.text), style="bold")
-        detail.append(f"\n{'automatic: ' + step.check if step.check else 'manual: tick it with space'}", style="dim")
-        append_done_and_note(detail, run.state(step.id), "ticked")
-        append_files(detail, step, latest_files(run, step.id), self.services.config.ui.language)
+        say = self.language
+        how = tr("automatic: {check}", say).format(check=step.check) if step.check else tr("manual: tick it with space", say)
+        detail.append(f"\n{how}", style="dim")
+        append_done_and_note(detail, run.state(step.id), N_("ticked"), say)
+        append_files(detail, step, latest_files(run, step.id), say)
         if step.check:
-            detail.append("\n\nresult: ", style="dim")
+            detail.append("\n\n" + tr("result: ", say), style="dim")
             if step.id in self.running:
-                detail.append("checking…")
+                detail.append(tr("checking…", say))
             elif latest is None:
-                detail.append("not checked yet (r)")
+                detail.append(tr("not checked yet (r)", say))
             else:
-                append_check_result(detail, latest, self.kept_age(latest))
+                append_check_result(detail, latest, self.kept_age(latest), say)
                 left = self.timer_left(step.id) if step.check == STABILITY_CHECK else None
                 if left is not None:
-                    detail.append(f"\n⏱ {_clock(left)} left; judged when it ends (r judges now)", style="yellow")
+                    judged = tr("{left} left; judged when it ends (r judges now)", say).format(left=_clock(left))
+                    detail.append(f"\n⏱ {judged}", style="yellow")
         return detail
 
 
@@ -278,7 +291,9 @@ async def remind_open_runs(app: Any) -> None:
     for run in await store.runs("checklist", 20):
         if run.finished_at is None:
             app.notify(
-                f"Checklist {run.title}: run #{run.id} open since {run.started_at:%Y-%m-%d %H:%M} UTC — k resumes it",
+                tr("Checklist {title}: run #{id} open since {since} UTC — k resumes it", language_of(app)).format(
+                    title=run.title, id=run.id, since=f"{run.started_at:%Y-%m-%d %H:%M}"
+                ),
                 timeout=10,
                 markup=False,
             )
@@ -286,9 +301,9 @@ async def remind_open_runs(app: Any) -> None:
 
 CHECKLISTS = Capability(
     name="checklist",
-    description="Checklists",
+    description=N_("Checklists"),
     key="k",
-    tooltip="S11 S12 S14 S18/S20 S21 S27 S28 S29: guided checklists that check themselves",
+    tooltip=N_("S11 S12 S14 S18/S20 S21 S27 S28 S29: guided checklists that check themselves"),
     open=lambda app: pick_procedure(app, ChecklistScreen),
     install=install,
     commands=lambda app: palette_commands(app, ChecklistScreen),

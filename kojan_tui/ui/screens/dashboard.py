@@ -17,9 +17,11 @@ from textual.widgets import Footer
 
 from kojan_tui.core.dashboard import no_data_text
 from kojan_tui.core.deploy_markers import deploy_times
+from kojan_tui.core.i18n import N_, tr
 from kojan_tui.core.readings import METRIC_SPECS, RDS_STORAGE
 from kojan_tui.core.state import DashboardState, SourceName
 from kojan_tui.ui.error_policy import SurvivesHandlerErrors
+from kojan_tui.ui.screens.speaks import SpeaksLanguage
 from kojan_tui.ui.screens.what_changed import banner_line
 from kojan_tui.ui.services import AppServices
 from kojan_tui.ui.widgets.alert_bar import AlertBar
@@ -54,14 +56,14 @@ class Panels:
     metrics: tuple[MetricPanel, ...]
 
 
-class DashboardScreen(SurvivesHandlerErrors, Screen[None]):
+class DashboardScreen(SpeaksLanguage, SurvivesHandlerErrors, Screen[None]):
     AUTO_FOCUS = "#service-panel"
     BINDINGS = [
-        Binding("1", "app.set_window('1h')", "1h", tooltip="charts over the last hour"),
-        Binding("2", "app.set_window('3h')", "3h", tooltip="charts over the last 3 hours"),
-        Binding("3", "app.set_window('24h')", "24h", tooltip="charts over the last 24 hours"),
-        Binding("left,up", "app.focus_previous", "Previous panel", show=False),
-        Binding("right,down", "app.focus_next", "Next panel", show=False),
+        Binding("1", "app.set_window('1h')", "1h", tooltip=N_("charts over the last hour")),
+        Binding("2", "app.set_window('3h')", "3h", tooltip=N_("charts over the last 3 hours")),
+        Binding("3", "app.set_window('24h')", "24h", tooltip=N_("charts over the last 24 hours")),
+        Binding("left,up", "app.focus_previous", N_("Previous panel"), show=False),
+        Binding("right,down", "app.focus_next", N_("Next panel"), show=False),
     ]
 
     def __init__(self, services: AppServices) -> None:
@@ -171,7 +173,8 @@ class DashboardScreen(SurvivesHandlerErrors, Screen[None]):
     def no_data_reason(self, names: tuple[SourceName, ...]) -> str:
         """The failing source's reason, else "first poll running" before its first answer."""
         reasons = self.failing_reasons(names)
-        return reasons[0] if reasons else "first poll running" if self.waiting(names) else ""
+        first = tr("first poll running", self.services.config.ui.language)
+        return reasons[0] if reasons else first if self.waiting(names) else ""
 
     def show_ages(self) -> None:
         """What changes with time alone: stale ages, "since" ages, the clock."""

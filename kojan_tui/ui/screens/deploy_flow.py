@@ -24,7 +24,7 @@ from textual.widgets import Static
 from kojan_tui.actions.audited import DeployOutcome, DeployRequest
 from kojan_tui.actions.lifecycle import MutationLifecycle, words
 from kojan_tui.core.fleet_config import confirm_word, production_guarded
-from kojan_tui.core.i18n import tr
+from kojan_tui.core.i18n import N_, tr
 from kojan_tui.core.logtext import make_visible
 from kojan_tui.core.state import DashboardState
 from kojan_tui.sources.rollout import RolloutStatus
@@ -33,7 +33,7 @@ from kojan_tui.ui.services import AppServices
 from kojan_tui.ui.widgets.confirmation import Confirmation, ConfirmationDialog
 from kojan_tui.ui.widgets.rollout_view import RolloutView
 
-WATCHED_AND_AUDITED = "Then the rollout is watched to the end and checked (S29); every step is in the audit trail."
+WATCHED_AND_AUDITED = N_("Then the rollout is watched to the end and checked (S29); every step is in the audit trail.")
 
 
 def read_only_reason(services: AppServices) -> str | None:
@@ -43,7 +43,10 @@ def read_only_reason(services: AppServices) -> str | None:
             services.config.ui.language,
         )
     if services.actions.read_only:
-        return "the app is in read-only mode (--read-only or [ui] read_only = true): nothing can be deployed"
+        return tr(
+            "the app is in read-only mode (--read-only or [ui] read_only = true): nothing can be deployed",
+            services.config.ui.language,
+        )
     return None
 
 
@@ -58,12 +61,13 @@ class Deployment:
     details: Sequence[str] = ()  # below the request (e.g. the diff)
     dry_run_extra: Sequence[RenderableType] = ()  # shown after the request in the dry run
 
-    def what_happens(self) -> list[str]:
-        return [*self.summary, f"Request: {json.dumps(self.request.api_request())}", *self.details, WATCHED_AND_AUDITED]
+    def what_happens(self, language: str = "en") -> list[str]:
+        request = tr("Request: {request}", language).format(request=json.dumps(self.request.api_request()))
+        return [*self.summary, request, *self.details, tr(WATCHED_AND_AUDITED, language)]
 
-    def dry_run(self) -> RenderableType:
+    def dry_run(self, language: str = "en") -> RenderableType:
         request = json.dumps(self.request.api_request(), indent=2)
-        header = Text("DRY RUN — nothing was sent. The exact UpdateService request:", style="bold")
+        header = Text(tr("DRY RUN — nothing was sent. The exact UpdateService request:", language), style="bold")
         return Group(header, Text(request), *self.dry_run_extra)
 
 
@@ -72,7 +76,7 @@ class DeployFlowScreen(FramedModal[None]):
     bind Enter to ``deploy``, and implement ``deployment`` and ``on_state``."""
 
     ID_PREFIX = "deploy"  # the widget ids: ``<prefix>-readonly``, ``<prefix>-status``
-    NOUN = "deployment"  # in the outcome: "✖ The <noun> was not done: …"
+    NOUN = N_("The deployment")  # in the outcome: "✖ <noun> was not done: …"
 
     DEFAULT_CSS = """
     DeployFlowScreen {
@@ -83,23 +87,24 @@ class DeployFlowScreen(FramedModal[None]):
     """
 
     BINDINGS = [
-        Binding("escape", "close", "Close"),
-        Binding("d", "dry_run", "Dry run"),
-        Binding("w", "stop_watch", "Stop watching"),
+        Binding("escape", "close", N_("Close")),
+        Binding("d", "dry_run", N_("Dry run")),
+        Binding("w", "stop_watch", N_("Stop watching")),
     ]
 
     def __init__(self, services: AppServices) -> None:
         super().__init__()
         self.services = services
+        self.language = services.config.ui.language
         self.last_outcome: DeployOutcome | None = None
         self._unsubscribe = None
 
     # ---- layout pieces and live updates -----------------------------------------------------------
 
-    def read_only_notice(self, what: str = "") -> list[Static]:
-        """The READ-ONLY line (``what`` before "shown but disabled"), or nothing when mutations are allowed."""
+    def read_only_notice(self, what: str = N_("shown but disabled")) -> list[Static]:
+        """The READ-ONLY line (``what``: what is shown but disabled), or nothing when mutations are allowed."""
         if reason := read_only_reason(self.services):
-            notice = Text(f"READ-ONLY: {what}shown but disabled — {reason}")
+            notice = Text(tr("READ-ONLY: {what} — {reason}", self.language).format(what=tr(what, self.language), reason=reason))
             return [Static(notice, id=f"{self.ID_PREFIX}-readonly", classes="deploy-readonly")]
         return []
 
@@ -139,7 +144,7 @@ class DeployFlowScreen(FramedModal[None]):
     def action_dry_run(self) -> None:
         deployment = self.deployment()
         if deployment is not None:
-            self._status(deployment.dry_run())
+            self._status(deployment.dry_run(self.language))
 
     def action_deploy(self) -> None:
         if isinstance(self.app.screen, ConfirmationDialog):
@@ -154,7 +159,7 @@ class DeployFlowScreen(FramedModal[None]):
             return
         request = deployment.request
         reason = read_only_reason(self.services)
-        what = deployment.what_happens()
+        what = deployment.what_happens(self.language)
         expected = confirm_word(self.services.config, request.service)  # production/kojan-map-business in a fleet
         confirmation = Confirmation(deployment.title, what, expected, deployment.confirm_label, reason)
         # read-only: the dialog cannot confirm, nothing is planned or recorded; otherwise ``requested`` now
@@ -176,17 +181,21 @@ class DeployFlowScreen(FramedModal[None]):
         if outcome is None:
             if opening is not None:
                 self._cancel(opening)
-            self._status("Cancelled: nothing was sent.")
+            self._status(tr("Cancelled: nothing was sent.", self.language))
             return
         self.last_outcome = outcome
         if outcome.unknown:  # sent, no readable answer, not yet read back: it may have been applied
-            self._status(f"⚠ The {self.NOUN}: {outcome.summary}", error=True)
+            self._status(f"⚠ {tr(self.NOUN, self.language)}: {outcome.summary}", error=True)
             return
         if not outcome.done:
-            self._status(f"✖ The {self.NOUN} was not done: {outcome.summary}", error=True)
+            noun = tr(self.NOUN, self.language)
+            self._status(
+                tr("✖ {noun} was not done: {summary}", self.language).format(noun=noun, summary=outcome.summary), error=True
+            )
             return
         audit = f" ⚠ {outcome.audit_error}" if outcome.audit_error else ""
-        self._status(f"UpdateService accepted ({outcome.summary}); the rollout is watched (also after you leave).{audit}")
+        accepted = tr("UpdateService accepted ({summary}); the rollout is watched (also after you leave).", self.language)
+        self._status(accepted.format(summary=outcome.summary) + audit)
         self.on_rollout(None)
 
     @work(group="deploy-audit")

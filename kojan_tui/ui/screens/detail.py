@@ -11,14 +11,16 @@ from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.widgets import Static
 
+from kojan_tui.core.i18n import N_, tr
 from kojan_tui.core.logtext import make_visible
 from kojan_tui.ui.screens.modal import FramedModal
+from kojan_tui.ui.screens.speaks import language_of
 
 
 class TextDetailScreen(FramedModal[None]):
     """``TextDetailScreen(title, text)``: ``text`` in full; Escape, Enter or q closes, c copies it."""
 
-    BINDINGS = [Binding("escape,enter,q", "close", "Close"), Binding("c", "copy", "Copy")]
+    BINDINGS = [Binding("escape,enter,q", "close", N_("Close")), Binding("c", "copy", N_("Copy"))]
 
     def __init__(self, title: str, text: str) -> None:
         super().__init__()
@@ -32,7 +34,7 @@ class TextDetailScreen(FramedModal[None]):
 
     def action_copy(self) -> None:
         self.app.copy_to_clipboard(self.text)
-        self.notify(f"Copied ({len(self.text):,} characters)", markup=False)
+        self.notify(tr("Copied ({n:,} characters)", language_of(self.app)).format(n=len(self.text)), markup=False)
 
     def action_close(self) -> None:
         self.dismiss(None)

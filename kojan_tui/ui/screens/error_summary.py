@@ -19,6 +19,7 @@ from textual.widgets import DataTable, LoadingIndicator, Static
 from kojan_tui.aws.protocol import LogsApi
 from kojan_tui.core.clock import Clock, utc_now
 from kojan_tui.core.errors import AwsFailure
+from kojan_tui.core.i18n import N_, tr
 from kojan_tui.core.log_groups import LogGroup, group_lines, lines_of_rows
 from kojan_tui.core.logquery import ERROR_LINES_LIMIT, ERROR_LINES_QUERY, ERROR_SUMMARY_QUERY
 from kojan_tui.core.logtext import make_visible, truncate
@@ -26,6 +27,7 @@ from kojan_tui.core.models import InsightsResult
 from kojan_tui.ui.capabilities import Capability, PaletteCommand
 from kojan_tui.ui.screens.detail import TextDetailScreen
 from kojan_tui.ui.screens.modal import FramedModal
+from kojan_tui.ui.screens.speaks import language_of
 
 SUMMARY_HOURS = (1, 24)
 TIME_FORMAT = "%m-%d %H:%M:%S"
@@ -71,17 +73,18 @@ class ErrorSummaryScreen(FramedModal[str | None]):
     """
 
     BINDINGS = [
-        Binding("escape", "close", "Close"),
-        Binding("h", "toggle_hours", "1 h / 24 h"),
-        Binding("g", "toggle_grouped", "Grouped / guide's query"),
-        Binding("n", "sort('count')", "Sort by count"),
-        Binding("m", "sort('message')", "Sort by message"),
-        Binding("r", "rerun", "Run again"),
-        Binding("v", "view", "View in full"),
+        Binding("escape", "close", N_("Close")),
+        Binding("h", "toggle_hours", N_("1 h / 24 h")),
+        Binding("g", "toggle_grouped", N_("Grouped / guide's query")),
+        Binding("n", "sort('count')", N_("Sort by count")),
+        Binding("m", "sort('message')", N_("Sort by message")),
+        Binding("r", "rerun", N_("Run again")),
+        Binding("v", "view", N_("View in full")),
     ]
 
-    def __init__(self, gateway: LogsApi, log_group: str, *, hours: int = 1, clock: Clock = utc_now) -> None:
+    def __init__(self, gateway: LogsApi, log_group: str, *, hours: int = 1, clock: Clock = utc_now, language: str = "en") -> None:
         super().__init__()
+        self.language = language
         self.gateway = gateway
         self.log_group = log_group
         self.hours = hours
@@ -96,7 +99,7 @@ class ErrorSummaryScreen(FramedModal[str | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="modal-frame") as box:
-            box.border_title = "Errors by shape (Logs Insights)"
+            box.border_title = tr("Errors by shape (Logs Insights)", self.language)
             yield Static(id="summary-progress")
             yield LoadingIndicator()
             yield DataTable(cursor_type="row", zebra_stripes=True)
@@ -109,7 +112,8 @@ class ErrorSummaryScreen(FramedModal[str | None]):
     def _tick(self) -> None:
         if self.running:
             elapsed = time.monotonic() - self._started
-            self._progress(f"Running the error query over the last {self.hours} h… {elapsed:.0f} s")
+            running = tr("Running the error query over the last {hours} h… {elapsed} s", self.language)
+            self._progress(running.format(hours=self.hours, elapsed=f"{elapsed:.0f}"))
 
     def _progress(self, message: str, *, failed: bool = False) -> None:
         progress = self.query_one("#summary-progress", Static)
@@ -119,16 +123,18 @@ class ErrorSummaryScreen(FramedModal[str | None]):
     def _columns(self) -> None:
         table = self.query_one(DataTable)
         table.clear(columns=True)
-        table.add_column("count", key="count", width=8)
+        say = self.language
+        table.add_column(tr("count", say), key="count", width=8)
         if self.grouped:
-            table.add_column("first seen", key="first", width=14)
-            table.add_column("last seen", key="last", width=14)
-            table.add_column("group", key="message", width=60)
-            table.add_column("example", key="example")
+            table.add_column(tr("first seen", say), key="first", width=14)
+            table.add_column(tr("last seen", say), key="last", width=14)
+            table.add_column(tr("group", say), key="message", width=60)
+            table.add_column(tr("example", say), key="example")
         else:
-            table.add_column("message", key="message")
+            table.add_column(tr("message", say), key="message")
         frame = self.query_one(".modal-frame")
-        frame.border_title = "Errors by shape (Logs Insights)" if self.grouped else "Errors by message (the guide's query)"
+        shape, message = tr("Errors by shape (Logs Insights)", say), tr("Errors by message (the guide's query)", say)
+        frame.border_title = shape if self.grouped else message
 
     @work(exclusive=True, group="error-summary")
     async def run_query(self) -> None:
@@ -147,28 +153,48 @@ class ErrorSummaryScreen(FramedModal[str | None]):
             return
         except Exception as error:  # a bug or an odd answer must not end the app: say so here, keep running
             log.exception("error summary query failed")
-            self._progress(f"⚠ internal error: {type(error).__name__}: {make_visible(truncate(str(error), 300))}", failed=True)
+            internal = f"{type(error).__name__}: {make_visible(truncate(str(error), 300))}"
+            self._progress(tr("⚠ internal error: {error}", self.language).format(error=internal), failed=True)
             return
         finally:
             self.running = False
             self.query_one(LoadingIndicator).display = False
         if result.status != "Complete":
-            self._progress(f"⚠ the query ended {result.status}", failed=True)
+            self._progress(tr("⚠ the query ended {status}", self.language).format(status=result.status), failed=True)
             return
         if grouped:
             lines = lines_of_rows(result.rows)
             self.groups = group_lines(lines)
-            capped = " (the newest only: the query's row limit)" if len(lines) >= ERROR_LINES_LIMIT else ""
+            capped = tr(" (the newest only: the query's row limit)", self.language) if len(lines) >= ERROR_LINES_LIMIT else ""
+            grouped_line = tr(
+                "Last {hours} h: {lines}{capped} ERROR lines in {groups} groups ({scanned} records scanned)"
+                " · Enter filters the log to a group · g: the guide's query",
+                self.language,
+            )
             self._progress(
-                f"Last {self.hours} h: {len(lines):,}{capped} ERROR lines in {len(self.groups):,} groups"
-                f" ({result.records_scanned:,.0f} records scanned) · Enter filters the log to a group · g: the guide's query"
+                grouped_line.format(
+                    hours=self.hours,
+                    lines=f"{len(lines):,}",
+                    capped=capped,
+                    groups=f"{len(self.groups):,}",
+                    scanned=f"{result.records_scanned:,.0f}",
+                )
             )
         else:
             self.rows = summary_rows(result)
             total = sum(count for count, _ in self.rows)
+            rows_line = tr(
+                "Last {hours} h: {lines} ERROR lines, {messages} distinct messages ({scanned} records scanned)"
+                " · Enter filters the log to a message · g: grouped",
+                self.language,
+            )
             self._progress(
-                f"Last {self.hours} h: {total:,} ERROR lines, {len(self.rows):,} distinct messages"
-                f" ({result.records_scanned:,.0f} records scanned) · Enter filters the log to a message · g: grouped"
+                rows_line.format(
+                    hours=self.hours,
+                    lines=f"{total:,}",
+                    messages=f"{len(self.rows):,}",
+                    scanned=f"{result.records_scanned:,.0f}",
+                )
             )
         self._fill()
 
@@ -213,10 +239,12 @@ class ErrorSummaryScreen(FramedModal[str | None]):
         if self.grouped:
             groups = self.groups if self.sort_by == "count" else sorted(self.groups, key=lambda g: (g.key, -g.count))
             group = groups[int(key)]
-            text, title = f"shape:\n{group.key}\n\nexample:\n{group.example}", f"{group.count:,} errors of this shape"
+            shape, example = tr("shape:", self.language), tr("example:", self.language)
+            text = f"{shape}\n{group.key}\n\n{example}\n{group.example}"
+            title = tr("{n} errors of this shape", self.language).format(n=f"{group.count:,}")
         else:
             count, text = self._shown[int(key)]
-            title = f"{count:,} errors with this message"
+            title = tr("{n} errors with this message", self.language).format(n=f"{count:,}")
         self.app.push_screen(TextDetailScreen(title, text))
 
     def action_sort(self, column: str) -> None:
@@ -248,17 +276,21 @@ def open_error_summary(app) -> None:
     from kojan_tui.ui.screens.logs import open_logs
 
     services = app.services
-    summary = ErrorSummaryScreen(services.gateway, services.config.service.log_group, clock=services.clock)
+    summary = ErrorSummaryScreen(
+        services.gateway, services.config.service.log_group, clock=services.clock, language=language_of(app)
+    )
     app.push_screen(summary, lambda message: open_logs(app, message) if message else None)
 
 
 ERROR_SUMMARY = Capability(
     name="error-summary",
-    description="Error summary",
+    description=N_("Error summary"),
     key="e",
-    tooltip="S05: ERROR lines grouped by shape (Logs Insights); g: the guide's query",
+    tooltip=N_("S05: ERROR lines grouped by shape (Logs Insights); g: the guide's query"),
     open=open_error_summary,
     commands=lambda app: [
-        PaletteCommand("Error summary (S05)", "ERROR lines grouped by shape over 1 h / 24 h", lambda: open_error_summary(app))
+        PaletteCommand(
+            N_("Error summary (S05)"), N_("ERROR lines grouped by shape over 1 h / 24 h"), lambda: open_error_summary(app)
+        )
     ],
 )

@@ -16,7 +16,7 @@ from textual.binding import Binding
 from textual.containers import Vertical
 from textual.widgets import Input, Label, Static
 
-from kojan_tui.core.i18n import tr
+from kojan_tui.core.i18n import N_, tr
 from kojan_tui.core.logtext import make_visible
 from kojan_tui.procedures.files import SHOWN_PREFIX, FilesError, record_files, shown_lines
 from kojan_tui.procedures.models import Step
@@ -29,7 +29,7 @@ Save = Callable[[StepRecord], Awaitable[None]]
 class FileEntryScreen(FramedModal[StepRecord | None]):
     """Dismissed with the record written (by ``save``), or None when cancelled."""
 
-    BINDINGS = [Binding("escape", "cancel", "Cancel"), Binding("ctrl+s", "save", "Record")]
+    BINDINGS = [Binding("escape", "cancel", N_("Cancel")), Binding("ctrl+s", "save", N_("Record"))]
     DEFAULT_CSS = """
     FileEntryScreen {
         .file-label { margin-top: 1; }

@@ -24,6 +24,7 @@ from kojan_tui.core.i18n import N_, tr
 from kojan_tui.core.levels import Level
 from kojan_tui.core.logtext import make_visible
 from kojan_tui.ui.capabilities import Capability, PaletteCommand
+from kojan_tui.ui.screens.speaks import SpeaksLanguage
 from kojan_tui.ui.widgets.context_bar import ContextBar
 from kojan_tui.ui.widgets.environment import environment_badge
 
@@ -47,13 +48,13 @@ class FleetHome:
     screens: list[Any] = field(default_factory=list)
 
 
-class FleetScreen(Screen[None]):
+class FleetScreen(SpeaksLanguage, Screen[None]):
     DEFAULT_CSS = """
     FleetScreen { layout: vertical; }
     FleetScreen #fleet-summary { height: auto; padding: 0 1; color: $text-muted; }
     FleetScreen DataTable { height: 1fr; }
     """
-    BINDINGS = [Binding("escape", "close", "Dashboard")]
+    BINDINGS = [Binding("escape", "close", N_("Dashboard"))]
 
     def __init__(self, app: Any) -> None:
         super().__init__()

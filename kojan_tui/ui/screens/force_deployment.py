@@ -12,6 +12,7 @@ from textual.containers import Vertical, VerticalScroll
 from textual.widgets import Static
 
 from kojan_tui.actions.audited import DeployRequest
+from kojan_tui.core.i18n import N_, tr
 from kojan_tui.core.readings import ECS_MEMORY
 from kojan_tui.core.state import DashboardState
 from kojan_tui.core.verdict import image_tag, task_definition_label
@@ -22,7 +23,7 @@ from kojan_tui.ui.widgets.rollout_view import RolloutView
 
 class ForceDeploymentScreen(DeployFlowScreen):
     ID_PREFIX = "force"
-    NOUN = "forced deployment"
+    NOUN = N_("The forced deployment")
 
     DEFAULT_CSS = """
     ForceDeploymentScreen {
@@ -31,28 +32,36 @@ class ForceDeploymentScreen(DeployFlowScreen):
     }
     """
 
-    BINDINGS = [Binding("enter", "deploy", "Force new deployment…", priority=True)]
+    BINDINGS = [Binding("enter", "deploy", N_("Force new deployment…"), priority=True)]
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="modal-frame") as box:
-            box.border_title = f"S09 Force new deployment of {self.services.config.service.name}"
+            box.border_title = tr("S09 Force new deployment of {service}", self.language).format(
+                service=self.services.config.service.name
+            )
             yield Static(id="force-now")
             yield from self.read_only_notice()
             with VerticalScroll(id="force-body"):
                 yield RolloutView(id="force-watch")
-            yield self.status_line("Enter: force a new deployment · d: dry run · Esc: close")
+            yield self.status_line(tr("Enter: force a new deployment · d: dry run · Esc: close", self.language))
 
     def on_state(self, state: DashboardState) -> None:
         service, td = state.data.service, state.data.task_definition
         memory = state.view.readings.get(ECS_MEMORY.key)
+        say = self.language
         lines = [
             Text(
-                f"Running: {task_definition_label(service.task_definition) if service else '?'}"
-                f" (image {image_tag(td)}), {service.running if service else '?'}/{service.desired if service else '?'} tasks"
+                tr("Running: {revision} (image {image}), {running}/{desired} tasks", say).format(
+                    revision=task_definition_label(service.task_definition) if service else "?",
+                    image=image_tag(td),
+                    running=service.running if service else "?",
+                    desired=service.desired if service else "?",
+                )
             ),
             Text(
-                f"ECS memory now: {memory.value_text if memory else 'no data'} ({memory.level.marker if memory else '?'})"
-                " — every task is replaced by a fresh one of the same revision."
+                tr(
+                    "ECS memory now: {value} ({marker}) — every task is replaced by a fresh one of the same revision.", say
+                ).format(value=memory.value_text if memory else tr("no data", say), marker=memory.level.marker if memory else "?")
             ),
         ]
         self.query_one("#force-now", Static).update(Group(*lines))
@@ -67,11 +76,17 @@ class ForceDeploymentScreen(DeployFlowScreen):
             force_new_deployment=True,
             before_task_definition=service.task_definition if service else None,
         )
+        say = self.language
         summary = [
-            f"UpdateService on {request.target} with forceNewDeployment: every task is replaced by a fresh one",
-            f"of the same revision ({task_definition_label(request.before_task_definition or '')}).",
+            tr("UpdateService on {target} with forceNewDeployment: every task is replaced by a fresh one", say).format(
+                target=request.target
+            ),
+            tr("of the same revision ({revision}).", say).format(
+                revision=task_definition_label(request.before_task_definition or "")
+            ),
         ]
-        return Deployment(request, f"Force new deployment of {request.service}", "Force deploy", summary)
+        title = tr("Force new deployment of {service}", say).format(service=request.service)
+        return Deployment(request, title, tr("Force deploy", say), summary)
 
 
 open_force_deployment = open_once(ForceDeploymentScreen)
@@ -79,8 +94,10 @@ open_force_deployment = open_once(ForceDeploymentScreen)
 
 FORCE_DEPLOYMENT = Capability(
     name="force-deployment",
-    description="Force new deployment",
+    description=N_("Force new deployment"),
     open=open_force_deployment,
-    tooltip="S09: replace every task with a fresh one (typed confirmation, watched, checked)",
-    commands=one_command("Force new deployment", "S09: fresh tasks of the same revision (memory leak)", open_force_deployment),
+    tooltip=N_("S09: replace every task with a fresh one (typed confirmation, watched, checked)"),
+    commands=one_command(
+        N_("Force new deployment"), N_("S09: fresh tasks of the same revision (memory leak)"), open_force_deployment
+    ),
 )

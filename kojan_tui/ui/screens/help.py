@@ -9,11 +9,13 @@ from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.widgets import Static
 
+from kojan_tui.core.i18n import N_, tr
 from kojan_tui.ui.screens.modal import FramedModal
+from kojan_tui.ui.screens.speaks import language_of
 
 
 class HelpScreen(FramedModal[None]):
-    BINDINGS = [Binding("escape,question_mark,q", "dismiss", "Close")]
+    BINDINGS = [Binding("escape,question_mark,q", "dismiss", N_("Close"))]
 
     def __init__(self, keys: list[tuple[str, str]]) -> None:
         """``keys``: (key as displayed, what it does), in the order to show."""
@@ -21,6 +23,7 @@ class HelpScreen(FramedModal[None]):
         self.keys = keys
 
     def compose(self) -> ComposeResult:
+        language = language_of(self.app)
         table = Table.grid(padding=(0, 2))
         table.add_column(style="bold", no_wrap=True)
         table.add_column()
@@ -28,8 +31,8 @@ class HelpScreen(FramedModal[None]):
             table.add_row(Text(key), Text(description))
         scroll = VerticalScroll(
             Static(table, id="help-keys"),
-            Static(Text("escape, ? or q closes this screen", style="dim")),
+            Static(Text(tr("escape, ? or q closes this screen", language), style="dim")),
             classes="modal-frame -narrow",
         )
-        scroll.border_title = "Keys"
+        scroll.border_title = tr("Keys", language)
         yield scroll

@@ -18,7 +18,7 @@ from textual.widgets import DataTable, Footer, Input, Label, Static
 
 from kojan_tui.core.errors import AwsFailure
 from kojan_tui.core.events import EmergencyStarted
-from kojan_tui.core.i18n import tr
+from kojan_tui.core.i18n import N_, tr
 from kojan_tui.core.incidents import ErFileError, IncidentRecord
 from kojan_tui.core.localtime import clock, local_time, zone_label
 from kojan_tui.core.logtext import make_visible, truncate
@@ -32,13 +32,13 @@ from kojan_tui.ui.team_stores import app_stores
 from kojan_tui.ui.widgets.response_flow import flow_text
 
 EXTENSION = "incidents"
-FIELD_LABELS = {
-    "title": "Title",
-    "test_item": "Test item (T-YYY)",
-    "module": "Module (モジュール名)",
-    "what_failed": "What failed (障害状況)",
-    "what_was_done": "What was done (障害対処内容)",
-    "classification": "Classification (トラブル分類)",
+FIELD_LABELS = {  # ja: the guide's er.md column names
+    "title": N_("Title"),
+    "test_item": N_("Test item (T-YYY)"),
+    "module": N_("Module"),
+    "what_failed": N_("What failed"),
+    "what_was_done": N_("What was done"),
+    "classification": N_("Classification"),
 }
 
 
@@ -62,14 +62,14 @@ class IncidentScreen(FramedModal[None]):
     """
 
     BINDINGS = [
-        Binding("escape", "close_screen", "Back"),
-        Binding("n", "start", "Start incident"),
-        Binding("s", "next_stage", "Next S06 stage"),
-        Binding("c", "end_incident", "Close incident"),
-        Binding("x", "export", "Export er.md + report"),
-        Binding("p", "replay", "Replay"),
-        Binding("tab", "app.focus_next", "Next field", show=False),  # the screen has no focus_next action
-        Binding("shift+tab", "app.focus_previous", "Previous field", show=False),
+        Binding("escape", "close_screen", N_("Back")),
+        Binding("n", "start", N_("Start incident")),
+        Binding("s", "next_stage", N_("Next S06 stage")),
+        Binding("c", "end_incident", N_("Close incident")),
+        Binding("x", "export", N_("Export er.md + report")),
+        Binding("p", "replay", N_("Replay")),
+        Binding("tab", "app.focus_next", N_("Next field"), show=False),  # the screen has no focus_next action
+        Binding("shift+tab", "app.focus_previous", N_("Previous field"), show=False),
     ]
 
     def __init__(self, services: AppServices) -> None:
@@ -83,14 +83,14 @@ class IncidentScreen(FramedModal[None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="modal-frame") as frame:
-            frame.border_title = "Incident (S23, S24)"
+            frame.border_title = tr("Incident (S23, S24)", self.language)
             yield Static(id="incident-head")
             yield Static(id="incident-flow")
             yield Static(id="incident-message")
             with Vertical(id="incident-fields"):
                 for name, label in FIELD_LABELS.items():
                     with Horizontal():
-                        yield Label(label)
+                        yield Label(tr(label, self.language))
                         yield Input(id=f"field-{name}")
             yield DataTable(id="incident-timeline", cursor_type="row", zebra_stripes=True)
             yield Footer()
@@ -99,8 +99,8 @@ class IncidentScreen(FramedModal[None]):
         table = self.query_one(DataTable)
         zone = zone_label(local_time(self.services.clock(), self.zone))  # the timeline in local time (the export: UTC)
         table.add_column(tr("time ({zone})", self.language).format(zone=zone), key="at", width=10)
-        table.add_column("kind", key="kind", width=13)
-        table.add_column("what happened", key="text")
+        table.add_column(tr("kind", self.language), key="kind", width=13)
+        table.add_column(tr("what happened", self.language), key="text")
         table.focus()  # keys act from the timeline; Tab moves into the fields, where letters type
         self.reload()
         self.set_interval(2.0, self.reload)
@@ -116,7 +116,7 @@ class IncidentScreen(FramedModal[None]):
         try:
             record = await self.recorder.store.get(number) if number is not None else None
         except AwsFailure as failure:  # the team table: said on the message line, the screen keeps what it shows
-            self.say(team_table_refused(failure, self.services.config.ui.language), error=True)
+            self.say(team_table_refused(failure, self.language), error=True)
             return
         self.show(record)
 
@@ -129,12 +129,13 @@ class IncidentScreen(FramedModal[None]):
         flow = self.query_one("#incident-flow", Static)
         flow.display = record is not None
         if record is None:
-            head.update(Text("No incident open — n starts one (numbered after the last ER in er.md)"))
+            head.update(Text(tr("No incident open — n starts one (numbered after the last ER in er.md)", self.language)))
             self.query_one(DataTable).clear()
             return
         since = clock(record.opened_at, self.zone, "%Y-%m-%d %H:%M:%S")
         flow.update(flow_text(record, self.language, self.zone))
-        head.update(Text(f"{record.record_id} — open since {since} · {len(record.timeline)} timeline entries"))
+        opened = tr("{record} — open since {since} · {n} timeline entries", self.language)
+        head.update(Text(opened.format(record=record.record_id, since=since, n=len(record.timeline))))
         if first:
             self._loading = True
             for name in EDITABLE_FIELDS:
@@ -168,7 +169,8 @@ class IncidentScreen(FramedModal[None]):
         except (ErFileError, OSError, AwsFailure) as error:  # a malformed er.md (named, left untouched); the team table
             self.say(cannot_start(error, self.services.config.ui.language), error=True)
             return
-        self.say(f"{record.record_id} started: alerts, S25 reasons, actions and steps now go on its timeline.")
+        started = tr("{record} started: alerts, S25 reasons, actions and steps now go on its timeline.", self.language)
+        self.say(started.format(record=record.record_id))
         self.reload()
 
     @work(exclusive=True, group="incident-action")
@@ -201,26 +203,30 @@ class IncidentScreen(FramedModal[None]):
             return
         number = self.record.number
         await self.recorder.close()
-        self.say(f"ER-{number:03d} closed. Its record stays: x exports it, p replays it.")
+        self.say(
+            tr("ER-{number} closed. Its record stays: x exports it, p replays it.", self.language).format(number=f"{number:03d}")
+        )
         self.reload()
 
     @work(exclusive=True, group="incident-action")
     async def action_export(self) -> None:
         number = self.record.number if self.record else await self._last_number()
         if number is None:
-            self.say("Nothing to export yet.", error=True)
+            self.say(tr("Nothing to export yet.", self.language), error=True)
             return
         record = await self.recorder.store.get(number)
         missing = record.missing_fields() if record else []
         if missing:
-            self.say(f"Fill in before exporting: {', '.join(missing)}", error=True)
+            self.say(tr("Fill in before exporting: {fields}", self.language).format(fields=", ".join(missing)), error=True)
             return
         try:
             er_md, report = await self.recorder.export(number)
         except (ErFileError, OSError) as error:
-            self.say(f"Not exported: {error}", error=True)
+            self.say(tr("Not exported: {error}", self.language).format(error=error), error=True)
             return
-        self.say(f"Appended ER-{number:03d} to {er_md} and wrote {report}. Commit: docs: add error record ER-{number:03d}")
+        appended = tr("Appended ER-{number} to {er_md} and wrote {report}. Commit: {commit}", self.language)
+        commit = f"docs: add error record ER-{number:03d}"  # the guide's commit message (S23), in both languages
+        self.say(appended.format(number=f"{number:03d}", er_md=er_md, report=report, commit=commit))
 
     async def _last_number(self) -> int | None:
         numbers = await self.recorder.store.numbers()
@@ -232,35 +238,27 @@ class IncidentScreen(FramedModal[None]):
 
         number = self.record.number if self.record else await self._last_number()
         if number is None:
-            self.say("No incident recorded yet.", error=True)
+            self.say(tr("No incident recorded yet.", self.language), error=True)
             return
         await self.recorder.flush()
         if not await open_replay(self.app, self.services, number):
-            self.say(f"ER-{number:03d} has no recorded frames yet (one is recorded at each dashboard refresh).", error=True)
+            unrecorded = tr("ER-{number} has no recorded frames yet (one is recorded at each dashboard refresh).", self.language)
+            self.say(unrecorded.format(number=f"{number:03d}"), error=True)
 
     def action_close_screen(self) -> None:
         self.dismiss(None)
 
 
-CANNOT_START = {
-    "en": "No incident started: {error} — the file is left untouched.{hint}",
-    "ja": "インシデントを開始できません: {error} — ファイルは変更していません。{hint}",
-}
-ER_MD_HINT = {"en": " Fix it, or set [incidents] er_md_path.", "ja": "修正するか [incidents] er_md_path を設定してください。"}
-
-
 def team_table_refused(failure: AwsFailure, language: str) -> str:
     what = make_visible(str(failure))
-    if language == "ja":
-        return f"チームテーブルが応答しません: {what} — 表示中の内容は最後に読めたものです"
-    return f"team table refused: {what} — what is shown is what was read last"
+    return tr("team table refused: {what} — what is shown is what was read last", language).format(what=what)
 
 
 def cannot_start(error: BaseException, language: str) -> str:
     """Why no incident was started (a malformed er.md, a refused database), with the path, in the UI language."""
-    language = language if language in CANNOT_START else "en"
-    hint = ER_MD_HINT[language] if isinstance(error, ErFileError) else ""
-    return CANNOT_START[language].format(error=make_visible(str(error)), hint=hint)
+    hint = tr(" Fix it, or set [incidents] er_md_path.", language) if isinstance(error, ErFileError) else ""
+    text = tr("No incident started: {error} — the file is left untouched.{hint}", language)
+    return text.format(error=make_visible(str(error)), hint=hint)
 
 
 def install(app) -> None:
@@ -296,10 +294,12 @@ open_incident = open_once(IncidentScreen)
 
 INCIDENT = Capability(
     name="incident",
-    description="Incident",
+    description=N_("Incident"),
     key="i",
-    tooltip="S23/S24: start an ER-NNN record; its timeline fills itself; export to er.md; replay",
+    tooltip=N_("S23/S24: start an ER-NNN record; its timeline fills itself; export to er.md; replay"),
     open=open_incident,
     install=install,
-    commands=one_command("Incident", "Start or continue the ER-NNN record (timeline, fields, export, replay)", open_incident),
+    commands=one_command(
+        N_("Incident"), N_("Start or continue the ER-NNN record (timeline, fields, export, replay)"), open_incident
+    ),
 )

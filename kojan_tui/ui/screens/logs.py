@@ -22,7 +22,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Input, Static
 
 from kojan_tui.core.errors import AwsFailure
-from kojan_tui.core.i18n import tr
+from kojan_tui.core.i18n import N_, tr
 from kojan_tui.core.log_search import SearchError, parse_query
 from kojan_tui.core.log_search import word as search_word
 from kojan_tui.core.log_trace import TraceField, TraceRefused, filter_pattern, line_fields
@@ -35,6 +35,7 @@ from kojan_tui.sources.logs import LogFeed
 from kojan_tui.ui.capabilities import Capability, PaletteCommand
 from kojan_tui.ui.error_policy import SurvivesHandlerErrors
 from kojan_tui.ui.screens.modal import FramedModal
+from kojan_tui.ui.screens.speaks import SpeaksLanguage, language_of
 from kojan_tui.ui.screens.trace_picker import TracePickerScreen
 from kojan_tui.ui.widgets.context_bar import ContextBar
 from kojan_tui.ui.widgets.log_pane import FollowsFeed, LogStatusLine
@@ -104,7 +105,7 @@ def _detail_text(line: LogLine) -> Text:
 class LogLineScreen(FramedModal[None]):
     """``LogLineScreen(line)``: one log line in full, wrapped and scrollable; ``c`` copies it."""
 
-    BINDINGS = [Binding("escape,enter,q", "close", "Close"), Binding("c", "copy", "Copy line")]
+    BINDINGS = [Binding("escape,enter,q", "close", N_("Close")), Binding("c", "copy", N_("Copy line"))]
 
     def __init__(self, line: LogLine) -> None:
         super().__init__()
@@ -112,18 +113,18 @@ class LogLineScreen(FramedModal[None]):
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(classes="modal-frame") as box:
-            box.border_title = "Log line"
+            box.border_title = tr("Log line", language_of(self.app))
             yield Static(detail_text(self.line), id="log-line-detail")
 
     def action_copy(self) -> None:
         self.app.copy_to_clipboard(without_surrogates(self.line.raw))
-        self.notify(f"Copied one line ({len(self.line.raw):,} characters)", markup=False)
+        self.notify(tr("Copied one line ({n:,} characters)", language_of(self.app)).format(n=len(self.line.raw)), markup=False)
 
     def action_close(self) -> None:
         self.dismiss(None)
 
 
-class LogScreen(SurvivesHandlerErrors, FollowsFeed, Screen):
+class LogScreen(SpeaksLanguage, SurvivesHandlerErrors, FollowsFeed, Screen):
     """``LogScreen(feed)``: the same feed and buffer as the dashboard pane, full screen."""
 
     DEFAULT_CSS = """
@@ -137,26 +138,26 @@ class LogScreen(SurvivesHandlerErrors, FollowsFeed, Screen):
     """
 
     BINDINGS = [
-        Binding("escape", "back", "Back"),
-        Binding("slash", "edit_filter", "Filter"),
+        Binding("escape", "back", N_("Back")),
+        Binding("slash", "edit_filter", N_("Filter")),
         Binding(
             "ctrl+f",
             "edit_search",
-            "Search",
-            tooltip="in the buffered lines, locally (plain text or /regex/), not in AWS: / filters there",
+            N_("Search"),
+            tooltip=N_("in the buffered lines, locally (plain text or /regex/), not in AWS: / filters there"),
         ),
-        Binding("n", "search_next", "Next match", show=False, tooltip="the next (newer) match; wraps to the top"),
-        Binding("N", "search_previous", "Previous match", show=False, tooltip="the previous (older) match; wraps"),
-        Binding("F", "trace", "Trace", tooltip="filter the tail server-side by a field of the selected JSON line"),
+        Binding("n", "search_next", N_("Next match"), show=False, tooltip=N_("the next (newer) match; wraps to the top")),
+        Binding("N", "search_previous", N_("Previous match"), show=False, tooltip=N_("the previous (older) match; wraps")),
+        Binding("F", "trace", N_("Trace"), tooltip=N_("filter the tail server-side by a field of the selected JSON line")),
         *[Binding(p.key, f"preset('{p.key}')", p.label, show=False) for p in FILTER_PRESETS],
-        Binding("x", "clear_filter", "No filter", show=False),
-        Binding("1", "range(0)", "5 min", show=False),
-        Binding("2", "range(1)", "1 h", show=False),
-        Binding("3", "range(2)", "24 h", show=False),
-        Binding("4", "edit_range", "Custom range", show=False),
-        Binding("c", "copy", "Copy line"),
-        Binding("w", "save", "Save"),
-        Binding("s", "app.open('error-summary')", "Error summary"),
+        Binding("x", "clear_filter", N_("No filter"), show=False),
+        Binding("1", "range(0)", N_("5 min"), show=False),
+        Binding("2", "range(1)", N_("1 h"), show=False),
+        Binding("3", "range(2)", N_("24 h"), show=False),
+        Binding("4", "edit_range", N_("Custom range"), show=False),
+        Binding("c", "copy", N_("Copy line")),
+        Binding("w", "save", N_("Save")),
+        Binding("s", "app.open('error-summary')", N_("Error summary")),
     ]
 
     def __init__(
@@ -196,7 +197,7 @@ class LogScreen(SurvivesHandlerErrors, FollowsFeed, Screen):
 
     @property
     def language(self) -> str:
-        return getattr(getattr(getattr(self.app, "config", None), "ui", None), "language", "en")
+        return language_of(self.app)
 
     def on_log_view_line_selected(self, event: LogView.LineSelected) -> None:
         event.stop()
@@ -210,8 +211,8 @@ class LogScreen(SurvivesHandlerErrors, FollowsFeed, Screen):
         prompt.placeholder = placeholder
         prompt.value = value
         prompt.border_title = {
-            "filter": "filter pattern (Enter applies, Escape cancels)",
-            "range": "time range",
+            "filter": tr("filter pattern (Enter applies, Escape cancels)", self.language),
+            "range": tr("time range", self.language),
             "search": tr(
                 "search the buffered lines (Enter searches, Escape cancels; /regex/ for a regular expression)", self.language
             ),
@@ -263,7 +264,7 @@ class LogScreen(SurvivesHandlerErrors, FollowsFeed, Screen):
             return
         self._close_prompt()
         self.feed.set_range(time_range)
-        self.notify(f"Range: {make_visible(time_range.label)}", markup=False)
+        self.notify(tr("Range: {range}", self.language).format(range=make_visible(time_range.label)), markup=False)
 
     @work(exclusive=True, group="log-filter")
     async def apply_filter(self, pattern: str) -> None:
@@ -273,19 +274,23 @@ class LogScreen(SurvivesHandlerErrors, FollowsFeed, Screen):
         except AwsFailure as failure:
             if not self.prompt_open:
                 self._open_prompt("filter", pattern, "")
-            self._show_error(f"{failure.kind.value}: {failure.message} — still filtering on: {self.feed.pattern or 'nothing'}")
+            self._show_error(f"{failure.kind.value}: {failure.message} — {self._still_filtering()}")
             return
         except Exception as error:  # a bug or an odd answer must not end the app: say so, keep the old filter
             _log.exception("applying the log filter failed")
             if not self.prompt_open:
                 self._open_prompt("filter", pattern, "")
-            self._show_error(
-                f"internal error: {type(error).__name__}: {error} — still filtering on: {self.feed.pattern or 'nothing'}"
-            )
+            internal = tr("internal error: {error}", self.language).format(error=f"{type(error).__name__}: {error}")
+            self._show_error(f"{internal} — {self._still_filtering()}")
             return
         if self.prompt_open:
             self._close_prompt()
-        self.notify(f"Filter: {make_visible(truncate(self.feed.pattern, 200)) or 'none'}", markup=False)
+        shown = make_visible(truncate(self.feed.pattern, 200)) or tr("none", self.language)
+        self.notify(tr("Filter: {pattern}", self.language).format(pattern=shown), markup=False)
+
+    def _still_filtering(self) -> str:
+        pattern = self.feed.pattern or tr("nothing", self.language)
+        return tr("still filtering on: {pattern}", self.language).format(pattern=pattern)
 
     # -- the local search and the request trace -------------------------------------------------
 
@@ -368,25 +373,30 @@ class LogScreen(SurvivesHandlerErrors, FollowsFeed, Screen):
 
     def action_range(self, position: int) -> None:
         self.feed.set_range(TIME_RANGES[position])
-        self.notify(f"Range: {TIME_RANGES[position].label}", markup=False)
+        self.notify(tr("Range: {range}", self.language).format(range=TIME_RANGES[position].label), markup=False)
 
     # -- copy, save, summary --------------------------------------------------------------------
 
     def action_copy(self) -> None:
         line = self.view.cursor_line()
         if line is None:
-            self.notify("Nothing to copy yet", severity="warning", markup=False)
+            self.notify(tr("Nothing to copy yet", self.language), severity="warning", markup=False)
             return
         self.app.copy_to_clipboard(without_surrogates(line.raw))
-        self.notify(f"Copied one line ({len(line.raw):,} characters)", markup=False)
+        self.notify(tr("Copied one line ({n:,} characters)", self.language).format(n=len(line.raw)), markup=False)
 
     def action_save(self) -> None:
         try:
             path, count = save_lines(self.feed.buffer, self.save_dir, datetime.now(UTC))
         except OSError as error:
-            self.notify(f"Could not save: {make_visible(str(error))}", severity="error", markup=False)
+            self.notify(
+                tr("Could not save: {error}", self.language).format(error=make_visible(str(error))),
+                severity="error",
+                markup=False,
+            )
             return
-        self.notify(f"Saved {count:,} lines to {make_visible(str(path))}", timeout=10, markup=False)
+        saved = tr("Saved {n:,} lines to {path}", self.language).format(n=count, path=make_visible(str(path)))
+        self.notify(saved, timeout=10, markup=False)
 
     def filter_to_message(self, message: str | None) -> None:
         """The error summary's answer: follow only lines containing that message."""
@@ -410,11 +420,11 @@ def open_logs(app, message: str | None = None) -> None:
 
 LOGS = Capability(
     name="logs",
-    description="Logs",
+    description=N_("Logs"),
     key="l",
-    tooltip="the log tail full screen: filter, presets, range, search (ctrl+f, n/N), trace (F), copy, save",
+    tooltip=N_("the log tail full screen: filter, presets, range, search (ctrl+f, n/N), trace (F), copy, save"),
     open=open_logs,
     commands=lambda app: [
-        PaletteCommand("Logs", "The log tail full screen (filter, presets, range, copy, save)", lambda: open_logs(app))
+        PaletteCommand(N_("Logs"), N_("The log tail full screen (filter, presets, range, copy, save)"), lambda: open_logs(app))
     ],
 )

@@ -10,14 +10,16 @@ from typing import TypeVar
 from textual.binding import Binding
 from textual.screen import ModalScreen
 
+from kojan_tui.core.i18n import N_
 from kojan_tui.ui.error_policy import SurvivesHandlerErrors
+from kojan_tui.ui.screens.speaks import SpeaksLanguage
 
 ResultType = TypeVar("ResultType")
 
 
-class FramedModal(SurvivesHandlerErrors, ModalScreen[ResultType]):
+class FramedModal(SpeaksLanguage, SurvivesHandlerErrors, ModalScreen[ResultType]):
     # A modal screen hides the app's bindings: `?` lists this screen's keys, as it does on the dashboard.
-    BINDINGS = [Binding("question_mark", "app.help", "Keys", show=False)]
+    BINDINGS = [Binding("question_mark", "app.help", N_("Keys"), show=False)]
     DEFAULT_CSS = """
     FramedModal {
         align: center middle;

@@ -20,6 +20,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Input, Static
 
+from kojan_tui.core.i18n import N_, tr
 from kojan_tui.core.logtext import make_visible
 from kojan_tui.core.shown import request_json
 from kojan_tui.procedures.actions import ACTIONS, ActionContext, ActionPlan, ActionResult, run_action
@@ -31,6 +32,7 @@ from kojan_tui.procedures.runner import ProcedureRunner
 from kojan_tui.procedures.runs import ProcedureRun, StepRecord, StepState
 from kojan_tui.ui.capabilities import PaletteCommand
 from kojan_tui.ui.screens.modal import FramedModal
+from kojan_tui.ui.screens.speaks import language_of
 from kojan_tui.ui.services import AppServices
 from kojan_tui.ui.team_stores import app_stores
 from kojan_tui.ui.widgets.confirmation import Confirmation, ConfirmationDialog
@@ -52,53 +54,59 @@ def procedures_of(services: AppServices, kind: Kind) -> list[Procedure]:
     return sorted(procedures, key=lambda p: (p.guide_item or "~", p.id))
 
 
+NEXT = {"step": N_("Next step"), "item": N_("Next item")}
+PREVIOUS = {"step": N_("Previous step"), "item": N_("Previous item")}
+
+
 def walk_bindings(noun: str, mark: str, *own: Binding, checking: Sequence[Binding] = ()) -> list[Binding]:
     """The keys of every walkthrough (``noun``: "step" or "item"; ``mark``: what space does), in the order the
     keys screen lists them: the screen's ``checking`` keys after r, its ``own`` keys before f."""
     return [
-        Binding("escape", "leave", "Back (run kept)"),
-        Binding("j,down", "move(1)", f"Next {noun}"),
-        Binding("k,up", "move(-1)", f"Previous {noun}"),
+        Binding("escape", "leave", N_("Back (run kept)")),
+        Binding("j,down", "move(1)", NEXT[noun]),
+        Binding("k,up", "move(-1)", PREVIOUS[noun]),
         Binding("space", "mark", mark),
-        Binding("n", "note", "Note"),
-        Binding("r", "recheck", "Re-run check"),
+        Binding("n", "note", N_("Note")),
+        Binding("r", "recheck", N_("Re-run check")),
         *checking,
-        Binding("a", "act", "Run action"),
+        Binding("a", "act", N_("Run action")),
         *own,
-        Binding("f", "finish", "Finish run"),
+        Binding("f", "finish", N_("Finish run")),
     ]
 
 
 # -- pieces of the detail pane --------------------------------------------------------------------------
 
 
-def append_done_and_note(detail: Text, state: StepState, done_word: str) -> None:
+def append_done_and_note(detail: Text, state: StepState, done_word: str, language: str = "en") -> None:
     if state.done:
+        done_word = tr(done_word, language)
         detail.append(f"\n✓ {done_word} {state.done_at:%H:%M:%S} UTC" if state.done_at else f"\n✓ {done_word}", style="green")
     if state.note:
-        detail.append("\nnote: ", style="dim")
+        detail.append("\n" + tr("note: ", language), style="dim")
         detail.append(make_visible(state.note))
 
 
-def age_text(seconds: float) -> str:
+def age_text(seconds: float, language: str = "en") -> str:
     """``40 s ago``, ``12 min ago``, ``3 h ago``, ``2 days ago``."""
     seconds = max(0, int(seconds))
     if seconds < 120:
-        return f"{seconds} s ago"
+        return tr("{n} s ago", language).format(n=seconds)
     if seconds < 2 * 3600:
-        return f"{seconds // 60} min ago"
+        return tr("{n} min ago", language).format(n=seconds // 60)
     if seconds < 2 * 86400:
-        return f"{seconds // 3600} h ago"
-    return f"{seconds // 86400} days ago"
+        return tr("{n} h ago", language).format(n=seconds // 3600)
+    return tr("{n} days ago", language).format(n=seconds // 86400)
 
 
-def append_check_result(detail: Text, latest: StepRecord, kept_age: float | None = None) -> None:
+def append_check_result(detail: Text, latest: StepRecord, kept_age: float | None = None, language: str = "en") -> None:
     """The verdict, when it was judged, and its summary. ``kept_age``: the result is from before this opening
     (seconds old): shown dim as history, "was ✓ PASS 12 min ago", never as a current verdict."""
     if kept_age is not None:
-        marker = latest.verdict.marker if latest.verdict is not None else "checked"
-        detail.append(f"was {marker} {age_text(kept_age)}", style="dim")
-        detail.append(f"  ({latest.at:%Y-%m-%d %H:%M:%S} UTC, before this opening; r re-runs it)\n", style="dim")
+        marker = latest.verdict.marker if latest.verdict is not None else tr("checked", language)
+        detail.append(tr("was {marker} {age}", language).format(marker=marker, age=age_text(kept_age, language)), style="dim")
+        before = tr("({at} UTC, before this opening; r re-runs it)", language).format(at=f"{latest.at:%Y-%m-%d %H:%M:%S}")
+        detail.append(f"  {before}\n", style="dim")
         detail.append(make_visible(latest.summary), style="dim")
         return
     if latest.verdict is not None:
@@ -107,14 +115,14 @@ def append_check_result(detail: Text, latest: StepRecord, kept_age: float | None
     detail.append(make_visible(latest.summary))
 
 
-def append_action(detail: Text, step: Step, run: ProcedureRun) -> None:
+def append_action(detail: Text, step: Step, run: ProcedureRun, language: str = "en") -> None:
     """The step's action and its newest outcome (nothing for a step without one)."""
     if not step.action:
         return
     action = run.latest_action(step.id)
-    detail.append(f"\n\naction {step.action} (a): ", style="dim")
+    detail.append("\n\n" + tr("action {action} (a): ", language).format(action=step.action), style="dim")
     detail.append(
-        make_visible(action.summary) if action else "not run",
+        make_visible(action.summary) if action else tr("not run", language),
         style="" if not action else "green" if action.done else "red",
     )
     if action:
@@ -128,6 +136,9 @@ class ProcedureScreen(FramedModal[None]):
     KIND: ClassVar[Kind]  # the procedures it walks; its value starts the widgets' ids: #runbook-head…
     NOUN: ClassVar[str]  # "step" or "item", as the ids, the note's placeholder and the messages say it
     MANUAL_HINT: ClassVar[str]  # how a step without a check is done: "mark it done with space"
+    MANUAL: ClassVar[str]  # "this step is manual: {hint}"
+    NO_ACTION: ClassVar[str]  # "this step has no action"
+    NOTE_PLACEHOLDER: ClassVar[str]  # "note for this step (Enter saves, Esc cancels)"
 
     DEFAULT_CSS = """
     ProcedureScreen {
@@ -145,6 +156,7 @@ class ProcedureScreen(FramedModal[None]):
     def __init__(self, services: AppServices, procedure: Procedure) -> None:
         super().__init__()
         self.services = services
+        self.language = services.config.ui.language
         self.procedure = procedure
         self.runner: ProcedureRunner | None = None
         self.running: set[str] = set()  # steps whose check runs now
@@ -179,12 +191,12 @@ class ProcedureScreen(FramedModal[None]):
                     yield from self.compose_charts()
                     yield Static(id=f"{prefix}-evidence")
             yield from self.compose_below_steps()
-            yield Input(placeholder=f"note for this {noun} (Enter saves, Esc cancels)", id=f"{prefix}-note", classes="walk-note")
+            yield Input(placeholder=tr(self.NOTE_PLACEHOLDER, self.language), id=f"{prefix}-note", classes="walk-note")
             yield Static(id=f"{prefix}-message", classes="walk-message")
             yield Static(self.keys_line(), id=f"{prefix}-keys", classes="walk-keys")
 
     def on_mount(self) -> None:
-        self.say("opening the run…")
+        self.say(tr("opening the run…", self.language))
         self.start()
         self.start_refreshing()
 
@@ -201,11 +213,14 @@ class ProcedureScreen(FramedModal[None]):
                 self.procedure, self.store, self.check_context(), started_by=started_by
             )
         except Exception as error:  # an unwritable state directory: say so, keep the app running
-            self.say(f"cannot open the run store: {error}", error=True)
+            self.say(tr("cannot open the run store: {error}", self.language).format(error=error), error=True)
             return
         if self.runner.resumed:
             started = f"{self.runner.run.started_at:%Y-%m-%d %H:%M} UTC"
-            self.say(f"resumed the run started {started}: its automatic checks run again; older results are shown dim")
+            resumed = tr(
+                "resumed the run started {started}: its automatic checks run again; older results are shown dim", self.language
+            )
+            self.say(resumed.format(started=started))
         else:
             self.run_started()
         self.show_all()
@@ -226,7 +241,7 @@ class ProcedureScreen(FramedModal[None]):
             if result is not None:
                 self.publish("check", f"{step_id}: {result.verdict.marker} {result.summary}")
         except Exception as error:  # the store failing must not close the screen
-            self.say(f"could not record the check: {error}", error=True)
+            self.say(tr("could not record the check: {error}", self.language).format(error=error), error=True)
         finally:
             self.running.discard(step_id)
             self.show_all()
@@ -265,7 +280,7 @@ class ProcedureScreen(FramedModal[None]):
             state = self.runner.run.state(step_id)
             saved = await self.runner.mark(done=state.done, note=event.value.strip())
             self.publish("step", f"{step_id} note: {saved.note}")
-            self.say("note saved")
+            self.say(tr("note saved", self.language))
             self.show_all()
 
     def action_recheck(self) -> None:
@@ -273,7 +288,7 @@ class ProcedureScreen(FramedModal[None]):
             return
         step = self.runner.current
         if step.check is None:
-            self.say(f"this {self.NOUN} is manual: {self.MANUAL_HINT}")
+            self.say(tr(self.MANUAL, self.language).format(hint=tr(self.MANUAL_HINT, self.language)))
             return
         self.run_worker(self.check_step(step.id), group="procedure-check", exit_on_error=False)
 
@@ -282,7 +297,7 @@ class ProcedureScreen(FramedModal[None]):
             return
         step = self.runner.current
         if step.action is None:
-            self.say(f"this {self.NOUN} has no action")
+            self.say(tr(self.NO_ACTION, self.language))
             return
         self.plan_action(step.id, step.action)
 
@@ -294,16 +309,18 @@ class ProcedureScreen(FramedModal[None]):
         try:
             plan = await spec.plan(context)
         except Exception as error:
-            self.say(f"{spec.title}: cannot prepare it: {error}", error=True)
+            self.say(tr("{action}: cannot prepare it: {error}", self.language).format(action=spec.title, error=error), error=True)
             return
         read_only = self.services.actions.read_only
-        lines = [plan.title, f"target: {plan.target}", f"Request: {request_json(plan.request)}"]  # as the rollback shows it
+        say = self.language
+        target = tr("target: {target}", say).format(target=plan.target)
+        lines = [plan.title, target, tr("Request: {request}", say).format(request=request_json(plan.request))]  # as the rollback
         confirmation = Confirmation(
             title=spec.title,
             what_happens=lines,
             expected=plan.phrase,
-            confirm_label="Run",
-            disabled_reason="read-only mode: every mutating action is refused" if read_only else None,
+            confirm_label=tr("Run", say),
+            disabled_reason=tr("read-only mode: every mutating action is refused", say) if read_only else None,
         )
 
         async def execute() -> ActionResult:
@@ -314,9 +331,10 @@ class ProcedureScreen(FramedModal[None]):
     def _acted(self, step_id: str, title: str, plan: ActionPlan, result: ActionResult | None) -> None:
         if result is None:
             self.run_worker(plan.cancel(), group="procedure-record", exit_on_error=False)  # its final record
-            self.say(f"{title}: cancelled, nothing was sent")
+            self.say(tr("{action}: cancelled, nothing was sent", self.language).format(action=title))
             return
-        self.say(result.summary + (" — watching it until it ends…" if result.follow else ""), error=not result.done)
+        watching = " — " + tr("watching it until it ends…", self.language) if result.follow else ""
+        self.say(result.summary + watching, error=not result.done)
         self.run_worker(self._record(step_id, result), group="procedure-record", exit_on_error=False)
 
     async def _record(self, step_id: str, result: ActionResult) -> None:
@@ -332,7 +350,7 @@ class ProcedureScreen(FramedModal[None]):
         try:
             final = await result.follow()
         except Exception as error:  # the watch failing is shown; what AWS does goes on regardless
-            self.say(f"stopped watching: {type(error).__name__}: {error}", error=True)
+            self.say(tr("stopped watching: {error}", self.language).format(error=f"{type(error).__name__}: {error}"), error=True)
             return
         await self.runner.record_action(step_id, final)
         self.publish("action", f"{step_id}: {final.summary}")
@@ -371,9 +389,9 @@ class ProcedureScreen(FramedModal[None]):
         if self.runner is not None:
             run = self.runner.run
             done = sum(self.is_done(step, run) for step in self.procedure.steps)
-            head.append(
-                f"\nrun #{run.id} started {run.started_at:%Y-%m-%d %H:%M:%S} UTC · {done}/{len(self.procedure.steps)} done"
-            )
+            started = f"{run.started_at:%Y-%m-%d %H:%M:%S}"
+            line = tr("run #{id} started {started} UTC · {done}/{total} done", self.language)
+            head.append("\n" + line.format(id=run.id, started=started, done=done, total=len(self.procedure.steps)))
             self.append_head(head, run)
         self.query_one(self.part("head"), Static).update(head)
 
@@ -397,7 +415,7 @@ class ProcedureScreen(FramedModal[None]):
         step, run = self.runner.current, self.runner.run
         latest = run.latest_check(step.id)
         detail = self.step_detail(step, run, latest)
-        append_action(detail, step, run)
+        append_action(detail, step, run, self.language)
         self.query_one(self.part(self.NOUN), Static).update(detail)
         evidence = Text()
         for line in latest.evidence if latest else ():
@@ -430,7 +448,7 @@ class ProcedureScreen(FramedModal[None]):
 
     def run_finished(self) -> None:
         """The run was just finished (f): say so."""
-        self.say("run finished: the next opening starts a new one")
+        self.say(tr("run finished: the next opening starts a new one", self.language))
 
     async def before_check(self) -> None:
         """Just before a check runs."""
@@ -458,6 +476,9 @@ class ProcedureScreen(FramedModal[None]):
 # -- opening one ----------------------------------------------------------------------------------------
 
 
+PICKER = {Kind.RUNBOOK: N_("Runbook…"), Kind.CHECKLIST: N_("Checklist…")}
+
+
 def open_procedure(app: Any, screen_type: type[ProcedureScreen], procedure: Procedure) -> None:
     """Open ``procedure`` on ``screen_type``, in place of one already open."""
     if isinstance(app.screen, screen_type):
@@ -472,13 +493,13 @@ def pick_procedure(app: Any, screen_type: type[ProcedureScreen]) -> None:
             (f"{p.title} — {p.symptom}", partial(open_procedure, app, screen_type, p))
             for p in procedures_of(app.services, screen_type.KIND)
         ],
-        placeholder=f"{screen_type.KIND.value.capitalize()}…",
+        placeholder=tr(PICKER[screen_type.KIND], language_of(app)),
     )
 
 
 def palette_commands(app: Any, screen_type: type[ProcedureScreen]) -> list[PaletteCommand]:
     """One palette entry per procedure of the screen's kind: ``Runbook: <title>``."""
-    label = screen_type.KIND.value.capitalize()
+    label = screen_type.KIND.value.capitalize()  # English in both languages: the palette's search is commands.py's
     return [
         PaletteCommand(f"{label}: {p.title}", p.symptom, partial(open_procedure, app, screen_type, p))
         for p in procedures_of(app.services, screen_type.KIND)

@@ -10,6 +10,7 @@ from textual.containers import Vertical
 from textual.widgets import Static
 
 from kojan_tui.actions.lifecycle import words
+from kojan_tui.core.i18n import N_
 from kojan_tui.core.logtext import make_visible
 from kojan_tui.ui.screens.modal import FramedModal
 from kojan_tui.ui.services import AppServices
@@ -28,10 +29,10 @@ def unfinished_lines(services: AppServices) -> list[str]:
 
 class QuitConfirmation(FramedModal[bool]):
     BINDINGS = [
-        Binding("y", "leave", "Quit anyway"),
-        Binding("n", "stay", "Stay"),
-        Binding("escape", "stay", "Stay"),
-        Binding("q", "stay", "Stay", show=False),  # a second q does not quit by accident
+        Binding("y", "leave", N_("Quit anyway")),
+        Binding("n", "stay", N_("Stay")),
+        Binding("escape", "stay", N_("Stay")),
+        Binding("q", "stay", N_("Stay"), show=False),  # a second q does not quit by accident
     ]
 
     DEFAULT_CSS = """

@@ -14,6 +14,7 @@ from textual.binding import Binding
 from kojan_tui.core import snapshot_codec
 from kojan_tui.core.alerts import AlertTracker
 from kojan_tui.core.dashboard import build_view
+from kojan_tui.core.i18n import N_
 from kojan_tui.core.incidents import IncidentRecord
 from kojan_tui.core.localtime import clock
 from kojan_tui.core.response_flow import label, stage_at
@@ -47,11 +48,11 @@ def replayed_states(
 
 class ReplayScreen(DashboardScreen):
     BINDINGS = [
-        Binding("escape,q", "leave", "Back"),
-        Binding("left,h", "step(-1)", "◀ frame"),
-        Binding("right,l", "step(1)", "frame ▶"),
-        Binding("home", "jump(0)", "First"),
-        Binding("end", "jump(-1)", "Last"),
+        Binding("escape,q", "leave", N_("Back")),
+        Binding("left,h", "step(-1)", N_("◀ frame")),
+        Binding("right,l", "step(1)", N_("frame ▶")),
+        Binding("home", "jump(0)", N_("First")),
+        Binding("end", "jump(-1)", N_("Last")),
     ]
 
     def __init__(self, services: AppServices, states: list[DashboardState], times: list[datetime]) -> None:

@@ -18,6 +18,7 @@ from textual.widgets import DataTable, Static
 from kojan_tui.actions.audited import DeployRequest
 from kojan_tui.core.before_after import before_after, dashboard_series
 from kojan_tui.core.errors import AwsFailure
+from kojan_tui.core.i18n import N_, tr
 from kojan_tui.core.logtext import make_visible
 from kojan_tui.core.models import TaskDefinition
 from kojan_tui.core.revisions import RevisionRow, preselected, previous_note, revision_rows, rolled_back_from
@@ -38,57 +39,49 @@ RECENT_HISTORY = timedelta(hours=24)  # a rollback this recent marks the revisio
 MAX_DIFF_LINES_IN_CONFIRMATION = 12
 
 
-S25_WORDS = {
-    "en": {
-        "clear": "S25 now: no roll-back-at-once condition holds.",
-        "unknown": "S25 now: could not judge — {why}. That no roll-back-at-once condition holds is NOT known.",
-        "holds": "S25 now: ROLL BACK — a roll-back-at-once condition holds:",
-        "partial": "  (the other conditions could not be judged: {why})",
-    },
-    "ja": {
-        "clear": "S25 現在: 即時ロールバックの条件はどれも成立していません。",
-        "unknown": "S25 現在: 判定できません — {why}。即時ロールバックの条件が成立していないとは言えません。",
-        "holds": "S25 現在: ロールバック — 即時ロールバックの条件が成立しています:",
-        "partial": "  (ほかの条件は判定できません: {why})",
-    },
-}
-
-
 def s25_renderable(state: DashboardState, now: datetime, language: str = "en") -> RenderableType:
     """S25 as it stands: what holds, and never "nothing holds" on data the app does not have (no credentials,
     AWS unreachable, first poll running, no current datapoint): then it says it could not judge, and why."""
-    words = S25_WORDS.get(language, S25_WORDS["en"])
     reasons = state.view.rollback
     why = make_visible(state.unjudged_reason(now))
     if not reasons:
         if why:
-            return Text(words["unknown"].format(why=why), style="bold yellow")
-        return Text(words["clear"], style="green")
-    lines = [Text(words["holds"], style="bold red")]
+            return Text(
+                tr("S25 now: could not judge — {why}. That no roll-back-at-once condition holds is NOT known.", language).format(
+                    why=why
+                ),
+                style="bold yellow",
+            )
+        return Text(tr("S25 now: no roll-back-at-once condition holds.", language), style="green")
+    lines = [Text(tr("S25 now: ROLL BACK — a roll-back-at-once condition holds:", language), style="bold red")]
     lines += [Text(f"  ✖ {make_visible(r.text)}", style="red") for r in reasons]
     if why:
-        lines.append(Text(words["partial"].format(why=why), style="yellow"))
+        lines.append(
+            Text("  " + tr("(the other conditions could not be judged: {why})", language).format(why=why), style="yellow")
+        )
     return Group(*lines)
 
 
-def diff_renderable(running: TaskDefinition | None, row: RevisionRow | None) -> RenderableType:
+def diff_renderable(running: TaskDefinition | None, row: RevisionRow | None, language: str = "en") -> RenderableType:
     if row is None:
-        return Text("No revision chosen.", style="dim")
-    title = Text(f"{task_definition_label(running.arn) if running else '?'} (running) → {row.label}", style="bold")
+        return Text(tr("No revision chosen.", language), style="dim")
+    running_label = task_definition_label(running.arn) if running else "?"
+    title = Text(tr("{running} (running) → {chosen}", language).format(running=running_label, chosen=row.label), style="bold")
     if row.why_not:
-        return Group(title, Text(f"Cannot be chosen: {row.why_not}", style="yellow"))
+        return Group(title, Text(tr("Cannot be chosen: {why}", language).format(why=row.why_not), style="yellow"))
     if running is None:
-        return Group(title, Text("The running revision is not known yet: no diff.", style="yellow"))
+        return Group(title, Text(tr("The running revision is not known yet: no diff.", language), style="yellow"))
     lines = task_definition_diff(running, row.task_definition)
     if not lines:
-        return Group(title, Text("No difference in image, sizes, environment, secrets, ports or health check.", style="dim"))
+        same = tr("No difference in image, sizes, environment, secrets, ports or health check.", language)
+        return Group(title, Text(same, style="dim"))
     style = {"added": "green", "removed": "red", "changed": "yellow"}
     return Group(title, *(Text(make_visible(line.text), style=style[line.kind]) for line in lines))
 
 
 class RollbackScreen(DeployFlowScreen):
     ID_PREFIX = "rollback"
-    NOUN = "rollback"
+    NOUN = N_("The rollback")
 
     DEFAULT_CSS = """
     RollbackScreen {
@@ -102,8 +95,8 @@ class RollbackScreen(DeployFlowScreen):
     """
 
     BINDINGS = [
-        Binding("enter", "deploy", "Roll back…", priority=True),
-        Binding("r", "reload", "Reload"),
+        Binding("enter", "deploy", N_("Roll back…"), priority=True),
+        Binding("r", "reload", N_("Reload")),
     ]
 
     def __init__(self, services: AppServices) -> None:
@@ -114,21 +107,22 @@ class RollbackScreen(DeployFlowScreen):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="modal-frame") as box:
-            box.border_title = f"S26 Roll back {self.services.config.service.name}"
+            box.border_title = tr("S26 Roll back {service}", self.language).format(service=self.services.config.service.name)
             yield Static(id="rollback-s25")
-            yield from self.read_only_notice("rolling back is ")
+            yield from self.read_only_notice(N_("rolling back is shown but disabled"))
             with Horizontal(id="rollback-body"):
                 yield DataTable(id="revisions", cursor_type="row", zebra_stripes=True)
                 with VerticalScroll(id="rollback-right"):
                     yield Static(id="rollback-before-after")
                     yield Static(id="rollback-diff")
                     yield RolloutView(id="rollback-watch")
-            yield self.status_line("Loading the revisions…")
+            yield self.status_line(tr("Loading the revisions…", self.language))
 
     def on_mount(self) -> None:  # Textual runs DeployFlowScreen.on_mount too: the state and the watch followed
         table = self.query_one("#revisions", DataTable)
-        for key, label in (("rev", "rev"), ("tag", "image tag"), ("registered", "registered (UTC)"), ("note", "")):
-            table.add_column(label, key=key)
+        for key, label in (("rev", N_("rev")), ("tag", N_("image tag")), ("registered", N_("registered (UTC)"))):
+            table.add_column(tr(label, self.language), key=key)
+        table.add_column("", key="note")
         self.load()
         self.set_interval(1.0, lambda: self.on_state(self.services.state.current))  # "could not judge" ages too
 
@@ -153,7 +147,8 @@ class RollbackScreen(DeployFlowScreen):
                 service = await gateway.describe_service(config.cluster, config.name)
             history = await gateway.task_definition_history(config.task_family, limit=HISTORY_LIMIT)
         except AwsFailure as failure:
-            self._status(f"⚠ the revisions could not be read: {failure.kind.value}: {failure.message}", error=True)
+            unread = tr("⚠ the revisions could not be read: {kind}: {message}", self.language)
+            self._status(unread.format(kind=failure.kind.value, message=failure.message), error=True)
             return
         try:  # what the trail says this console sent: a rollback marks the revision it left
             entries = await asyncio.to_thread(self.services.actions.audit.entries)
@@ -174,14 +169,14 @@ class RollbackScreen(DeployFlowScreen):
         for index, row in enumerate(self.rows):
             registered = f"{row.task_definition.registered_at:%Y-%m-%d %H:%M}" if row.task_definition.registered_at else "?"
             note = (
-                "● running now"
+                tr("● running now", self.language)
                 if row.running_now
                 else row.task_definition.status
                 if not row.selectable and row.why_not != "runs now"
                 else ""
             )
             if row.used_before and not note:
-                note = "used before"
+                note = tr("used before", self.language)
             if row.rolled_back_from is not None:
                 note = "⚠ " + row.rolled_back_from.text()
             style = "dim" if not row.selectable else ""
@@ -198,7 +193,8 @@ class RollbackScreen(DeployFlowScreen):
             table.move_cursor(row=chosen)
         table.focus()
         note = previous_note(self.rows)
-        self._status((note + " " if note else "") + "Enter: roll back to the highlighted revision · d: dry run · Esc: close")
+        keys = tr("Enter: roll back to the highlighted revision · d: dry run · Esc: close", self.language)
+        self._status((note + " " if note else "") + keys)
         self._show_diff()
 
     def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
@@ -214,10 +210,11 @@ class RollbackScreen(DeployFlowScreen):
         return self.rows[table.cursor_row]
 
     def _show_diff(self) -> None:
-        diff = diff_renderable(self.running, self.chosen)
+        diff = diff_renderable(self.running, self.chosen, self.language)
         row = self.chosen
         if row is not None and row.rolled_back_from is not None:
-            warning = Text(f"⚠ The service was {make_visible(row.rolled_back_from.text())}.", style="bold yellow")
+            was = tr("⚠ The service was {what}.", self.language).format(what=make_visible(row.rolled_back_from.text()))
+            warning = Text(was, style="bold yellow")
             diff = Group(warning, diff)
         self.query_one("#rollback-diff", Static).update(diff)
 
@@ -236,10 +233,12 @@ class RollbackScreen(DeployFlowScreen):
     def _choosable(self) -> RevisionRow | None:
         row = self.chosen
         if row is None:
-            self._status("No revision chosen (the list is still loading or empty).", error=True)
+            self._status(tr("No revision chosen (the list is still loading or empty).", self.language), error=True)
             return None
         if row.why_not:
-            self._status(f"{row.label} cannot be chosen: {row.why_not}", error=True)
+            self._status(
+                tr("{revision} cannot be chosen: {why}", self.language).format(revision=row.label, why=row.why_not), error=True
+            )
             return None
         return row
 
@@ -250,11 +249,12 @@ class RollbackScreen(DeployFlowScreen):
         row = self.chosen
         if row is not None and row.selectable and row.rolled_back_from is not None and self.acknowledged != row.label:
             self.acknowledged = row.label
-            self._status(
-                f"⚠ {row.label}: the service was {row.rolled_back_from.text()}. Deploying it again brings back what was"
-                " rolled back. Press Enter again to go on to the confirmation anyway (Esc or another row: no).",
-                error=True,
+            again = tr(
+                "⚠ {revision}: the service was {what}. Deploying it again brings back what was rolled back."
+                " Press Enter again to go on to the confirmation anyway (Esc or another row: no).",
+                self.language,
             )
+            self._status(again.format(revision=row.label, what=row.rolled_back_from.text()), error=True)
             return
         super().action_deploy()
 
@@ -262,19 +262,29 @@ class RollbackScreen(DeployFlowScreen):
         row = self._choosable()
         if row is None:
             return None
-        request = self.request_for(row)
+        request, say = self.request_for(row), self.language
         diff = [line.text for line in task_definition_diff(self.running, row.task_definition)] if self.running else []
         if len(diff) > MAX_DIFF_LINES_IN_CONFIRMATION:
-            diff = diff[:MAX_DIFF_LINES_IN_CONFIRMATION] + [f"… and {len(diff) - MAX_DIFF_LINES_IN_CONFIRMATION} more"]
+            more = len(diff) - MAX_DIFF_LINES_IN_CONFIRMATION
+            diff = diff[:MAX_DIFF_LINES_IN_CONFIRMATION] + [tr("… and {n} more", say).format(n=more)]
         before = task_definition_label(self.running.arn) if self.running else "?"
-        again = [f"⚠ Deploying again a revision the service was {row.rolled_back_from.text()}."] if row.rolled_back_from else []
+        again = (
+            [tr("⚠ Deploying again a revision the service was {what}.", say).format(what=row.rolled_back_from.text())]
+            if row.rolled_back_from
+            else []
+        )
+        update = tr("UpdateService on {target}: {before} → {after} (image {image})", say).format(
+            target=request.target, before=before, after=row.label, image=row.image_tag
+        )
         return Deployment(
             request,
-            f"Deploy {row.label} again" if row.rolled_back_from else f"Roll back {request.service}",
-            "Deploy again" if row.rolled_back_from else "Roll back",
-            summary=[*again, f"UpdateService on {request.target}: {before} → {row.label} (image {row.image_tag})"],
+            tr("Deploy {revision} again", say).format(revision=row.label)
+            if row.rolled_back_from
+            else tr("Roll back {service}", say).format(service=request.service),
+            tr("Deploy again", say) if row.rolled_back_from else tr("Roll back", say),
+            summary=[*again, update],
             details=diff,
-            dry_run_extra=[diff_renderable(self.running, row)],
+            dry_run_extra=[diff_renderable(self.running, row, say)],
         )
 
     def action_reload(self) -> None:
@@ -286,9 +296,11 @@ open_rollback = open_once(RollbackScreen)
 
 ROLLBACK = Capability(
     name="rollback",
-    description="Roll back",
+    description=N_("Roll back"),
     key=ROLLBACK_KEY,
-    tooltip="S26: revisions, diff, dry run, typed confirmation, rollout watch",
+    tooltip=N_("S26: revisions, diff, dry run, typed confirmation, rollout watch"),
     open=open_rollback,
-    commands=one_command("Rollback", "S26: deploy an earlier task definition revision (typed confirmation)", open_rollback),
+    commands=one_command(
+        N_("Rollback"), N_("S26: deploy an earlier task definition revision (typed confirmation)"), open_rollback
+    ),
 )

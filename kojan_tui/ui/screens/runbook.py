@@ -17,6 +17,7 @@ from textual.binding import Binding
 from textual.widgets import Static
 
 from kojan_tui.core.events import EmergencyStarted
+from kojan_tui.core.i18n import N_, tr
 from kojan_tui.core.logtext import make_visible
 from kojan_tui.core.state import DashboardState
 from kojan_tui.procedures.checks_emergency import S25_CONDITIONS
@@ -38,6 +39,7 @@ from kojan_tui.ui.screens.procedure import (
     procedures_of,
     walk_bindings,
 )
+from kojan_tui.ui.screens.speaks import language_of
 from kojan_tui.ui.services import AppServices
 from kojan_tui.ui.widgets.check_chart import CheckChart
 
@@ -50,7 +52,9 @@ class RunbookScreen(ProcedureScreen):
     """A runbook: its checks up to the first action run on opening, each check's charts; S24 (a runbook with
     stage budgets) adds a clock per stage, the live S25 conditions and b for the rollback screen."""
 
-    KIND, NOUN, MANUAL_HINT = Kind.RUNBOOK, "step", "mark it done with space"
+    KIND, NOUN, MANUAL_HINT = Kind.RUNBOOK, "step", N_("mark it done with space")
+    MANUAL, NO_ACTION = N_("this step is manual: {hint}"), N_("this step has no action")
+    NOTE_PLACEHOLDER = N_("note for this step (Enter saves, Esc cancels)")
 
     DEFAULT_CSS = """
     RunbookScreen {
@@ -60,7 +64,7 @@ class RunbookScreen(ProcedureScreen):
     }
     """
 
-    BINDINGS = walk_bindings("step", "Done / not done", Binding("b", "rollback", "Rollback"))
+    BINDINGS = walk_bindings("step", N_("Done / not done"), Binding("b", "rollback", N_("Rollback")))
 
     def __init__(self, services: AppServices, procedure: Procedure) -> None:
         super().__init__(services, procedure)
@@ -76,8 +80,11 @@ class RunbookScreen(ProcedureScreen):
         yield Static(id="runbook-s25", classes="" if self.emergency else "-hidden")
 
     def keys_line(self) -> Text:
-        keys = "j/k move · space done · n note · r re-run check · a action · f finish · Esc back"
-        return Text(keys.replace("· f", "· b rollback · f") if self.emergency else keys)
+        if self.emergency:
+            return Text(
+                tr("j/k move · space done · n note · r re-run check · a action · b rollback · f finish · Esc back", self.language)
+            )
+        return Text(tr("j/k move · space done · n note · r re-run check · a action · f finish · Esc back", self.language))
 
     def start_refreshing(self) -> None:
         if self.emergency:
@@ -90,7 +97,7 @@ class RunbookScreen(ProcedureScreen):
     def run_started(self) -> None:
         if self.emergency:
             self.services.events.publish(EmergencyStarted(self.services.clock(), self.procedure.title))
-        self.say("new run started")
+        self.say(tr("new run started", self.language))
 
     def marked_text(self, step: Step, state: StepState) -> str:
         return f"{step.id} {'done' if state.done else 'not done'}" + (f": {state.note}" if state.note else "")
@@ -101,7 +108,9 @@ class RunbookScreen(ProcedureScreen):
         if self.app.check_action("open", ("rollback",)):
             await self.app.run_action("open('rollback')")
         else:
-            self.say("the rollback screen is not available in this build: roll back with S26 by hand", error=True)
+            self.say(
+                tr("the rollback screen is not available in this build: roll back with S26 by hand", self.language), error=True
+            )
 
     # -- rendering -----------------------------------------------------------------------------------
 
@@ -116,7 +125,7 @@ class RunbookScreen(ProcedureScreen):
         if run.started_by:
             head.append(f" · {make_visible(run.started_by)}", style="dim")
         if run.finished_at:
-            head.append(f" · finished {run.finished_at:%H:%M:%S}", style="bold")
+            head.append(" · " + tr("finished {at}", self.language).format(at=f"{run.finished_at:%H:%M:%S}"), style="bold")
 
     def step_line(self, index: int, step: Step, current: bool) -> Text:
         """Its number and text, its verdict, whether it has an action, and (S24) its stage clock."""
@@ -125,17 +134,20 @@ class RunbookScreen(ProcedureScreen):
         line.append(make_visible(step.text.splitlines()[0] if step.text else step.id), style="reverse" if current else "")
         latest = run.latest_check(step.id) if run else None
         if step.id in self.running:
-            line.append("  … running", style="dim")
+            line.append("  " + tr("… running", self.language), style="dim")
         elif latest is not None and latest.verdict is not None:
             kept = self.kept_age(latest)
             if kept is not None:
-                line.append(f"  was {latest.verdict.marker} {age_text(kept)}", style="dim")
+                was = tr("was {marker} {age}", self.language).format(
+                    marker=latest.verdict.marker, age=age_text(kept, self.language)
+                )
+                line.append(f"  {was}", style="dim")
             else:
                 line.append(f"  {latest.verdict.marker}", style=VERDICT_STYLE[latest.verdict])
         elif step.check:
-            line.append("  · check", style="dim")
+            line.append("  · " + tr("check", self.language), style="dim")
         if step.action:
-            line.append("  ⚡action", style="dim")
+            line.append("  ⚡" + tr("action", self.language), style="dim")
         clock = stage_clocks(self.procedure, run, self.services.clock()).get(step.id) if run and self.emergency else None
         if clock is not None:
             line.append(f"  ⏱ {clock.text()}", style="bold red" if clock.overdue else "dim")
@@ -144,15 +156,15 @@ class RunbookScreen(ProcedureScreen):
     def step_detail(self, step: Step, run: ProcedureRun, latest: StepRecord | None) -> Text:
         detail = Text()
         detail.append(make_visible(step.text), style="bold")
-        append_done_and_note(detail, run.state(step.id), "done")
+        append_done_and_note(detail, run.state(step.id), N_("done"), self.language)
         if step.check:
-            detail.append(f"\n\ncheck {step.check}: ", style="dim")
+            detail.append("\n\n" + tr("check {check}: ", self.language).format(check=step.check), style="dim")
             if step.id in self.running:
-                detail.append("running…")
+                detail.append(tr("running…", self.language))
             elif latest is None:
-                detail.append("not run yet (r)")
+                detail.append(tr("not run yet (r)", self.language))
             else:
-                append_check_result(detail, latest, self.kept_age(latest))
+                append_check_result(detail, latest, self.kept_age(latest), self.language)
         return detail
 
     def show_detail(self) -> None:
@@ -175,16 +187,18 @@ class RunbookScreen(ProcedureScreen):
         measured = state.measured("metrics")
         unjudged = state.unjudged_reason(self.services.clock()) if measured else ""
         holding = {r.code: r.text for r in state.view.rollback}
-        text = Text("S25 roll back at once when (live from the dashboard):\n", style="bold")
+        say = self.language
+        text = Text(tr("S25 roll back at once when (live from the dashboard):", say) + "\n", style="bold")
         for code, label in S25_CONDITIONS:
             if not measured:
-                text.append(f"  ? {label}: not measured yet\n", style="dim")
+                text.append(f"  ? {label}: {tr('not measured yet', say)}\n", style="dim")
             elif code in holding:
-                text.append(f"  ✖ {label}: {make_visible(holding[code])}  → b: rollback\n", style="bold red")
+                text.append(f"  ✖ {label}: {make_visible(holding[code])}  → {tr('b: rollback', say)}\n", style="bold red")
             elif unjudged:  # stale or missing data: not known to hold, not known not to
-                text.append(f"  ? {label}: could not judge ({make_visible(unjudged)})\n", style="yellow")
+                judged = tr("could not judge ({why})", say).format(why=make_visible(unjudged))
+                text.append(f"  ? {label}: {judged}\n", style="yellow")
             else:  # a ✓ would read as "condition met": this one does not hold
-                text.append(f"  · {label}: does not hold\n", style="dim")
+                text.append(f"  · {label}: {tr('does not hold', say)}\n", style="dim")
         self.query_one("#runbook-s25", Static).update(text)
 
 
@@ -217,13 +231,15 @@ def open_for_focus(app: Any) -> None:
     if procedure is not None:
         open_procedure(app, RunbookScreen, procedure)
     else:
-        app.notify("No runbook is triggered by this panel: pick one", markup=False)
+        app.notify(tr("No runbook is triggered by this panel: pick one", language_of(app)), markup=False)
         pick_procedure(app, RunbookScreen)
 
 
 def report_file_errors(app: Any) -> None:
     for error in library(app.services).errors:
-        app.notify(f"runbook file rejected: {error}", severity="error", timeout=15, markup=False)
+        app.notify(
+            tr("runbook file rejected: {error}", language_of(app)).format(error=error), severity="error", timeout=15, markup=False
+        )
 
 
 def on_dashboard(app: Any) -> bool:
@@ -234,9 +250,9 @@ def on_dashboard(app: Any) -> bool:
 
 RUNBOOKS = Capability(
     name="runbook",
-    description="Runbooks",
+    description=N_("Runbooks"),
     show_in_footer=False,
-    tooltip="pick a runbook (S06–S10, S24)",
+    tooltip=N_("pick a runbook (S06–S10, S24)"),
     open=lambda app: pick_procedure(app, RunbookScreen),
     install=report_file_errors,
     commands=lambda app: palette_commands(app, RunbookScreen),
@@ -244,9 +260,9 @@ RUNBOOKS = Capability(
 
 RUNBOOK_FOR_ALERT = Capability(
     name="runbook-for-alert",
-    description="Runbook",
+    description=N_("Runbook"),
     key="enter",
-    tooltip="the runbook for the focused alert or breached panel (S06–S10, S24); the palette lists them all",
+    tooltip=N_("the runbook for the focused alert or breached panel (S06–S10, S24); the palette lists them all"),
     open=open_for_focus,
     enabled=on_dashboard,
 )

@@ -6,7 +6,9 @@ from functools import partial
 
 from textual.command import CommandPalette, Hit, Hits, SimpleProvider
 
+from kojan_tui.core.i18n import N_, tr
 from kojan_tui.ui.capabilities import Capability, PaletteCommand
+from kojan_tui.ui.screens.speaks import language_of
 
 NAME_END = " — "  # a command reads "<name> — <description>"
 EXACT_SCORE = 1e9  # above any fuzzy score (Textual's are not bounded by 1: "db-outage" scores 10.5 for "outage")
@@ -29,17 +31,20 @@ class ExactNameFirst(SimpleProvider):
 
 def pick_scenario(app) -> None:
     commands = [(f"{s.name}{NAME_END}{s.description}", partial(app.switch_scenario, s.name)) for s in app.demo.scenarios()]
-    app.push_screen(CommandPalette(providers=[ExactNameFirst(app.screen, commands)], placeholder="Demo scenario…"))
+    app.push_screen(
+        CommandPalette(providers=[ExactNameFirst(app.screen, commands)], placeholder=tr("Demo scenario…", language_of(app)))
+    )
 
 
 DEMO_SCENARIOS = Capability(
     name="scenario",
-    description="Scenario",
+    description=N_("Scenario"),
     key="s",
-    tooltip="demo only: switch the embedded AWS scenario",
+    tooltip=N_("demo only: switch the embedded AWS scenario"),
     open=pick_scenario,
     enabled=lambda app: app.demo is not None,
     commands=lambda app: [
+        # the palette's titles stay English (its search in both languages is commands.py's)
         PaletteCommand(f"Demo scenario: {s.name}", s.description, partial(app.switch_scenario, s.name))
         for s in app.demo.scenarios()
     ],

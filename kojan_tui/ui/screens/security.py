@@ -12,26 +12,28 @@ from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 
+from kojan_tui.core.i18n import N_, tr
 from kojan_tui.procedures import checks_secrets, checks_security  # noqa: F401 - registers the checks
 from kojan_tui.procedures.checks import CHECKS, CheckContext, run_check
 from kojan_tui.ui.capabilities import Capability, one_command, open_once
 from kojan_tui.ui.error_policy import SurvivesHandlerErrors
+from kojan_tui.ui.screens.speaks import SpeaksLanguage
 from kojan_tui.ui.services import AppServices
 from kojan_tui.ui.widgets.context_bar import ContextBar
 from kojan_tui.ui.widgets.security_section import SecuritySection
 
 SECTIONS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
-    ("ecr", "ECR image (S12/S18)", ("ecr.findings", "ecr.image_age")),
+    ("ecr", N_("ECR image (S12/S18)"), ("ecr.findings", "ecr.image_age")),
     ("secrets", "Secrets Manager (S18/S20)", ("secrets.rotation", "secrets.jwt_length")),
-    ("tokens", "Token lifetimes (S20)", ("tokens.lifetimes",)),
-    ("autoscaling", "Autoscaling (S16)", ("autoscaling.activity",)),
+    ("tokens", N_("Token lifetimes (S20)"), ("tokens.lifetimes",)),
+    ("autoscaling", N_("Autoscaling (S16)"), ("autoscaling.activity",)),
     ("rds", "RDS (S17)", ("rds.maintenance",)),
-    ("iam", "IAM policy (S14)", ("iam.validate_policy",)),
+    ("iam", N_("IAM policy (S14)"), ("iam.validate_policy",)),
 )
 PROGRESS_INTERVAL_S = 0.25
 
 
-class SecurityScreen(SurvivesHandlerErrors, Screen[None]):
+class SecurityScreen(SpeaksLanguage, SurvivesHandlerErrors, Screen[None]):
     DEFAULT_CSS = """
     SecurityScreen { layout: vertical; }
     SecurityScreen #security-help { height: 1; color: $text-muted; padding: 0 1; }
@@ -39,11 +41,11 @@ class SecurityScreen(SurvivesHandlerErrors, Screen[None]):
     """
 
     BINDINGS = [
-        Binding("escape", "close", "Back"),
-        Binding("r", "refresh_section", "Refresh section"),
-        Binding("R", "refresh_all", "Refresh all"),
-        Binding("j,down", "move(1)", "Next section", show=False),
-        Binding("k,up", "move(-1)", "Previous section", show=False),
+        Binding("escape", "close", N_("Back")),
+        Binding("r", "refresh_section", N_("Refresh section")),
+        Binding("R", "refresh_all", N_("Refresh all")),
+        Binding("j,down", "move(1)", N_("Next section"), show=False),
+        Binding("k,up", "move(-1)", N_("Previous section"), show=False),
     ]
 
     def __init__(self, services: AppServices) -> None:
@@ -53,13 +55,14 @@ class SecurityScreen(SurvivesHandlerErrors, Screen[None]):
 
     def compose(self) -> ComposeResult:
         yield ContextBar()
+        language = self.services.config.ui.language
         yield Static(
-            "Security and maintenance · j/k or Tab: move · r: refresh the focused section · R: all · Esc: back",
+            tr("Security and maintenance · j/k or Tab: move · r: refresh the focused section · R: all · Esc: back", language),
             id="security-help",
         )
         with VerticalScroll(id="security-sections"):
             for key, title, check_ids in SECTIONS:
-                yield SecuritySection(key, title, check_ids)
+                yield SecuritySection(key, tr(title, language), check_ids)
         yield Footer()
 
     def on_mount(self) -> None:
@@ -116,13 +119,13 @@ open_security = open_once(SecurityScreen)
 
 SECURITY = Capability(
     name="security",
-    description="Security",
+    description=N_("Security"),
     key="x",
-    tooltip="S12/S14/S16–S18/S20: image findings, secrets, token lifetimes, autoscaling, RDS, IAM policy",
+    tooltip=N_("S12/S14/S16–S18/S20: image findings, secrets, token lifetimes, autoscaling, RDS, IAM policy"),
     open=open_security,
     commands=one_command(
-        "Security",
-        "Security and maintenance: ECR findings, secrets rotation, token lifetimes, autoscaling, RDS, IAM",
+        N_("Security"),
+        N_("Security and maintenance: ECR findings, secrets rotation, token lifetimes, autoscaling, RDS, IAM"),
         open_security,
     ),
 )

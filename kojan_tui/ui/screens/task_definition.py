@@ -15,6 +15,7 @@ from textual.containers import VerticalScroll
 from textual.widgets import Static
 
 from kojan_tui.core.errors import AwsFailure
+from kojan_tui.core.i18n import N_, tr
 from kojan_tui.core.logtext import make_visible, truncate
 from kojan_tui.core.models import TaskDefinition
 from kojan_tui.core.task_definition_view import masked_json
@@ -23,33 +24,13 @@ from kojan_tui.ui.capabilities import Capability, one_command
 from kojan_tui.ui.screens.modal import FramedModal
 from kojan_tui.ui.services import AppServices
 
-WORDS = {
-    "title": {"en": "Task definition {label} (secrets masked)", "ja": "タスク定義 {label} (秘密はマスク)"},
-    "loading": {"en": "Asking DescribeTaskDefinition for {arn}…", "ja": "DescribeTaskDefinition で {arn} を取得しています…"},
-    "no-service": {
-        "en": "The service has not been read yet: no task definition to show",
-        "ja": "サービスをまだ取得していません: 表示するタスク定義がありません",
-    },
-    "failed": {
-        "en": "⚠ Could not read the task definition ({kind}): {message}",
-        "ja": "⚠ タスク定義を取得できません ({kind}): {message}",
-    },
-    "copied": {
-        "en": "Copied the task definition ({n:,} characters, secrets masked)",
-        "ja": "タスク定義をコピーしました ({n:,} 文字、秘密はマスク)",
-    },
-    "nothing": {"en": "Nothing to copy yet", "ja": "まだコピーするものがありません"},
-}
-
-
-def word(key: str, language: str) -> str:
-    return WORDS[key]["ja" if language == "ja" else "en"]
+TITLE = N_("Task definition {label} (secrets masked)")
 
 
 class TaskDefinitionScreen(FramedModal[None]):
     """``TaskDefinitionScreen(services)``: the running task definition, masked JSON; Escape/Enter/q closes."""
 
-    BINDINGS = [Binding("escape,enter,q", "close", "Close"), Binding("c", "copy", "Copy JSON")]
+    BINDINGS = [Binding("escape,enter,q", "close", N_("Close")), Binding("c", "copy", N_("Copy JSON"))]
 
     def __init__(self, services: AppServices) -> None:
         super().__init__()
@@ -59,19 +40,19 @@ class TaskDefinitionScreen(FramedModal[None]):
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(classes="modal-frame") as box:
-            box.border_title = word("title", self.language).format(label="")
+            box.border_title = tr(TITLE, self.language).format(label="")
             yield Static(id="task-definition-text")
 
     def on_mount(self) -> None:
         data = self.services.state.current.data
         service = data.service
         if service is None or not service.task_definition:
-            self._say(word("no-service", self.language), failed=True)
+            self._say(tr("The service has not been read yet: no task definition to show", self.language), failed=True)
             return
         if data.task_definition is not None and data.task_definition.arn == service.task_definition:
             self.show(data.task_definition)
             return
-        self._say(word("loading", self.language).format(arn=make_visible(service.task_definition)))
+        self._say(tr("Asking DescribeTaskDefinition for {arn}…", self.language).format(arn=make_visible(service.task_definition)))
         self.load(service.task_definition)
 
     @work(exclusive=True, group="task-definition", exit_on_error=False)
@@ -80,14 +61,19 @@ class TaskDefinitionScreen(FramedModal[None]):
             td = await self.services.gateway.describe_task_definition(arn)
         except AwsFailure as failure:
             message = make_visible(truncate(failure.message, 300))
-            self._say(word("failed", self.language).format(kind=failure.kind.value, message=message), failed=True)
+            self._say(
+                tr("⚠ Could not read the task definition ({kind}): {message}", self.language).format(
+                    kind=failure.kind.value, message=message
+                ),
+                failed=True,
+            )
             return
         self.show(td)
 
     def show(self, td: TaskDefinition) -> None:
         self.text = masked_json(td)
         box = self.query_one(VerticalScroll)
-        box.border_title = make_visible(word("title", self.language).format(label=task_definition_label(td.arn)))
+        box.border_title = make_visible(tr(TITLE, self.language).format(label=task_definition_label(td.arn)))
         self.query_one("#task-definition-text", Static).update(Text("\n".join(make_visible(x) for x in self.text.split("\n"))))
 
     def _say(self, message: str, *, failed: bool = False) -> None:
@@ -95,10 +81,13 @@ class TaskDefinitionScreen(FramedModal[None]):
 
     def action_copy(self) -> None:
         if not self.text:
-            self.notify(word("nothing", self.language), severity="warning", markup=False)
+            self.notify(tr("Nothing to copy yet", self.language), severity="warning", markup=False)
             return
         self.app.copy_to_clipboard(self.text)
-        self.notify(word("copied", self.language).format(n=len(self.text)), markup=False)
+        self.notify(
+            tr("Copied the task definition ({n:,} characters, secrets masked)", self.language).format(n=len(self.text)),
+            markup=False,
+        )
 
     def action_close(self) -> None:
         self.dismiss(None)
@@ -113,14 +102,14 @@ TASK_DEFINITION_KEY = "D"  # d filters the log view to database errors there; D:
 
 TASK_DEFINITION = Capability(
     name="task-definition",
-    description="Task definition",
+    description=N_("Task definition"),
     key=TASK_DEFINITION_KEY,
     show_in_footer=False,  # the dashboard's footer is full: the keys help and the palette list it
-    tooltip="the running revision as JSON, secrets masked; c copies it",
+    tooltip=N_("the running revision as JSON, secrets masked; c copies it"),
     open=open_task_definition,
     commands=one_command(
-        "Task definition",
-        "The task definition the service runs, as JSON (environment and secrets masked), copyable",
+        N_("Task definition"),
+        N_("The task definition the service runs, as JSON (environment and secrets masked), copyable"),
         open_task_definition,
     ),
 )

@@ -19,6 +19,7 @@ from kojan_tui.core import task_logs
 from kojan_tui.core.ecs_tasks import EcsTask, ServiceTasks
 from kojan_tui.core.errors import AwsFailure
 from kojan_tui.core.freshness import format_age
+from kojan_tui.core.i18n import N_, tr
 from kojan_tui.core.logtext import make_visible, truncate
 from kojan_tui.core.models import LogPage, TaskDefinition
 from kojan_tui.core.task_stops import TROUBLE, cause_word, classify, count_stops, exit_codes_text
@@ -26,6 +27,7 @@ from kojan_tui.sources.tasks import TASKS_SCREEN_INTERVAL_S, TaskWatch
 from kojan_tui.ui.capabilities import Capability, one_command, open_once
 from kojan_tui.ui.error_policy import SurvivesHandlerErrors
 from kojan_tui.ui.screens.detail import TextDetailScreen
+from kojan_tui.ui.screens.speaks import SpeaksLanguage
 from kojan_tui.ui.services import AppServices
 from kojan_tui.ui.widgets.context_bar import ContextBar
 
@@ -33,86 +35,65 @@ TIME_FORMAT = "%m-%d %H:%M:%S"
 REASON_WIDTH = 300  # a cell's reason is cut here; Enter shows it in full
 TASK_LOG_PAGES = 5  # FilterLogEvents pages of one task's window (its lines are few: it is one task, 10 minutes)
 
-WORDS = {
-    "ja": {
-        "help": "タスク (実行中と直近の停止) · Enter: 詳細と AWS CLI · L: そのタスクのログ · r: 今すぐ更新 · Esc: 戻る",
-        "columns": {
-            "task": "タスク",
-            "revision": "リビジョン",
-            "cause": "停止理由の分類",
-            "exit": "終了コード",
-            "status": "状態",
-            "health": "ヘルス",
-            "stopped": "停止 (UTC)",
-            "started": "開始 (UTC)",
-            "az": "AZ",
-            "reason": "理由",
-        },
-        "loading": "タスクを取得しています… {s} 秒",
-        "never": "⚠ タスクを取得できません ({kind}): {message} — 一覧は空ではなく未取得です",
-        "stale": "⚠ 古いデータ {age} 前 — 取得失敗 ({kind}): {message}",
-        "fresh": "{at} UTC に取得 ({age} 前) · 実行中 {running} · 停止 {stopped}",
-        "cut": " · ページ上限で打ち切り (他にもあります)",
-        "running": "実行中",
-        "starting": "起動中",
-        "title": "タスク {id}",
-        "logs_title": "タスク {id} のログ",
-        "logs_loading": "タスク {id} のログを取得しています…",
-        "logs_failed": "タスク {id} のログを取得できません ({kind}): {message}",
-        "no_awslogs": "タスク定義 {td} には awslogs のログ設定 (awslogs-group と awslogs-stream-prefix) がありません"
-        " — このタスクのログストリームは分かりません (推測はしません)",
-        "no_awslogs_container": "コンテナ {name}: awslogs のログ設定なし (ストリーム不明)",
-        "window_stopped": "停止前 10 分間: {start} – {end} UTC",
-        "window_running": "直近 10 分間: {start} UTC –",
-        "group": "ロググループ",
-        "stream": "ストリーム",
-        "no_lines": "(この期間のログ行はありません)",
-        "truncated": "… ここで打ち切り (さらに行があります。下の AWS CLI で全件)",
-        "cli": "同じ内容を AWS CLI で:",
+WORDS = {  # English, marked for the catalog (the Japanese is in kojan_tui/locale/ja/…/kojan_tui.po)
+    "help": N_(
+        "Tasks (running and recently stopped) · Enter: details and the AWS CLI · L: the task's own logs · r: refresh now · Esc: back"
+    ),
+    "columns": {
+        "task": N_("task"),
+        "revision": N_("revision"),
+        "cause": N_("why it stopped"),
+        "exit": N_("exit"),
+        "status": N_("status"),
+        "health": N_("health"),
+        "stopped": N_("stopped (UTC)"),
+        "started": N_("started (UTC)"),
+        "az": N_("AZ"),
+        "reason": N_("reason"),
     },
-    "en": {
-        "help": "Tasks (running and recently stopped) · Enter: details and the AWS CLI · L: the task's own logs"
-        " · r: refresh now · Esc: back",
-        "columns": {
-            "task": "task",
-            "revision": "revision",
-            "cause": "why it stopped",
-            "exit": "exit",
-            "status": "status",
-            "health": "health",
-            "stopped": "stopped (UTC)",
-            "started": "started (UTC)",
-            "az": "AZ",
-            "reason": "reason",
-        },
-        "loading": "Listing the tasks… {s} s",
-        "never": "⚠ Could not list the tasks ({kind}): {message} — the list is not empty, it is not loaded",
-        "stale": "⚠ STALE {age} — the last listing failed ({kind}): {message}",
-        "fresh": "Listed at {at} UTC ({age} ago) · {running} running · {stopped} stopped",
-        "cut": " · cut at the page limit (there are more)",
-        "running": "running",
-        "starting": "starting",
-        "title": "Task {id}",
-        "logs_title": "Logs of task {id}",
-        "logs_loading": "Reading the logs of task {id}…",
-        "logs_failed": "Could not read the logs of task {id} ({kind}): {message}",
-        "no_awslogs": "The task definition {td} has no awslogs log configuration (awslogs-group and"
-        " awslogs-stream-prefix) — this task's log stream is unknown (not guessed)",
-        "no_awslogs_container": "container {name}: no awslogs log configuration (stream unknown)",
-        "window_stopped": "the 10 minutes before it stopped: {start} – {end} UTC",
-        "window_running": "the last 10 minutes: {start} UTC –",
-        "group": "log group",
-        "stream": "stream",
-        "no_lines": "(no log lines in this window)",
-        "truncated": "… cut here (there are more lines; the AWS CLI below shows them all)",
-        "cli": "The same with the AWS CLI:",
-    },
+    "loading": N_("Listing the tasks… {s} s"),
+    "never": N_("⚠ Could not list the tasks ({kind}): {message} — the list is not empty, it is not loaded"),
+    "stale": N_("⚠ STALE {age} — the last listing failed ({kind}): {message}"),
+    "fresh": N_("Listed at {at} UTC ({age} ago) · {running} running · {stopped} stopped"),
+    "cut": N_(" · cut at the page limit (there are more)"),
+    "running": N_("running"),
+    "starting": N_("starting"),
+    "title": N_("Task {id}"),
+    "logs_title": N_("Logs of task {id}"),
+    "logs_loading": N_("Reading the logs of task {id}…"),
+    "logs_failed": N_("Could not read the logs of task {id} ({kind}): {message}"),
+    "no_awslogs": N_(
+        "The task definition {td} has no awslogs log configuration (awslogs-group and awslogs-stream-prefix) — this task's log stream is unknown (not guessed)"
+    ),
+    "no_awslogs_container": N_("container {name}: no awslogs log configuration (stream unknown)"),
+    "window_stopped": N_("the 10 minutes before it stopped: {start} – {end} UTC"),
+    "window_running": N_("the last 10 minutes: {start} UTC –"),
+    "group": N_("log group"),
+    "stream": N_("stream"),
+    "no_lines": N_("(no log lines in this window)"),
+    "truncated": N_("… cut here (there are more lines; the AWS CLI below shows them all)"),
+    "cli": N_("The same with the AWS CLI:"),
 }
+DETAIL_LABELS = (
+    N_("task"),
+    N_("revision"),
+    N_("status"),
+    N_("desired"),
+    N_("health"),
+    N_("started by"),
+    N_("created"),
+    N_("started"),
+    N_("stopped"),
+    N_("why it stopped"),
+    N_("containers"),
+    N_("reason"),
+)  # a task's details, as labels
 COLUMN_KEYS = ("task", "revision", "cause", "exit", "status", "health", "stopped", "started", "az", "reason")  # why first
 
 
 def words(language: str) -> dict:
-    return WORDS.get(language, WORDS["en"])
+    """``WORDS`` in ``language``."""
+    return {k: {c: tr(t, language) for c, t in v.items()} if isinstance(v, dict) else tr(v, language) for k, v in WORDS.items()}
 
 
 def _when(at: datetime | None) -> str:
@@ -166,33 +147,33 @@ def task_details(
     endpoint_url: str | None = None,
 ) -> str:
     """Everything DescribeTasks said of ``task``, its containers one by one, and the command to ask it yourself."""
-    ja = language == "ja"
+    say = {english: tr(english, language) for english in DETAIL_LABELS}
     lines = [
-        f"{'タスク' if ja else 'task'}: {task.arn}",
-        f"{'リビジョン' if ja else 'revision'}: {task.revision}",
-        f"{'状態' if ja else 'status'}: {task.last_status} ({'希望' if ja else 'desired'} {task.desired_status})",
-        f"{'ヘルス' if ja else 'health'}: {task.health}   AZ: {task.availability_zone or '-'}",
-        f"{'起動元' if ja else 'started by'}: {task.started_by or '-'}",
-        f"{'作成' if ja else 'created'}: {_when(task.created_at)}   {'開始' if ja else 'started'}: {_when(task.started_at)}"
-        f"   {'停止' if ja else 'stopped'}: {_when(task.stopped_at)} (UTC)",
+        f"{say['task']}: {task.arn}",
+        f"{say['revision']}: {task.revision}",
+        f"{say['status']}: {task.last_status} ({say['desired']} {task.desired_status})",
+        f"{say['health']}: {task.health}   AZ: {task.availability_zone or '-'}",
+        f"{say['started by']}: {task.started_by or '-'}",
+        f"{say['created']}: {_when(task.created_at)}   {say['started']}: {_when(task.started_at)}"
+        f"   {say['stopped']}: {_when(task.stopped_at)} (UTC)",
     ]
     if task.stopped:
         lines += [
-            f"{'分類' if ja else 'why it stopped'}: {cause_word(classify(task, primary), language)}",
+            f"{say['why it stopped']}: {cause_word(classify(task, primary), language)}",
             f"stopCode: {task.stop_code or '-'}",
             f"stoppedReason: {task.stopped_reason or '-'}",
         ]
-    lines += ["", f"{'コンテナ' if ja else 'containers'} ({len(task.containers)})"]
+    lines += ["", f"{say['containers']} ({len(task.containers)})"]
     for c in task.containers:
         exit_code = "-" if c.exit_code is None else str(c.exit_code)
         lines += [
             f"  {c.name}: {c.last_status}, exitCode {exit_code}, health {c.health}",
-            f"    {'理由' if ja else 'reason'}: {c.reason or '-'}",
+            f"    {say['reason']}: {c.reason or '-'}",
             f"    image: {c.image or '-'}",
         ]
     lines += [
         "",
-        "同じ内容を AWS CLI で:" if ja else "The same with the AWS CLI:",
+        tr("The same with the AWS CLI:", language),
         f"  {cli_command(task, cluster, region, profile, endpoint_url)}",
     ]
     return "\n".join(lines)
@@ -235,7 +216,7 @@ def task_logs_text(
     return "\n".join(lines)
 
 
-class TasksScreen(SurvivesHandlerErrors, Screen[None]):
+class TasksScreen(SpeaksLanguage, SurvivesHandlerErrors, Screen[None]):
     DEFAULT_CSS = """
     TasksScreen { layout: vertical; }
     TasksScreen #tasks-help { height: auto; color: $text-muted; padding: 0 1; }
@@ -246,9 +227,9 @@ class TasksScreen(SurvivesHandlerErrors, Screen[None]):
     """
 
     BINDINGS = [
-        Binding("escape", "close", "Back"),
-        Binding("r", "refresh", "Refresh now"),
-        Binding("L", "task_logs", "Task's logs"),
+        Binding("escape", "close", N_("Back")),
+        Binding("r", "refresh", N_("Refresh now")),
+        Binding("L", "task_logs", N_("Task's logs")),
     ]
 
     def __init__(self, services: AppServices) -> None:

@@ -11,23 +11,12 @@ from textual.containers import Vertical
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
+from kojan_tui.core.i18n import N_, tr
 from kojan_tui.core.log_trace import TraceField
 from kojan_tui.core.logtext import make_visible, truncate
 from kojan_tui.ui.screens.modal import FramedModal
 
 VALUE_CHARS = 120  # of a value shown in the list (the pattern uses all of it)
-
-WORDS = {
-    "title": {"en": "Trace: filter the tail by one field of this line", "ja": "追跡: この行の項目でログを絞り込む"},
-    "help": {
-        "en": "Enter filters the tail server-side by the field's value · Escape cancels",
-        "ja": "Enter: その値でサーバー側フィルタ · Esc: やめる",
-    },
-}
-
-
-def word(key: str, language: str) -> str:
-    return WORDS[key]["ja" if language == "ja" else "en"]
 
 
 def field_label(field: TraceField) -> Text:
@@ -42,7 +31,7 @@ def field_label(field: TraceField) -> Text:
 class TracePickerScreen(FramedModal[TraceField | None]):
     """``TracePickerScreen(fields, language)``: dismisses with the field picked, or None."""
 
-    BINDINGS = [Binding("escape,q", "cancel", "Cancel")]
+    BINDINGS = [Binding("escape,q", "cancel", N_("Cancel"))]
     DEFAULT_CSS = """
     TracePickerScreen #trace-fields { height: auto; max-height: 20; border: none; }
     TracePickerScreen #trace-help { color: $text-muted; }
@@ -55,9 +44,12 @@ class TracePickerScreen(FramedModal[TraceField | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="modal-frame -narrow") as box:
-            box.border_title = word("title", self.language)
+            box.border_title = tr("Trace: filter the tail by one field of this line", self.language)
             yield OptionList(*(Option(field_label(f), id=str(i)) for i, f in enumerate(self.fields)), id="trace-fields")
-            yield Static(Text(word("help", self.language)), id="trace-help")
+            yield Static(
+                Text(tr("Enter filters the tail server-side by the field's value · Escape cancels", self.language)),
+                id="trace-help",
+            )
 
     def on_mount(self) -> None:
         self.query_one(OptionList).focus()

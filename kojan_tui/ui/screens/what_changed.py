@@ -24,6 +24,7 @@ from kojan_tui.core.config_snapshot import (
 )
 from kojan_tui.core.dashboard import DashboardData
 from kojan_tui.core.errors import AwsFailure
+from kojan_tui.core.i18n import N_, tr
 from kojan_tui.core.secret_rule import mask_text
 from kojan_tui.core.security_models import parse_image
 from kojan_tui.core.state import DashboardState
@@ -165,7 +166,7 @@ def what_changed_text(recorder: SnapshotRecorder | None, state: DashboardState, 
         lines.append(say["differs"].format(n=len(changes)))
         lines += [f"  {mask_text(change_text(c, language))}" for c in changes]
     if recorder.problem:
-        lines += ["", f"(snapshots kept in memory only this run: {recorder.problem})"]
+        lines += ["", tr("(snapshots kept in memory only this run: {problem})", language).format(problem=recorder.problem)]
     return "\n".join(lines)
 
 
@@ -269,15 +270,15 @@ def install(app: Any) -> None:
 
 WHAT_CHANGED = Capability(
     name="what-changed",
-    description="What changed",
+    description=N_("What changed"),
     key=WHAT_CHANGED_KEY,
     show_in_footer=False,
-    tooltip="Issue 27: what differs from the last healthy configuration snapshot, with times",
+    tooltip=N_("Issue 27: what differs from the last healthy configuration snapshot, with times"),
     open=open_what_changed,
     install=install,
     commands=one_command(
-        "What changed since the last healthy snapshot",
-        "Task definition, image, environment (hashed), secrets (version ids), desired count, RDS: what differs, since when",
+        N_("What changed since the last healthy snapshot"),
+        N_("Task definition, image, environment (hashed), secrets (version ids), desired count, RDS: what differs, since when"),
         open_what_changed,
     ),
 )
