@@ -9,8 +9,10 @@ from rich.style import Style
 from rich.text import Text
 from textual.widget import Widget
 
+from kojan_tui.core.i18n import say
 from kojan_tui.core.levels import Level
 from kojan_tui.core.logtext import make_visible
+from kojan_tui.ui.language import ui_language_of
 
 
 def visible(untrusted: str) -> Text:
@@ -115,5 +117,13 @@ class StatusWidget(Widget):
             line.append(" STALE", style=self.style_for("stale"))
         return line
 
+    @property
+    def ui_language(self) -> str:
+        """The app's UI language (``[ui] language``, ``--lang``, the palette's switch); ``en`` outside a kojan app."""
+        try:
+            return ui_language_of(self.app)
+        except Exception:  # noqa: BLE001 - not mounted yet
+            return "en"
+
     def stale_line(self) -> Text | None:
-        return Text(f" {self.stale_text} ", style=self.style_for("stale")) if self.stale_text else None
+        return Text(f" {say(self.stale_text, self.ui_language)} ", style=self.style_for("stale")) if self.stale_text else None
