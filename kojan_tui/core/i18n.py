@@ -63,7 +63,7 @@ class Phrase(str):
     message: str
     values: dict[str, object]
 
-    def __new__(cls, message: str, **values: object) -> Phrase:
+    def __new__(cls, message: str, /, **values: object) -> Phrase:
         english = {k: "; ".join(v) if isinstance(v, tuple) else v for k, v in values.items()}
         phrase = super().__new__(cls, message.format(**english) if values else message)
         phrase.message, phrase.values = message, values

@@ -11,7 +11,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
 from kojan_tui.core import metrics_catalog as q
-from kojan_tui.core.i18n import N_, tr
+from kojan_tui.core.i18n import N_, Phrase, tr
 from kojan_tui.core.levels import Level, level_for
 from kojan_tui.core.models import DbInstance, MetricSeries
 from kojan_tui.core.thresholds import Threshold, Thresholds
@@ -152,7 +152,7 @@ class ErrorRate:
         if self.latest is None or total <= 0:
             return ""
         t, e = 100.0 * self.target_5xx / total, 100.0 * self.elb_5xx / total
-        return f"target {t:.2f} % · LB {e:.2f} %"
+        return Phrase(N_("target {t} % · LB {e} %"), t=f"{t:.2f}", e=f"{e:.2f}")
 
 
 def error_rate(target_5xx: MetricSeries | None, requests: MetricSeries | None, elb_5xx: MetricSeries | None = None) -> ErrorRate:

@@ -15,7 +15,7 @@ from rich.text import Text
 from kojan_tui.core.chart import Run, scale_top, sparkline
 from kojan_tui.core.deploy_markers import marker_fractions
 from kojan_tui.core.forecast import Forecast
-from kojan_tui.core.i18n import tr
+from kojan_tui.core.i18n import say, tr
 from kojan_tui.core.levels import Level
 from kojan_tui.core.readings import MetricReading, MetricSpec
 from kojan_tui.ui.widgets.plot import chart_lines
@@ -103,7 +103,7 @@ class MetricPanel(StatusWidget):
         width, height = self.content_size.width, self.content_size.height
         lines: list[RenderableType] = [self._headline()]
         if reading is not None and reading.detail and height >= 3:  # the 5XX rate's two parts
-            detail = Text(reading.detail, style=self.style_for("muted"))
+            detail = Text(say(reading.detail, self.language), style=self.style_for("muted"))
             detail.no_wrap, detail.overflow = True, "ellipsis"
             lines.append(detail)
         if self.forecast_text and height >= 4:

@@ -9,7 +9,7 @@ from rich.console import Group, RenderableType
 from rich.text import Text
 from textual.widgets import Static
 
-from kojan_tui.core.i18n import tr
+from kojan_tui.core.i18n import say, tr
 from kojan_tui.core.logtext import make_visible, truncate
 from kojan_tui.core.post_deploy import CheckVerdict
 from kojan_tui.core.verdict import task_definition_label
@@ -38,9 +38,9 @@ MAX_EVENTS_SHOWN = 8
 def rollout_renderable(status: RolloutStatus, now: datetime, language: str = "en") -> RenderableType:
     lines: list[Text] = []
     head = Text(f" {status.phase.value.upper()} ", style=PHASE_STYLE[status.phase] + " reverse")
-    head.append(f"  {status.label}")
+    head.append(f"  {say(status.label, language)}")
     lines.append(head)
-    lines.append(Text(make_visible(status.judgement.reason)))
+    lines.append(Text(make_visible(say(status.judgement.reason, language))))
     if status.error:
         lines.append(Text(f"⚠ {make_visible(status.error)}", style="red"))
     service = status.service
@@ -66,12 +66,12 @@ def rollout_renderable(status: RolloutStatus, now: datetime, language: str = "en
     if status.checks:
         lines.append(Text(tr("S29 checks after the rollout:", language), style="bold"))
         for check in status.checks:
-            lines.append(Text(f"  {make_visible(check.text)}", style=VERDICT_STYLE[check.verdict]))
+            lines.append(Text(f"  {make_visible(say(check.text, language))}", style=VERDICT_STYLE[check.verdict]))
     if status.new_events:
         lines.append(Text(tr("new service events:", language), style="bold"))
         for event in status.new_events[:MAX_EVENTS_SHOWN]:
             lines.append(Text(f"  {event.created_at:%H:%M:%S} {make_visible(truncate(event.message, 200))}"))
-    lines.append(Text(status.line(now), style="dim"))
+    lines.append(Text(say(status.line(now), language), style="dim"))
     return Group(*lines)
 
 

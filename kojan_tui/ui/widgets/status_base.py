@@ -5,6 +5,7 @@ Every colour comes from a component class whose CSS uses theme variables ($succe
 
 from __future__ import annotations
 
+from rich.cells import cell_len
 from rich.style import Style
 from rich.text import Text
 from textual.widget import Widget
@@ -109,7 +110,7 @@ class StatusWidget(Widget):
 
     def compact_line(self, label: str, level: Level, value: str, value_style: str = "strong") -> Text:
         """The compact layout's one line: ``label  ✓ OK  value`` (+ ``STALE``), aligned across panels."""
-        line = Text(f"{label:<9}", style=self.style_for("muted"))
+        line = Text(label + " " * max(1, 9 - cell_len(label)), style=self.style_for("muted"))  # cells: ja is wide
         line.append(self.marker(level))
         line.pad_right(max(1, 9 - len(level.marker)))  # "? NO DATA" is 9 wide: still one space before the value
         line.append(f"{value:>11}", style=self.style_for(value_style))
