@@ -53,6 +53,7 @@ examples:
   kojan-tui --profile prod --read-only               production, with every mutating action refused
   kojan-tui --check                                  smoke test: credentials, region, the service's verdict; exit 0-4
   kojan-tui --config ~/kojan.toml --theme kojan-light
+  kojan-tui --demo --lang en                         the whole UI in English (ja: the guide's Japanese, the default)
   kojan-tui team init [--print]                      create the [team] table (or print the AWS CLI commands)
   kojan-tui collect                                  poll AWS once for the team: write the dashboard to the [team] table
   kojan-tui --team                                   the dashboard from the collector's frames (polls itself if it is silent)
@@ -93,6 +94,9 @@ def build_parser() -> argparse.ArgumentParser:
         "--refresh", type=float, metavar="SECONDS", help="dashboard metrics refresh interval (refresh.metrics_seconds)"
     )
     parser.add_argument("--theme", metavar="NAME", help="colour theme, e.g. kojan-dark, kojan-light (overrides ui.theme)")
+    parser.add_argument(
+        "--lang", metavar="ja|en", help="the UI language: ja (the guide's, default) or en (overrides ui.language)"
+    )
     parser.add_argument(
         "--demo", action="store_true", help="run against an embedded, simulated AWS on 127.0.0.1 (dummy credentials)"
     )
@@ -175,6 +179,7 @@ def _run(args: argparse.Namespace) -> int:
         read_only=args.read_only,
         refresh_seconds=args.refresh,
         theme=args.theme,
+        language=args.lang,
     )
     config = load_config(path, overrides)
     if args.command == "team":

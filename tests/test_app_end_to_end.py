@@ -160,4 +160,4 @@ async def test_outage_is_an_alert_everywhere_within_one_metrics_refresh_and_heal
         [reason] = [r for r in app.state.view.rollback if r.code == "all_failing"]
         assert "every request is failing" in reason.text and "0 of 2 tasks running" in reason.text
         banner = app.screen.query_one(RollbackBanner)
-        assert banner.display and "every request is failing: " in plain(banner.render())
+        assert banner.display and "すべてのリクエストが失敗: " in plain(banner.render())  # the default language, ja

@@ -52,7 +52,7 @@ async def test_the_findings_check_says_it_scans_the_running_image(demo_world, la
     ("language", "warn", "shown"),
     [
         ("en", 0, "warn >0 (guide: none expected)  alert >10"),
-        ("ja", 0, "warn >0 (ガイド: 0 件が期待値)  alert >10"),
+        ("ja", 0, "警告 >0 (ガイド: 0 件が期待値)  アラート >10"),  # the whole panel in Japanese
         ("en", 2, "warn >2  alert >10"),
     ],
 )

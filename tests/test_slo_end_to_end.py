@@ -41,6 +41,6 @@ async def test_a_short_burst_of_5xx_pages_on_the_fast_burn_and_not_the_slow(demo
         assert burns["6h/30m"].long_rate is not None and burns["6h/30m"].long_rate < 6  # the slow page holds its fire
         assert burns["3d/6h"].long_rate is not None and burns["3d/6h"].long_rate < 1
         alert = next(a for a in app.state.alerts.active if a.key == "slo")
-        assert alert.level is Level.ALERT and "1h/5m burn" in alert.value_text
+        assert alert.level is Level.ALERT and "1h/5m 消費速度" in alert.value_text  # the app's default language, ja
         shown = plain(app.screen.query_one(SloPanel).render())
         assert "1h/5m" in shown and "✖ ALERT" in shown

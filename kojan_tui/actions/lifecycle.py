@@ -30,6 +30,7 @@ from kojan_tui.actions.audited import (
 from kojan_tui.actions.read_back import ReadBack, read_back
 from kojan_tui.core.clock import Clock, utc_now
 from kojan_tui.core.errors import AwsFailure, FailureKind
+from kojan_tui.core.i18n import tr
 
 Outcome = DeployOutcome | ParameterOutcome | ExportOutcome
 READ_BACK_INTERVAL_S = 2.0  # between two read backs of an unknown outcome
@@ -100,7 +101,8 @@ BUSY_STAGES = (Stage.SENDING, Stage.UNKNOWN, Stage.WATCHING)
 
 
 def words(language: str, ja: str, en: str) -> str:
-    """The Japanese or the English of one line a person reads (``[ui] language``)."""
+    """The Japanese or the English of one line (kept only for the screens that still call it; new text goes
+    through ``core.i18n.tr``, its Japanese in the catalog)."""
     return ja if language == "ja" else en
 
 
@@ -348,15 +350,13 @@ class Lifecycles:
         """Why no deployment may start now (one rollout at a time), or None."""
         watch = self.deploy_watch
         if watch is not None and watch.active:
-            return "A rollout is still being watched: wait for it to end before starting another."
+            return tr("A rollout is still being watched: wait for it to end before starting another.", self.language)
         if self.others_watching is not None and (elsewhere := self.others_watching()):
             return elsewhere
         for lc in self.lifecycles.values():
             if lc is not asking and isinstance(lc.request, DeployRequest) and lc.stage in BUSY_STAGES:
-                return words(
-                    self.language,
-                    f"別のデプロイ（{lc.request.action}）がまだ終わっていません（{lc.stage.value}）。終わってから始めてください。",
-                    f"Another deployment ({lc.request.action}) has not ended yet ({lc.stage.value}): wait for it to end.",
+                return tr("Another deployment ({action}) has not ended yet ({stage}): wait for it to end.", self.language).format(
+                    action=lc.request.action, stage=lc.stage.value
                 )
         return None
 

@@ -6,6 +6,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from kojan_tui.core.i18n import tr
+
 DEFAULT_ACK_MINUTES = 30
 ACK_CHOICES_MINUTES = (15, 30, 60, 120)
 
@@ -38,8 +40,8 @@ def ack_label(acks: tuple[Acknowledgement, ...], language: str = "en") -> str:
     """``ack: alice until 14:30, bob until 14:45`` (local wall time of ``until`` as given)."""
     if not acks:
         return ""
-    people = ", ".join(f"{a.who} {a.until:%H:%M}まで" if language == "ja" else f"{a.who} until {a.until:%H:%M}" for a in acks)
-    return f"対応中: {people}" if language == "ja" else f"ack: {people}"
+    people = ", ".join(tr("{who} until {until:%H:%M}", language).format(who=a.who, until=a.until) for a in acks)
+    return tr("ack: {people}", language).format(people=people)
 
 
 def who_from_arn(arn: str) -> str:

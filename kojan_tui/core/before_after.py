@@ -14,6 +14,7 @@ from datetime import datetime, timedelta
 
 from kojan_tui.core import metrics_catalog as q
 from kojan_tui.core.deploy_suspect import newest_deployment_time
+from kojan_tui.core.i18n import N_, tr
 from kojan_tui.core.models import MetricSeries, ServiceSnapshot
 
 MAX_WINDOW = timedelta(minutes=30)  # S29's 30 minutes of stable running
@@ -32,7 +33,7 @@ class Compared:
     def cell(self, side: str, language: str = "en") -> str:
         value = self.before if side == "before" else self.after
         if value is None:
-            return "データなし" if language == "ja" else "no datapoints"
+            return tr("no datapoints", language)
         return f"{value:.0f} {self.unit}" if self.unit == "ms" else f"{value:.1f} {self.unit}"
 
 
@@ -46,10 +47,10 @@ class BeforeAfter:
     def line(self, language: str = "en") -> str:
         """One line for the incident timeline."""
         minutes = int(self.window.total_seconds() // 60)
-        cells = "; ".join(f"{r.name} {r.cell('before', language)} → {r.cell('after', language)}" for r in self.rows)
-        if language == "ja":
-            return f"デプロイ {self.revision}({self.deployed_at:%H:%M:%S})前後 {minutes} 分: {cells}"
-        return f"before/after deployment {self.revision} ({self.deployed_at:%H:%M:%S}), {minutes} min each: {cells}"
+        cells = "; ".join(f"{tr(r.name, language)} {r.cell('before', language)} → {r.cell('after', language)}" for r in self.rows)
+        return tr("before/after deployment {revision} ({at:%H:%M:%S}), {minutes} min each: {cells}", language).format(
+            revision=self.revision, at=self.deployed_at, minutes=minutes, cells=cells
+        )
 
 
 def _points(series: MetricSeries | None, start: datetime, end: datetime, deployed_at: datetime, period: timedelta, after: bool):
@@ -102,8 +103,8 @@ def before_after(
         total = sum(requests) + sum(elb)  # the ALB's own 5XX are not in RequestCount
         rates.append(100.0 * bad / total if total > 0 else None)  # no request at all: no rate, never 0 %
         counts.append(len(requests) + len(elb))
-    rows.append(Compared("5XX rate", "%", rates[0], rates[1], counts[0], counts[1]))
-    for key, name in ((q.ECS_MEMORY, "ECS memory"), (q.ECS_CPU, "ECS CPU")):
+    rows.append(Compared(N_("5XX rate"), "%", rates[0], rates[1], counts[0], counts[1]))
+    for key, name in ((q.ECS_MEMORY, N_("ECS memory")), (q.ECS_CPU, N_("ECS CPU"))):
         before, after = side(key, False), side(key, True)
         rows.append(Compared(name, "%", _mean(before), _mean(after), len(before), len(after)))
     return BeforeAfter(revision, deployed_at, window, tuple(rows))

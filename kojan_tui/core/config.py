@@ -78,7 +78,7 @@ class UiSettings:
     notify: bool = True
     log_buffer_lines: int = 10_000
     chart_window: str = "1h"  # 1h | 3h | 24h
-    language: str = "ja"  # runbooks and checklists: "ja" (the guide's wording) | "en"
+    language: str = "ja"  # the whole UI, runbooks and checklists: "ja" (the guide's wording) | "en"; --lang overrides
     stale_after_periods: int = 3  # a metric whose newest datapoint is older than this many periods shows NO DATA
     timezone: str = ""  # times on screen: an IANA zone ("Asia/Tokyo", "UTC"); "" or "local": the machine's
 
@@ -209,6 +209,7 @@ class ConfigOverrides:
     read_only: bool | None = None
     refresh_seconds: float | None = None
     theme: str | None = None
+    language: str | None = None  # --lang: ja | en
 
 
 def user_config_path() -> Path:
@@ -275,6 +276,9 @@ def apply_overrides(config: Config, overrides: ConfigOverrides) -> Config:
     if overrides.theme is not None:
         reader.check_value("ui.theme", overrides.theme, shown="--theme")
         ui = replace(ui, theme=overrides.theme)
+    if overrides.language is not None:
+        reader.check_value("ui.language", overrides.language, shown="--lang")
+        ui = replace(ui, language=overrides.language)
     if overrides.read_only is not None:
         ui = replace(ui, read_only=overrides.read_only)
     return replace(config, aws=aws, refresh=refresh, ui=ui)

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from kojan_tui.core.dashboard import DashboardData, DashboardView
+from kojan_tui.core.i18n import N_, tr
 from kojan_tui.core.levels import Level
 from kojan_tui.core.security_models import ScalableTarget
 from kojan_tui.core.verdict import task_definition_label
@@ -170,46 +171,28 @@ class ChangeWatch:
         return [FieldChange(name, b, a, self._seen[(name, b, a)]) for name, b, a in diff]
 
 
-WORDS: Mapping[str, Mapping[str, str]] = {
-    "en": {
-        "title": "What changed since the last healthy snapshot",
-        "none_yet": "No healthy snapshot yet: one is recorded when the dashboard is healthy (every item measured and OK).",
-        "unknown_now": "The current configuration is not known yet (the service or its task definition not read).",
-        "snapshot": "Healthy snapshot recorded {at:%Y-%m-%d %H:%M:%S} UTC{confirmed}.",
-        "confirmed": ", last seen healthy with it {at:%H:%M:%S} UTC",
-        "nothing": "Nothing differs from it.",
-        "differs": "{n} difference(s) (first seen: when this console first saw it):",
-        "changed": "changed (value not shown)",
-        "added": "added",
-        "removed": "removed",
-        "since": "first seen {at:%H:%M:%S} UTC",
-        "secret_version": "JWT secret version",
-        "value_not_shown": "(value not shown)",
-        "banner": "What changed since the last healthy snapshot: press {key}.",
-        "banner_modal": "What changed since the last healthy snapshot: Esc, then {key} on the dashboard.",
-    },
-    "ja": {
-        "title": "最後の正常時スナップショットからの変更",
-        "none_yet": "正常時のスナップショットはまだありません: ダッシュボードが正常(全項目が計測済みでOK)のときに記録されます。",
-        "unknown_now": "現在の構成がまだわかりません(サービスまたはタスク定義を読めていません)。",
-        "snapshot": "正常時スナップショット {at:%Y-%m-%d %H:%M:%S} UTC 記録{confirmed}。",
-        "confirmed": "、最後にこの構成で正常を確認 {at:%H:%M:%S} UTC",
-        "nothing": "差分はありません。",
-        "differs": "差分 {n} 件(初検出: このコンソールが最初に見た時刻):",
-        "changed": "変更あり(値は表示しません)",
-        "added": "追加",
-        "removed": "削除",
-        "since": "初検出 {at:%H:%M:%S} UTC",
-        "secret_version": "JWT シークレットのバージョン",
-        "value_not_shown": "(値は表示しません)",
-        "banner": "最後の正常時からの変更: {key} キー。",
-        "banner_modal": "最後の正常時からの変更: Esc で戻り、ダッシュボードで {key} キー。",
-    },
+WORDS: Mapping[str, str] = {  # by key, in English; ``words(language)`` translates them
+    "title": N_("What changed since the last healthy snapshot"),
+    "none_yet": N_("No healthy snapshot yet: one is recorded when the dashboard is healthy (every item measured and OK)."),
+    "unknown_now": N_("The current configuration is not known yet (the service or its task definition not read)."),
+    "snapshot": N_("Healthy snapshot recorded {at:%Y-%m-%d %H:%M:%S} UTC{confirmed}."),
+    "confirmed": N_(", last seen healthy with it {at:%H:%M:%S} UTC"),
+    "nothing": N_("Nothing differs from it."),
+    "differs": N_("{n} difference(s) (first seen: when this console first saw it):"),
+    "changed": N_("changed (value not shown)"),
+    "added": N_("added"),
+    "removed": N_("removed"),
+    "since": N_("first seen {at:%H:%M:%S} UTC"),
+    "secret_version": N_("JWT secret version"),
+    "value_not_shown": N_("(value not shown)"),
+    "banner": N_("What changed since the last healthy snapshot: press {key}."),
+    "banner_modal": N_("What changed since the last healthy snapshot: Esc, then {key} on the dashboard."),
 }
 
 
 def words(language: str) -> Mapping[str, str]:
-    return WORDS.get(language, WORDS["en"])
+    """Every word of the view in ``language``, by key (the what-changed screen formats them)."""
+    return {key: tr(text, language) for key, text in WORDS.items()}
 
 
 def change_text(change: FieldChange, language: str = "en") -> str:

@@ -10,11 +10,12 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 
-from kojan_tui.core import metrics_catalog
+from kojan_tui.core import i18n, metrics_catalog
 from kojan_tui.core.alerts import AlertInput
 from kojan_tui.core.config import Config
 from kojan_tui.core.deploy_suspect import SuspectDeployment, suspect_deployment
 from kojan_tui.core.forecast import Forecast, forecasts
+from kojan_tui.core.i18n import N_, tr
 from kojan_tui.core.levels import Level
 from kojan_tui.core.models import CallerIdentity, DbInstance, MetricSeries, ScalingActivity, ServiceSnapshot, TaskDefinition
 from kojan_tui.core.readings import (
@@ -32,7 +33,7 @@ from kojan_tui.core.slo import SloStatus, slo_status
 from kojan_tui.core.task_stops import StopCounts
 from kojan_tui.core.verdict import ServiceVerdict, service_verdict
 
-SERVICE_ACTION = "read the service events and deployments (S01, S16)"
+SERVICE_ACTION = N_("read the service events and deployments (S01, S16)")
 
 
 @dataclass(frozen=True)
@@ -62,21 +63,22 @@ class DashboardView:
     health: TargetHealth = field(default_factory=TargetHealth)  # the target group's healthy/unhealthy hosts
     suspect: SuspectDeployment | None = None  # a metric that breached only after the newest deployment (→ S26)
     forecasts: dict[str, Forecast] = field(default_factory=dict)  # memory and storage: when they reach their alert level
-    language: str = "en"  # of the forecasts' words
+    language: str = "en"  # of the alert items' words (titles, values, actions, forecasts)
     slo: SloStatus | None = None  # the availability SLO; None before any ALB series arrived
 
     def alert_inputs(self) -> list[AlertInput]:
+        say = self.language
         items = [
-            AlertInput(r.spec.key, r.spec.title, r.level, r.value_text, r.spec.action)
+            AlertInput(r.spec.key, tr(r.spec.title, say), r.level, r.value_in(say), tr(r.spec.action, say))
             for r in (*self.readings.values(), self.errors)
         ]
         for key, forecast in self.forecasts.items():  # a warning of its own: never in place of the reading's level
             if (item := forecast.alert_input(self.readings[key], self.language)) is not None:
                 items.append(item)
         verdict_text = "; ".join(self.verdict.reasons) or self.verdict.summary
-        items.append(AlertInput("service", "ECS service", self.verdict.level, verdict_text, SERVICE_ACTION))
+        items.append(AlertInput("service", tr("ECS service", say), self.verdict.level, verdict_text, tr(SERVICE_ACTION, say)))
         if self.slo is not None and self.slo.level is not Level.UNKNOWN:  # measured: its burn-rate alerts
-            items.append(slo_alert(self.slo))
+            items.append(slo_alert(self.slo, say))
         return items
 
 
@@ -89,7 +91,7 @@ def without_tasks(readings: dict[str, MetricReading], service: ServiceSnapshot |
     if service is None or service.running > 0:
         return readings
     return {
-        key: replace(reading, partial="no task running") if key in TASK_METRICS and reading.latest is not None else reading
+        key: replace(reading, partial=N_("no task running")) if key in TASK_METRICS and reading.latest is not None else reading
         for key, reading in readings.items()
     }
 
@@ -122,16 +124,22 @@ def build_view(data: DashboardData, config: Config, now: datetime | None = None)
     )
 
 
-SLO_ACTION = "error budget burning: read the 5XX (S02, S04) and the newest deployment (S26)"
+SLO_ACTION = N_("error budget burning: read the 5XX (S02, S04) and the newest deployment (S26)")
 
 
-def slo_alert(slo: SloStatus) -> AlertInput:
-    firing = ", ".join(f"{b.rule.name} burn {b.long_rate:.1f}/{b.short_rate:.1f} > {b.rule.factor:g}" for b in slo.firing)
+def slo_alert(slo: SloStatus, language: str = "en") -> AlertInput:
+    burn = tr("{rule} burn {long}/{short} > {factor}", language)
+    firing = ", ".join(
+        burn.format(rule=b.rule.name, long=f"{b.long_rate:.1f}", short=f"{b.short_rate:.1f}", factor=f"{b.rule.factor:g}")
+        for b in slo.firing
+    )
     overspent = slo.budget_remaining is not None and slo.budget_remaining < 0
     text = firing or (
-        f"error budget overspent ({100 * slo.budget_remaining:.1f} % left)" if overspent else "no burn-rate rule fires"
+        tr("error budget overspent ({left} % left)", language).format(left=f"{100 * slo.budget_remaining:.1f}")
+        if overspent
+        else tr("no burn-rate rule fires", language)
     )
-    return AlertInput("slo", f"SLO {slo.objective_percent:g} %", slo.level, text, SLO_ACTION)
+    return AlertInput("slo", f"SLO {slo.objective_percent:g} %", slo.level, text, tr(SLO_ACTION, language))
 
 
 def _slo(data: DashboardData, config: Config, now: datetime | None) -> SloStatus | None:
@@ -162,7 +170,18 @@ def no_data_text(view: DashboardView, failing_reasons: Sequence[str], waiting: b
     """
     items = view.alert_inputs()
     missing = [i.title for i in items if i.level is Level.UNKNOWN]
+    say = view.language
     if not missing:
-        return f"{failing_reasons[0]} (the levels shown are the last measured)" if failing_reasons else ""
-    why = failing_reasons[0] if failing_reasons else "first poll running" if waiting else "no current datapoint"
+        return (
+            tr("{why} (the levels shown are the last measured)", say).format(why=i18n.say(failing_reasons[0], say))
+            if failing_reasons
+            else ""
+        )
+    why = (
+        i18n.say(failing_reasons[0], say)
+        if failing_reasons
+        else tr("first poll running", say)
+        if waiting
+        else tr("no current datapoint", say)
+    )
     return why if len(missing) == len(items) else f"{why}: {', '.join(missing)}"

@@ -11,6 +11,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from kojan_tui.core.i18n import tr
 from kojan_tui.core.levels import Level, level_for
 from kojan_tui.core.models import ServiceSnapshot
 from kojan_tui.core.readings import MetricReading
@@ -20,19 +21,6 @@ RECENT = timedelta(hours=1)  # a deployment older than this is no longer the obv
 BEFORE_POINTS = 5  # the datapoints just before the deployment that must all have been fine
 MIN_BEFORE_POINTS = 3  # fewer than this before it: nothing to compare with, no claim
 
-WORDS = {
-    "en": {
-        "began": "{metrics} began with deployment {revision} ({at:%H:%M:%S}, {ago} ago)",
-        "press": "Press {key} to roll back (S26): the previous revision, its diff, a typed confirmation.",
-        "joiner": ", ",
-    },
-    "ja": {
-        "began": "{metrics} はデプロイ {revision}（{at:%H:%M:%S}、{ago}前）から悪化",
-        "press": "{key} でロールバック（S26）: 前のリビジョン、差分、名前の入力による確認。",
-        "joiner": "、",
-    },
-}
-
 
 @dataclass(frozen=True)
 class SuspectDeployment:
@@ -41,21 +29,25 @@ class SuspectDeployment:
     metrics: tuple[str, ...]  # the titles of the metrics that breached only after it
 
     def text(self, now: datetime, language: str = "en") -> str:
-        words = WORDS.get(language, WORDS["en"])
         ago = _short_age((now - self.deployed_at).total_seconds(), language)
-        return words["began"].format(
-            metrics=words["joiner"].join(self.metrics), revision=self.revision, at=self.deployed_at, ago=ago
+        return tr("{metrics} began with deployment {revision} ({at:%H:%M:%S}, {ago} ago)", language).format(
+            metrics=tr(", ", language).join(tr(m, language) for m in self.metrics),
+            revision=self.revision,
+            at=self.deployed_at,
+            ago=ago,
         )
 
     def press_text(self, key: str, language: str = "en") -> str:
-        return WORDS.get(language, WORDS["en"])["press"].format(key=key)
+        return tr("Press {key} to roll back (S26): the previous revision, its diff, a typed confirmation.", language).format(
+            key=key
+        )
 
 
 def _short_age(seconds: float, language: str) -> str:
     minutes = max(0, int(seconds // 60))
-    if language == "ja":
-        return f"{minutes}分" if minutes else f"{max(0, int(seconds))}秒"
-    return f"{minutes} min" if minutes else f"{max(0, int(seconds))} s"
+    if minutes:
+        return tr("{minutes} min", language).format(minutes=minutes)
+    return tr("{seconds} s", language).format(seconds=max(0, int(seconds)))
 
 
 def newest_deployment_time(service: ServiceSnapshot | None) -> tuple[str, datetime] | None:

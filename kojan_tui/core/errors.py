@@ -4,16 +4,20 @@ from __future__ import annotations
 
 from enum import Enum
 
+from kojan_tui.core.i18n import N_
+
 
 class FailureKind(str, Enum):
-    THROTTLED = "throttled"
-    ACCESS_DENIED = "access denied"
-    NOT_FOUND = "not found"
-    UNAVAILABLE = "unavailable"  # network down, endpoint unreachable, 5xx
-    TIMEOUT = "timeout"
-    CREDENTIALS = "credentials missing or expired"
-    INVALID_REQUEST = "invalid request"  # e.g. a bad filter pattern
-    READ_ONLY = "refused: read-only mode"
+    """Each value is also the English message id of the kind (shown through ``core.i18n``)."""
+
+    THROTTLED = N_("throttled")
+    ACCESS_DENIED = N_("access denied")
+    NOT_FOUND = N_("not found")
+    UNAVAILABLE = N_("unavailable")  # network down, endpoint unreachable, 5xx
+    TIMEOUT = N_("timeout")
+    CREDENTIALS = N_("credentials missing or expired")
+    INVALID_REQUEST = N_("invalid request")  # e.g. a bad filter pattern
+    READ_ONLY = N_("refused: read-only mode")
 
 
 class AwsFailure(Exception):

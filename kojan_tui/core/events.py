@@ -13,6 +13,7 @@ from datetime import datetime
 from typing import Any, TypeVar
 
 from kojan_tui.core.alerts import Alert, AlertUpdate
+from kojan_tui.core.i18n import say, tr
 from kojan_tui.core.incidents import TimelineEntry
 from kojan_tui.core.rollback_rules import RollbackReason
 
@@ -106,17 +107,22 @@ def alert_events(
     return events
 
 
-def timeline_entry(event: object) -> TimelineEntry | None:
-    """How an event reads on an incident's timeline; events of other features say it themselves by
-    having a ``timeline_entry()`` method. None: not worth a line."""
+def timeline_entry(event: object, language: str = "en") -> TimelineEntry | None:
+    """How an event reads on an incident's timeline, in ``language``; events of other features say it themselves
+    by having a ``timeline_entry()`` method. None: not worth a line."""
     if isinstance(event, AlertFired):
         a = event.alert
         return TimelineEntry(event.at, "alert", f"{a.title}: {a.value_text} — {a.action}")
     if isinstance(event, AlertCleared):
-        return TimelineEntry(event.at, "alert-cleared", f"{event.title} back within its threshold")
+        return TimelineEntry(
+            event.at, "alert-cleared", tr("{title} back within its threshold", language).format(title=event.title)
+        )
     if isinstance(event, RollbackRaised):
-        return TimelineEntry(event.at, "s25", f"ROLL BACK NOW: {event.reason.text}")
+        return TimelineEntry(
+            event.at, "s25", tr("ROLL BACK NOW: {reason}", language).format(reason=say(event.reason.text, language))
+        )
     if isinstance(event, RollbackCleared):
-        return TimelineEntry(event.at, "s25-cleared", f"no longer holds: {event.reason.text}")
+        text = tr("no longer holds: {reason}", language).format(reason=say(event.reason.text, language))
+        return TimelineEntry(event.at, "s25-cleared", text)
     own = getattr(event, "timeline_entry", None)
     return own() if callable(own) else None

@@ -13,14 +13,15 @@ from datetime import datetime, timedelta
 from functools import lru_cache
 
 from kojan_tui.core.alerts import AlertInput
+from kojan_tui.core.i18n import N_, tr
 from kojan_tui.core.levels import Level
 from kojan_tui.core.readings import ECS_MEMORY, RDS_STORAGE, MetricReading
 from kojan_tui.core.trend import Trend, trend
 
 FORECAST_KEYS = (ECS_MEMORY.key, RDS_STORAGE.key)  # the panels that forecast (memory leaks, storage filling)
 ACTIONS = {
-    ECS_MEMORY.key: "S09: read the memory trend; a forced new deployment buys time",
-    RDS_STORAGE.key: "expand storage before it fills",
+    ECS_MEMORY.key: N_("S09: read the memory trend; a forced new deployment buys time"),
+    RDS_STORAGE.key: N_("expand storage before it fills"),
 }
 
 
@@ -53,22 +54,21 @@ class Forecast:
 
     def text(self, language: str = "en") -> str:
         """``alert 85 % in ~3 h 10 m · 42 pts / 58 min`` or ``not rising · 60 pts / 59 min`` (ja: ``約3時間10分で85 %に到達``)."""
-        ja = language == "ja"
         level = f"{self.level:g} {self.unit}".strip()
         t = self.trend
         if t is None:
-            return "傾向を見るには点が不足" if ja else "too few points for a trend"
-        used = f"{t.points}点/{_span(t.span, ja)}" if ja else f"{t.points} pts / {_span(t.span, ja)}"
+            return tr("too few points for a trend", language)
+        used = tr("{points} pts / {span}", language).format(points=t.points, span=_span(t.span, language))
         if t.restarted_at is not None:  # it just fell (tasks replaced): the rate is the climb's before the fall
-            used += "（低下前の上昇）" if ja else " before the drop"
+            used += tr(" before the drop", language)
         if self.over:
-            return f"{level}に到達済み" if ja else f"at the alert level ({level})"
+            return tr("at the alert level ({level})", language).format(level=level)
         if not t.enough:
-            return f"傾向を見るには点が不足 ({used})" if ja else f"too few points for a trend ({used})"
+            return tr("too few points for a trend ({used})", language).format(used=used)
         eta = self.eta
         if eta is None:
-            return f"上昇傾向なし · {used}" if ja else f"not rising · {used}"
-        return f"約{_duration(eta, ja)}で{level}に到達 · {used}" if ja else f"alert {level} in ~{_duration(eta, ja)} · {used}"
+            return tr("not rising · {used}", language).format(used=used)
+        return tr("alert {level} in ~{eta} · {used}", language).format(level=level, eta=_duration(eta, language), used=used)
 
     def alert_input(self, reading: MetricReading, language: str = "en") -> AlertInput | None:
         """The forecast as an alert item: WARNING within the horizon, OK otherwise (also once the reading is at its
@@ -76,8 +76,9 @@ class Forecast:
         if reading.current is None:
             return None
         level = Level.WARNING if self.warns and reading.level is not Level.ALERT else Level.OK
-        title = f"{self.title} 予測" if language == "ja" else f"{self.title} forecast"
-        return AlertInput(f"forecast.{self.key}", title, level, self.text(language), ACTIONS.get(self.key, ""))
+        title = tr("{title} forecast", language).format(title=tr(self.title, language))
+        action = tr(ACTIONS[self.key], language) if self.key in ACTIONS else ""
+        return AlertInput(f"forecast.{self.key}", title, level, self.text(language), action)
 
 
 @lru_cache(maxsize=16)
@@ -108,20 +109,20 @@ def forecasts(readings: dict[str, MetricReading], now: datetime | None, warn_wit
     return {key: f for key, f in found.items() if f is not None}
 
 
-def _duration(delta: timedelta, ja: bool) -> str:
+def _duration(delta: timedelta, language: str) -> str:
     """``3 h 10 m`` / ``3時間10分``; under an hour ``25 m`` / ``25分``; beyond two days ``3 d 4 h`` / ``3日4時間``."""
     minutes = max(1, round(delta.total_seconds() / 60))
     days, hours, mins = minutes // 1440, minutes // 60 % 24, minutes % 60
     if days >= 2:
-        return f"{days}日{hours}時間" if ja else f"{days} d {hours} h"
+        return tr("{days} d {hours} h", language).format(days=days, hours=hours)
     hours += 24 * days
     if hours:
-        return f"{hours}時間{mins}分" if ja else f"{hours} h {mins} m"
-    return f"{mins}分" if ja else f"{mins} m"
+        return tr("{hours} h {mins} m", language).format(hours=hours, mins=mins)
+    return tr("{mins} m", language).format(mins=mins)
 
 
-def _span(delta: timedelta, ja: bool) -> str:
+def _span(delta: timedelta, language: str) -> str:
     minutes = round(delta.total_seconds() / 60)
     if minutes < 120:
-        return f"{minutes}分" if ja else f"{minutes} min"
-    return f"{minutes / 60:.1f}時間" if ja else f"{minutes / 60:.1f} h"
+        return tr("{minutes} min", language).format(minutes=minutes)
+    return tr("{hours:.1f} h", language).format(hours=minutes / 60)

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from kojan_tui.core.errors import AwsFailure, FailureKind
+from kojan_tui.core.i18n import N_, Phrase
 
 MAX_BACKOFF_FACTOR = 8
 OVERDUE_FACTOR = 2.0  # a success older than this many intervals is shown with its age
@@ -40,10 +41,10 @@ class SourceFreshness:
         self.consecutive_failures += 1
         if isinstance(error, AwsFailure):
             self.failure_kind = error.kind
-            self.failure_reason = error.kind.value
+            self.failure_reason = Phrase(error.kind.value)
         else:
             self.failure_kind = None
-            self.failure_reason = f"internal error: {type(error).__name__}"
+            self.failure_reason = Phrase(N_("internal error: {kind}"), kind=type(error).__name__)
 
     @property
     def stale(self) -> bool:
@@ -78,8 +79,8 @@ class SourceFreshness:
         if not self.overdue(now):
             return None
         if self.waiting_for_limit:
-            return f"waiting for the request limit ({self.waiting_for_limit})"
-        return "waiting for AWS"
+            return Phrase(N_("waiting for the request limit ({operation})"), operation=self.waiting_for_limit)
+        return Phrase(N_("waiting for AWS"))
 
     def stale_text(self, now: datetime) -> str | None:
         """``STALE 42s — throttled`` (or ``STALE never loaded — …``); None when fresh."""
@@ -87,7 +88,9 @@ class SourceFreshness:
         if reason is None:
             return None
         age = self.age_seconds(now)
-        return f"STALE {format_age(age) if age is not None else 'never loaded'} — {reason}"
+        return Phrase(
+            N_("STALE {age} — {reason}"), age=format_age(age) if age is not None else Phrase(N_("never loaded")), reason=reason
+        )
 
 
 # The freshness of the source whose poll runs in this task (set by the poller; copied into the tasks a fetch

@@ -13,6 +13,7 @@ from dataclasses import dataclass, replace
 from enum import Enum
 
 from kojan_tui.core.errors import AwsFailure, FailureKind
+from kojan_tui.core.i18n import N_, tr
 from kojan_tui.core.models import LogEvent
 
 SAMPLED_SHOWN_S = 30.0  # the pane says "sampled" this long after the last sampled update
@@ -128,28 +129,25 @@ class SeenEvents:
         self._keys.clear()
 
 
-WORDS = {
-    "live": {"ja": "● ライブ (Live Tail)", "en": "● live (Live Tail)"},
-    "connecting": {"ja": "Live Tail に接続中…", "en": "connecting Live Tail…"},
-    "polling": {"ja": "ポーリング", "en": "polling"},
-    PollReason.OFF: {"ja": "", "en": ""},
-    PollReason.NOT_ALLOWED: {"ja": "Live Tail が許可されていません", "en": "Live Tail not allowed"},
-    PollReason.NOT_SUPPORTED: {"ja": "Live Tail 非対応", "en": "Live Tail not supported"},
-    PollReason.PATTERN_REFUSED: {"ja": "Live Tail がこのフィルタを拒否", "en": "Live Tail refused this filter"},
-    PollReason.SESSION_LIMIT: {"ja": "Live Tail のセッション上限", "en": "Live Tail session limit reached"},
-    PollReason.STREAM_FAILED: {"ja": "Live Tail が切断 — 再接続待ち", "en": "Live Tail dropped — reconnecting"},
-    PollReason.PAST_RANGE: {"ja": "過去の範囲", "en": "a past range"},
-    "sampled": {
-        "ja": "⚠ AWS がサンプリング中 (毎秒 500 件超: 一部の行は表示されません)",
-        "en": "⚠ sampled by AWS (over 500 events/s: some lines not shown)",
-    },
-    "drops": {"ja": "再接続 {n} 回 (欠落分は取得済み)", "en": "reconnected {n}× (gaps backfilled)"},
+WORDS: dict[object, str] = {  # the status line's words (shown through ``tr``)
+    "live": N_("● live (Live Tail)"),
+    "connecting": N_("connecting Live Tail…"),
+    "polling": N_("polling"),
+    PollReason.OFF: "",
+    PollReason.NOT_ALLOWED: N_("Live Tail not allowed"),
+    PollReason.NOT_SUPPORTED: N_("Live Tail not supported"),
+    PollReason.PATTERN_REFUSED: N_("Live Tail refused this filter"),
+    PollReason.SESSION_LIMIT: N_("Live Tail session limit reached"),
+    PollReason.STREAM_FAILED: N_("Live Tail dropped — reconnecting"),
+    PollReason.PAST_RANGE: N_("a past range"),
+    "sampled": N_("⚠ sampled by AWS (over 500 events/s: some lines not shown)"),
+    "drops": N_("reconnected {n}× (gaps backfilled)"),
 }
 
 
 def word(key: object, language: str) -> str:
-    entry = WORDS[key]  # type: ignore[index]
-    return entry["ja"] if language == "ja" else entry["en"]
+    text = WORDS[key]
+    return tr(text, language) if text else ""
 
 
 def mode_text(state: TailState, language: str) -> str:

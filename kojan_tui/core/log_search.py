@@ -13,6 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from time import perf_counter
 
+from kojan_tui.core.i18n import N_, tr
 from kojan_tui.core.logbuffer import LogBuffer
 
 MAX_QUERY_CHARS = 500
@@ -22,23 +23,23 @@ STEP_CHARS = 512 * 1024  # …or characters, whichever comes first
 STEP_BUDGET_S = 0.008  # one step's work: the UI's loop gets the rest
 MAX_SPANS = 64  # highlights in one row
 
-WORDS = {
-    "empty": {"en": "type something to search for", "ja": "検索する文字を入力してください"},
-    "long": {"en": "a search is at most {n} characters", "ja": "検索は {n} 文字までです"},
-    "bad-regex": {
-        "en": "not a valid regular expression: {error}",
-        "ja": "正規表現として正しくありません: {error}",
-    },
-    "nested": {
-        "en": "a repetition inside a repetition (like (a+)+) can take minutes on one line: write it without",
-        "ja": "繰り返しの中の繰り返し ((a+)+ など) は 1 行に数分かかることがあります: 使わずに書いてください",
-    },
+MESSAGES = {  # what a search says, by key (shown through ``tr``; the screen formats the placeholders)
+    "empty": N_("type something to search for"),
+    "long": N_("a search is at most {n} characters"),
+    "bad-regex": N_("not a valid regular expression: {error}"),
+    "nested": N_("a repetition inside a repetition (like (a+)+) can take minutes on one line: write it without"),
+    "searching": N_("searching… {n}"),
+    "no-match": N_("no match"),
+    "wrapped-top": N_("search hit BOTTOM, continuing at TOP"),
+    "wrapped-bottom": N_("search hit TOP, continuing at BOTTOM"),
+    "none": N_("no buffered line matches {q} (the server-side filter is / )"),
+    "no-search": N_("no search yet: ctrl+f searches the buffered lines"),
 }
 
 
 def word(key: str, language: str) -> str:
-    entry = WORDS[key]
-    return entry["ja"] if language == "ja" else entry["en"]
+    """The message ``key`` in ``language`` (kept for the log screen, which names its messages by key)."""
+    return tr(MESSAGES[key], language)
 
 
 class SearchError(ValueError):
@@ -215,27 +216,9 @@ class LineMatches:
         return (self.indexes[at - 1], False) if at > 0 else (self.indexes[-1], True)
 
 
-WORDS.update(
-    {
-        "searching": {"en": "searching… {n}", "ja": "検索中… {n}"},
-        "no-match": {"en": "no match", "ja": "一致なし"},
-        "wrapped-top": {"en": "search hit BOTTOM, continuing at TOP", "ja": "末尾まで検索しました: 先頭から続けます"},
-        "wrapped-bottom": {"en": "search hit TOP, continuing at BOTTOM", "ja": "先頭まで検索しました: 末尾から続けます"},
-        "none": {
-            "en": "no buffered line matches {q} (the server-side filter is / )",
-            "ja": "バッファ内に {q} に一致する行はありません (サーバー側のフィルタは / )",
-        },
-        "no-search": {
-            "en": "no search yet: ctrl+f searches the buffered lines",
-            "ja": "検索していません: ctrl+f でバッファ内を検索",
-        },
-    }
-)
-
-
 def status_label(matches: LineMatches, buffer: LogBuffer, cursor: int | None, language: str) -> str:
     """``search "timeout" 3/17`` (the cursor on the 3rd of 17 matches), ``-/17``, ``no match`` or ``searching…``."""
-    head = f"{'検索' if language == 'ja' else 'search'} {matches.query.typed}"
+    head = tr("search {query}", language).format(query=matches.query.typed)
     if not matches.caught_up(buffer):
         return f"{head} {word('searching', language).format(n=f'{len(matches):,}')}"
     if not matches.indexes:

@@ -12,6 +12,8 @@ import json
 import re
 from dataclasses import dataclass
 
+from kojan_tui.core.i18n import N_, tr
+
 MAX_VALUE_CHARS = 256  # FilterLogEvents takes a pattern of at most 1,024 characters
 MAX_FIELDS = 40
 MAX_DEPTH = 3
@@ -24,46 +26,32 @@ FIRST_FIELDS = (
 )  # fmt: skip
 _UNSAFE_CHARS = {'"': "quote", "\\": "backslash", "*": "wildcard", "{": "brace", "}": "brace"}
 
-WORDS = {
-    "not-json": {
-        "en": "this line is not a JSON object: nothing to trace",
-        "ja": "この行は JSON ではありません: 追跡できる項目がありません",
-    },
-    "no-fields": {
-        "en": "this JSON line has no text or number field to trace",
-        "ja": "この JSON 行には追跡できる文字列・数値の項目がありません",
-    },
-    "quote": {"en": "the value holds a double quote", "ja": "値にダブルクォートが含まれています"},
-    "backslash": {"en": "the value holds a backslash", "ja": "値にバックスラッシュが含まれています"},
-    "wildcard": {
-        "en": "the value holds *, which CloudWatch reads as a wildcard",
-        "ja": "値に * が含まれています (CloudWatch ではワイルドカード)",
-    },
-    "brace": {"en": "the value holds a brace", "ja": "値に波かっこが含まれています"},
-    "control": {"en": "the value holds a control or invisible character", "ja": "値に制御文字または不可視文字が含まれています"},
-    "space": {"en": "the value starts or ends with a space", "ja": "値の先頭か末尾が空白です"},
-    "empty": {"en": "the value is empty", "ja": "値が空です"},
-    "long": {"en": f"the value is longer than {MAX_VALUE_CHARS} characters", "ja": f"値が {MAX_VALUE_CHARS} 文字を超えています"},
-    "name": {"en": "the field's name is not a plain name ($.a.b)", "ja": "項目名が単純な名前 ($.a.b) ではありません"},
-    "number": {"en": "the number is too large to compare exactly", "ja": "数値が大きすぎて正確に比較できません"},
-    "type": {"en": "only text and whole numbers can be traced", "ja": "追跡できるのは文字列と整数だけです"},
+REASONS = {  # why a line or value cannot be traced (shown through ``tr``; ``{n}`` is MAX_VALUE_CHARS)
+    "not-json": N_("this line is not a JSON object: nothing to trace"),
+    "no-fields": N_("this JSON line has no text or number field to trace"),
+    "quote": N_("the value holds a double quote"),
+    "backslash": N_("the value holds a backslash"),
+    "wildcard": N_("the value holds *, which CloudWatch reads as a wildcard"),
+    "brace": N_("the value holds a brace"),
+    "control": N_("the value holds a control or invisible character"),
+    "space": N_("the value starts or ends with a space"),
+    "empty": N_("the value is empty"),
+    "long": N_("the value is longer than {n} characters"),
+    "name": N_("the field's name is not a plain name ($.a.b)"),
+    "number": N_("the number is too large to compare exactly"),
+    "type": N_("only text and whole numbers can be traced"),
 }
-
-
-def word(key: str, language: str) -> str:
-    entry = WORDS[key]
-    return entry["ja"] if language == "ja" else entry["en"]
 
 
 class TraceRefused(ValueError):
     """A value (or line) that no filter pattern can match exactly; ``text(language)`` says why."""
 
     def __init__(self, key: str) -> None:
-        super().__init__(word(key, "en"))
+        super().__init__(REASONS[key].format(n=MAX_VALUE_CHARS))
         self.key = key
 
     def text(self, language: str) -> str:
-        return word(self.key, language)
+        return tr(REASONS[self.key], language).format(n=MAX_VALUE_CHARS)
 
 
 @dataclass(frozen=True)

@@ -10,6 +10,8 @@ import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
+from kojan_tui.core.i18n import N_, Phrase
+
 
 @dataclass(frozen=True)
 class FilterPreset:
@@ -52,9 +54,9 @@ class TimeRange:
         return self.end_ms is None
 
 
-LAST_5_MIN = TimeRange("last 5 min", since_s=300)
-LAST_HOUR = TimeRange("last 1 h", since_s=3600)
-LAST_DAY = TimeRange("last 24 h", since_s=86400)
+LAST_5_MIN = TimeRange(Phrase(N_("last 5 min")), since_s=300)
+LAST_HOUR = TimeRange(Phrase(N_("last 1 h")), since_s=3600)
+LAST_DAY = TimeRange(Phrase(N_("last 24 h")), since_s=86400)
 TIME_RANGES: tuple[TimeRange, ...] = (LAST_5_MIN, LAST_HOUR, LAST_DAY)
 
 _DURATION = re.compile(r"^\s*(\d+)\s*([smhd])\s*$", re.IGNORECASE)
@@ -70,13 +72,13 @@ def parse_time_range(text: str) -> TimeRange:
         seconds = int(duration.group(1)) * _UNIT_SECONDS[duration.group(2).lower()]
         if not 0 < seconds <= MAX_RANGE_S:
             raise ValueError(f"a range must be between 1 s and {MAX_RANGE_S // 86400} days")
-        return TimeRange(f"last {duration.group(1)}{duration.group(2).lower()}", since_s=seconds)
+        return TimeRange(Phrase(N_("last {span}"), span=f"{duration.group(1)}{duration.group(2).lower()}"), since_s=seconds)
     start_text, sep, end_text = text.partition("..")
     start_ms = _utc_ms(start_text)
     end_ms = _utc_ms(end_text) if sep else None
     if end_ms is not None and end_ms <= start_ms:
         raise ValueError("the end of a range must be after its start")
-    label = f"{start_text.strip()} → {end_text.strip()} UTC" if sep else f"since {start_text.strip()} UTC"
+    label = f"{start_text.strip()} → {end_text.strip()} UTC" if sep else Phrase(N_("since {start} UTC"), start=start_text.strip())
     return TimeRange(label, start_ms=start_ms, end_ms=end_ms)
 
 

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import Enum
 
+from kojan_tui.core.i18n import N_, Phrase
 from kojan_tui.core.levels import Level, level_for
 from kojan_tui.core.models import MetricSeries, ServiceSnapshot
 from kojan_tui.core.readings import MetricReading
@@ -32,7 +33,8 @@ class PostDeployCheck:
 
     @property
     def text(self) -> str:
-        return f"{self.verdict.marker}  {self.name}: {self.detail}"
+        name = self.name if isinstance(self.name, Phrase) else Phrase(self.name)  # a metric title: a message id
+        return Phrase(N_("{marker}  {name}: {detail}"), marker=self.verdict.marker, name=name, detail=self.detail)
 
     def record(self) -> dict[str, str]:
         return {"check": self.name, "verdict": self.verdict.value, "detail": self.detail}
@@ -40,30 +42,37 @@ class PostDeployCheck:
 
 def target_health(service: ServiceSnapshot | None, healthy_hosts: MetricSeries | None, since: datetime) -> PostDeployCheck:
     """Every desired task running (and, when the ALB's HealthyHostCount is polled, that many healthy targets)."""
-    name = "target health"
+    name = Phrase(N_("target health"))
+    running, desired = service.running if service else 0, service.desired if service else 0
     if service is None:
-        return PostDeployCheck(name, CheckVerdict.UNAVAILABLE, "the service could not be described")
+        return PostDeployCheck(name, CheckVerdict.UNAVAILABLE, Phrase(N_("the service could not be described")))
     if service.running < service.desired or service.pending:
-        return PostDeployCheck(
-            name, CheckVerdict.FAIL, f"{service.running}/{service.desired} tasks running, {service.pending} pending"
+        text = Phrase(
+            N_("{running}/{desired} tasks running, {pending} pending"), running=running, desired=desired, pending=service.pending
         )
+        return PostDeployCheck(name, CheckVerdict.FAIL, text)
     hosts = [v for t, v in zip(healthy_hosts.timestamps, healthy_hosts.values) if t >= since] if healthy_hosts else []
     if hosts:
         if min(hosts) < service.desired:
-            return PostDeployCheck(name, CheckVerdict.FAIL, f"healthy targets fell to {min(hosts):.0f} of {service.desired}")
-        return PostDeployCheck(
-            name, CheckVerdict.PASS, f"{service.running}/{service.desired} running, {min(hosts):.0f} healthy targets"
+            fell = Phrase(N_("healthy targets fell to {n} of {desired}"), n=f"{min(hosts):.0f}", desired=desired)
+            return PostDeployCheck(name, CheckVerdict.FAIL, fell)
+        text = Phrase(
+            N_("{running}/{desired} running, {n} healthy targets"), running=running, desired=desired, n=f"{min(hosts):.0f}"
         )
-    return PostDeployCheck(name, CheckVerdict.PASS, f"{service.running}/{service.desired} tasks running, none pending")
+        return PostDeployCheck(name, CheckVerdict.PASS, text)
+    return PostDeployCheck(
+        name, CheckVerdict.PASS, Phrase(N_("{running}/{desired} tasks running, none pending"), running=running, desired=desired)
+    )
 
 
 def error_lines(count: int | None, since: datetime) -> PostDeployCheck:
-    name = "new ERROR lines"
+    name = Phrase(N_("new ERROR lines"))
+    at = f"{since:%H:%M:%S}"
     if count is None:
-        return PostDeployCheck(name, CheckVerdict.UNAVAILABLE, "the log could not be counted")
+        return PostDeployCheck(name, CheckVerdict.UNAVAILABLE, Phrase(N_("the log could not be counted")))
     if count:
-        return PostDeployCheck(name, CheckVerdict.FAIL, f"{count:,} ERROR lines since {since:%H:%M:%S} UTC")
-    return PostDeployCheck(name, CheckVerdict.PASS, f"none since {since:%H:%M:%S} UTC")
+        return PostDeployCheck(name, CheckVerdict.FAIL, Phrase(N_("{n} ERROR lines since {at} UTC"), n=f"{count:,}", at=at))
+    return PostDeployCheck(name, CheckVerdict.PASS, Phrase(N_("none since {at} UTC"), at=at))
 
 
 def metric_within_thresholds(reading: MetricReading, since: datetime, *, final: bool) -> PostDeployCheck:
@@ -72,14 +81,16 @@ def metric_within_thresholds(reading: MetricReading, since: datetime, *, final: 
     after = [v for t, v in zip(reading.timestamps, reading.values) if t >= since]
     if not after:
         verdict = CheckVerdict.UNAVAILABLE if final else CheckVerdict.PENDING
-        return PostDeployCheck(name, verdict, f"no datapoint since {since:%H:%M:%S} UTC yet")
+        return PostDeployCheck(name, verdict, Phrase(N_("no datapoint since {at} UTC yet"), at=f"{since:%H:%M:%S}"))
     worst_value = max(after)
     level = level_for(worst_value, reading.threshold)
     unit = f" {reading.spec.unit}" if reading.spec.unit else ""
-    shown = f"worst {worst_value:.{reading.spec.decimals}f}{unit} over {len(after)} datapoint(s)"
+    worst, warn = f"{worst_value:.{reading.spec.decimals}f}{unit}", f"{reading.threshold.warn:g}{unit}"
     if level is Level.OK:
-        return PostDeployCheck(name, CheckVerdict.PASS, f"{shown}, within warn {reading.threshold.warn:g}{unit}")
-    return PostDeployCheck(name, CheckVerdict.FAIL, f"{shown}, above warn {reading.threshold.warn:g}{unit}")
+        text = N_("worst {worst} over {n} datapoint(s), within warn {warn}")
+        return PostDeployCheck(name, CheckVerdict.PASS, Phrase(text, worst=worst, n=len(after), warn=warn))
+    text = N_("worst {worst} over {n} datapoint(s), above warn {warn}")
+    return PostDeployCheck(name, CheckVerdict.FAIL, Phrase(text, worst=worst, n=len(after), warn=warn))
 
 
 def metric_checks(readings: Mapping[str, MetricReading], since: datetime, *, final: bool) -> tuple[PostDeployCheck, ...]:

@@ -11,6 +11,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
 from kojan_tui.core import metrics_catalog as q
+from kojan_tui.core.i18n import N_, Phrase, tr
 from kojan_tui.core.levels import Level, level_for
 from kojan_tui.core.models import DbInstance, MetricSeries
 from kojan_tui.core.thresholds import Threshold, Thresholds
@@ -28,13 +29,16 @@ class MetricSpec:
     decimals: int = 1
 
 
-P99 = MetricSpec("p99_latency_ms", "ALB p99 latency", "p99", "ms", "check logs, check DB connection", 0)
-ERROR_RATE = MetricSpec("error_rate_percent", "ALB 5XX rate", "5XX", "%", "check logs, debug", 2)
-ECS_CPU = MetricSpec("ecs_cpu_percent", "ECS CPU", "ECS CPU", "%", "consider scaling")
-ECS_MEMORY = MetricSpec("ecs_memory_percent", "ECS memory", "ECS mem", "%", "investigate a memory leak")
-RDS_CPU = MetricSpec("rds_cpu_percent", "RDS CPU", "RDS CPU", "%", "optimise queries")
-RDS_STORAGE = MetricSpec("rds_storage_used_percent", "RDS storage used", "RDS disk", "%", "expand storage")
-ERRORS = MetricSpec("errors_last_hour", "ERROR lines, last hour", "errors/h", "", "read the errors: S04 summary, S05 Insights", 0)
+# Titles, short labels and actions are English message ids: shown through ``tr`` (the S03 actions in the guide's words).
+P99 = MetricSpec("p99_latency_ms", N_("ALB p99 latency"), "p99", "ms", N_("check logs, check DB connection"), 0)
+ERROR_RATE = MetricSpec("error_rate_percent", N_("ALB 5XX rate"), "5XX", "%", N_("check logs, debug"), 2)
+ECS_CPU = MetricSpec("ecs_cpu_percent", N_("ECS CPU"), "ECS CPU", "%", N_("consider scaling"))
+ECS_MEMORY = MetricSpec("ecs_memory_percent", N_("ECS memory"), N_("ECS mem"), "%", N_("investigate a memory leak"))
+RDS_CPU = MetricSpec("rds_cpu_percent", N_("RDS CPU"), "RDS CPU", "%", N_("optimise queries"))
+RDS_STORAGE = MetricSpec("rds_storage_used_percent", N_("RDS storage used"), N_("RDS disk"), "%", N_("expand storage"))
+ERRORS = MetricSpec(
+    "errors_last_hour", N_("ERROR lines, last hour"), N_("errors/h"), "", N_("read the errors: S04 summary, S05 Insights"), 0
+)
 
 METRIC_SPECS: tuple[MetricSpec, ...] = (P99, ERROR_RATE, ECS_CPU, ECS_MEMORY, RDS_CPU, RDS_STORAGE)
 
@@ -68,27 +72,31 @@ class MetricReading:
 
     @property
     def value_text(self) -> str:
+        return self.value_in("en")
+
+    def value_in(self, language: str) -> str:
+        """The value with its unit, or why there is none, in ``language``."""
         if self.latest is None:
-            return self.note or "no data"
+            return tr(self.note or "no data", language)
         unit = f" {self.spec.unit}" if self.spec.unit else ""
         text = f"{self.latest:.{self.spec.decimals}f}{unit}"
         if self.lower_bound:
-            return f"≥ {text} (incomplete)"
+            return tr("≥ {value} (incomplete)", language).format(value=text)
         if self.partial:
-            return f"{text} · {self.partial}"
+            return f"{text} · {tr(self.partial, language)}"
         if not self.stale:
             return text
-        return f"{text} · {ago_text(self.age_s) if self.age_s is not None else 'not current'}"
+        return f"{text} · {ago_text(self.age_s, language) if self.age_s is not None else tr('not current', language)}"
 
 
-def ago_text(seconds: float) -> str:
-    """``45 s ago``, ``12 min ago``, ``3 h ago``."""
+def ago_text(seconds: float, language: str = "en") -> str:
+    """``45 s ago``, ``12 min ago``, ``3 h ago`` (``45秒前``…)."""
     seconds = int(max(0.0, seconds))
     if seconds < 120:
-        return f"{seconds} s ago"
+        return tr("{n} s ago", language).format(n=seconds)
     if seconds < 7200:
-        return f"{seconds // 60} min ago"
-    return f"{seconds // 3600} h ago"
+        return tr("{n} min ago", language).format(n=seconds // 60)
+    return tr("{n} h ago", language).format(n=seconds // 3600)
 
 
 @dataclass(frozen=True)
@@ -144,7 +152,7 @@ class ErrorRate:
         if self.latest is None or total <= 0:
             return ""
         t, e = 100.0 * self.target_5xx / total, 100.0 * self.elb_5xx / total
-        return f"target {t:.2f} % · LB {e:.2f} %"
+        return Phrase(N_("target {t} % · LB {e} %"), t=f"{t:.2f}", e=f"{e:.2f}")
 
 
 def error_rate(target_5xx: MetricSeries | None, requests: MetricSeries | None, elb_5xx: MetricSeries | None = None) -> ErrorRate:
@@ -159,7 +167,7 @@ def error_rate(target_5xx: MetricSeries | None, requests: MetricSeries | None, e
     req = dict(zip(requests.timestamps, requests.values)) if requests else {}
     elb = dict(zip(elb_5xx.timestamps, elb_5xx.values)) if elb_5xx else {}
     if not req and not elb:
-        return ErrorRate(note="no data")
+        return ErrorRate(note=N_("no data"))
     target = dict(zip(target_5xx.timestamps, target_5xx.values)) if target_5xx else {}
     stamps: list[datetime] = []
     rates: list[float] = []
@@ -172,7 +180,7 @@ def error_rate(target_5xx: MetricSeries | None, requests: MetricSeries | None, e
     newest = periods[-1]
     parts = {"target_5xx": target.get(newest, 0.0), "elb_5xx": elb.get(newest, 0.0), "requests": req.get(newest, 0.0)}
     if parts["requests"] + parts["elb_5xx"] <= 0:
-        return ErrorRate(tuple(stamps), tuple(rates), None, "no requests", **parts)
+        return ErrorRate(tuple(stamps), tuple(rates), None, N_("no requests"), **parts)
     return ErrorRate(tuple(stamps), tuple(rates), rates[-1], "", **parts)
 
 
@@ -187,9 +195,9 @@ def error_rate_percent(
 def storage_used_percent(free: MetricSeries | None, db: DbInstance | None) -> tuple[tuple[datetime, ...], tuple[float, ...], str]:
     """Used % = 100 × (1 − free bytes / allocated bytes); needs the instance's allocated storage."""
     if free is None or not free.values:
-        return (), (), "no data"
+        return (), (), N_("no data")
     if db is None or db.allocated_storage_gib <= 0:
-        return (), (), "size unknown"
+        return (), (), N_("size unknown")
     allocated = db.allocated_storage_gib * GIB
     used = tuple(min(100.0, max(0.0, 100.0 * (1.0 - v / allocated))) for v in free.values)
     return free.timestamps, used, ""
@@ -197,7 +205,7 @@ def storage_used_percent(free: MetricSeries | None, db: DbInstance | None) -> tu
 
 def _plain(spec: MetricSpec, threshold: Threshold, series: MetricSeries | None) -> MetricReading:
     if series is None or not series.values:
-        return MetricReading(spec, threshold, note="no data")
+        return MetricReading(spec, threshold, note=N_("no data"))
     return MetricReading(spec, threshold, series.timestamps, series.values, series.values[-1])
 
 
@@ -212,7 +220,9 @@ def compute_readings(
     readings: dict[str, MetricReading] = {}
 
     stamps, values = p99_ms(metrics.get(q.P99_LATENCY))
-    readings[P99.key] = MetricReading(P99, th(P99), stamps, values, values[-1] if values else None, "" if values else "no data")
+    readings[P99.key] = MetricReading(
+        P99, th(P99), stamps, values, values[-1] if values else None, "" if values else N_("no data")
+    )
 
     rate = error_rate(metrics.get(q.ALB_5XX), metrics.get(q.ALB_REQUESTS), metrics.get(q.ELB_5XX))
     readings[ERROR_RATE.key] = MetricReading(
@@ -238,7 +248,7 @@ SERIES_OF: dict[str, tuple[str, ...]] = {
     RDS_CPU.key: (q.RDS_CPU,),
     RDS_STORAGE.key: (q.RDS_FREE_STORAGE,),
 }
-PARTIAL_WORDS = {"PartialData": "partial answer", "Forbidden": "denied", "InternalError": "AWS internal error"}
+PARTIAL_WORDS = {"PartialData": N_("partial answer"), "Forbidden": N_("denied"), "InternalError": N_("AWS internal error")}
 
 
 def marked_partial(reading: MetricReading, metrics: Mapping[str, MetricSeries]) -> MetricReading:
@@ -258,7 +268,7 @@ def unanswered_latency(p99: MetricReading, rate: MetricReading) -> MetricReading
         return p99
     if p99.timestamps[-1] >= rate.timestamps[-1]:
         return p99
-    return replace(p99, stale=True, age_s=p99.age_s, note="no target answered")
+    return replace(p99, stale=True, age_s=p99.age_s, note=N_("no target answered"))
 
 
 @dataclass(frozen=True)
@@ -275,18 +285,21 @@ class TargetHealth:
 
     @property
     def text(self) -> str:
-        if self.healthy is None:
-            return "targets ? (no current datapoint)"
-        unhealthy = f", {self.unhealthy:.0f} unhealthy" if self.unhealthy else ""
-        return f"targets {self.healthy:.0f} healthy{unhealthy}"
+        return self.text_in("en")
 
-    def text_beside(self, running: int | None) -> str:
+    def text_in(self, language: str) -> str:
+        if self.healthy is None:
+            return tr("targets ? (no current datapoint)", language)
+        unhealthy = tr(", {n} unhealthy", language).format(n=f"{self.unhealthy:.0f}") if self.unhealthy else ""
+        return tr("targets {n} healthy{unhealthy}", language).format(n=f"{self.healthy:.0f}", unhealthy=unhealthy)
+
+    def text_beside(self, running: int | None, language: str = "en") -> str:
         """``text`` next to ECS's running count: with its age when it counts more healthy targets than tasks
         run now and is a minute or more old (a minute's datapoint, older than ECS's answer: history, say so)."""
         older = self.age_s is not None and self.age_s >= 60
         if older and running is not None and self.healthy is not None and self.healthy > running:
-            return f"{self.text} · {ago_text(self.age_s)}"
-        return self.text
+            return f"{self.text_in(language)} · {ago_text(self.age_s, language)}"
+        return self.text_in(language)
 
 
 def target_health(metrics: Mapping[str, MetricSeries], staleness: Staleness | None = None) -> TargetHealth:
@@ -310,5 +323,5 @@ def errors_reading(count: int | None, thresholds: Thresholds, *, complete: bool 
     An incomplete count (the scan stopped at its page limit) is a lower bound: ``≥ N (incomplete)``, an
     alert or warning when N already is one, never ``✓ OK``."""
     if count is None:
-        return MetricReading(ERRORS, thresholds.errors_last_hour, note="no data")
+        return MetricReading(ERRORS, thresholds.errors_last_hour, note=N_("no data"))
     return MetricReading(ERRORS, thresholds.errors_last_hour, latest=float(count), lower_bound=not complete)

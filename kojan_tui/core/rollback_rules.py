@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from kojan_tui.core.config import RollbackTriggers
+from kojan_tui.core.i18n import N_, Phrase
 from kojan_tui.core.models import DbInstance, ServiceSnapshot
 from kojan_tui.core.readings import MetricReading, Staleness, TargetHealth
 
@@ -79,17 +80,17 @@ def failing_causes(
     rate = readings.get("error_rate_percent")
     judged = judged_rate(rate, staleness) if rate is not None else None
     if judged is not None and judged >= threshold_percent:
-        causes.append(f"5XX rate {judged:.1f} %")
+        causes.append(Phrase(N_("5XX rate {rate} %"), rate=f"{judged:.1f}"))
     if service is not None and service.desired > 0 and service.running == 0:
-        causes.append(f"0 of {service.desired} tasks running")
+        causes.append(Phrase(N_("0 of {desired} tasks running"), desired=service.desired))
     if health is not None and health.none_healthy:
-        causes.append("0 healthy targets")
+        causes.append(Phrase(N_("0 healthy targets")))
     p99 = readings.get("p99_latency_ms")
     if rate is not None and rate.current is not None and rate.elb_5xx > 0:
         newest = rate.timestamps[-1]
         answered = p99 is not None and p99.current is not None and bool(p99.timestamps) and p99.timestamps[-1] >= newest
         if not answered:  # a missing series is a signal: the ALB fails requests and no target served any
-            causes.append("the load balancer answers 5XX itself and no target answered (no latency datapoint)")
+            causes.append(Phrase(N_("the load balancer answers 5XX itself and no target answered (no latency datapoint)")))
     return causes
 
 
@@ -108,19 +109,31 @@ def rollback_reasons(
     causes = failing_causes(readings, service, health, triggers.all_failing_error_rate_percent, staleness)
     all_failing = bool(causes)
     if all_failing:
-        reasons.append(RollbackReason("all_failing", "every request is failing: " + "; ".join(causes)))
+        reasons.append(RollbackReason("all_failing", Phrase(N_("every request is failing: {causes}"), causes=tuple(causes))))
     if db is not None and db.status in DB_DOWN_STATUSES:
-        reasons.append(RollbackReason("db_down", f"database down: RDS {db.identifier} is {db.status}"))
+        reasons.append(
+            RollbackReason("db_down", Phrase(N_("database down: RDS {db} is {status}"), db=db.identifier, status=db.status))
+        )
     elif all_failing and db_connection_errors:
         reasons.append(
             RollbackReason(
                 "db_down",
-                f'database connection down: {db_connection_errors} "database connection" errors while every request fails',
+                Phrase(
+                    N_('database connection down: {n} "database connection" errors while every request fails'),
+                    n=db_connection_errors,
+                ),
             )
         )
     memory = readings.get("ecs_memory_percent")
     if memory is not None and memory.current is not None and memory.current > triggers.memory_percent:
-        reasons.append(RollbackReason("memory", f"ECS memory {memory.current:.1f} % > {triggers.memory_percent:g} %"))
+        reasons.append(
+            RollbackReason(
+                "memory",
+                Phrase(
+                    N_("ECS memory {value} % > {limit} %"), value=f"{memory.current:.1f}", limit=f"{triggers.memory_percent:g}"
+                ),
+            )
+        )
     cpu = readings.get("ecs_cpu_percent")
     if cpu is not None and not cpu.stale:
         lasted = sustained_seconds(cpu, triggers.cpu_percent, period_s)
@@ -128,7 +141,12 @@ def rollback_reasons(
             reasons.append(
                 RollbackReason(
                     "cpu",
-                    f"ECS CPU ≥ {triggers.cpu_percent:g} % for {lasted / 60:.0f} min (limit {triggers.cpu_sustained_seconds / 60:g} min)",
+                    Phrase(
+                        N_("ECS CPU ≥ {limit} % for {minutes} min (limit {sustained} min)"),
+                        limit=f"{triggers.cpu_percent:g}",
+                        minutes=f"{lasted / 60:.0f}",
+                        sustained=f"{triggers.cpu_sustained_seconds / 60:g}",
+                    ),
                 )
             )
     return reasons

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import Enum
 
+from kojan_tui.core.i18n import N_, Phrase
 from kojan_tui.core.models import Deployment, ServiceSnapshot
 from kojan_tui.core.verdict import task_definition_label
 
@@ -31,7 +32,7 @@ class RolloutJudgement:
 
     @property
     def text(self) -> str:
-        return f"{self.phase.value.upper()}: {self.reason}"
+        return Phrase(N_("{phase}: {reason}"), phase=self.phase.value.upper(), reason=self.reason)
 
 
 @dataclass(frozen=True)
@@ -52,21 +53,26 @@ def judge_rollout(service: ServiceSnapshot, target: RolloutTarget, now: datetime
     primary = service.primary
     ours: Deployment | None = next((d for d in service.deployments if d.id == target.deployment_id), None)
     if ours is not None and ours.rollout_state == "FAILED":
-        return RolloutJudgement(RolloutPhase.FAILED, f"deployment {ours.id} FAILED: {ours.rollout_reason or 'no reason given'}")
+        why = ours.rollout_reason or Phrase(N_("no reason given"))
+        return RolloutJudgement(RolloutPhase.FAILED, Phrase(N_("deployment {id} FAILED: {why}"), id=ours.id, why=why))
     for event in service.events:
         message = event.message.lower()
         if event.created_at >= target.started_at and any(word in message for word in ROLLBACK_WORDS):
-            return RolloutJudgement(RolloutPhase.FAILED, f"the service rolled back: {event.message}")
+            return RolloutJudgement(RolloutPhase.FAILED, Phrase(N_("the service rolled back: {message}"), message=event.message))
     if primary is not None and not _same_revision(primary.task_definition, target.task_definition):
         if target.deployment_id is None or primary.id != target.deployment_id:
             label = task_definition_label(primary.task_definition)
             return RolloutJudgement(
                 RolloutPhase.FAILED,
-                f"the PRIMARY deployment runs {label}, not {task_definition_label(target.task_definition)}"
-                " (rolled back or replaced)",
+                Phrase(
+                    N_("the PRIMARY deployment runs {label}, not {target} (rolled back or replaced)"),
+                    label=label,
+                    target=task_definition_label(target.task_definition),
+                ),
             )
     if primary is not None and primary.rollout_state == "FAILED":
-        return RolloutJudgement(RolloutPhase.FAILED, f"deployment {primary.id} FAILED: {primary.rollout_reason or 'no reason'}")
+        why = primary.rollout_reason or Phrase(N_("no reason given"))
+        return RolloutJudgement(RolloutPhase.FAILED, Phrase(N_("deployment {id} FAILED: {why}"), id=primary.id, why=why))
     is_ours = primary is not None and (target.deployment_id is None or primary.id == target.deployment_id)
     if primary is not None and is_ours and _same_revision(primary.task_definition, target.task_definition):
         completed = primary.rollout_state == "COMPLETED" or (
@@ -75,18 +81,34 @@ def judge_rollout(service: ServiceSnapshot, target: RolloutTarget, now: datetime
         if completed:
             return RolloutJudgement(
                 RolloutPhase.COMPLETED,
-                f"PRIMARY {primary.id} runs {task_definition_label(primary.task_definition)},"
-                f" COMPLETED ({primary.running}/{primary.desired} running)",
+                Phrase(
+                    N_("PRIMARY {id} runs {label}, COMPLETED ({running}/{desired} running)"),
+                    id=primary.id,
+                    label=task_definition_label(primary.task_definition),
+                    running=primary.running,
+                    desired=primary.desired,
+                ),
             )
     elapsed = (now - target.started_at).total_seconds()
     if elapsed > target.timeout_seconds:
         return RolloutJudgement(
-            RolloutPhase.TIMED_OUT, f"not COMPLETED after {elapsed:.0f} s (timeout {target.timeout_seconds:.0f} s)"
+            RolloutPhase.TIMED_OUT,
+            Phrase(
+                N_("not COMPLETED after {elapsed} s (timeout {timeout} s)"),
+                elapsed=f"{elapsed:.0f}",
+                timeout=f"{target.timeout_seconds:.0f}",
+            ),
         )
     if primary is None:
-        return RolloutJudgement(RolloutPhase.IN_PROGRESS, "no PRIMARY deployment listed yet")
+        return RolloutJudgement(RolloutPhase.IN_PROGRESS, Phrase(N_("no PRIMARY deployment listed yet")))
     return RolloutJudgement(
         RolloutPhase.IN_PROGRESS,
-        f"{primary.rollout_state or 'rollout state unknown'}: {primary.running}/{primary.desired} running,"
-        f" {primary.pending} pending" + (f" — {primary.rollout_reason}" if primary.rollout_reason else ""),
+        Phrase(
+            N_("{state}: {running}/{desired} running, {pending} pending{reason}"),
+            state=primary.rollout_state or Phrase(N_("rollout state unknown")),
+            running=primary.running,
+            desired=primary.desired,
+            pending=primary.pending,
+            reason=f" — {primary.rollout_reason}" if primary.rollout_reason else "",
+        ),
     )

@@ -14,6 +14,7 @@ from datetime import datetime, timedelta
 from enum import Enum
 
 from kojan_tui.core.ecs_tasks import EcsTask
+from kojan_tui.core.i18n import N_, ntr, tr
 
 STOP_WINDOW = timedelta(hours=1)  # AWS lists a stopped task for at least an hour
 OOM_EXIT_CODE = 137  # 128 + SIGKILL: the kernel's OOM killer (or a kill after the stop timeout)
@@ -33,25 +34,14 @@ class StopCause(str, Enum):
     OTHER = "other"
 
 
-CAUSE_WORDS: dict[str, dict[StopCause, str]] = {
-    "ja": {
-        StopCause.OUT_OF_MEMORY: "メモリ不足",
-        StopCause.IMAGE_PULL: "イメージ取得失敗",
-        StopCause.HEALTH_CHECK: "ヘルスチェック失敗",
-        StopCause.DEPLOYMENT: "デプロイで置き換え",
-        StopCause.SCALED_IN: "スケールイン",
-        StopCause.ESSENTIAL_EXITED: "必須コンテナが終了",
-        StopCause.OTHER: "その他",
-    },
-    "en": {
-        StopCause.OUT_OF_MEMORY: "out of memory",
-        StopCause.IMAGE_PULL: "image pull failed",
-        StopCause.HEALTH_CHECK: "failed health check",
-        StopCause.DEPLOYMENT: "replaced by a deployment",
-        StopCause.SCALED_IN: "scaled in",
-        StopCause.ESSENTIAL_EXITED: "essential container exited",
-        StopCause.OTHER: "other",
-    },
+CAUSE_WORDS: dict[StopCause, str] = {  # shown through ``tr``
+    StopCause.OUT_OF_MEMORY: N_("out of memory"),
+    StopCause.IMAGE_PULL: N_("image pull failed"),
+    StopCause.HEALTH_CHECK: N_("failed health check"),
+    StopCause.DEPLOYMENT: N_("replaced by a deployment"),
+    StopCause.SCALED_IN: N_("scaled in"),
+    StopCause.ESSENTIAL_EXITED: N_("essential container exited"),
+    StopCause.OTHER: N_("other"),
 }
 # Causes a person must act on come first in the one line; routine ones (a rollout, a scale-in) last.
 LINE_ORDER = (
@@ -67,7 +57,7 @@ TROUBLE = frozenset({StopCause.OUT_OF_MEMORY, StopCause.HEALTH_CHECK, StopCause.
 
 
 def cause_word(cause: StopCause, language: str) -> str:
-    return CAUSE_WORDS.get(language, CAUSE_WORDS["en"])[cause]
+    return tr(CAUSE_WORDS[cause], language)
 
 
 def _reasons(task: EcsTask) -> str:
@@ -133,12 +123,14 @@ class StopCounts:
         """``3 tasks stopped in the last hour: 3 out of memory`` (ja/en); "" when none stopped."""
         if not self.total:
             return ""
-        at_least = "" if self.complete else ("少なくとも" if language == "ja" else "at least ")
+        at_least = "" if self.complete else tr("at least ", language)
         parts = ", ".join(f"{n} {cause_word(cause, language)}" for cause, n in self.by_cause)
-        if language == "ja":
-            return f"過去1時間に停止したタスク {at_least}{self.total} 件: {parts}"
-        noun = "task" if self.total == 1 else "tasks"
-        return f"{at_least}{self.total} {noun} stopped in the last hour: {parts}"
+        return ntr(
+            "{at_least}{n} task stopped in the last hour: {parts}",
+            "{at_least}{n} tasks stopped in the last hour: {parts}",
+            self.total,
+            language,
+        ).format(at_least=at_least, n=self.total, parts=parts)
 
 
 def count_stops(

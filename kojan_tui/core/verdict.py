@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from kojan_tui.core.i18n import N_, Phrase, say, tr
 from kojan_tui.core.levels import Level
 from kojan_tui.core.models import ServiceSnapshot, TaskDefinition
 from kojan_tui.core.readings import TargetHealth
@@ -26,12 +27,16 @@ class ServiceVerdict:
 
     @property
     def summary(self) -> str:
+        return self.summary_in("en")
+
+    def summary_in(self, language: str) -> str:
+        """``HEALTHY``, ``DEPLOYING — rollout in progress``…: the verdict's word (a status, as ✓ OK) and its reasons."""
         if self.level is Level.UNKNOWN:
-            return "NO DATA — no service data yet"
+            return tr("NO DATA — no service data yet", language)
         if self.healthy:
             return "HEALTHY"
         word = self.word or ("DEPLOYING" if self.level is Level.WARNING else "UNHEALTHY")
-        return f"{word} — " + "; ".join(self.reasons)
+        return f"{word} — " + "; ".join(say(reason, language) for reason in self.reasons)
 
 
 def service_verdict(service: ServiceSnapshot | None, health: TargetHealth | None = None) -> ServiceVerdict:
@@ -44,32 +49,40 @@ def service_verdict(service: ServiceSnapshot | None, health: TargetHealth | None
     """
     no_targets = health is not None and health.none_healthy
     target_text = (
-        f"0 healthy targets ({health.unhealthy:.0f} unhealthy)"
+        Phrase(N_("0 healthy targets ({n} unhealthy)"), n=f"{health.unhealthy:.0f}")
         if no_targets and health and health.unhealthy
-        else "0 healthy targets"
+        else Phrase(N_("0 healthy targets"))
     )
     if service is None:
         return ServiceVerdict(Level.ALERT, (target_text,)) if no_targets else ServiceVerdict(Level.UNKNOWN)
     alerts: list[str] = []
     warnings: list[str] = []
     if service.status != "ACTIVE":
-        alerts.append(f"status {service.status}, not ACTIVE")
+        alerts.append(Phrase(N_("status {status}, not ACTIVE"), status=service.status))
     primary = service.primary
     rolling = False
     if primary is None:
-        alerts.append("no PRIMARY deployment")
+        alerts.append(Phrase(N_("no PRIMARY deployment")))
     elif primary.rollout_state == "FAILED":
-        alerts.append("rollout FAILED" + (f": {primary.rollout_reason}" if primary.rollout_reason else ""))
+        alerts.append(
+            Phrase(N_("rollout FAILED{reason}"), reason=f": {primary.rollout_reason}" if primary.rollout_reason else "")
+        )
     elif primary.rollout_state == "IN_PROGRESS" or (primary.rollout_state is None and len(service.deployments) > 1):
         rolling = True
-        warnings.append("rollout in progress")
+        warnings.append(Phrase(N_("rollout in progress")))
     elif primary.rollout_state not in (None, "COMPLETED"):
-        alerts.append(f"rollout {primary.rollout_state}")
+        alerts.append(Phrase(N_("rollout {state}"), state=primary.rollout_state))
     scaling_in = service.running > service.desired and service.status == "ACTIVE" and not rolling
     if scaling_in:  # the desired count went down: ECS drains the extra tasks (every desired one still runs)
-        warnings.append(f"{service.running} of {service.desired} tasks running (the extra ones are draining)")
+        warnings.append(
+            Phrase(
+                N_("{running} of {desired} tasks running (the extra ones are draining)"),
+                running=service.running,
+                desired=service.desired,
+            )
+        )
     elif service.running != service.desired:
-        text = f"{service.running} of {service.desired} tasks running"
+        text = Phrase(N_("{running} of {desired} tasks running"), running=service.running, desired=service.desired)
         (warnings if rolling and service.running > 0 else alerts).append(text)
     if no_targets and service.desired > 0:
         alerts.append(target_text)

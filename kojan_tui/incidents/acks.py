@@ -12,6 +12,7 @@ from kojan_tui.core.acks import Acknowledgement, ack_label, acknowledge, active_
 from kojan_tui.core.clock import Clock
 from kojan_tui.core.errors import AwsFailure
 from kojan_tui.core.freshness import format_age
+from kojan_tui.core.i18n import tr
 from kojan_tui.core.logtext import make_visible
 from kojan_tui.store.acks import AckStore
 from kojan_tui.store.team import TeamHealth
@@ -67,22 +68,18 @@ class AckBoard:
         """One line when the store failed last, else ""."""
         now = self.clock()
         read = (
-            (
-                ("最終読み取り " + format_age((now - self.read_at).total_seconds()) + "前")
-                if language == "ja"
-                else f"last read {format_age((now - self.read_at).total_seconds())} ago"
-            )
+            tr("last read {age} ago", language).format(age=format_age((now - self.read_at).total_seconds()))
             if self.read_at
-            else ("未読み取り" if language == "ja" else "never read")
+            else tr("never read", language)
         )
         if self.team is not None and self.team.failure is not None:
             failure, at = self.team.failure, self.team.failed_at
             when = f" {at:%H:%M:%S}" if at else ""
             what = make_visible(str(failure))
-            if language == "ja":
-                return f"チームテーブル {self.team.table}: {what}{when} — 手元の情報で継続（確認応答: {read}）"
-            return f"team table {self.team.table}: {what}{when} — carrying on with what this console has (acks: {read})"
+            return tr(
+                "team table {table}: {what}{when} — carrying on with what this console has (acks: {read})", language
+            ).format(table=self.team.table, what=what, when=when, read=read)
         if self.problem:
             what = make_visible(self.problem)
-            return f"確認応答を読めません: {what}" if language == "ja" else f"acknowledgements unreadable: {what}"
+            return tr("acknowledgements unreadable: {what}", language).format(what=what)
         return ""

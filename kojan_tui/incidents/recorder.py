@@ -13,6 +13,7 @@ from kojan_tui.core import snapshot_codec
 from kojan_tui.core.before_after import before_after, dashboard_series, timeline_milestone
 from kojan_tui.core.clock import Clock
 from kojan_tui.core.events import EventBus, timeline_entry
+from kojan_tui.core.i18n import say, tr
 from kojan_tui.core.incidents import (
     ErFileError,
     IncidentRecord,
@@ -31,15 +32,18 @@ MAX_PENDING_WRITES = 1000  # bounded: if SQLite stalls, the oldest frames wait, 
 RECORDED_SOURCES = {SourceName.SERVICE, SourceName.METRICS, SourceName.DATABASE, SourceName.ERRORS}
 
 
-def already_firing(state: DashboardState | None, at: datetime) -> list[TimelineEntry]:
-    """The alerts and S25 reasons active when an incident opens, as its first lines (they fired before it)."""
+def already_firing(state: DashboardState | None, at: datetime, language: str = "en") -> list[TimelineEntry]:
+    """The alerts and S25 reasons active when an incident opens, as its first lines (they fired before it), in
+    ``language`` (the timeline is written once, in the UI language of the moment)."""
     if state is None:
         return []
+    firing = tr("already firing since {at:%H:%M:%S}: {title}: {value} — {action}", language)
     entries = [
-        TimelineEntry(at, "alert", f"already firing since {a.since:%H:%M:%S}: {a.title}: {a.value_text} — {a.action}")
+        TimelineEntry(at, "alert", firing.format(at=a.since, title=a.title, value=a.value_text, action=a.action))
         for a in state.alerts.active
     ]
-    entries += [TimelineEntry(at, "s25", f"already holding: ROLL BACK NOW: {r.text}") for r in state.view.rollback]
+    holding = tr("already holding: ROLL BACK NOW: {reason}", language)
+    entries += [TimelineEntry(at, "s25", holding.format(reason=say(r.text, language))) for r in state.view.rollback]
     return entries
 
 
@@ -56,7 +60,7 @@ class IncidentRecorder:
         self._writer: asyncio.Task[None] | None = None
         self.on_error: Callable[[BaseException], None] | None = None
         self.latest_state: DashboardState | None = None  # what is firing when an incident opens
-        self.language = "en"  # of the before/after lines
+        self.language = "en"  # of the timeline's own lines (the app sets it from the config, and on a switch)
         self._compared: set[tuple[int, datetime, int]] = set()  # (incident, deployment createdAt, milestone) written
         bus.subscribe_all(self.on_event)
 
@@ -74,21 +78,30 @@ class IncidentRecorder:
         record = await self.store.open_next(self.clock(), title, at_least=next_er_number(self.er_md))
         number = self.current = record.number
         await self.store.add_entry(
-            number, TimelineEntry(record.opened_at, "note", f"incident opened{': ' + title if title else ''}")
+            number,
+            TimelineEntry(
+                record.opened_at,
+                "note",
+                tr("incident opened: {title}", self.language).format(title=title)
+                if title
+                else tr("incident opened", self.language),
+            ),
         )
-        for entry in already_firing(self.latest_state, record.opened_at):  # what fired before it opened
+        for entry in already_firing(self.latest_state, record.opened_at, self.language):  # what fired before it opened
             await self.store.add_entry(number, entry)
         return record
 
     def context_badge(self) -> str | None:
         """What every screen's top line says while an incident is open (its timeline records what happens)."""
-        return f"INCIDENT ER-{self.current:03d} open" if self.current is not None else None
+        if self.current is None:
+            return None
+        return tr("INCIDENT {id} open", self.language).format(id=f"ER-{self.current:03d}")
 
     async def close(self) -> None:
         if self.current is not None:
             number, self.current = self.current, None
             await self.flush()
-            await self.store.add_entry(number, TimelineEntry(self.clock(), "note", "incident closed"))
+            await self.store.add_entry(number, TimelineEntry(self.clock(), "note", tr("incident closed", self.language)))
             await self.store.close_incident(number, self.clock())
 
     async def note(self, text: str) -> None:
@@ -108,7 +121,9 @@ class IncidentRecorder:
             create_exclusive(report, text, tighten_dir=False)  # never overwritten, never a symlink
         except FileExistsError:
             raise ErFileError(
-                report, None, "already exists (a file or a link); not overwritten: move it away to export again"
+                report,
+                None,
+                tr("already exists (a file or a link); not overwritten: move it away to export again", self.language),
             ) from None
         try:
             append_er_row(self.er_md, record)
@@ -122,7 +137,7 @@ class IncidentRecorder:
 
     def on_event(self, event: object) -> None:
         number = self.current
-        entry = timeline_entry(event) if number is not None else None
+        entry = timeline_entry(event, self.language) if number is not None else None
         if number is not None and entry is not None:
             self._enqueue(lambda: self.store.add_entry(number, entry))
 

@@ -21,6 +21,7 @@ from kojan_tui.aws.protocol import Gateway
 from kojan_tui.core.clock import Clock, epoch_ms
 from kojan_tui.core.config import Config
 from kojan_tui.core.errors import AwsFailure
+from kojan_tui.core.i18n import N_, Phrase
 from kojan_tui.core.models import ServiceEvent, ServiceSnapshot
 from kojan_tui.core.post_deploy import (
     CheckVerdict,
@@ -79,20 +80,20 @@ class RolloutStatus:
 
     @property
     def label(self) -> str:
-        what = "force new deployment" if self.request.task_definition is None else "rollback"
-        return f"{what} → {task_definition_label(self.target.task_definition)}"
+        what = Phrase(N_("force new deployment")) if self.request.task_definition is None else Phrase(N_("rollback"))
+        return Phrase(N_("{what} → {target}"), what=what, target=task_definition_label(self.target.task_definition))
 
     def line(self, now: datetime) -> str:
-        """One line for the dashboard: what, where it is, for how long."""
+        """One line for the dashboard: what, where it is, for how long (a ``Phrase``: shown in the UI language)."""
         elapsed = int((now - self.target.started_at).total_seconds())
         if self.phase is WatchPhase.CHECKING and self.settle_until is not None:
             left = max(0, int((self.settle_until - now).total_seconds()))
-            return f"{self.label}: COMPLETED, S29 checks ({left} s of settling left)"
+            return Phrase(N_("{label}: COMPLETED, S29 checks ({left} s of settling left)"), label=self.label, left=left)
         if self.phase is WatchPhase.ROLLING_OUT:
-            return f"{self.label}: {self.judgement.reason} ({elapsed} s)"
+            return Phrase(N_("{label}: {reason} ({elapsed} s)"), label=self.label, reason=self.judgement.reason, elapsed=elapsed)
         passed = sum(c.verdict is CheckVerdict.PASS for c in self.checks)
-        checks = f", checks {passed}/{len(self.checks)} passed" if self.checks else ""
-        return f"{self.label}: {self.phase.value.upper()}{checks}"
+        checks = Phrase(N_(", checks {passed}/{total} passed"), passed=passed, total=len(self.checks)) if self.checks else ""
+        return Phrase(N_("{label}: {phase}{checks}"), label=self.label, phase=self.phase.value.upper(), checks=checks)
 
     def record(self) -> dict[str, Any]:
         return {

@@ -6,6 +6,7 @@ It holds no AWS call, time window or filter pattern: those live in ``kojan_tui.s
 
 from __future__ import annotations
 
+from dataclasses import replace
 from functools import partial
 from typing import Any, Protocol
 
@@ -16,7 +17,7 @@ from textual.screen import Screen
 
 from kojan_tui.actions.audit_copy import audit_copy_for
 from kojan_tui.actions.audited import AuditedActions
-from kojan_tui.actions.lifecycle import Lifecycles, words
+from kojan_tui.actions.lifecycle import Lifecycles
 from kojan_tui.aws.protocol import Gateway
 from kojan_tui.core.alerts import AlertTracker, AlertUpdate
 from kojan_tui.core.audit import AuditTrail
@@ -27,6 +28,7 @@ from kojan_tui.core.endpoints import endpoint_label
 from kojan_tui.core.events import EventBus, alert_events
 from kojan_tui.core.fleet_config import environment_of
 from kojan_tui.core.freshness import SourceFreshness
+from kojan_tui.core.i18n import LANGUAGES, N_, tr
 from kojan_tui.core.logtext import make_visible
 from kojan_tui.core.state import AppContext, DashboardState, SourceName, freeze_freshness
 from kojan_tui.core.windows import WINDOWS
@@ -38,6 +40,7 @@ from kojan_tui.store.mutations import SqliteMutations
 from kojan_tui.ui.capabilities import PaletteCommand
 from kojan_tui.ui.commands import KojanCommands
 from kojan_tui.ui.error_policy import ErrorPolicy, SurvivesHandlerErrors, database_problem_text, strict_errors
+from kojan_tui.ui.language import LANGUAGE_NAMES, with_language
 from kojan_tui.ui.notifier import AlertNotifier
 from kojan_tui.ui.registry import CAPABILITIES
 from kojan_tui.ui.screens.dashboard import DashboardScreen
@@ -58,15 +61,15 @@ class KojanApp(SurvivesHandlerErrors, App[None]):
     CSS_PATH = "app.tcss"
     TITLE = "kojan-tui"
     COMMANDS = App.COMMANDS | {KojanCommands}
-    BINDINGS = [
-        Binding("q", "quit", "Quit"),
-        Binding("r", "refresh", "Refresh now"),
-        Binding("question_mark", "help", "Keys"),
-        Binding("slash", "command_palette", "Commands"),
-        Binding("ctrl+p", "command_palette", "Commands", show=False),
-        Binding("t", "next_theme", "Theme"),
-        Binding("tab", "focus_next", "Next panel", show=False),
-        Binding("shift+tab", "focus_previous", "Previous panel", show=False),
+    BINDINGS = [  # descriptions are English message ids: the footer and the keys screen show them translated
+        Binding("q", "quit", N_("Quit")),
+        Binding("r", "refresh", N_("Refresh now")),
+        Binding("question_mark", "help", N_("Keys")),
+        Binding("slash", "command_palette", N_("Commands")),
+        Binding("ctrl+p", "command_palette", N_("Commands"), show=False),
+        Binding("t", "next_theme", N_("Theme")),
+        Binding("tab", "focus_next", N_("Next panel"), show=False),
+        Binding("shift+tab", "focus_previous", N_("Previous panel"), show=False),
     ]
 
     def __init__(
@@ -137,7 +140,7 @@ class KojanApp(SurvivesHandlerErrors, App[None]):
             rollout=rollout,
             lifecycles=lifecycles,
         )
-        self.notifier = AlertNotifier(self, config.ui, self.events)
+        self.notifier = AlertNotifier(self, config.ui, self.events, current_settings=lambda: self.config.ui)
         self.kojan_themes = load_themes()
         for theme in self.kojan_themes.values():
             self.register_theme(theme)
@@ -145,7 +148,11 @@ class KojanApp(SurvivesHandlerErrors, App[None]):
         self._startup_warnings: list[str] = [make_visible(notice) for notice in notices]
         if self.theme != config.ui.theme:
             known = ", ".join(self.kojan_themes)
-            self._startup_warnings.append(f"unknown theme {config.ui.theme!r}; using {DEFAULT_THEME} (known: {known})")
+            self._startup_warnings.append(
+                tr("unknown theme {theme}; using {default} (known: {known})", config.ui.language).format(
+                    theme=repr(config.ui.theme), default=DEFAULT_THEME, known=known
+                )
+            )
         for capability in CAPABILITIES:
             if capability.key:  # a capability's own key, with its tooltip for the help screen
                 binding = Binding(
@@ -158,6 +165,8 @@ class KojanApp(SurvivesHandlerErrors, App[None]):
                 self._bindings.key_to_bindings.setdefault(capability.key, []).append(binding)
         for key in ("t", "tab", "shift+tab"):  # keep the footer's order: screens first, then the theme
             self._bindings.key_to_bindings[key] = self._bindings.key_to_bindings.pop(key)
+        self._binding_words: dict[tuple[str, str], tuple[str, str]] = {}  # (key, action) → English (description, tooltip)
+        self._word_bindings(config.ui.language)
 
     @property
     def state(self) -> DashboardState:
@@ -207,7 +216,8 @@ class KojanApp(SurvivesHandlerErrors, App[None]):
     def _internal_error(self, name: str, error: BaseException) -> None:
         self.log.error(f"source {name}: {error!r}")
         if self.poller.freshness(name).consecutive_failures == 1:  # once per run of failures, not every poll
-            self.notify(f"{name}: internal error {type(error).__name__} (see the log)", severity="error", markup=False)
+            text = tr("{source}: internal error {kind} (see the log)", self.config.ui.language)
+            self.notify(text.format(source=name, kind=type(error).__name__), severity="error", markup=False)
 
     def _warn(self, text: str) -> None:
         """A warning from a background job (the audit copy): AWS text shown as text, never as markup."""
@@ -268,10 +278,8 @@ class KojanApp(SurvivesHandlerErrors, App[None]):
         if resumed:
             language = self.config.ui.language
             listed = "; ".join(make_visible(lc.describe) for lc in resumed)
-            text = words(
-                language,
-                f"前回の起動で終わっていない変更があります: {listed} — 状態を読み戻して確定します",
-                f"Unfinished from the last run: {listed} — reading the state back to settle it",
+            text = tr("Unfinished from the last run: {listed} — reading the state back to settle it", language).format(
+                listed=listed
             )
             self.notify(text, severity="warning", markup=False, timeout=30)
 
@@ -339,18 +347,30 @@ class KojanApp(SurvivesHandlerErrors, App[None]):
             return
         self.push_screen(HelpScreen(self.key_list()))
 
+    def _word_bindings(self, language: str) -> None:
+        """The app's own keys (and the capabilities' it binds) described in ``language`` in the footer."""
+        for key, bindings in self._bindings.key_to_bindings.items():
+            worded = []
+            for binding in bindings:
+                english = self._binding_words.setdefault((key, binding.action), (binding.description, binding.tooltip))
+                worded.append(replace(binding, description=tr(english[0], language), tooltip=tr(english[1], language)))
+            self._bindings.key_to_bindings[key] = worded
+
     def key_list(self) -> list[tuple[str, str]]:
-        """Every binding active on the current screen (app's included), as (key, description)."""
-        own = {b.action: b.description for b in self.BINDINGS if isinstance(b, Binding)}
+        """Every binding active on the current screen (app's included), as (key, description), in the UI language
+        (a description that is a message of the catalog is translated)."""
+        say = self.config.ui.language
+        own = {b.action: tr(b.description, say) for b in self.BINDINGS if isinstance(b, Binding)}
         rows: dict[str, tuple[list[str], str]] = {}
         for active in self.screen.active_bindings.values():
             if not active.enabled:
                 continue
             binding = active.binding
             action = binding.action.removeprefix("app.")
-            description = own.get(action) or binding.description or action
-            if binding.tooltip and not binding.tooltip.lower().startswith(description.lower()):
-                description = f"{description} — {binding.tooltip}"
+            description = own.get(action) or tr(binding.description, say) or action
+            tooltip = tr(binding.tooltip, say) if binding.tooltip else ""
+            if tooltip and not tooltip.lower().startswith(description.lower()):
+                description = f"{description} — {tooltip}"
             keys, description = rows.setdefault(action, ([], description))
             display = self.get_key_display(binding)
             if display not in keys:
@@ -361,7 +381,7 @@ class KojanApp(SurvivesHandlerErrors, App[None]):
         names = list(self.kojan_themes)
         index = names.index(self.theme) if self.theme in names else -1
         self.theme = names[(index + 1) % len(names)]
-        self.notify(f"theme {self.theme}", timeout=2, markup=False)
+        self.notify(tr("theme {name}", self.config.ui.language).format(name=self.theme), timeout=2, markup=False)
 
     def switch_scenario(self, name: str) -> None:
         self._set_scenario(name)
@@ -373,34 +393,89 @@ class KojanApp(SurvivesHandlerErrors, App[None]):
         try:
             self.demo.set_scenario(name)
         except Exception as error:  # the embedded AWS gone or refusing: say so, keep running
-            self.call_from_thread(self.notify, f"demo scenario {name}: {error}", severity="error", markup=False)
+            text = tr("demo scenario {name}: {error}", self.config.ui.language).format(name=name, error=error)
+            self.call_from_thread(self.notify, text, severity="error", markup=False)
             return
         self.call_from_thread(self._scenario_switched, name)
 
     async def _scenario_switched(self, name: str) -> None:
         self.demo_scenario = name
-        self.notify(f"demo scenario: {name}", timeout=3, markup=False)
+        self.notify(tr("demo scenario: {name}", self.config.ui.language).format(name=name), timeout=3, markup=False)
         self._publish("context")
         await self.poller.refresh_now()
 
     def palette_commands(self) -> list[PaletteCommand]:
-        """The command palette: the app's own commands, then every enabled capability's."""
+        """The command palette: the app's own commands, then every enabled capability's (each found in both
+        languages: ``ui/commands.py``)."""
+        say = self.config.ui.language
+
+        def own(title: str, help_text: str, callback: Any, **values: str) -> PaletteCommand:
+            shown = tr(title, say).format(**values)
+            other = tr(title, "en" if say == "ja" else "ja").format(**values)
+            return PaletteCommand(shown, tr(help_text, say).format(**values), callback, keywords=other)
+
         commands = [
-            PaletteCommand("Dashboard", "The live dashboard", self.switch_to_dashboard),
-            PaletteCommand("Keys (help)", "Every key of this screen", self.action_help),
-            PaletteCommand("Refresh now", "Poll every source at once", self.action_refresh),
+            own(N_("Dashboard"), N_("The live dashboard"), self.switch_to_dashboard),
+            own(N_("Keys (help)"), N_("Every key of this screen"), self.action_help),
+            own(N_("Refresh now"), N_("Poll every source at once"), self.action_refresh),
         ]
         for name in WINDOWS:
             commands.append(
-                PaletteCommand(f"Chart window: {name}", f"Charts over the last {name}", partial(self.action_set_window, name))
+                own(
+                    N_("Chart window: {name}"),
+                    N_("Charts over the last {name}"),
+                    partial(self.action_set_window, name),
+                    name=name,
+                )
             )
         for name in self.kojan_themes:
-            commands.append(PaletteCommand(f"Theme: {name}", "Switch the colour theme", partial(setattr, self, "theme", name)))
+            commands.append(
+                own(N_("Theme: {name}"), N_("Switch the colour theme"), partial(setattr, self, "theme", name), name=name)
+            )
+        for language in LANGUAGES:
+            commands.append(
+                PaletteCommand(
+                    f"Language: {LANGUAGE_NAMES[language]}" if say == "en" else f"言語: {LANGUAGE_NAMES[language]}",
+                    tr("Switch the whole UI to {name} (overrides [ui] language until quit)", say).format(
+                        name=LANGUAGE_NAMES[language]
+                    ),
+                    partial(self.set_language, language),
+                    keywords=f"Language 言語 language {language} 日本語 English Japanese",
+                )
+            )
         for capability in CAPABILITIES:
             if capability.enabled(self):
                 commands.extend(capability.commands(self))
-        commands.append(PaletteCommand("Quit", "Leave kojan-tui", self.action_quit))
+        commands.append(own(N_("Quit"), N_("Leave kojan-tui"), self.action_quit))
         return commands
+
+    # ---- the UI language (ui/language.py) -------------------------------------------------------
+
+    def set_language(self, language: str) -> None:
+        """Switch the whole UI to ``language`` (``ja``/``en``) now: every screen draws its words again."""
+        if language == self.config.ui.language:
+            return
+        config = with_language(self.config, language)
+        self.config = config
+        self.services.replace_config(config)
+        self.error_policy.language = language
+        if self.services.lifecycles is not None:
+            self.services.lifecycles.language = language
+        for extension in self.services.extensions.values():  # the incident recorder words its timeline
+            if hasattr(extension, "language"):
+                try:
+                    extension.language = language
+                except AttributeError:
+                    pass
+        self._data_changed(self.sources.data, SourceName.IDENTITY)  # the view's words (alerts, values) in the language
+        for screen in list(self.screen_stack):  # a screen that words things outside the state redraws them itself
+            changed = getattr(screen, "language_changed", None)
+            if callable(changed):
+                changed()
+        self._publish("context")  # every panel fed by the state draws again, in the language
+        self._word_bindings(language)
+        self.refresh_bindings()
+        self.notify(tr("Language: {name}", language).format(name=LANGUAGE_NAMES[language]), timeout=3, markup=False)
 
     def switch_to_dashboard(self) -> None:
         while len(self.screen_stack) > 2 and not isinstance(self.screen, DashboardScreen):

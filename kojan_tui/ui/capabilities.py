@@ -11,10 +11,22 @@ from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
 
-class PaletteCommand(NamedTuple):
+class _PaletteFields(NamedTuple):
     title: str
     help: str
     callback: Callable[[], Any]
+
+
+class PaletteCommand(_PaletteFields):
+    """``(title, help, callback)``; ``keywords``: what else finds it in the palette (its id, its title in the other
+    language: ``ui/commands.py``), kept out of the tuple so ``title, help, callback = command`` still unpacks."""
+
+    keywords: str
+
+    def __new__(cls, title: str, help: str, callback: Callable[[], Any], keywords: str = "") -> PaletteCommand:
+        command = super().__new__(cls, title, help, callback)
+        command.keywords = keywords
+        return command
 
 
 @dataclass(frozen=True)

@@ -14,6 +14,7 @@ import traceback
 from dataclasses import dataclass, field
 from typing import Any
 
+from kojan_tui.core.i18n import N_, tr
 from kojan_tui.core.logtext import make_visible
 from kojan_tui.core.secret_rule import mask_text
 
@@ -21,10 +22,7 @@ log = logging.getLogger("kojan_tui.ui.errors")
 MAX_SHOWN_CHARS = 300
 SHOW_AGAIN_AFTER_S = 60.0  # the same error from the same place (a render failing each repaint): one toast a minute
 
-MESSAGES = {
-    "en": "Internal error ({where}): {kind}: {detail} — the app goes on; details are in the log.",
-    "ja": "内部エラー（{where}）: {kind}: {detail} — アプリは動作を続けます。詳細はログにあります。",
-}
+MESSAGE = N_("Internal error ({where}): {kind}: {detail} — the app goes on; details are in the log.")
 
 
 @dataclass
@@ -42,8 +40,7 @@ class ErrorPolicy:
         frame = _innermost(error)
         where = f"{frame[1].rsplit('/', 1)[-1]}:{frame[2]}" if frame else "?"
         detail = make_visible(mask_text(" ".join(str(error).split())))[:MAX_SHOWN_CHARS]
-        template = MESSAGES.get(self.language, MESSAGES["en"])
-        return template.format(where=where, kind=type(error).__name__, detail=detail or "-")
+        return tr(MESSAGE, self.language).format(where=where, kind=type(error).__name__, detail=detail or "-")
 
     def handle(self, error: BaseException, now: float | None = None) -> str | None:
         """Log (once per kind and place) and return the line to show (None: shown less than a minute ago)."""
@@ -97,11 +94,8 @@ def _innermost(error: BaseException) -> tuple[str, str, int] | None:
     return code.co_name, code.co_filename, tb.tb_lineno
 
 
-DATABASE_PROBLEM = {
-    "en": "Database not used: {problem} — the file is left untouched; incidents and runs are not recorded this run.",
-    "ja": "データベースを使用しません: {problem} — ファイルは変更していません。この実行ではインシデントと手順は記録されません。",
-}
+DATABASE_PROBLEM = N_("Database not used: {problem} — the file is left untouched; incidents and runs are not recorded this run.")
 
 
 def database_problem_text(problem: str, language: str) -> str:
-    return DATABASE_PROBLEM.get(language, DATABASE_PROBLEM["en"]).format(problem=make_visible(problem))
+    return tr(DATABASE_PROBLEM, language).format(problem=make_visible(problem))

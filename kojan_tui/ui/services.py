@@ -57,6 +57,11 @@ class AppServices:
     lifecycles: Lifecycles | None = None  # every mutation's lifecycle: the guard, the read back, the resume
     extensions: dict[str, Any] = field(default_factory=dict)  # what capabilities install (recorders, watches…)
 
+    def replace_config(self, config: Config) -> None:
+        """The one sanctioned change of these services: a new config (the UI language switched live, by the app).
+        Screens read ``services.config`` when they draw, so they all see it."""
+        object.__setattr__(self, "config", config)
+
     def context(self) -> AppContext:
         """The top line's context with the current time."""
         now = self.clock()

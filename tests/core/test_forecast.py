@@ -74,7 +74,7 @@ def test_falling_free_storage_is_a_forecast_warning_of_its_own_beside_the_readin
     assert items[f"forecast.{RDS_STORAGE.key}"].level is Level.WARNING
     assert items[RDS_STORAGE.key].level is Level.OK  # the reading keeps its own level
     assert items[f"forecast.{ECS_MEMORY.key}"].level is Level.OK  # flat memory: measured, not rising
-    assert items[f"forecast.{RDS_STORAGE.key}"].title == "RDS storage used 予測"  # the default language is ja
+    assert items[f"forecast.{RDS_STORAGE.key}"].title == "RDS ストレージ使用率 予測"  # the default language is ja
 
 
 def test_a_forecast_never_hides_an_alert_nor_turns_no_data_into_ok():

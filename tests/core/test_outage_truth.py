@@ -141,7 +141,10 @@ def test_a_stale_source_keeps_the_alert_bar_from_saying_ok_with_its_last_levels(
     from kojan_tui.core.dashboard import no_data_text
 
     data = DashboardData(service=service(), metrics=healthy_metrics(), db_instance=db_instance(), errors_last_hour=0)
-    view = build_view(data, Config(), NOW)
+    english = replace(Config(), ui=replace(Config().ui, language="en"))
+    view = build_view(data, english, NOW)
     assert no_data_text(view, [], waiting=False) == ""  # everything measured and current: OK may be said
     stale = no_data_text(view, ["timeout: no answer within 30 s (poll cancelled)"], waiting=False)
     assert stale == "timeout: no answer within 30 s (poll cancelled) (the levels shown are the last measured)"
+    japanese = no_data_text(build_view(data, Config(), NOW), ["timeout"], waiting=False)  # the default language
+    assert japanese == "タイムアウト（表示中のレベルは最後の計測値）"

@@ -45,9 +45,10 @@ def healthy_fake() -> FakeGateway:
 
 
 def quiet_config(**ui) -> Config:
-    """The default config without bell and toasts (tests that want them say so)."""
+    """The default config without bell and toasts, in English (tests that want them, or Japanese, say so: the
+    app's own default language is the guide's, ``ja``)."""
     config = Config()
-    return replace(config, ui=replace(config.ui, **({"bell": False, "notify": False} | ui)))
+    return replace(config, ui=replace(config.ui, **({"bell": False, "notify": False, "language": "en"} | ui)))
 
 
 def make_app(fake: FakeGateway | None = None, config: Config | None = None, **kwargs) -> KojanApp:

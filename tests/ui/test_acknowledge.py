@@ -31,7 +31,7 @@ async def acknowledge_first_alert(app, pilot, minutes_key: str = "") -> None:
 async def test_an_acknowledgement_shows_on_its_alert_line_on_sqlite():
     fake = healthy_fake()
     fake.metrics[q.ECS_CPU] = b.flat(q.ECS_CPU, 90)
-    app = make_app(fake)
+    app = make_app(fake, quiet_config(language="ja"))  # the app's default (the harness's is en)
     async with app.run_test(size=(160, 48)) as pilot:
         await refresh(app, pilot)
         assert "ECS CPU" in bar_text(app) and "ack:" not in bar_text(app)

@@ -33,8 +33,8 @@ async def test_a_leaking_memory_panel_forecasts_and_warns_while_its_value_is_ok(
 async def test_the_forecast_speaks_japanese_by_default():
     fake = healthy_fake()
     fake.metrics[q.ECS_MEMORY] = b.series(q.ECS_MEMORY, [40 + 0.5 * m for m in range(60)])
-    app = make_app(fake)
+    app = make_app(fake, quiet_config(language="ja"))  # the app's default language (the harness's is en)
     async with app.run_test(size=(160, 48)) as pilot:
         await refresh(app, pilot)
         assert "約31分で85 %に到達 · 60点/59分" in plain(panel(app, "ecs_memory_percent").render())
-        assert "ECS memory 予測" in plain(app.screen.query_one(AlertBar).render())
+        assert "ECS メモリ 予測" in plain(app.screen.query_one(AlertBar).render())

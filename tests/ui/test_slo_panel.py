@@ -62,7 +62,7 @@ async def test_the_panel_is_hidden_when_compact_and_the_palette_explains_the_num
 
 
 async def test_the_explanation_speaks_japanese_by_default():
-    app = make_app(healthy_fake())
+    app = make_app(healthy_fake(), quiet_config(language="ja"))  # the app's default (the harness's is en)
     async with app.run_test(size=(160, 48)) as pilot:
         await refresh(app, pilot)
         await app.run_action("open('slo')")

@@ -175,6 +175,9 @@ def open_member(app: Any, key: str) -> None:
 
 
 def open_fleet(app: Any) -> None:
+    if getattr(app, "fleet", None) is None:  # a config of one service has no fleet to show
+        app.notify(tr("This config names one service: there is no fleet to show", app.config.ui.language), markup=False)
+        return
     if not isinstance(app.screen, FleetScreen):
         app.push_screen(FleetScreen(app))
 

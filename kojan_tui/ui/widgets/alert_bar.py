@@ -13,6 +13,7 @@ from rich.text import Text
 
 from kojan_tui.core.alerts import Alert
 from kojan_tui.core.freshness import format_age
+from kojan_tui.core.i18n import tr
 from kojan_tui.core.levels import Level
 from kojan_tui.ui.widgets.status_base import StatusWidget, visible
 
@@ -35,6 +36,7 @@ class AlertBar(StatusWidget):
         self.no_data = ""  # "credentials missing or expired", "first poll running"…; "" when everything is measured
         self.acks: dict[str, str] = {}  # alert key → its acknowledgement's words
         self.team = ""  # the team table's failure ("" when it answers, or team mode is off)
+        self.language = "en"
 
     def show(
         self, alerts: tuple[Alert, ...], now: datetime, no_data: str = "", acks: Mapping[str, str] | None = None, team: str = ""
@@ -42,7 +44,8 @@ class AlertBar(StatusWidget):
         """``acks``: alert key → "ack: alice until 14:30"; ``team``: the team table's failure, on a line of its own."""
         ages = tuple(format_age((now - alert.since).total_seconds()) for alert in alerts)  # what ``now`` changes on screen
         acks = dict(acks or {})
-        if not self.given((alerts, ages, no_data, self.max_lines, tuple(sorted(acks.items())), team)):
+        self.language = self.ui_language
+        if not self.given((alerts, ages, no_data, self.max_lines, tuple(sorted(acks.items())), team, self.language)):
             return
         resized = (len(alerts), bool(no_data), bool(team)) != (
             len(self.alerts),
@@ -71,14 +74,14 @@ class AlertBar(StatusWidget):
     def _held_line(self, alert: Alert, age: str) -> Text:
         """An alert in its anti-flap hold: what is held (the level since when) and what is measured now, apart:
         "▲ held ✖ ALERT ECS service since 12:01:00 · now ✓ OK HEALTHY · clears 12:03:30 if it stays"."""
-        measured = alert.measured or Level.UNKNOWN
-        clears = f" · clears {alert.clears_at:%H:%M:%S} if it stays" if alert.clears_at else ""
+        measured, say = alert.measured or Level.UNKNOWN, self.language
+        clears = tr(" · clears {at:%H:%M:%S} if it stays", say).format(at=alert.clears_at) if alert.clears_at else ""
         line = Text.assemble(
             self.marker(alert.level),
-            (" held ", self.style_for("muted")),
+            (tr(" held ", say), self.style_for("muted")),
             (alert.title, self.style_for("strong")),
-            (f" since {alert.since:%H:%M:%S}{age}", self.style_for("muted")),
-            " · now ",
+            (tr(" since {at:%H:%M:%S}", say).format(at=alert.since) + age, self.style_for("muted")),
+            tr(" · now ", say),
             self.marker(measured),
             " ",
             visible(alert.value_text),
@@ -93,7 +96,7 @@ class AlertBar(StatusWidget):
         if not self.alerts:
             if self.no_data:
                 return Group(self._no_data_line(), *team) if team else self._no_data_line()
-            calm = Text.assemble(self.marker(Level.OK), (" no alerts", self.style_for("muted")))
+            calm = Text.assemble(self.marker(Level.OK), (tr(" no alerts", self.language), self.style_for("muted")))
             return Group(calm, *team) if team else calm
         lines: list[Text] = []
         room = self.max_lines - (1 if self.no_data else 0) - len(team)
@@ -112,13 +115,13 @@ class AlertBar(StatusWidget):
                 self._ack(alert),
                 ("  ▶ ", self.style_for(alert.level.value)),
                 alert.action,
-                (f"  since {alert.since:%H:%M:%S}{age}", self.style_for("muted")),
+                (" " + tr(" since {at:%H:%M:%S}", self.language).format(at=alert.since) + age, self.style_for("muted")),
             )
             line.no_wrap, line.overflow = True, "ellipsis"
             lines.append(line)
         hidden = len(self.alerts) - len(shown)
         if hidden:
-            lines.append(Text(f"… and {hidden} more", style=self.style_for("muted")))
+            lines.append(Text(tr("… and {n} more", self.language).format(n=hidden), style=self.style_for("muted")))
         if self.no_data:
             lines.append(self._no_data_line())
         return Group(*lines, *team)

@@ -8,29 +8,20 @@ from rich.table import Table
 from rich.text import Text
 
 from kojan_tui.core.before_after import BeforeAfter
+from kojan_tui.core.i18n import N_, tr
 
-WORDS = {
-    "en": {
-        "title": "Before / after deployment {revision} ({at:%H:%M:%S} UTC), {minutes} min each side:",
-        "none": "Before / after: no deployment with a creation time.",
-        "empty": "Before / after deployment {revision}: no room for a window yet (no data on one side).",
-        "metric": "metric",
-        "before": "before",
-        "after": "after",
-    },
-    "ja": {
-        "title": "デプロイ {revision}({at:%H:%M:%S} UTC)の前後 各 {minutes} 分:",
-        "none": "前後比較: 作成時刻のあるデプロイがありません。",
-        "empty": "デプロイ {revision} の前後比較: まだ窓を取れません(片側にデータがありません)。",
-        "metric": "指標",
-        "before": "前",
-        "after": "後",
-    },
+WORDS = {  # by key, in English (shown through ``tr``)
+    "title": N_("Before / after deployment {revision} ({at:%H:%M:%S} UTC), {minutes} min each side:"),
+    "none": N_("Before / after: no deployment with a creation time."),
+    "empty": N_("Before / after deployment {revision}: no room for a window yet (no data on one side)."),
+    "metric": N_("metric"),
+    "before": N_("before"),
+    "after": N_("after"),
 }
 
 
 def before_after_renderable(result: BeforeAfter | None, language: str = "en") -> RenderableType:
-    say = WORDS.get(language, WORDS["en"])
+    say = {key: tr(text, language) for key, text in WORDS.items()}
     if result is None:
         return Text(say["none"], style="dim")
     minutes = int(result.window.total_seconds() // 60)
@@ -43,7 +34,7 @@ def before_after_renderable(result: BeforeAfter | None, language: str = "en") ->
     for row in result.rows:
         after_style = "dim" if row.after is None else ""
         table.add_row(
-            Text(row.name),
+            Text(tr(row.name, language)),
             Text(row.cell("before", language), style="dim" if row.before is None else ""),
             Text(row.cell("after", language), style=after_style),
         )

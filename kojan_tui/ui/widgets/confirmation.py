@@ -19,7 +19,9 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Button, Input, Static
 
+from kojan_tui.core.i18n import N_, tr
 from kojan_tui.core.logtext import make_visible
+from kojan_tui.ui.language import ui_language_of
 from kojan_tui.ui.screens.modal import FramedModal
 
 
@@ -30,7 +32,7 @@ class Confirmation:
     title: str  # e.g. "Roll back kojan-map-business"
     what_happens: Sequence[str] | RenderableType
     expected: str  # the text the engineer must type exactly (the service name, the parameter name…)
-    confirm_label: str = "Confirm"
+    confirm_label: str = N_("Confirm")  # shown through ``tr``: a label in English is translated when it is a message
     disabled_reason: str | None = None  # e.g. "read-only mode": shown, and nothing can confirm
 
 
@@ -66,7 +68,12 @@ class ConfirmationDialog(FramedModal[Any]):
     def disabled(self) -> bool:
         return self.confirmation.disabled_reason is not None
 
+    @property
+    def language(self) -> str:
+        return ui_language_of(self.app)
+
     def compose(self) -> ComposeResult:
+        say = self.language
         with Vertical(classes="modal-frame -narrow") as box:
             box.border_title = Text(make_visible(self.confirmation.title))  # AWS names: never markup
             with VerticalScroll(id="confirm-scroll"):
@@ -74,16 +81,17 @@ class ConfirmationDialog(FramedModal[Any]):
             with Vertical(id="confirm-controls"):
                 if self.disabled:
                     reason = make_visible(self.confirmation.disabled_reason or "")
-                    yield Static(Text(f"✖ Disabled: {reason}"), id="confirm-disabled")
-                prompt = Text("Type ")
+                    yield Static(Text(tr("✖ Disabled: {reason}", say).format(reason=reason)), id="confirm-disabled")
+                before, _, after = tr("Type {word} to confirm:", say).partition("{word}")
+                prompt = Text(before)
                 prompt.append(make_visible(self.confirmation.expected), style="bold")
-                prompt.append(" to confirm:")
+                prompt.append(after)
                 yield Static(prompt, id="confirm-prompt")
                 yield Input(placeholder=make_visible(self.confirmation.expected), id="confirm-input", disabled=self.disabled)
                 yield Static(id="confirm-status")
                 with Horizontal(id="confirm-buttons"):
-                    yield Button("Cancel", id="confirm-cancel")
-                    yield Button(self.confirmation.confirm_label, id="confirm-ok", variant="error", disabled=True)
+                    yield Button(tr("Cancel", say), id="confirm-cancel")
+                    yield Button(tr(self.confirmation.confirm_label, say), id="confirm-ok", variant="error", disabled=True)
 
     def _what_happens(self) -> RenderableType:
         what = self.confirmation.what_happens
@@ -130,17 +138,22 @@ class ConfirmationDialog(FramedModal[Any]):
         if self.in_flight:
             return
         if self.disabled:
-            self._status(f"Not possible: {self.confirmation.disabled_reason}", error=True)
+            self._status(tr("Not possible: {reason}", self.language).format(reason=self.confirmation.disabled_reason), error=True)
             return
         if not self.matches:
-            self._status(f"Type {self.confirmation.expected!r} exactly to confirm (nothing was sent).", error=True)
+            self._status(
+                tr("Type {word} exactly to confirm (nothing was sent).", self.language).format(
+                    word=repr(self.confirmation.expected)
+                ),
+                error=True,
+            )
             return
         self.in_flight = True
         self.runs += 1
         self.query_one("#confirm-ok", Button).disabled = True
         self.query_one("#confirm-input", Input).disabled = True
         self.query_one("#confirm-cancel", Button).disabled = True
-        self._status("Sending…")
+        self._status(tr("Sending…", self.language))
         self._execute()
 
     @work(group="confirmation")
@@ -152,13 +165,13 @@ class ConfirmationDialog(FramedModal[Any]):
             self.query_one("#confirm-input", Input).disabled = False
             self.query_one("#confirm-cancel", Button).disabled = False
             self._typed_changed()
-            self._status(f"Failed: {type(error).__name__}: {error}", error=True)
+            self._status(tr("Failed: {kind}: {error}", self.language).format(kind=type(error).__name__, error=error), error=True)
             return
         self.dismiss(result)
 
     def action_cancel(self) -> None:
         if self.in_flight:  # the request is out: wait for its answer rather than lose it
-            self._status("Sending… the answer is awaited; it cannot be cancelled now.")
+            self._status(tr("Sending… the answer is awaited; it cannot be cancelled now.", self.language))
             return
         self.dismiss(None)
 

@@ -6,8 +6,10 @@ from __future__ import annotations
 from rich.text import Text
 from textual.widget import Widget
 
+from kojan_tui.core.i18n import say, tr
 from kojan_tui.core.logtext import make_visible
 from kojan_tui.core.state import AppContext
+from kojan_tui.ui.language import ui_language_of
 from kojan_tui.ui.widgets.environment import environment_badge
 
 
@@ -69,15 +71,22 @@ class ContextBar(Widget):
             line.append_text(environment_badge(c.environment))
             line.append(" ")
         line.append(f"{c.cluster}/{c.service}", style=style("context-bar--name"))
-        identity = f"account {c.account or '…'}" + (f" (profile {c.profile})" if c.profile else "")
-        config = "config: defaults" if c.config_source == "<defaults>" else f"config {make_visible(c.config_source)}"
-        endpoint = f"endpoint {make_visible(c.endpoint)}" if c.endpoint else ""
-        for part in (config, endpoint, c.region, identity, f"chart {c.window}", c.clock_text):
+        lang = ui_language_of(self.app)
+        identity = tr("account {account}", lang).format(account=c.account or "…") + (
+            tr(" (profile {profile})", lang).format(profile=c.profile) if c.profile else ""
+        )
+        config = (
+            tr("config: defaults", lang)
+            if c.config_source == "<defaults>"
+            else tr("config {path}", lang).format(path=make_visible(c.config_source))
+        )
+        endpoint = tr("endpoint {url}", lang).format(url=make_visible(c.endpoint)) if c.endpoint else ""
+        for part in (config, endpoint, c.region, identity, tr("chart {window}", lang).format(window=c.window), c.clock_text):
             if part:
                 line.append(" │ ", style=style("context-bar--muted"))
                 line.append(part)
         if c.rollout:  # one row of its own, under a context line that may wrap on a narrow (compact) terminal
             line.append("\n")
             line.append(" ROLLOUT ", style=style("context-bar--badge"))
-            line.append(" " + fit(make_visible(c.rollout), self.content_size.width - len(" ROLLOUT  ")))
+            line.append(" " + fit(make_visible(say(c.rollout, lang)), self.content_size.width - len(" ROLLOUT  ")))
         return line

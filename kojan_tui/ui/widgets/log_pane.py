@@ -14,6 +14,7 @@ from textual.containers import Vertical
 from textual.widget import Widget
 
 from kojan_tui.core import livetail, log_search
+from kojan_tui.core.i18n import say, tr
 from kojan_tui.core.livetail import TailMode
 from kojan_tui.core.logtext import make_visible, truncate
 from kojan_tui.sources.logs import LogFeed
@@ -24,16 +25,17 @@ def status_text(feed: LogFeed, view: LogView, language: str = "en") -> Text:
     """``filter · search 3/17 · range · following/paused · lines``, Live Tail or polling (and why), plus sampled, reconnects,
     catching-up or failure notes (plain Text)."""
     text = Text(no_wrap=True, overflow="ellipsis", end="")
-    text.append("filter ", style="dim")
-    text.append(make_visible(truncate(feed.pattern, 80)) if feed.pattern else "none", style="bold")
+    text.append(tr("filter ", language), style="dim")
+    text.append(make_visible(truncate(feed.pattern, 80)) if feed.pattern else tr("none", language), style="bold")
     if view.search is not None:  # the local search, early: on 80 columns its count must not be cut off
         label = log_search.status_label(view.search, view.buffer, view.cursor_index, language)
         text.append(f" · {make_visible(truncate(label, 60))}", style="bold reverse")
-    text.append(f" · {feed.time_range.label} · ")
+    text.append(f" · {say(feed.time_range.label, language)} · ")
     if view.following:
-        text.append("● following", style="bold")
+        text.append(tr("● following", language), style="bold")
     else:
-        text.append(f"⏸ paused — {view.pending:,} new lines — End/f to follow", style="reverse")
+        paused = tr("⏸ paused — {n} new lines — End/f to follow", language).format(n=f"{view.pending:,}")
+        text.append(paused, style="reverse")
     if feed.live:  # before the line count: on 80 columns the mode matters more
         tail = feed.tail
         text.append(f" · {livetail.mode_text(tail, language)}", style="bold" if tail.mode is TailMode.LIVE else "")
@@ -41,12 +43,13 @@ def status_text(feed: LogFeed, view: LogView, language: str = "en") -> Text:
             text.append(f" · {livetail.word('sampled', language)}", style="bold")
         if tail.drops:
             text.append(f" · {livetail.word('drops', language).format(n=tail.drops)}", style="italic")
-    text.append(f" · {len(feed.buffer):,}/{feed.buffer.maxlen:,} lines")
+    text.append(tr(" · {n}/{most} lines", language).format(n=f"{len(feed.buffer):,}", most=f"{feed.buffer.maxlen:,}"))
     if feed.behind:
-        text.append(" · catching up…", style="italic")
+        text.append(tr(" · catching up…", language), style="italic")
     if feed.last_failure is not None:
         failure = feed.last_failure
-        text.append(f" · ⚠ {failure.kind.value}: {make_visible(truncate(failure.message, 200))}", style="bold")
+        kind = tr(failure.kind.value, language)
+        text.append(f" · ⚠ {kind}: {make_visible(truncate(failure.message, 200))}", style="bold")
     return text
 
 

@@ -15,6 +15,7 @@ from rich.text import Text
 from kojan_tui.core.chart import Run, scale_top, sparkline
 from kojan_tui.core.deploy_markers import marker_fractions
 from kojan_tui.core.forecast import Forecast
+from kojan_tui.core.i18n import say, tr
 from kojan_tui.core.levels import Level
 from kojan_tui.core.readings import MetricReading, MetricSpec
 from kojan_tui.ui.widgets.plot import chart_lines
@@ -42,6 +43,7 @@ class MetricPanel(StatusWidget):
         self.deploys: tuple[datetime, ...] = ()  # deployments' createdAt: vertical markers on the chart
         self.forecast_text = ""  # "" on the panels that forecast nothing (and while there is no current value)
         self.forecast_warns = False
+        self.language = "en"
         self.border_title = spec.title
 
     def show(
@@ -59,9 +61,10 @@ class MetricPanel(StatusWidget):
         warns = forecast is not None and forecast.warns
         drawn = replace(reading, age_s=None, timestamps=())
         markers = marker_fractions(reading.timestamps, deploys)
-        if not self.given((drawn, reading.value_text, window_label, markers, forecast_text, warns)):
+        if not self.given((drawn, reading.value_in(language), window_label, markers, forecast_text, warns, language)):
             return
-        self.reading, self.window_label, self.deploys = reading, window_label, deploys
+        self.reading, self.window_label, self.deploys, self.language = reading, window_label, deploys, language
+        self.border_title = tr(self.spec.title, language)
         self.forecast_text, self.forecast_warns = forecast_text, warns
         self.set_level_class(reading.level)
         self.refresh()
@@ -84,13 +87,13 @@ class MetricPanel(StatusWidget):
 
     def _headline(self) -> Text:
         reading = self.reading
-        value = reading.value_text if reading else "loading…"
+        value = reading.value_in(self.language) if reading else tr("loading…", self.language)
         return Text.assemble((value, self.style_for(self._value_style())), "  ", self.marker(self.level))
 
     def _render_compact(self) -> Text:
         width = self.content_size.width
-        value = self.reading.value_text if self.reading else "…"
-        line = self.compact_line(self.spec.short, self.level, value, self._value_style())
+        value = self.reading.value_in(self.language) if self.reading else "…"
+        line = self.compact_line(tr(self.spec.short, self.language), self.level, value, self._value_style())
         room = width - line.cell_len - 1
         if self.reading and self.reading.values and room >= 4:
             top = scale_top(self.reading.values, self.reading.threshold, self.spec.unit == "%")
@@ -103,7 +106,7 @@ class MetricPanel(StatusWidget):
         width, height = self.content_size.width, self.content_size.height
         lines: list[RenderableType] = [self._headline()]
         if reading is not None and reading.detail and height >= 3:  # the 5XX rate's two parts
-            detail = Text(reading.detail, style=self.style_for("muted"))
+            detail = Text(say(reading.detail, self.language), style=self.style_for("muted"))
             detail.no_wrap, detail.overflow = True, "ellipsis"
             lines.append(detail)
         if self.forecast_text and height >= 4:
@@ -117,7 +120,10 @@ class MetricPanel(StatusWidget):
             lines.extend(self._chart(reading, width, chart_height))  # nothing when it does not fit
         elif chart_height >= 1:
             lines.append(
-                Text(reading.note if reading and reading.note else "no datapoints in this window", style=self.style_for("muted"))
+                Text(
+                    tr(reading.note if reading and reading.note else "no datapoints in this window", self.language),
+                    style=self.style_for("muted"),
+                )
             )
         if action is not None:
             lines.append(action)
@@ -133,7 +139,9 @@ class MetricPanel(StatusWidget):
 
     def _action_line(self) -> Text:
         assert self.reading is not None
-        return Text.assemble(("▶ ", self.style_for(self.reading.level.value)), (self.spec.action, self.style_for("strong")))
+        return Text.assemble(
+            ("▶ ", self.style_for(self.reading.level.value)), (tr(self.spec.action, self.language), self.style_for("strong"))
+        )
 
     def _chart(self, reading: MetricReading, width: int, height: int) -> list[Text]:
         """plotext's bar chart with its y axis (thresholds) and time axis, or nothing when it does not fit."""

@@ -8,7 +8,9 @@ from datetime import datetime
 from rich.console import Group, RenderableType
 from rich.text import Text
 
+from kojan_tui.core import i18n
 from kojan_tui.core.deploy_suspect import SuspectDeployment
+from kojan_tui.core.i18n import tr
 from kojan_tui.core.rollback_rules import RollbackReason
 from kojan_tui.ui.widgets.status_base import StatusWidget, visible
 
@@ -60,19 +62,21 @@ class RollbackBanner(StatusWidget):
     def render(self) -> RenderableType:
         if not self.reasons and self.suspect is not None and self.now is not None:
             return self._render_suspect(self.suspect, self.now)
-        title = Text(" ✖ ROLL BACK NOW ", style=self.get_component_rich_style("rollback-banner--title"))
-        title.append("  S25: a roll-back-at-once condition of the guide holds", style=self.style_for("strong"))
+        say = self.language
+        title = Text(tr(" ✖ ROLL BACK NOW ", say), style=self.get_component_rich_style("rollback-banner--title"))
+        title.append(tr("  S25: a roll-back-at-once condition of the guide holds", say), style=self.style_for("strong"))
         lines = [title]
         for reason in self.reasons:
-            lines.append(Text.assemble(("  ✖ ", self.style_for("alert")), visible(reason.text)))
+            lines.append(Text.assemble(("  ✖ ", self.style_for("alert")), visible(i18n.say(reason.text, say))))
+        before, _, after = tr(
+            "  Press {key} to roll back (S26): the previous revision, its diff, a typed confirmation, then the rollout watched.",
+            say,
+        ).partition("{key}")
         lines.append(
             Text.assemble(
-                ("  Press ", self.style_for("muted")),
+                (before, self.style_for("muted")),
                 (f" {ROLLBACK_KEY} ", self.get_component_rich_style("rollback-banner--title")),
-                (
-                    " to roll back (S26): the previous revision, its diff, a typed confirmation, then the rollout watched.",
-                    self.style_for("muted"),
-                ),
+                (after, self.style_for("muted")),
             )
         )
         if self.what_changed:

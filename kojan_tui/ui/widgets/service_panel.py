@@ -10,6 +10,7 @@ from rich.console import Group, RenderableType
 from rich.text import Text
 from textual.binding import Binding
 
+from kojan_tui.core.i18n import say, tr
 from kojan_tui.core.levels import Level
 from kojan_tui.core.logtext import make_visible
 from kojan_tui.core.models import ScalingActivity, ServiceSnapshot, TaskDefinition
@@ -69,28 +70,33 @@ class ServicePanel(StatusWidget):
         self.stops, self.language = stops, language
         self.health, self.no_data_reason = health, no_data_reason
         if service is not None:
-            self.border_title = Text(f"ECS service {make_visible(service.name)}")  # an AWS name: never markup
+            title = tr("ECS service", language)
+            self.border_title = Text(f"{title} {make_visible(service.name)}")  # an AWS name: never markup
+        else:
+            self.border_title = tr("ECS service", language)
         self.set_level_class(verdict.level)
         self.refresh()
 
     def _verdict_line(self) -> Text:
         line = Text.assemble(self.marker(self.verdict.level), " ")
         unknown = self.verdict.level is Level.UNKNOWN
-        line.append(visible(f"— {self.no_data_reason}" if unknown and self.no_data_reason else self.verdict.summary))
+        line.append(
+            visible(f"— {self.no_data_reason}" if unknown and self.no_data_reason else self.verdict.summary_in(self.language))
+        )
         line.stylize(self.style_for(self.verdict.level.value), len(self.verdict.level.marker))
         return line
 
     def _counts(self) -> Text:
         s = self.service
         if s is None:
-            return Text("waiting for DescribeServices…", style=self.style_for("muted"))
+            return Text(tr("waiting for DescribeServices…", self.language), style=self.style_for("muted"))
         td = task_definition_label(s.task_definition)
         if self.compact:
             line = Text.assemble(
                 visible(s.status),
                 " ",
                 (f"{s.running}/{s.desired}", self.style_for("strong")),
-                f" running, {s.pending} pending · ",
+                tr(" running, {n} pending · ", self.language).format(n=s.pending),
                 self._targets(),
                 " · ",
                 visible(td),
@@ -100,17 +106,17 @@ class ServicePanel(StatusWidget):
             line.no_wrap, line.overflow = True, "ellipsis"
             return line
         return Text.assemble(
-            ("status ", self.style_for("muted")),
+            (tr("status ", self.language), self.style_for("muted")),
             visible(s.status),
-            ("  running ", self.style_for("muted")),
+            (tr("  running ", self.language), self.style_for("muted")),
             (f"{s.running}/{s.desired}", self.style_for("strong")),
-            ("  pending ", self.style_for("muted")),
+            (tr("  pending ", self.language), self.style_for("muted")),
             str(s.pending),
             "\n",
             self._targets(),
-            ("\ntask def ", self.style_for("muted")),
+            ("\n" + tr("task def ", self.language), self.style_for("muted")),
             visible(td),
-            ("  image ", self.style_for("muted")),
+            (tr("  image ", self.language), self.style_for("muted")),
             visible(image_tag(self.task_definition)),
         )
 
@@ -118,16 +124,21 @@ class ServicePanel(StatusWidget):
         """``scaling 23:46 Successful  Setting desired count to 3.`` (S16: "CPU > 80 % → consider scaling")."""
         if self.scaling_problem:
             line = Text.assemble(
-                ("scaling ", self.style_for("muted")), ("? ", self.style_for("unknown")), visible(self.scaling_problem)
+                (tr("scaling ", self.language), self.style_for("muted")),
+                ("? ", self.style_for("unknown")),
+                visible(self.scaling_problem),
             )
         elif self.scaling is not None:
             a = self.scaling
             when = f"{a.start_time.astimezone(UTC):%m-%d %H:%M} " if a.start_time else ""
             status = a.status.lower()
             kind = "alert" if status == "failed" else "warning" if status in ("inprogress", "pending") else "ok"
-            mark = {"successful": "✓", "failed": "✖ failed", "inprogress": "… in progress"}.get(status, a.status)
+            marks = {"successful": "✓", "failed": tr("✖ failed", self.language), "inprogress": tr("… in progress", self.language)}
+            mark = marks.get(status, a.status)
             what = a.description.removeprefix("Setting ")  # "Setting desired count to 3." → "desired count to 3."
-            line = Text.assemble(("scaling ", self.style_for("muted")), when, (mark, self.style_for(kind)), " ", visible(what))
+            line = Text.assemble(
+                (tr("scaling ", self.language), self.style_for("muted")), when, (mark, self.style_for(kind)), " ", visible(what)
+            )
         else:
             return None
         line.no_wrap, line.overflow = True, "ellipsis"
@@ -143,20 +154,17 @@ class ServicePanel(StatusWidget):
         """``3 tasks stopped in the last hour: 3 out of memory`` — red when a person must look (memory, health
         checks, image pulls, crashes); with ``STALE <age> — <reason>`` when the last listing failed; the reason
         alone before any listing answered; nothing when none stopped."""
-        ja = self.language == "ja"
         counted = self.stops is not None and (self.stops.total or self.stops_stale)
         if counted:
             assert self.stops is not None
-            text = self.stops.line(self.language) or (
-                "過去1時間に停止したタスクなし" if ja else "no task stopped in the last hour"
-            )
+            text = self.stops.line(self.language) or tr("no task stopped in the last hour", self.language)
             line = Text(text, style=self.style_for("alert-line" if self.stops.trouble else "muted"))
         elif self.stops_stale:
-            line = Text.assemble(("? ", self.style_for("unknown")), "停止したタスクは不明" if ja else "stopped tasks unknown")
+            line = Text.assemble(("? ", self.style_for("unknown")), tr("stopped tasks unknown", self.language))
         else:
             return None
         if self.stops_stale:
-            line.append(f"  {self.stops_stale}", style=self.style_for("stale"))
+            line.append(f"  {say(self.stops_stale, self.language)}", style=self.style_for("stale"))
         return line  # wraps in the panel: every cause is worth its line; the compact layout cuts it
 
     def _targets(self) -> Text:
@@ -164,13 +172,13 @@ class ServicePanel(StatusWidget):
         health = self.health
         kind = "muted" if health.healthy is None else "alert" if health.none_healthy else "strong"
         running = self.service.running if self.service is not None else None
-        return Text(health.text_beside(running), style=self.style_for(kind))
+        return Text(health.text_beside(running, self.language), style=self.style_for(kind))
 
     def render(self) -> RenderableType:
         if self.compact:
             head = self._verdict_line()
             if self.stale_text:
-                head.append(f"  {self.stale_text}", style=self.style_for("stale"))
+                head.append(f"  {say(self.stale_text, self.language)}", style=self.style_for("stale"))
             stops = self._stops_line()
             if stops is not None:  # S08/S09 in one line too: the first thing to know in a crash loop
                 head.append("  ")
@@ -185,7 +193,7 @@ class ServicePanel(StatusWidget):
         if stops is not None:
             lines.append(stops)
         if self.service is not None:
-            lines.append(Text("Deployments", style=self.style_for("muted")))
+            lines.append(Text(tr("Deployments", self.language), style=self.style_for("muted")))
             for d in self.service.deployments[:MAX_DEPLOYMENTS]:
                 state = d.rollout_state or "-"
                 kind = {"COMPLETED": "ok", "IN_PROGRESS": "warning", "FAILED": "alert"}.get(state, "muted")
@@ -198,7 +206,7 @@ class ServicePanel(StatusWidget):
                 )
                 line.no_wrap, line.overflow = True, "ellipsis"
                 lines.append(line)
-            lines.append(Text("Events", style=self.style_for("muted")))
+            lines.append(Text(tr("Events", self.language), style=self.style_for("muted")))
             room = self.content_size.height - len(lines) - (1 if self.stale_text else 0)
             for event in self.service.events[: max(MIN_EVENTS, min(MAX_EVENTS, room))]:
                 when = event.created_at.astimezone(UTC) if event.created_at.tzinfo else event.created_at

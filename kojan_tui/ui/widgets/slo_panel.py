@@ -10,45 +10,31 @@ from rich.cells import cell_len
 from rich.console import Group, RenderableType
 from rich.text import Text
 
+from kojan_tui.core.i18n import N_, tr
 from kojan_tui.core.levels import Level
 from kojan_tui.core.readings import ago_text
 from kojan_tui.core.slo import Burn, SloStatus
 from kojan_tui.ui.widgets.status_base import StatusWidget
 
-WORDS = {
-    "en": {
-        "title": "SLO {objective} % · {days} d",
-        "loading": "waiting for the ALB series",
-        "budget": "budget left {budget}",
-        "budget_wait": "budget: waiting for the hourly data",
-        "availability": "availability {value} over {covered} of data",
-        "burn": "burn",
-        "page": "page",
-        "ticket": "ticket",
-        "latency": "p99 ≤ {ms:g} ms in {share} of periods (6 h)",
-        "latency_none": "p99: no datapoint in 6 h",
-        "age": "hourly data {age}",
-        "hours": "{hours:.1f} h",
-    },
-    "ja": {
-        "title": "SLO {objective} % · {days}日",
-        "loading": "ALBの系列を待っています",
-        "budget": "エラー予算の残り {budget}",
-        "budget_wait": "エラー予算: 1時間値を待っています",
-        "availability": "可用性 {value}（{covered}分のデータ）",
-        "burn": "消費速度",
-        "page": "呼出",
-        "ticket": "起票",
-        "latency": "p99 ≤ {ms:g} ms の期間 {share}（6時間）",
-        "latency_none": "p99: 6時間データなし",
-        "age": "1時間値の取得 {age}",
-        "hours": "{hours:.1f}時間",
-    },
+WORDS = {  # by key, in English; ``words(language)`` translates them
+    "title": N_("SLO {objective} % · {days} d"),
+    "loading": N_("waiting for the ALB series"),
+    "budget": N_("budget left {budget}"),
+    "budget_wait": N_("budget: waiting for the hourly data"),
+    "availability": N_("availability {value} over {covered} of data"),
+    "burn": N_("burn"),
+    "page": N_("page"),
+    "ticket": N_("ticket"),
+    "latency": N_("p99 ≤ {ms:g} ms in {share} of periods (6 h)"),
+    "latency_none": N_("p99: no datapoint in 6 h"),
+    "age": N_("hourly data {age}"),
+    "hours": N_("{hours:.1f} h"),
 }
 
 
 def words(language: str) -> dict[str, str]:
-    return WORDS.get(language, WORDS["en"])
+    """The panel's words in ``language``, by key (the SLO screen uses them too)."""
+    return {key: tr(text, language) for key, text in WORDS.items()}
 
 
 def age_text(seconds: float, language: str) -> str:

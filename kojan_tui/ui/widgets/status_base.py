@@ -5,12 +5,15 @@ Every colour comes from a component class whose CSS uses theme variables ($succe
 
 from __future__ import annotations
 
+from rich.cells import cell_len
 from rich.style import Style
 from rich.text import Text
 from textual.widget import Widget
 
+from kojan_tui.core.i18n import say
 from kojan_tui.core.levels import Level
 from kojan_tui.core.logtext import make_visible
+from kojan_tui.ui.language import ui_language_of
 
 
 def visible(untrusted: str) -> Text:
@@ -107,7 +110,7 @@ class StatusWidget(Widget):
 
     def compact_line(self, label: str, level: Level, value: str, value_style: str = "strong") -> Text:
         """The compact layout's one line: ``label  ✓ OK  value`` (+ ``STALE``), aligned across panels."""
-        line = Text(f"{label:<9}", style=self.style_for("muted"))
+        line = Text(label + " " * max(1, 9 - cell_len(label)), style=self.style_for("muted"))  # cells: ja is wide
         line.append(self.marker(level))
         line.pad_right(max(1, 9 - len(level.marker)))  # "? NO DATA" is 9 wide: still one space before the value
         line.append(f"{value:>11}", style=self.style_for(value_style))
@@ -115,5 +118,13 @@ class StatusWidget(Widget):
             line.append(" STALE", style=self.style_for("stale"))
         return line
 
+    @property
+    def ui_language(self) -> str:
+        """The app's UI language (``[ui] language``, ``--lang``, the palette's switch); ``en`` outside a kojan app."""
+        try:
+            return ui_language_of(self.app)
+        except Exception:  # noqa: BLE001 - not mounted yet
+            return "en"
+
     def stale_line(self) -> Text | None:
-        return Text(f" {self.stale_text} ", style=self.style_for("stale")) if self.stale_text else None
+        return Text(f" {say(self.stale_text, self.ui_language)} ", style=self.style_for("stale")) if self.stale_text else None
