@@ -14,8 +14,9 @@ The detectors:
   name. A keys-help description must hold Japanese (or be a bare value such as ``1h``).
 - ``en``: any kana or CJK ideograph is Japanese, unless the line quotes a command of the guide (``git commit -m …``).
 
-``CONVERTED_ON_I18N_CORE`` lists the English still shown in ``ja`` by code the other half of issue 23 converts
-(core/, widgets/, actions/, procedures/, app.py): each entry is the English text as that code writes it.
+``CHECKS_NOT_YET_IN_CATALOGS`` lists the English still shown in ``ja``: the procedures' check titles and results
+(procedures/checks_*.py run without a language; issue 23 left). Each entry is the text as that code writes it; the
+list shrinks as they move to the catalogs, and nothing else may be added to it.
 """
 
 from __future__ import annotations
@@ -33,7 +34,6 @@ from textual.widgets import DataTable, Input, LoadingIndicator, OptionList
 
 from kojan_tui.aws.gateway import AwsGateway
 from kojan_tui.core.config import Config
-from kojan_tui.core.logquery import FILTER_PRESETS
 from kojan_tui.demo.embedded import EmbeddedAws
 from kojan_tui.procedures.checks import CHECKS
 from kojan_tui.procedures.library import load_all
@@ -49,9 +49,7 @@ from kojan_tui.ui.screens.runbook import RunbookScreen, runbooks
 from kojan_tui.ui.screens.security import SecurityScreen
 from kojan_tui.ui.screens.task_definition import TaskDefinitionScreen
 from kojan_tui.ui.screens.tasks import TasksScreen
-from kojan_tui.ui.widgets.log_view import LogView
 from kojan_tui.ui.widgets.security_section import SecuritySection
-from kojan_tui.ui.widgets.service_panel import ServicePanel
 from tests.fixtures.waits import until
 
 FULL, COMPACT = (160, 48), (100, 30)
@@ -123,7 +121,7 @@ def part_of(run: str, text: str) -> bool:
 
 
 def allowed_in_ja(run: str, aws: str) -> bool:
-    return run in aws or any(part_of(run, name) for name in NAMES + CONVERTED_ON_I18N_CORE + TEXTUAL_OWN)
+    return run in aws or any(part_of(run, name) for name in NAMES + CHECKS_NOT_YET_IN_CATALOGS + TEXTUAL_OWN)
 
 
 def english_in(lines: Iterable[str], aws: str) -> list[str]:
@@ -144,27 +142,8 @@ def bindings_of(widget: type) -> list[Binding]:
 
 load_all()  # every check registered: their titles are listed below
 
-# converted on branch i18n-core: English that ja still shows, written by app.py, widgets/ and procedures/ (the
-# other helper's files), each as that code writes it. Delete this list (and its uses) once i18n-core is merged.
-CONVERTED_ON_I18N_CORE: tuple[str, ...] = (
-    # ui/app.py: its own keys, and the capabilities' descriptions and tooltips it binds (marked N_() in ui/screens/,
-    # translated where app.py makes them bindings)
-    "Quit",
-    "Refresh now",
-    "Keys",
-    "Commands",
-    "Theme",
-    "Next panel",
-    "Previous panel",
-    *(c.description for c in CAPABILITIES),
-    *(c.tooltip for c in CAPABILITIES),
-    # ui/widgets/: the log view's keys, the service panel's, the rollout view's empty state
-    *(b.description for b in bindings_of(LogView)),
-    *(b.description for b in bindings_of(ServicePanel)),
-    *(b.tooltip for b in bindings_of(ServicePanel)),
-    "No rollout watched.",
-    # core/log_presets: the log screen's filter presets
-    *(p.label for p in FILTER_PRESETS),
+# English that ja still shows: the checks' own words (procedures/checks_*.py), not yet in the catalogs.
+CHECKS_NOT_YET_IN_CATALOGS: tuple[str, ...] = (
     # procedures/checks_*.py: check titles, verdict summaries and evidence (the runbook, checklist, security screens)
     *(check.title for check in CHECKS.values()),
     "rotation is off for",
@@ -175,7 +154,7 @@ CONVERTED_ON_I18N_CORE: tuple[str, ...] = (
 
 
 # Textual's own bindings (scrolling, copying a selection): the keys help lists them as Textual names them. The
-# help's rows are made by app.py (key_list): converted on branch i18n-core, like the list above.
+# help's rows are made by app.py (key_list): Textual names them itself.
 TEXTUAL_OWN: tuple[str, ...] = tuple(
     b.description
     for widget in (Screen, ScrollableContainer, DataTable, OptionList, Input)
@@ -287,7 +266,7 @@ def english_keys(lines: Iterable[str]) -> list[str]:
     found = []
     for line in lines:
         for part in line.split("  ", 1)[1].split(" — "):
-            if JAPANESE.search(part) or BARE.match(part) or part in CONVERTED_ON_I18N_CORE + TEXTUAL_OWN:
+            if JAPANESE.search(part) or BARE.match(part) or part in CHECKS_NOT_YET_IN_CATALOGS + TEXTUAL_OWN:
                 continue
             found.append(line)
             break

@@ -21,9 +21,9 @@ class FilterPreset:
 
 
 FILTER_PRESETS: tuple[FilterPreset, ...] = (
-    FilterPreset("e", "errors (S02/S04)", "ERROR"),
-    FilterPreset("i", "invalid token (S07)", '"invalid token"'),
-    FilterPreset("d", "database connection (S08)", '"database connection"'),
+    FilterPreset("e", N_("errors (S02/S04)"), "ERROR"),
+    FilterPreset("i", N_("invalid token (S07)"), '"invalid token"'),
+    FilterPreset("d", N_("database connection (S08)"), '"database connection"'),
 )
 
 ERROR_SUMMARY_QUERY = "fields @timestamp, @message | filter @message like /ERROR/ | stats count() by @message"

@@ -57,6 +57,10 @@ class Demo(Protocol):
     def set_scenario(self, name: str) -> None: ...  # blocking HTTP
 
 
+# Textual's own bindings' words that the footer and the keys help show: in the catalog, so they follow the language.
+TEXTUAL_WORDS = (N_("Quit the app and return to the command prompt."),)
+
+
 class KojanApp(SurvivesHandlerErrors, App[None]):
     CSS_PATH = "app.tcss"
     TITLE = "kojan-tui"

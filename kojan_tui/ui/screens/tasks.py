@@ -426,9 +426,9 @@ TASKS_KEY = "T"  # t is the theme; T: the tasks
 
 TASKS = Capability(
     name="tasks",
-    description="Tasks",
+    description=N_("Tasks"),
     key=TASKS_KEY,
-    tooltip="S08/S09: running and stopped tasks, why each stopped (exit codes, reasons), the AWS CLI command",
+    tooltip=N_("S08/S09: running and stopped tasks, why each stopped (exit codes, reasons), the AWS CLI command"),
     open=open_tasks,
     commands=one_command(
         "Tasks",

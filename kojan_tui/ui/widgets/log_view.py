@@ -22,6 +22,7 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 from textual.timer import Timer
 
+from kojan_tui.core.i18n import N_
 from kojan_tui.core.log_search import LineMatches, SearchQuery
 from kojan_tui.core.logbuffer import FollowState, LogBuffer
 from kojan_tui.core.loglines import LogLine, Severity
@@ -83,15 +84,15 @@ class LogView(ScrollView, can_focus=True):
     """
 
     BINDINGS = [
-        Binding("up", "cursor_up", "Up", show=False),
-        Binding("down", "cursor_down", "Down", show=False),
-        Binding("pageup", "page_up", "Page up", show=False),
-        Binding("pagedown", "page_down", "Page down", show=False),
-        Binding("home", "top", "Top", show=False),
-        Binding("end", "follow", "Follow"),
-        Binding("f", "toggle_follow", "Follow/pause"),
-        Binding("j", "toggle_raw", "Raw/readable"),
-        Binding("enter", "select_line", "Details", show=False),
+        Binding("up", "cursor_up", N_("Up"), show=False),
+        Binding("down", "cursor_down", N_("Down"), show=False),
+        Binding("pageup", "page_up", N_("Page up"), show=False),
+        Binding("pagedown", "page_down", N_("Page down"), show=False),
+        Binding("home", "top", N_("Top"), show=False),
+        Binding("end", "follow", N_("Follow")),
+        Binding("f", "toggle_follow", N_("Follow/pause")),
+        Binding("j", "toggle_raw", N_("Raw/readable")),
+        Binding("enter", "select_line", N_("Details"), show=False),
     ]
 
     sync_interval = 0.2  # seconds: at most 5 repaints a second for incoming lines (keys stay < 50 ms p99 under a flood)

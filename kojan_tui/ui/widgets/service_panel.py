@@ -10,7 +10,7 @@ from rich.console import Group, RenderableType
 from rich.text import Text
 from textual.binding import Binding
 
-from kojan_tui.core.i18n import say, tr
+from kojan_tui.core.i18n import N_, say, tr
 from kojan_tui.core.levels import Level
 from kojan_tui.core.logtext import make_visible
 from kojan_tui.core.models import ScalingActivity, ServiceSnapshot, TaskDefinition
@@ -26,7 +26,7 @@ MAX_EVENTS = 20  # as many of AWS's newest events as fit
 
 
 class ServicePanel(StatusWidget):
-    BINDINGS = [Binding("enter", "app.open('rollback')", "Roll back…", show=False, tooltip="S26 from the service panel")]
+    BINDINGS = [Binding("enter", "app.open('rollback')", N_("Roll back…"), show=False, tooltip=N_("S26 from the service panel"))]
 
     DEFAULT_CSS = """
     ServicePanel { height: 1fr; }
