@@ -22,7 +22,9 @@ class Terminal:
     """``Terminal(args)``: the program in a fresh pseudo-terminal; ``text()``, ``keys()``, ``close()``."""
 
     def __init__(self, args: list[str], *, cwd: Path) -> None:
-        self.command = [str(KOJAN_TUI), *args]
+        # In English unless asked (the UI's default is the guide's Japanese; these tests and benchmarks read English).
+        language = [] if any(a.startswith("--lang") for a in args) else ["--lang", "en"]
+        self.command = [str(KOJAN_TUI), *language, *args]
         self.tmux = shutil.which("tmux")
         self.socket = f"kojan-proof-{uuid.uuid4().hex[:8]}"
         self._child = None

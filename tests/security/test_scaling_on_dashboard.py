@@ -45,6 +45,7 @@ async def test_a_denied_scaling_source_says_so_on_the_panel_and_the_rest_stays()
 async def test_on_the_embedded_aws(demo_world):
     config = Config()
     config = replace(config, aws=replace(config.aws, endpoint_url=demo_world.endpoint_url, profile=None, max_attempts=1))
+    config = replace(config, ui=replace(config.ui, language="en"))  # asserts the English words
     app = KojanApp(config, AwsGateway(config.aws, static_credentials=("demo", "demo")), demo=demo_world)
     async with app.run_test(size=(160, 48)) as pilot:
         await refresh(app, pilot, [SourceName.SERVICE.value, SourceName.SCALING.value])

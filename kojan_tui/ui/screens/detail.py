@@ -20,6 +20,9 @@ from kojan_tui.ui.screens.speaks import language_of
 class TextDetailScreen(FramedModal[None]):
     """``TextDetailScreen(title, text)``: ``text`` in full; Escape, Enter or q closes, c copies it."""
 
+    # The scrollbar's column always kept: a text that just fits would otherwise wrap differently once a resize has
+    # shown the scrollbar (the layout after a tiny terminal must be the one before it).
+    DEFAULT_CSS = "TextDetailScreen > .modal-frame { scrollbar-gutter: stable; }"
     BINDINGS = [Binding("escape,enter,q", "close", N_("Close")), Binding("c", "copy", N_("Copy"))]
 
     def __init__(self, title: str, text: str) -> None:
