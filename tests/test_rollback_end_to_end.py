@@ -23,7 +23,7 @@ from kojan_tui.demo import DEMO_AUDIT_LOG_GROUP
 from kojan_tui.sources.rollout import WatchPhase
 from kojan_tui.ui.app import KojanApp
 from kojan_tui.ui.screens.rollback import RollbackScreen
-from tests.fixtures.waits import advance_app_until
+from tests.fixtures.waits import advance_app_until, until
 from tests.ui.harness import confirm_deployment, try_every_way_to_confirm
 
 DEMO_CREDENTIALS = ("demo", "demo")
@@ -195,5 +195,37 @@ async def test_circuit_breaker_rollback_of_a_forced_deployment_is_reported_faile
         assert status.phase is WatchPhase.FAILED, status.judgement.text
         assert "circuit breaker" in status.judgement.reason or "rolled back" in status.judgement.reason
         assert status.checks == ()  # no S29 "pass" after a failed rollout
+    outcomes = [e["outcome"] for e in AuditTrail(tmp_path / "audit.jsonl").entries()]
+    assert outcomes == ["requested", "confirmed", "succeeded", "rollout failed"]
+
+
+async def test_a_circuit_breaker_rollback_seen_late_is_still_failed(demo_world, tmp_path) -> None:
+    """The same rollback first seen a minute later (a loaded machine, a long poll gap): the rollback to the same
+    revision has completed, the failed deployment is gone from the list and the "rolling back" event has fallen
+    out of the newest ones. The watch still says FAILED, from the PRIMARY created after ours."""
+    from kojan_tui.ui.screens.force_deployment import open_force_deployment
+
+    await asyncio.to_thread(demo_world.set_scenario, "bad-deploy")
+    app = app_on(demo_world, tmp_path)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await app.poller.refresh_now(wait=True)
+        open_force_deployment(app)
+        await pilot.pause()
+        await confirm_deployment(app, pilot, SERVICE)
+        watch = app.services.rollout
+        app.poller.pause(["rollout"])
+        await until(pilot, lambda: not app.poller.sources["rollout"].in_flight, "the watch's last poll to end")
+        assert not watch.status.finished, watch.status.judgement.text  # seen before the breaker tripped
+        ours = watch.status.target.deployment_id
+        await asyncio.to_thread(demo_world.advance, 60.0)
+        seen = await app.gateway.describe_service(app.config.service.cluster, SERVICE)
+        assert ours not in {d.id for d in seen.deployments}  # the evidence the events gave is gone...
+        assert not any("rolling back" in e.message for e in seen.events)  # ...and so is the event
+        app.poller.resume(["rollout"])
+        await watch_until_finished(demo_world, app, limit_s=10)
+        status = watch.status
+        assert status.phase is WatchPhase.FAILED, status.judgement.text
+        assert "rolled back or replaced" in status.judgement.reason and ours in status.judgement.reason
+        assert status.checks == ()
     outcomes = [e["outcome"] for e in AuditTrail(tmp_path / "audit.jsonl").entries()]
     assert outcomes == ["requested", "confirmed", "succeeded", "rollout failed"]

@@ -43,10 +43,26 @@ class RolloutTarget:
     deployment_id: str | None  # the PRIMARY deployment in UpdateService's answer (None: unknown)
     started_at: datetime
     timeout_seconds: float
+    created_at: datetime | None = None  # that deployment's createdAt as AWS said (None: unknown)
 
 
 def _same_revision(a: str, b: str) -> bool:
     return task_definition_label(a) == task_definition_label(b)
+
+
+def _replaced_by(primary: Deployment | None, target: RolloutTarget) -> bool:
+    """A deployment started after ours is PRIMARY while ours is gone from the list: ours ended without completing
+    (a completed one stays PRIMARY). The evidence that outlives the events (a circuit breaker's rollback to the
+    same revision completes in seconds, and its "rolling back" event soon falls out of the newest ones); judged by
+    AWS's own createdAt, so a list from before ours appeared (eventual consistency) never counts."""
+    return (
+        primary is not None
+        and target.deployment_id is not None
+        and primary.id != target.deployment_id
+        and target.created_at is not None
+        and primary.created_at is not None
+        and primary.created_at > target.created_at
+    )
 
 
 def judge_rollout(service: ServiceSnapshot, target: RolloutTarget, now: datetime) -> RolloutJudgement:
@@ -70,6 +86,16 @@ def judge_rollout(service: ServiceSnapshot, target: RolloutTarget, now: datetime
                     target=task_definition_label(target.task_definition),
                 ),
             )
+    if ours is None and _replaced_by(primary, target):
+        assert primary is not None
+        return RolloutJudgement(
+            RolloutPhase.FAILED,
+            Phrase(
+                N_("deployment {id} is no longer listed and {primary}, created after it, is PRIMARY (rolled back or replaced)"),
+                id=target.deployment_id,
+                primary=primary.id,
+            ),
+        )
     if primary is not None and primary.rollout_state == "FAILED":
         why = primary.rollout_reason or Phrase(N_("no reason given"))
         return RolloutJudgement(RolloutPhase.FAILED, Phrase(N_("deployment {id} FAILED: {why}"), id=primary.id, why=why))

@@ -149,7 +149,13 @@ class RolloutWatch:
         # deployment of the same revision, the old COMPLETED deployment must never count as done)
         target_td = request.task_definition or (primary.task_definition if primary else snapshot.task_definition)
         deployment_id = primary.id if primary is not None else None
-        target = RolloutTarget(target_td, deployment_id, self.clock(), self.config.actions.rollout_timeout_seconds)
+        target = RolloutTarget(
+            target_td,
+            deployment_id,
+            self.clock(),
+            self.config.actions.rollout_timeout_seconds,
+            created_at=primary.created_at if primary is not None else None,
+        )
         status = RolloutStatus(
             request, target, WatchPhase.ROLLING_OUT, RolloutJudgement(RolloutPhase.IN_PROGRESS, "started"), snapshot
         )

@@ -135,6 +135,19 @@ def test_forced_deployment_needs_its_own_deployment_completed() -> None:
     assert judge_rollout(still_old, target, b.NOW).phase is RolloutPhase.IN_PROGRESS
 
 
+def test_a_later_primary_while_ours_is_gone_is_failure_even_on_the_same_revision() -> None:
+    # a circuit breaker rolled a forced deployment of :3 back to :3 and finished; its event already fell out of
+    # the newest events: only AWS's createdAt tells the new PRIMARY from the old one
+    target = RolloutTarget(ARN.format(3), "new", b.NOW, timeout_seconds=600, created_at=b.NOW)
+    later = replace(dep("rollback", 3, rollout="COMPLETED", running=2), created_at=b.NOW + timedelta(seconds=20))
+    judgement = judge_rollout(snapshot(later), target, b.NOW + timedelta(seconds=60))
+    assert judgement.phase is RolloutPhase.FAILED and "rolled back or replaced" in judgement.reason
+    earlier = replace(later, created_at=b.NOW - timedelta(hours=1))  # a list from before ours was listed
+    assert judge_rollout(snapshot(earlier), target, b.NOW).phase is RolloutPhase.IN_PROGRESS
+    listed = snapshot(later, replace(dep("new", 3, status="ACTIVE"), created_at=b.NOW))  # ours still draining
+    assert judge_rollout(listed, target, b.NOW).phase is RolloutPhase.IN_PROGRESS
+
+
 def test_timeout() -> None:
     stuck = snapshot(dep("d2", 2, running=1))
     judgement = judge_rollout(stuck, TARGET, b.NOW + timedelta(seconds=601))
