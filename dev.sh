@@ -42,7 +42,8 @@ case "$command" in
             "$VENV/bin/ruff" format --check --quiet kojan_tui tests benchmarks scripts
             "$VENV/bin/lint-imports" --no-cache >/dev/null || "$VENV/bin/lint-imports" --no-cache
             # One worker per core (pytest-xdist), each test file on one worker: a file's tests share its world.
-            set -- -n auto --dist loadfile
+            # The 15 slowest tests are printed at the end: where the next minutes of issue 22 are.
+            set -- -n auto --dist loadfile --durations=15
         fi
         exec "$VENV/bin/python" -m pytest "$@" ;;
     bench) setup; exec "$VENV/bin/python" -m benchmarks "$@" ;;
